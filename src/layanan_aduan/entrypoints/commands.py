@@ -1,0 +1,14 @@
+"""
+The registry of subcommands: each entry adds one subparser whose ``run`` default
+is called as ``run(args, stdin, stdout) -> exit status``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+Register = Callable[["argparse._SubParsersAction[Any]"], None]
+
+REGISTRY: list[Register] = []

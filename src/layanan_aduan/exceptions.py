@@ -1,0 +1,122 @@
+"""
+Every error the library raises.
+
+One root, :class:`LayananAduanError`, and one subtree per layer: validation,
+calendar and working time, workflow, storage and messaging. Each error carries
+a stable machine-readable ``code`` (``snake_case`` English, never changed once
+released), the ``field`` at fault where there is one, and a human message in
+Indonesian (``message``, also ``str(error)``) with an English one beside it
+(``message_en``).
+
+Messages never contain personal data whole: callers pass values through
+:func:`layanan_aduan.privacy.mask` before they reach a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class LayananAduanError(Exception):
+    """
+    Root of every error raised by layanan-aduan.
+
+    Attributes:
+        code: Stable machine-readable code, e.g. ``"naive_datetime"``.
+        message: Human message in Indonesian (also ``str(error)``).
+        message_en: The same message in English.
+        field: The input field at fault, or ``None``.
+        details: Extra machine-readable context (never personal data).
+    """
+
+    code: str = "layanan_aduan_error"
+
+    def __init__(
+        self,
+        message: str,
+        message_en: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en
+        if code is not None:
+            self.code = code
+        self.field = field
+        self.details: dict[str, Any] = dict(details or {})
+
+    def localized(self, language: str = "id") -> str:
+        """
+        Return the message in ``language`` (``"id"`` or ``"en"``).
+        """
+        return self.message_en if language == "en" else self.message
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        return f"{name}(code={self.code!r}, field={self.field!r}, message={self.message!r})"
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+class ValidationError(LayananAduanError, ValueError):
+    """
+    Input refused by a validation rule.
+    """
+
+    code = "validation_error"
+
+
+class NaiveDatetimeError(ValidationError):
+    """
+    A datetime without a time zone was given where an instant is required.
+    """
+
+    code = "naive_datetime"
+
+
+# --- calendar and working time ----------------------------------------------------------------
+
+
+class CalendarError(LayananAduanError):
+    """
+    Errors of the working calendar and the working-time engine.
+    """
+
+    code = "calendar_error"
+
+
+# --- workflow ---------------------------------------------------------------------------------
+
+
+class WorkflowError(LayananAduanError):
+    """
+    Errors of the five-step procedure.
+    """
+
+    code = "workflow_error"
+
+
+# --- storage ----------------------------------------------------------------------------------
+
+
+class StorageError(LayananAduanError):
+    """
+    Errors raised by storage adapters (driver errors are translated into these).
+    """
+
+    code = "storage_error"
+
+
+# --- messaging --------------------------------------------------------------------------------
+
+
+class MessagingError(LayananAduanError):
+    """
+    Errors raised by messaging adapters and webhook parsing.
+    """
+
+    code = "messaging_error"
