@@ -89,6 +89,58 @@ class CalendarError(LayananAduanError):
     code = "calendar_error"
 
 
+# working-time engine (layanan_aduan.domain.worktime): input refusals are also ValidationErrors.
+
+
+class NotAnInstantError(ValidationError, CalendarError, TypeError):
+    """
+    A value that is not a datetime was given where an instant is required.
+    """
+
+    code = "not_an_instant"
+
+
+class InstantOrderError(ValidationError, CalendarError):
+    """
+    An interval's start lies after its end (elapsed time, a pause, an SLA clock).
+    """
+
+    code = "instant_order"
+
+
+class InstantOutOfRangeError(ValidationError, CalendarError):
+    """
+    An instant lies in a year the working-time engine does not support (1 to 9998).
+    """
+
+    code = "instant_out_of_range"
+
+
+class InvalidDurationError(ValidationError, CalendarError):
+    """
+    A working-time budget or SLA goal is negative, zero where it must be positive, or in
+    calendar months or years (which have no fixed length in working time).
+    """
+
+    code = "invalid_duration"
+
+
+class InvalidThresholdError(ValidationError, CalendarError):
+    """
+    SLA thresholds outside ``0 < at_risk <= critical <= 1``.
+    """
+
+    code = "invalid_threshold"
+
+
+class NoWorkingTimeError(CalendarError):
+    """
+    No working time exists within the search horizon (e.g. an office with an empty week).
+    """
+
+    code = "no_working_time"
+
+
 # --- workflow ---------------------------------------------------------------------------------
 
 
