@@ -78,6 +78,66 @@ class NaiveDatetimeError(ValidationError):
     code = "naive_datetime"
 
 
+class InvalidNikError(ValidationError):
+    """
+    A NIK refused by its structure rules.
+
+    ``code`` is the first rule broken (e.g. ``nik_unknown_province``);
+    ``details["codes"]`` lists every rule broken.
+    """
+
+    code = "nik_invalid"
+
+
+class InvalidPhoneNumberError(ValidationError):
+    """
+    A telephone number that cannot serve as a reporter's WhatsApp number.
+    """
+
+    code = "phone_invalid"
+
+
+class InvalidWhatsAppUserIdError(ValidationError):
+    """
+    A WhatsApp business-scoped user id (BSUID) that is not of the form ``CC.<alnum>``.
+    """
+
+    code = "whatsapp_user_id_invalid"
+
+
+class InvalidEvidenceError(ValidationError):
+    """
+    Evidence bytes that are empty, unrecognised, truncated, malformed or too large.
+    """
+
+    code = "evidence_invalid"
+
+
+class RequirementsNotMetError(ValidationError):
+    """
+    The requirements (Persyaratan) are not met; ``problems`` holds every problem found.
+
+    Each problem has ``code``, ``field``, ``message`` and ``message_en``
+    (:class:`layanan_aduan.domain.requirements.Problem`).
+    """
+
+    code = "requirements_not_met"
+
+    def __init__(
+        self,
+        message: str,
+        message_en: str,
+        *,
+        problems: tuple[Any, ...] = (),
+        code: str | None = None,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        merged = {"codes": [p.code for p in problems], **(details or {})}
+        super().__init__(message, message_en, code=code, field=field, details=merged)
+        self.problems: tuple[Any, ...] = tuple(problems)
+
+
 # --- calendar and working time ----------------------------------------------------------------
 
 
