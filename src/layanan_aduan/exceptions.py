@@ -149,6 +149,32 @@ class CalendarError(LayananAduanError):
     code = "calendar_error"
 
 
+# calendar (layanan_aduan.domain.calendar, .overrides; adapters.holidays_id, .overrides_file)
+
+
+class CalendarDataMissingError(CalendarError, LookupError):
+    """
+    Under the strict data policy: a date's year has no decreed holiday data yet (or a date
+    in it is only estimated), so no answer can be given without guessing.
+
+    ``details["year"]`` holds the year.
+    """
+
+    code = "calendar_data_missing"
+
+
+class OverridesError(ValidationError, CalendarError):
+    """
+    Calendar overrides (closed days, reopened days, special hours) refused.
+
+    ``field`` is the TOML key path at fault, e.g. ``closed.2025-08-18`` or
+    ``special_hours[0].monday[1]``; ``code`` names the problem (``overrides_syntax``,
+    ``invalid_date``, ``invalid_interval``, ``unknown_key``, ...).
+    """
+
+    code = "invalid_overrides"
+
+
 # working-time engine (layanan_aduan.domain.worktime): input refusals are also ValidationErrors.
 
 
