@@ -249,6 +249,102 @@ class StorageError(LayananAduanError):
     code = "storage_error"
 
 
+class StorageInputError(StorageError, ValueError):
+    """
+    An argument refused by a storage port: a bad cursor, limit, digest, telephone or event.
+    """
+
+    code = "storage_input_error"
+
+
+class StorageUnavailableError(StorageError):
+    """
+    The storage cannot be reached or stays locked: try again later (``storage_busy`` when locked).
+    """
+
+    code = "storage_unavailable"
+
+
+class StorageStateError(StorageError):
+    """
+    A storage object used in the wrong state: closed storage, finished or read-only unit of work.
+    """
+
+    code = "storage_state_error"
+
+
+class SchemaVersionError(StorageError):
+    """
+    The database schema was written by a newer version of the library, or is not ours.
+    """
+
+    code = "schema_too_new"
+
+
+class ReportNotFoundError(StorageError, LookupError):
+    """
+    No report has the given id or number.
+    """
+
+    code = "report_not_found"
+
+
+class ConcurrencyConflictError(StorageError):
+    """
+    The report changed since it was loaded (stale version): reload it and decide again.
+    """
+
+    code = "concurrency_conflict"
+
+
+class DuplicateReportNumberError(StorageError):
+    """
+    The report number is already held by another report.
+    """
+
+    code = "duplicate_report_number"
+
+
+class OutboxMessageNotFoundError(StorageError, LookupError):
+    """
+    No outbox message has the given idempotency key.
+    """
+
+    code = "outbox_message_not_found"
+
+
+class OutboxStateError(StorageError):
+    """
+    An outbox transition not allowed from the message's status (e.g. failing a sent message).
+    """
+
+    code = "outbox_invalid_transition"
+
+
+class IdempotencyKeyConflictError(StorageError):
+    """
+    An outbox message with the same idempotency key but a different payload already exists.
+    """
+
+    code = "idempotency_key_conflict"
+
+
+class EvidenceNotFoundError(StorageError, LookupError):
+    """
+    No evidence file has the given SHA-256 digest.
+    """
+
+    code = "evidence_not_found"
+
+
+class EvidenceCorruptedError(StorageError):
+    """
+    A stored evidence file no longer matches its SHA-256 digest.
+    """
+
+    code = "evidence_corrupted"
+
+
 # --- messaging --------------------------------------------------------------------------------
 
 

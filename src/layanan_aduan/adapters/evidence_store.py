@@ -1,0 +1,261 @@
+"""
+Evidence stores: the bytes of evidence files, content-addressed by SHA-256.
+
+Both adapters implement :class:`layanan_aduan.ports.EvidenceStore`: ``put`` returns the
+lowercase hex SHA-256 digest of the bytes and storing the same bytes again changes nothing;
+``get`` checks the bytes against their digest on every read and raises
+``EvidenceCorruptedError`` when they no longer match. Names are always validated digests,
+never anything a user sent (a file name from WhatsApp never reaches the file system).
+
+>>> store = InMemoryEvidenceStore()
+>>> digest = store.put(b"%PDF-1.7 surat aduan")
+>>> digest[:16], store.get(digest)
+('0c0b2712e4d28c02', b'%PDF-1.7 surat aduan')
+>>> store.get("../../etc/passwd")
+Traceback (most recent call last):
+...
+layanan_aduan.exceptions.StorageInputError: Digest bukti harus 64 karakter heksadesimal huruf kecil.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import threading
+from pathlib import Path
+
+from layanan_aduan.adapters.storage import _common as c
+from layanan_aduan.exceptions import (
+    EvidenceCorruptedError,
+    EvidenceNotFoundError,
+    StorageInputError,
+)
+
+__all__ = ["FilesystemEvidenceStore", "InMemoryEvidenceStore"]
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _check_digest(digest: object) -> str:
+    if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
+        raise StorageInputError(
+            "Digest bukti harus 64 karakter heksadesimal huruf kecil.",
+            "An evidence digest must be 64 lowercase hexadecimal characters.",
+            code="invalid_evidence_digest",
+            field="digest",
+        )
+    return digest
+
+
+def _check_bytes(data: object) -> bytes:
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise StorageInputError(
+            "Isi bukti harus berupa bytes.",
+            "Evidence content must be bytes.",
+            code="invalid_evidence_content",
+            field="data",
+        )
+    return bytes(data)
+
+
+def _not_found(digest: str) -> EvidenceNotFoundError:
+    return EvidenceNotFoundError(
+        f"Berkas bukti {digest[:12]}… tidak ditemukan.",
+        f"Evidence file {digest[:12]}… not found.",
+        field="digest",
+        details={"digest": digest},
+    )
+
+
+def _verified(digest: str, data: bytes) -> bytes:
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != digest:
+        raise EvidenceCorruptedError(
+            f"Berkas bukti {digest[:12]}… rusak: isinya tidak cocok dengan SHA-256-nya.",
+            f"Evidence file {digest[:12]}… is corrupted: its content does not match its SHA-256.",
+            field="digest",
+            details={"digest": digest, "actual_digest": actual, "size": len(data)},
+        )
+    return data
+
+
+class InMemoryEvidenceStore:
+    """
+    Evidence bytes in memory; thread-safe. For tests, demos and single-process tools.
+    """
+
+    def __init__(self) -> None:
+        self._blobs: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"InMemoryEvidenceStore(files={len(self._blobs)})"
+
+    def put(self, data: bytes) -> str:
+        """
+        Store ``data``; return its SHA-256 hex digest.
+        """
+        content = _check_bytes(data)
+        digest = hashlib.sha256(content).hexdigest()
+        with self._lock:
+            existing = self._blobs.get(digest)
+            # A corrupted copy is replaced by the good bytes.
+            if existing is None or hashlib.sha256(existing).hexdigest() != digest:
+                self._blobs[digest] = content
+        return digest
+
+    def get(self, digest: str) -> bytes:
+        """
+        Return the bytes stored under ``digest``, checked against it.
+        """
+        _check_digest(digest)
+        with self._lock:
+            data = self._blobs.get(digest)
+        if data is None:
+            raise _not_found(digest)
+        return _verified(digest, data)
+
+    def contains(self, digest: str) -> bool:
+        """
+        True when bytes are stored under ``digest``.
+        """
+        _check_digest(digest)
+        with self._lock:
+            return digest in self._blobs
+
+    def ping(self) -> None:
+        """
+        Health check: memory always answers.
+        """
+
+
+def _fsync_dir(path: Path) -> None:
+    # A rename or a new entry is durable only once its directory is flushed (POSIX).
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class FilesystemEvidenceStore:
+    """
+    Evidence files under a root directory, named by digest with two levels of fan-out.
+
+    The file for digest ``ab12cd...`` is ``<root>/ab/12/ab12cd...``. A write goes to a temporary
+    file in the same directory, is flushed (``fsync``), renamed over the final name (atomic) and
+    the directory is flushed, so a crash leaves either no file or the whole file, never a
+    partial one; a leftover ``.tmp-*`` file from a crash can be deleted when no writer runs.
+    Files are created with mode 0600 (evidence is personal data).
+
+    Build it with :meth:`open`, which creates the root directory.
+
+    Args:
+        root: The directory that holds the files.
+        fsync: Flush files and directories to disk (turn off only for throwaway stores).
+    """
+
+    def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True) -> None:
+        self.root = Path(root)
+        self._fsync = fsync
+
+    @classmethod
+    def open(cls, root: str | os.PathLike[str], *, fsync: bool = True) -> FilesystemEvidenceStore:
+        """
+        Create the root directory if needed and return the store.
+
+        Raises:
+            StorageUnavailableError: The directory cannot be created.
+        """
+        store = cls(root, fsync=fsync)
+        try:
+            store.root.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise c.unavailable(type(e).__name__) from e
+        store.ping()
+        return store
+
+    def __repr__(self) -> str:
+        return f"FilesystemEvidenceStore(root={str(self.root)!r})"
+
+    def path_of(self, digest: str) -> Path:
+        """
+        The file that holds ``digest`` (whether or not it exists).
+        """
+        _check_digest(digest)
+        return self.root / digest[:2] / digest[2:4] / digest
+
+    def put(self, data: bytes) -> str:
+        """
+        Store ``data`` atomically; return its SHA-256 hex digest.
+        """
+        content = _check_bytes(data)
+        digest = hashlib.sha256(content).hexdigest()
+        path = self.path_of(digest)
+        try:
+            if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+                return digest
+            self._make_dirs(path.parent)
+            self._write_atomically(path, content)
+        except OSError as e:
+            raise c.unavailable(type(e).__name__) from e
+        return digest
+
+    def get(self, digest: str) -> bytes:
+        """
+        Return the bytes stored under ``digest``, checked against it.
+        """
+        path = self.path_of(digest)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as e:
+            raise _not_found(digest) from e
+        except OSError as e:
+            raise c.unavailable(type(e).__name__) from e
+        return _verified(digest, data)
+
+    def contains(self, digest: str) -> bool:
+        """
+        True when a file is stored under ``digest`` (its content is checked on :meth:`get`).
+        """
+        return self.path_of(digest).is_file()
+
+    def ping(self) -> None:
+        """
+        Health check: the root is a directory this process can write into.
+        """
+        if not self.root.is_dir() or not os.access(self.root, os.W_OK | os.X_OK):
+            raise c.unavailable("evidence_root_not_writable")
+
+    def _make_dirs(self, directory: Path) -> None:
+        missing = []
+        d = directory
+        while not d.is_dir():
+            missing.append(d)
+            if d == self.root:
+                break
+            d = d.parent
+        for d in reversed(missing):
+            with contextlib.suppress(FileExistsError):
+                d.mkdir(mode=0o700)
+            if self._fsync:
+                _fsync_dir(d.parent)
+
+    def _write_atomically(self, path: Path, content: bytes) -> None:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(content)
+                f.flush()
+                if self._fsync:
+                    os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        if self._fsync:
+            _fsync_dir(path.parent)

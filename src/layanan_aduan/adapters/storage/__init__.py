@@ -1,0 +1,33 @@
+"""
+Storage adapters for reports, their histories, the outbox and the inbox.
+
+- :class:`InMemoryStorage`: in memory, thread-safe; tests, demos, single-process tools.
+- :class:`SqliteStorage`: one SQLite file, the embedded default for a single machine.
+- :class:`PostgresStorage`: a shared PostgreSQL database (install ``layanan-aduan[postgres]``);
+  imported on first use, so the extra is needed only by those who use it.
+
+Every adapter implements :class:`layanan_aduan.ports.Storage` and passes the contract suite in
+``layanan_aduan.testing.contracts``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from layanan_aduan.adapters.storage._migrations import Migration
+from layanan_aduan.adapters.storage.memory import InMemoryStorage
+from layanan_aduan.adapters.storage.sqlite import SqliteStorage
+
+if TYPE_CHECKING:
+    from layanan_aduan.adapters.storage.postgres import PostgresStorage
+
+__all__ = ["InMemoryStorage", "Migration", "PostgresStorage", "SqliteStorage"]
+
+
+def __getattr__(name: str) -> Any:
+    # psycopg is an optional extra: import the PostgreSQL adapter only when asked for.
+    if name == "PostgresStorage":
+        from layanan_aduan.adapters.storage.postgres import PostgresStorage
+
+        return PostgresStorage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

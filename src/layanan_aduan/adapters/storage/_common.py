@@ -1,0 +1,461 @@
+"""
+What every storage adapter shares: argument checks, canonical JSON, instants, cursors and errors.
+
+Kept in one place so the in-memory, SQLite and PostgreSQL adapters refuse the same inputs with
+the same codes, which the contract suite checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import pendulum
+
+from layanan_aduan.exceptions import (
+    ConcurrencyConflictError,
+    DuplicateReportNumberError,
+    IdempotencyKeyConflictError,
+    NaiveDatetimeError,
+    OutboxMessageNotFoundError,
+    OutboxStateError,
+    ReportNotFoundError,
+    StorageInputError,
+    StorageStateError,
+    StorageUnavailableError,
+)
+from layanan_aduan.ports import MAX_PAGE_SIZE, OutboxStatus
+
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_MAX_ID = 200
+_MAX_ERROR_TEXT = 1000
+
+# --- instants ---------------------------------------------------------------------------------
+
+
+def utc(value: dt.datetime, field: str) -> pendulum.DateTime:
+    """
+    Return ``value`` as a pendulum instant in UTC; refuse a naive datetime.
+    """
+    if not isinstance(value, dt.datetime):
+        raise StorageInputError(
+            f"Nilai {field} harus berupa waktu.",
+            f"{field} must be a datetime.",
+            code="invalid_instant",
+            field=field,
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeError(
+            "Waktu tanpa zona waktu tidak diterima.",
+            "A datetime without a time zone is not accepted.",
+            field=field,
+        )
+    return pendulum.instance(value).in_timezone("UTC")
+
+
+def instant_text(value: dt.datetime) -> str:
+    """
+    Fixed-width UTC text for an instant, so text order is time order (SQLite columns).
+
+    >>> instant_text(pendulum.datetime(2026, 1, 9, 8, tz="Asia/Jakarta"))
+    '2026-01-09T01:00:00.000000Z'
+    """
+    return utc(value, "instant").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_instant_text(text: str) -> pendulum.DateTime:
+    """
+    Read an instant written by :func:`instant_text`.
+
+    >>> parse_instant_text('2026-01-09T01:00:00.000000Z').isoformat()
+    '2026-01-09T01:00:00+00:00'
+    """
+    naive = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")  # noqa: DTZ007 - the Z is UTC
+    return pendulum.instance(naive.replace(tzinfo=dt.UTC)).in_timezone("UTC")
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def canonical_json(value: Mapping[str, Any], field: str) -> str:
+    """
+    Encode a JSON object canonically (sorted keys, no spaces, UTF-8); refuse what would not
+    come back equal (tuples, non-str keys, NaN, objects).
+
+    >>> canonical_json({"b": 1, "a": [True, None, "é"]}, "event")
+    '{"a":[true,null,"é"],"b":1}'
+    """
+    error = StorageInputError(
+        f"Nilai {field} harus objek JSON yang kembali utuh saat dibaca.",
+        f"{field} must be a JSON object that reads back unchanged.",
+        code="not_json_object",
+        field=field,
+    )
+    if not isinstance(value, Mapping):
+        raise error
+    try:
+        text = json.dumps(
+            dict(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except (TypeError, ValueError) as e:
+        raise error from e
+    if json.loads(text) != value:
+        raise error
+    return text
+
+
+def load_json(text: str) -> dict[str, Any]:
+    """
+    Decode a JSON object written by :func:`canonical_json`.
+    """
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise TypeError("stored JSON is not an object")
+    return value
+
+
+# --- argument checks --------------------------------------------------------------------------
+
+
+def check_text(value: object, field: str, max_length: int = _MAX_ID) -> str:
+    """
+    Return ``value`` when it is non-empty text of at most ``max_length`` characters.
+    """
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > max_length
+        or any(ord(c) < 32 for c in value)
+    ):
+        raise StorageInputError(
+            f"Nilai {field} harus teks tidak kosong, paling panjang {max_length} karakter.",
+            f"{field} must be non-empty text of at most {max_length} characters.",
+            code="invalid_text",
+            field=field,
+        )
+    return value
+
+
+def check_version(value: object) -> int:
+    """
+    Return ``value`` when it is a version number (an int, zero or more).
+    """
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise StorageInputError(
+            "Versi laporan harus bilangan bulat nol atau lebih.",
+            "The report version must be an integer, zero or more.",
+            code="invalid_version",
+            field="expected_version",
+        )
+    return value
+
+
+def encode_events(events: Sequence[Mapping[str, Any]]) -> list[str]:
+    """
+    Canonical JSON of each event of a step; a step has at least one event.
+    """
+    if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence) or not events:
+        raise StorageInputError(
+            "Langkah harus membawa paling sedikit satu peristiwa.",
+            "A step must carry at least one event.",
+            code="no_events",
+            field="events",
+        )
+    return [canonical_json(e, "events") for e in events]
+
+
+def check_limit(limit: object) -> int:
+    """
+    Return ``limit`` when it is a page size from 1 to ``MAX_PAGE_SIZE``.
+    """
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_PAGE_SIZE:
+        raise StorageInputError(
+            f"Ukuran halaman harus 1 sampai {MAX_PAGE_SIZE}.",
+            f"The page size must be from 1 to {MAX_PAGE_SIZE}.",
+            code="invalid_limit",
+            field="limit",
+        )
+    return limit
+
+
+def cursor_position(after: object) -> int:
+    """
+    The position a cursor points after (0 for the first page).
+
+    >>> cursor_position(None), cursor_position(encode_cursor(42))
+    (0, 42)
+    """
+    if after is None:
+        return 0
+    if isinstance(after, str) and re.fullmatch(r"p[1-9][0-9]{0,18}", after):
+        return int(after[1:])
+    raise StorageInputError(
+        "Penunjuk halaman tidak dikenal.",
+        "Unknown page cursor.",
+        code="invalid_cursor",
+        field="after",
+    )
+
+
+def encode_cursor(position: int) -> str:
+    """
+    The opaque cursor for the item at ``position``.
+    """
+    return f"p{position}"
+
+
+def check_phone(phone: object) -> str:
+    """
+    Return ``phone`` when it is an E.164 telephone number.
+    """
+    if not isinstance(phone, str) or not _E164.fullmatch(phone):
+        raise StorageInputError(
+            "Nomor telepon harus dalam format E.164 (mis. +62812...).",
+            "The telephone number must be in E.164 form (e.g. +62812...).",
+            code="invalid_phone_number",
+            field="phone",
+        )
+    return phone
+
+
+def check_reporter_query(phone: str | None, user_id: str | None) -> None:
+    """
+    A reporter query names a telephone number, a WhatsApp user id, or both.
+    """
+    if phone is None and user_id is None:
+        raise StorageInputError(
+            "Sebutkan nomor telepon atau id pengguna WhatsApp pelapor.",
+            "Give the reporter's telephone number or WhatsApp user id.",
+            code="missing_reporter_key",
+            field="phone",
+        )
+    if phone is not None:
+        check_phone(phone)
+    if user_id is not None:
+        check_text(user_id, "user_id")
+
+
+def check_year(year: object) -> int:
+    """
+    Return ``year`` when it is a plausible calendar year.
+    """
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
+        raise StorageInputError(
+            "Tahun harus antara 1900 dan 9999.",
+            "The year must be between 1900 and 9999.",
+            code="invalid_year",
+            field="year",
+        )
+    return year
+
+
+def check_max_attempts(value: object) -> int:
+    """
+    Return ``value`` when it is a positive number of attempts.
+    """
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise StorageInputError(
+            "Jumlah percobaan maksimum harus 1 atau lebih.",
+            "The maximum number of attempts must be 1 or more.",
+            code="invalid_max_attempts",
+            field="max_attempts",
+        )
+    return value
+
+
+def check_lease(value: object) -> int:
+    """
+    Return ``value`` when it is a positive lease in seconds.
+    """
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise StorageInputError(
+            "Masa sewa pesan harus 1 detik atau lebih.",
+            "The lease must be 1 second or more.",
+            code="invalid_lease",
+            field="lease_seconds",
+        )
+    return value
+
+
+def error_text(error: object) -> str:
+    """
+    The failure text kept with an outbox message, cut to a bounded length.
+    """
+    if not isinstance(error, str):
+        raise StorageInputError(
+            "Keterangan kegagalan harus teks.",
+            "The failure description must be text.",
+            code="invalid_text",
+            field="error",
+        )
+    return error[:_MAX_ERROR_TEXT]
+
+
+# --- report filters ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ReportFilter:
+    """
+    The conditions of a report listing; every given condition must hold.
+
+    ``phone``/``user_id`` match when either matches. ``at_risk_at``/``breached_at`` select the
+    reports whose running SLA clock is at risk/breached at that instant.
+    """
+
+    office: str | None = None
+    state: str | None = None
+    phone: str | None = None
+    user_id: str | None = None
+    at_risk_at: pendulum.DateTime | None = None
+    breached_at: pendulum.DateTime | None = None
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def report_not_found(field: str, value: str) -> ReportNotFoundError:
+    """
+    No report with this id or number.
+    """
+    what_id, what_en = ("nomor", "number") if field == "number" else ("id", "id")
+    return ReportNotFoundError(
+        f"Laporan dengan {what_id} {value!r} tidak ditemukan.",
+        f"No report with {what_en} {value!r}.",
+        field=field,
+        details={field: value},
+    )
+
+
+def conflict(report_id: str, expected: int, actual: int) -> ConcurrencyConflictError:
+    """
+    The report's stored version is not the one the step was decided on.
+    """
+    return ConcurrencyConflictError(
+        f"Laporan {report_id!r} sudah diubah orang lain (versi {actual}, bukan {expected}); "
+        "muat ulang lalu putuskan lagi.",
+        f"Report {report_id!r} was changed by someone else (version {actual}, not {expected}); "
+        "reload it and decide again.",
+        field="expected_version",
+        details={"report_id": report_id, "expected_version": expected, "actual_version": actual},
+    )
+
+
+def serialization_conflict(sqlstate: str | None) -> ConcurrencyConflictError:
+    """
+    The database refused the transaction because a concurrent one touched the same data.
+    """
+    return ConcurrencyConflictError(
+        "Transaksi bertabrakan dengan transaksi lain; ulangi.",
+        "The transaction collided with a concurrent one; retry it.",
+        code="serialization_conflict",
+        details={"sqlstate": sqlstate},
+    )
+
+
+def duplicate_number(number: str) -> DuplicateReportNumberError:
+    """
+    The number is already held by another report.
+    """
+    return DuplicateReportNumberError(
+        f"Nomor laporan {number!r} sudah dipakai laporan lain.",
+        f"Report number {number!r} is already used by another report.",
+        field="number",
+        details={"number": number},
+    )
+
+
+def storage_closed() -> StorageStateError:
+    """
+    The storage was closed (or never opened).
+    """
+    return StorageStateError(
+        "Penyimpanan sudah ditutup.",
+        "The storage is closed.",
+        code="storage_closed",
+    )
+
+
+def unit_finished() -> StorageStateError:
+    """
+    The unit of work already committed or rolled back.
+    """
+    return StorageStateError(
+        "Unit kerja ini sudah selesai (commit atau rollback); buka unit kerja baru.",
+        "This unit of work is finished (committed or rolled back); start a new one.",
+        code="unit_of_work_finished",
+    )
+
+
+def read_only() -> StorageStateError:
+    """
+    A change was asked of a read-only unit of work.
+    """
+    return StorageStateError(
+        "Unit kerja baca-saja tidak dapat mengubah data.",
+        "A read-only unit of work cannot change data.",
+        code="unit_of_work_read_only",
+    )
+
+
+def busy(seconds: float) -> StorageUnavailableError:
+    """
+    The storage stayed locked by another writer for the whole busy timeout.
+    """
+    return StorageUnavailableError(
+        f"Penyimpanan sedang dikunci penulis lain lebih dari {seconds:g} detik; coba lagi.",
+        f"The storage stayed locked by another writer for over {seconds:g} seconds; retry.",
+        code="storage_busy",
+        details={"busy_timeout": seconds},
+    )
+
+
+def unavailable(reason: str) -> StorageUnavailableError:
+    """
+    The storage cannot be reached; ``reason`` names the failure without personal data.
+    """
+    return StorageUnavailableError(
+        "Penyimpanan tidak dapat dihubungi.",
+        "The storage cannot be reached.",
+        details={"reason": reason},
+    )
+
+
+def outbox_not_found(key: str) -> OutboxMessageNotFoundError:
+    """
+    No outbox message has this key.
+    """
+    return OutboxMessageNotFoundError(
+        f"Pesan keluar dengan kunci {key!r} tidak ditemukan.",
+        f"No outbox message with key {key!r}.",
+        field="key",
+        details={"key": key},
+    )
+
+
+def outbox_transition(key: str, status: OutboxStatus, action: str) -> OutboxStateError:
+    """
+    ``action`` is not allowed from the message's ``status``.
+    """
+    return OutboxStateError(
+        f"Pesan keluar {key!r} berstatus {status.value!r}; tindakan {action!r} tidak diizinkan.",
+        f"Outbox message {key!r} is {status.value!r}; {action!r} is not allowed.",
+        field="key",
+        details={"key": key, "status": status.value, "action": action},
+    )
+
+
+def idempotency_conflict(key: str) -> IdempotencyKeyConflictError:
+    """
+    The key is taken by a message with another payload.
+    """
+    return IdempotencyKeyConflictError(
+        f"Kunci idempoten {key!r} sudah dipakai pesan lain dengan isi berbeda.",
+        f"Idempotency key {key!r} is already used by a message with a different payload.",
+        field="key",
+        details={"key": key},
+    )

@@ -1,0 +1,85 @@
+"""
+Versioned schema migrations: numbered SQL files shipped in ``migrations/<dialect>/``.
+
+A database records the versions applied in the table ``layanan_aduan_schema``. Opening a storage
+applies the missing ones in order, in one transaction; a database whose version is newer than
+the newest shipped migration is refused, as is one that has our tables without that record.
+
+>>> [(m.version, m.name) for m in shipped("sqlite")]
+[(1, 'initial')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from importlib import resources
+
+import attrs
+
+from layanan_aduan.exceptions import SchemaVersionError
+
+__all__ = ["SCHEMA_TABLE", "Migration", "check_sequence", "shipped"]
+
+SCHEMA_TABLE = "layanan_aduan_schema"
+
+_FILE = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
+
+
+@attrs.frozen
+class Migration:
+    """
+    One schema step: its version number (1, 2, ...), a short name, and the SQL that applies it.
+    """
+
+    version: int
+    name: str
+    sql: str = attrs.field(repr=False)
+
+
+def shipped(dialect: str) -> tuple[Migration, ...]:
+    """
+    The migrations shipped for ``dialect`` (``"sqlite"`` or ``"postgres"``), oldest first.
+    """
+    folder = resources.files("layanan_aduan.adapters.storage").joinpath("migrations", dialect)
+    found = []
+    for entry in folder.iterdir():
+        match = _FILE.fullmatch(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    migrations = tuple(sorted(found, key=lambda m: m.version))
+    check_sequence(migrations)
+    return migrations
+
+
+def check_sequence(migrations: Sequence[Migration]) -> None:
+    """
+    Refuse a migration list that is not numbered 1, 2, 3, ... without gaps.
+    """
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise ValueError(f"migrations must be numbered 1..n without gaps, got {versions}")
+
+
+def too_new(found: int, known: int) -> SchemaVersionError:
+    """
+    The database was written by a newer version of the library.
+    """
+    return SchemaVersionError(
+        f"Skema basis data versi {found} lebih baru daripada yang dikenal pustaka ini "
+        f"(versi {known}); perbarui layanan-aduan.",
+        f"The database schema is version {found}, newer than this library knows "
+        f"(version {known}); upgrade layanan-aduan.",
+        details={"found": found, "known": known},
+    )
+
+
+def unknown_schema() -> SchemaVersionError:
+    """
+    The database has tables of our names but no record of our migrations.
+    """
+    return SchemaVersionError(
+        "Basis data berisi tabel yang tidak dibuat oleh layanan-aduan.",
+        "The database holds tables that layanan-aduan did not create.",
+        code="schema_unknown",
+    )

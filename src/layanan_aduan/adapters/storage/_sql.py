@@ -1,0 +1,875 @@
+"""
+The SQL shared by the SQLite and PostgreSQL adapters.
+
+Both speak the same schema (``migrations/``) and the same statements; a :class:`Dialect` supplies
+what differs: placeholders, how instants and booleans travel, row locks, transaction statements
+and the translation of driver errors. SQL here is written with ``?`` placeholders.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import pendulum
+
+from layanan_aduan.adapters.storage import _common as c
+from layanan_aduan.adapters.storage._migrations import (
+    SCHEMA_TABLE,
+    Migration,
+    check_sequence,
+    too_new,
+    unknown_schema,
+)
+from layanan_aduan.exceptions import StorageError
+from layanan_aduan.ports import (
+    DEFAULT_PAGE_SIZE,
+    OutboxMessage,
+    OutboxStatus,
+    Page,
+    ReportProjection,
+    ReportSummary,
+    StoredReport,
+)
+
+_REPORT_COLUMNS = (
+    "position, report_id, version, state, number, office, reporter_phone, reporter_user_id, "
+    "received_at, updated_at, sla_deadline, sla_at_risk_at, sla_paused, sla_stopped"
+)
+_OUTBOX_COLUMNS = (
+    "position, key, report_id, payload, created_at, status, attempts, next_attempt_at, "
+    "claimed_until, last_error, sent_at"
+)
+
+
+class UniqueViolation(Exception):
+    """
+    A unique constraint refused a write; ``tag`` names it as ``table.column``.
+    """
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(tag)
+        self.tag = tag
+
+
+class Dialect(abc.ABC):
+    """
+    What differs between SQL databases.
+    """
+
+    name: str
+    for_update: str = ""
+    skip_locked: str = ""
+    false: str = "0"
+
+    @abc.abstractmethod
+    def sql(self, text: str) -> str:
+        """
+        Adapt ``?`` placeholders to the driver's.
+        """
+
+    @abc.abstractmethod
+    def instant(self, value: pendulum.DateTime) -> Any:
+        """
+        An instant as a statement parameter.
+        """
+
+    @abc.abstractmethod
+    def read_instant(self, value: Any) -> pendulum.DateTime:
+        """
+        An instant read from a row.
+        """
+
+    @abc.abstractmethod
+    def begin(self, *, read_only: bool) -> str:
+        """
+        The statement that starts a transaction.
+        """
+
+    @abc.abstractmethod
+    def translate(self, error: Exception) -> Exception:
+        """
+        Our error for a driver error (a :class:`UniqueViolation` for unique constraints).
+        """
+
+    @abc.abstractmethod
+    def is_driver_error(self, error: BaseException) -> bool:
+        """
+        True for the driver's own exceptions.
+        """
+
+    @abc.abstractmethod
+    def table_exists(self, conn: Any, table: str) -> bool:
+        """
+        True when ``table`` exists where this storage keeps its tables.
+        """
+
+    @abc.abstractmethod
+    def run_script(self, conn: Any, script: str) -> None:
+        """
+        Run a migration script inside the current transaction.
+        """
+
+    @abc.abstractmethod
+    def lock_schema(self, conn: Any) -> None:
+        """
+        Serialise concurrent migrators inside the migration transaction (if needed).
+        """
+
+    def read_instant_or_none(self, value: Any) -> pendulum.DateTime | None:
+        return None if value is None else self.read_instant(value)
+
+    def instant_or_none(self, value: pendulum.DateTime | None) -> Any:
+        return None if value is None else self.instant(value)
+
+
+class SqlStorage(abc.ABC):
+    """
+    Base of the SQL adapters: units of work, the dispatcher's outbox, migrations, health check.
+    """
+
+    _dialect: Dialect
+
+    def __init__(self) -> None:
+        self._closed = True
+        self._outbox = SqlOutbox(self)
+        self._close_lock = threading.Lock()
+
+    # -- connections, supplied by each adapter --------------------------------------------------
+
+    @abc.abstractmethod
+    def _acquire(self) -> Any:
+        """
+        A connection in autocommit mode, for one unit of work.
+        """
+
+    @abc.abstractmethod
+    def _release(self, conn: Any, *, broken: bool) -> None:
+        """
+        Give a connection back (``broken``: it failed mid-transaction, discard it).
+        """
+
+    @abc.abstractmethod
+    def _close_connections(self) -> None:
+        """
+        Close every connection.
+        """
+
+    # -- public surface ---------------------------------------------------------------------------
+
+    def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        """
+        Start a unit of work (see :class:`layanan_aduan.ports.UnitOfWork`).
+        """
+        self._check_open()
+        return SqlUnitOfWork(self, read_only=read_only)
+
+    @property
+    def outbox(self) -> SqlOutbox:
+        """
+        The dispatcher's view of the outbox (see :class:`layanan_aduan.ports.Outbox`).
+        """
+        return self._outbox
+
+    def ping(self) -> None:
+        """
+        Health check: run ``SELECT 1``; raise ``StorageUnavailableError`` when it fails.
+        """
+        with self.unit_of_work(read_only=True) as uow:
+            uow.execute("SELECT 1").fetchall()
+
+    def close(self) -> None:
+        """
+        Close every connection; later calls raise ``StorageStateError``. Closing twice is harmless.
+        """
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._close_connections()
+
+    def schema_version(self) -> int:
+        """
+        The schema version recorded in the database.
+        """
+        with self.unit_of_work(read_only=True) as uow:
+            row = uow.execute(f"SELECT max(version) FROM {SCHEMA_TABLE}").fetchone()  # noqa: S608 - constant
+        return int(row[0] or 0)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise c.storage_closed()
+
+    def _migrate(self, migrations: Sequence[Migration]) -> None:
+        check_sequence(migrations)
+        known = len(migrations)
+        with self.unit_of_work() as uow:
+            conn = uow.connection()
+            d = self._dialect
+            try:
+                d.lock_schema(conn)
+                fresh = not d.table_exists(conn, SCHEMA_TABLE)
+                if fresh and d.table_exists(conn, "reports"):
+                    raise unknown_schema()
+                if fresh:
+                    conn.execute(
+                        f"CREATE TABLE {SCHEMA_TABLE} "
+                        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+                    )
+                current = conn.execute(f"SELECT max(version) FROM {SCHEMA_TABLE}").fetchone()[0]  # noqa: S608 - constant
+                current = int(current or 0)
+                if current > known:
+                    raise too_new(current, known)
+                for m in migrations[current:]:
+                    d.run_script(conn, m.sql)
+                    conn.execute(
+                        d.sql(f"INSERT INTO {SCHEMA_TABLE} (version, name) VALUES (?, ?)"),  # noqa: S608 - constant
+                        (m.version, m.name),
+                    )
+            except StorageError:
+                raise
+            except Exception as e:
+                if d.is_driver_error(e):
+                    raise _plain(d.translate(e)) from e
+                raise
+            uow.commit()
+
+
+def _plain(error: Exception) -> Exception:
+    """
+    A unique violation outside the places that expect one is an ordinary storage error.
+    """
+    if isinstance(error, UniqueViolation):
+        return StorageError(
+            "Penyimpanan menolak data ganda.",
+            "The storage refused duplicate data.",
+            code="unique_violation",
+            details={"constraint": error.tag},
+        )
+    return error
+
+
+class SqlUnitOfWork:
+    """
+    One database transaction on one connection (see :class:`layanan_aduan.ports.UnitOfWork`).
+    """
+
+    def __init__(self, storage: SqlStorage, *, read_only: bool) -> None:
+        self._storage = storage
+        self._dialect = storage._dialect
+        self.read_only = read_only
+        self._conn: Any = None
+        self._finished = False
+        self._broken = False
+        self._savepoints = 0
+        self._reports = SqlReportRepository(self)
+        self._outbox = SqlOutboxWriter(self)
+        self._inbox = SqlInbox(self)
+
+    @property
+    def reports(self) -> SqlReportRepository:
+        return self._reports
+
+    @property
+    def outbox(self) -> SqlOutboxWriter:
+        return self._outbox
+
+    @property
+    def inbox(self) -> SqlInbox:
+        return self._inbox
+
+    def __enter__(self) -> Self:
+        self._storage._check_open()
+        conn = self._storage._acquire()
+        try:
+            conn.execute(self._dialect.begin(read_only=self.read_only))
+        except Exception as e:
+            self._storage._release(conn, broken=True)
+            if self._dialect.is_driver_error(e):
+                raise _plain(self._dialect.translate(e)) from e
+            raise
+        self._conn = conn
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._finished:
+            self.rollback()
+
+    def connection(self) -> Any:
+        """
+        The open connection (checked: not finished).
+        """
+        if self._finished or self._conn is None:
+            raise c.unit_finished()
+        return self._conn
+
+    def check_writable(self) -> None:
+        self.connection()
+        if self.read_only:
+            raise c.read_only()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """
+        Run one statement; driver errors come out translated.
+        """
+        conn = self.connection()
+        try:
+            return conn.execute(self._dialect.sql(sql), tuple(params))
+        except Exception as e:
+            if self._dialect.is_driver_error(e):
+                raise self._dialect.translate(e) from e
+            raise
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        conn = self.connection()
+        try:
+            conn.cursor().executemany(self._dialect.sql(sql), [tuple(r) for r in rows])
+        except Exception as e:
+            if self._dialect.is_driver_error(e):
+                raise self._dialect.translate(e) from e
+            raise
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """
+        Undo everything inside the block when it raises, keeping the transaction usable.
+        """
+        self._savepoints += 1
+        name = f"sp{self._savepoints}"
+        self.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(StorageError, UniqueViolation):
+                self.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.execute(f"RELEASE SAVEPOINT {name}")
+
+    def commit(self) -> None:
+        """
+        Commit; on failure everything is rolled back and the error is raised.
+        """
+        self.connection()
+        try:
+            self.execute("COMMIT")
+        except BaseException as e:
+            self._broken = True
+            self.rollback()
+            if isinstance(e, UniqueViolation):
+                raise _plain(e) from e
+            raise
+        self._finish()
+
+    def rollback(self) -> None:
+        """
+        Roll back and give the connection back; harmless when already finished.
+        """
+        if self._finished or self._conn is None:
+            self._finished = True
+            return
+        try:
+            self._conn.execute("ROLLBACK")
+        except Exception as e:
+            if not self._dialect.is_driver_error(e):
+                raise
+            self._broken = True
+        self._finish()
+
+    def _finish(self) -> None:
+        self._finished = True
+        conn, self._conn = self._conn, None
+        self._storage._release(conn, broken=self._broken)
+
+
+def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
+    return ReportProjection(
+        state=row[3],
+        number=row[4],
+        office=row[5],
+        reporter_phone=row[6],
+        reporter_user_id=row[7],
+        received_at=d.read_instant_or_none(row[8]),
+        updated_at=d.read_instant(row[9]),
+        sla_deadline=d.read_instant_or_none(row[10]),
+        sla_at_risk_at=d.read_instant_or_none(row[11]),
+        sla_paused=bool(row[12]),
+        sla_stopped=bool(row[13]),
+    )
+
+
+def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
+    return (
+        p.state,
+        p.number,
+        p.office,
+        p.reporter_phone,
+        p.reporter_user_id,
+        d.instant_or_none(p.received_at),
+        d.instant(p.updated_at),
+        d.instant_or_none(p.sla_deadline),
+        d.instant_or_none(p.sla_at_risk_at),
+        p.sla_paused,
+        p.sla_stopped,
+    )
+
+
+class SqlReportRepository:
+    """
+    Reports over SQL (see :class:`layanan_aduan.ports.ReportRepository`).
+    """
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+        self._d = uow._dialect
+
+    def _load(self, where: str, value: str) -> StoredReport | None:
+        row = self._uow.execute(
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {where} = ?",  # noqa: S608 - constant columns
+            (value,),
+        ).fetchone()
+        if row is None:
+            return None
+        events = self._uow.execute(
+            "SELECT payload FROM report_events WHERE report_id = ? ORDER BY seq", (row[1],)
+        ).fetchall()
+        return StoredReport(
+            row[1], int(row[2]), _projection(self._d, row), tuple(c.load_json(e[0]) for e in events)
+        )
+
+    def get(self, report_id: str) -> StoredReport:
+        c.check_text(report_id, "report_id")
+        found = self._load("report_id", report_id)
+        if found is None:
+            raise c.report_not_found("report_id", report_id)
+        return found
+
+    def get_by_number(self, number: str) -> StoredReport:
+        c.check_text(number, "number", 64)
+        found = self._load("number", number)
+        if found is None:
+            raise c.report_not_found("number", number)
+        return found
+
+    def append(
+        self,
+        report_id: str,
+        expected_version: int,
+        events: Sequence[Mapping[str, Any]],
+        projection: ReportProjection,
+    ) -> int:
+        c.check_text(report_id, "report_id")
+        c.check_version(expected_version)
+        encoded = c.encode_events(events)
+        if not isinstance(projection, ReportProjection):
+            raise TypeError("projection must be a ReportProjection")
+        self._uow.check_writable()
+        try:
+            with self._uow.savepoint():
+                return self._append(report_id, expected_version, encoded, projection)
+        except UniqueViolation as e:
+            if e.tag == "reports.number" and projection.number is not None:
+                raise c.duplicate_number(projection.number) from e
+            # Another writer created the report or appended first.
+            raise c.conflict(report_id, expected_version, expected_version + 1) from e
+
+    def _append(
+        self, report_id: str, expected: int, encoded: list[str], p: ReportProjection
+    ) -> int:
+        u, d = self._uow, self._d
+        row = u.execute(
+            f"SELECT version FROM reports WHERE report_id = ?{d.for_update}",  # noqa: S608 - constant lock clause
+            (report_id,),
+        ).fetchone()
+        actual = 0 if row is None else int(row[0])
+        if row is None and expected > 0:
+            raise c.report_not_found("report_id", report_id)
+        if actual != expected:
+            raise c.conflict(report_id, expected, actual)
+        if p.number is not None:
+            holder = u.execute("SELECT report_id FROM reports WHERE number = ?", (p.number,))
+            other = holder.fetchone()
+            if other is not None and other[0] != report_id:
+                raise c.duplicate_number(p.number)
+        version = expected + len(encoded)
+        if row is None:
+            cur = u.execute(
+                "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
+                "reporter_user_id, received_at, updated_at, sla_deadline, sla_at_risk_at, "
+                "sla_paused, sla_stopped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (report_id) DO NOTHING",
+                (report_id, version, *_projection_params(d, p)),
+            )
+        else:
+            cur = u.execute(
+                "UPDATE reports SET version = ?, state = ?, number = ?, office = ?, "
+                "reporter_phone = ?, reporter_user_id = ?, received_at = ?, updated_at = ?, "
+                "sla_deadline = ?, sla_at_risk_at = ?, sla_paused = ?, sla_stopped = ? "
+                "WHERE report_id = ? AND version = ?",
+                (version, *_projection_params(d, p), report_id, expected),
+            )
+        if cur.rowcount != 1:
+            raise c.conflict(report_id, expected, expected + 1)
+        u.executemany(
+            "INSERT INTO report_events (report_id, seq, payload) VALUES (?, ?, ?)",
+            [(report_id, expected + i, e) for i, e in enumerate(encoded, start=1)],
+        )
+        return version
+
+    def allocate_number(self, office: str, year: int) -> int:
+        c.check_text(office, "office", 64)
+        c.check_year(year)
+        self._uow.check_writable()
+        row = self._uow.execute(
+            "INSERT INTO report_counters (office, year, last_value) VALUES (?, ?, 1) "
+            "ON CONFLICT (office, year) DO UPDATE SET last_value = report_counters.last_value + 1 "
+            "RETURNING last_value",
+            (office, year),
+        ).fetchone()
+        return int(row[0])
+
+    def _query(self, f: c.ReportFilter, limit: int, after: str | None) -> Page[ReportSummary]:
+        c.check_limit(limit)
+        start = c.cursor_position(after)
+        d = self._d
+        clauses = ["position > ?"]
+        params: list[Any] = [start]
+        if f.office is not None:
+            clauses.append("office = ?")
+            params.append(f.office)
+        if f.state is not None:
+            clauses.append("state = ?")
+            params.append(f.state)
+        if f.phone is not None and f.user_id is not None:
+            clauses.append("(reporter_phone = ? OR reporter_user_id = ?)")
+            params += [f.phone, f.user_id]
+        elif f.phone is not None:
+            clauses.append("reporter_phone = ?")
+            params.append(f.phone)
+        elif f.user_id is not None:
+            clauses.append("reporter_user_id = ?")
+            params.append(f.user_id)
+        running = f"sla_deadline IS NOT NULL AND sla_paused = {d.false} AND sla_stopped = {d.false}"
+        if f.at_risk_at is not None:
+            clauses.append(
+                f"{running} AND sla_at_risk_at IS NOT NULL AND sla_at_risk_at <= ? "
+                "AND sla_deadline >= ?"
+            )
+            params += [d.instant(f.at_risk_at), d.instant(f.at_risk_at)]
+        if f.breached_at is not None:
+            clauses.append(f"{running} AND sla_deadline < ?")
+            params.append(d.instant(f.breached_at))
+        rows = self._uow.execute(
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {' AND '.join(clauses)} "  # noqa: S608 - clauses are constants, values are parameters
+            "ORDER BY position LIMIT ?",
+            (*params, limit + 1),
+        ).fetchall()
+        items = tuple(ReportSummary(r[1], int(r[2]), _projection(d, r)) for r in rows[:limit])
+        cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
+        return Page(items, cursor)
+
+    def list_all(
+        self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[ReportSummary]:
+        if office is not None:
+            c.check_text(office, "office", 64)
+        return self._query(c.ReportFilter(office=office), limit, after)
+
+    def by_state(
+        self,
+        state: str,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        c.check_text(state, "state", 64)
+        if office is not None:
+            c.check_text(office, "office", 64)
+        return self._query(c.ReportFilter(office=office, state=state), limit, after)
+
+    def by_reporter(
+        self,
+        *,
+        phone: str | None = None,
+        user_id: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        c.check_reporter_query(phone, user_id)
+        return self._query(c.ReportFilter(phone=phone, user_id=user_id), limit, after)
+
+    def at_risk(
+        self,
+        at: pendulum.DateTime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        instant = c.utc(at, "at")
+        if office is not None:
+            c.check_text(office, "office", 64)
+        return self._query(c.ReportFilter(office=office, at_risk_at=instant), limit, after)
+
+    def breached(
+        self,
+        at: pendulum.DateTime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        instant = c.utc(at, "at")
+        if office is not None:
+            c.check_text(office, "office", 64)
+        return self._query(c.ReportFilter(office=office, breached_at=instant), limit, after)
+
+
+def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:
+    return OutboxMessage(
+        key=row[1],
+        report_id=row[2],
+        payload=c.load_json(row[3]),
+        created_at=d.read_instant(row[4]),
+        status=OutboxStatus(row[5]),
+        attempts=int(row[6]),
+        next_attempt_at=d.read_instant(row[7]),
+        claimed_until=d.read_instant_or_none(row[8]),
+        last_error=row[9],
+        sent_at=d.read_instant_or_none(row[10]),
+    )
+
+
+class SqlOutboxWriter:
+    """
+    The outbox inside a unit of work (see :class:`layanan_aduan.ports.OutboxWriter`).
+    """
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def put(
+        self,
+        key: str,
+        payload: Mapping[str, Any],
+        *,
+        created_at: pendulum.DateTime,
+        report_id: str | None = None,
+        not_before: pendulum.DateTime | None = None,
+    ) -> bool:
+        c.check_text(key, "key")
+        text = c.canonical_json(payload, "payload")
+        created = c.utc(created_at, "created_at")
+        due = created if not_before is None else c.utc(not_before, "not_before")
+        if report_id is not None:
+            c.check_text(report_id, "report_id")
+        self._uow.check_writable()
+        d = self._uow._dialect
+        cur = self._uow.execute(
+            "INSERT INTO outbox (key, report_id, payload, created_at, status, attempts, "
+            "next_attempt_at) VALUES (?, ?, ?, ?, 'pending', 0, ?) ON CONFLICT (key) DO NOTHING",
+            (key, report_id, text, d.instant(created), d.instant(due)),
+        )
+        if cur.rowcount == 1:
+            return True
+        row = self._uow.execute("SELECT payload FROM outbox WHERE key = ?", (key,)).fetchone()
+        if row is None or row[0] != text:
+            raise c.idempotency_conflict(key)
+        return False
+
+
+class SqlInbox:
+    """
+    Handled inbound message ids (see :class:`layanan_aduan.ports.Inbox`).
+    """
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def record(
+        self, message_id: str, *, received_at: pendulum.DateTime, report_id: str | None = None
+    ) -> bool:
+        c.check_text(message_id, "message_id")
+        instant = c.utc(received_at, "received_at")
+        if report_id is not None:
+            c.check_text(report_id, "report_id")
+        self._uow.check_writable()
+        cur = self._uow.execute(
+            "INSERT INTO inbox (message_id, report_id, received_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (message_id) DO NOTHING",
+            (message_id, report_id, self._uow._dialect.instant(instant)),
+        )
+        return bool(cur.rowcount == 1)
+
+    def report_of(self, message_id: str) -> str | None:
+        c.check_text(message_id, "message_id")
+        row = self._uow.execute(
+            "SELECT report_id FROM inbox WHERE message_id = ?", (message_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def seen(self, message_id: str) -> bool:
+        c.check_text(message_id, "message_id")
+        row = self._uow.execute("SELECT 1 FROM inbox WHERE message_id = ?", (message_id,))
+        return row.fetchone() is not None
+
+
+class SqlOutbox:
+    """
+    The dispatcher's outbox over SQL (see :class:`layanan_aduan.ports.Outbox`).
+    """
+
+    def __init__(self, storage: SqlStorage) -> None:
+        self._storage = storage
+
+    def _row(self, uow: SqlUnitOfWork, key: str, *, lock: bool) -> Sequence[Any]:
+        lock_clause = uow._dialect.for_update if lock else ""
+        row = uow.execute(
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE key = ?{lock_clause}",  # noqa: S608 - constant columns
+            (key,),
+        ).fetchone()
+        if row is None:
+            raise c.outbox_not_found(key)
+        return tuple(row)
+
+    def claim_due(
+        self, now: pendulum.DateTime, *, limit: int = 10, lease_seconds: int = 300
+    ) -> list[OutboxMessage]:
+        instant = c.utc(now, "now")
+        c.check_limit(limit)
+        c.check_lease(lease_seconds)
+        with self._storage.unit_of_work() as uow:
+            d = uow._dialect
+            t = d.instant(instant)
+            rows = uow.execute(
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending' "  # noqa: S608 - constant columns
+                "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
+                f"ORDER BY next_attempt_at, position LIMIT ?{d.skip_locked}",
+                (t, t, limit),
+            ).fetchall()
+            until = d.instant(instant.add(seconds=lease_seconds))
+            uow.executemany(
+                "UPDATE outbox SET claimed_until = ? WHERE key = ?", [(until, r[1]) for r in rows]
+            )
+            uow.commit()
+        claimed = [(*r[:8], until, *r[9:]) for r in rows]
+        return [_message(d, r) for r in claimed]
+
+    def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
+        c.check_text(key, "key")
+        instant = c.utc(at, "at")
+        with self._storage.unit_of_work() as uow:
+            row = self._row(uow, key, lock=True)
+            if OutboxStatus(row[5]) is not OutboxStatus.SENT:
+                uow.execute(
+                    "UPDATE outbox SET status = 'sent', sent_at = ?, claimed_until = NULL "
+                    "WHERE key = ?",
+                    (uow._dialect.instant(instant), key),
+                )
+                row = self._row(uow, key, lock=False)
+            uow.commit()
+            return _message(uow._dialect, row)
+
+    def mark_failed(
+        self,
+        key: str,
+        *,
+        at: pendulum.DateTime,
+        error: str,
+        next_attempt_at: pendulum.DateTime | None,
+        max_attempts: int,
+    ) -> OutboxMessage:
+        c.check_text(key, "key")
+        c.utc(at, "at")
+        text = c.error_text(error)
+        nxt = None if next_attempt_at is None else c.utc(next_attempt_at, "next_attempt_at")
+        c.check_max_attempts(max_attempts)
+        with self._storage.unit_of_work() as uow:
+            d = uow._dialect
+            row = self._row(uow, key, lock=True)
+            status = OutboxStatus(row[5])
+            if status is not OutboxStatus.PENDING:
+                raise c.outbox_transition(key, status, "mark_failed")
+            attempts = int(row[6]) + 1
+            dead = nxt is None or attempts >= max_attempts
+            uow.execute(
+                "UPDATE outbox SET attempts = ?, last_error = ?, claimed_until = NULL, "
+                "status = ?, next_attempt_at = ? WHERE key = ?",
+                (
+                    attempts,
+                    text,
+                    (OutboxStatus.DEAD if dead else OutboxStatus.PENDING).value,
+                    row[7] if nxt is None else d.instant(nxt),
+                    key,
+                ),
+            )
+            row = self._row(uow, key, lock=False)
+            uow.commit()
+            return _message(d, row)
+
+    def dead_letters(
+        self, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[OutboxMessage]:
+        c.check_limit(limit)
+        start = c.cursor_position(after)
+        with self._storage.unit_of_work(read_only=True) as uow:
+            rows = uow.execute(
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'dead' AND position > ? "  # noqa: S608 - constant columns
+                "ORDER BY position LIMIT ?",
+                (start, limit + 1),
+            ).fetchall()
+            items = tuple(_message(uow._dialect, r) for r in rows[:limit])
+        cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
+        return Page(items, cursor)
+
+    def retry(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
+        c.check_text(key, "key")
+        instant = c.utc(at, "at")
+        with self._storage.unit_of_work() as uow:
+            row = self._row(uow, key, lock=True)
+            status = OutboxStatus(row[5])
+            if status is not OutboxStatus.DEAD:
+                raise c.outbox_transition(key, status, "retry")
+            uow.execute(
+                "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, "
+                "claimed_until = NULL WHERE key = ?",
+                (uow._dialect.instant(instant), key),
+            )
+            row = self._row(uow, key, lock=False)
+            uow.commit()
+            return _message(uow._dialect, row)
+
+    def get(self, key: str) -> OutboxMessage:
+        c.check_text(key, "key")
+        with self._storage.unit_of_work(read_only=True) as uow:
+            return _message(uow._dialect, self._row(uow, key, lock=False))
+
+    def counts(self) -> dict[OutboxStatus, int]:
+        result = dict.fromkeys(OutboxStatus, 0)
+        with self._storage.unit_of_work(read_only=True) as uow:
+            for status, n in uow.execute(
+                "SELECT status, count(*) FROM outbox GROUP BY status"
+            ).fetchall():
+                result[OutboxStatus(status)] = int(n)
+        return result

@@ -1,0 +1,670 @@
+"""
+The in-memory storage adapter: thread-safe, nothing written to disk.
+
+It implements the same ports as the SQLite and PostgreSQL adapters and passes the same contract
+suite, so it is a real adapter (for tests, demos and single-process tools), not a fake. Data
+lives as long as the object.
+
+Isolation matches the SQLite adapter: one writing unit of work at a time (others wait up to
+``busy_timeout`` seconds, then get ``StorageUnavailableError``), while read-only units of work
+read a consistent snapshot and never wait. Committed state is immutable and replaced whole at
+commit (copy on write), so a reader never sees half a step.
+
+>>> import pendulum
+>>> from layanan_aduan.ports import ReportProjection
+>>> storage = InMemoryStorage()
+>>> at = pendulum.datetime(2026, 1, 9, 9, tz="Asia/Jakarta")
+>>> with storage.unit_of_work() as uow:
+...     uow.reports.append("r-1", 0, [{"kind": "received"}], ReportProjection("received", at))
+...     uow.commit()
+1
+>>> with storage.unit_of_work(read_only=True) as uow:
+...     uow.reports.get("r-1").events
+({'kind': 'received'},)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import attrs
+import pendulum
+
+from layanan_aduan.adapters.storage import _common as c
+from layanan_aduan.ports import (
+    DEFAULT_PAGE_SIZE,
+    OutboxMessage,
+    OutboxStatus,
+    Page,
+    ReportProjection,
+    ReportSummary,
+    StoredReport,
+)
+
+__all__ = ["InMemoryStorage"]
+
+
+@attrs.frozen
+class _Report:
+    position: int
+    report_id: str
+    version: int
+    projection: ReportProjection
+    events: tuple[str, ...]
+
+    def summary(self) -> ReportSummary:
+        return ReportSummary(self.report_id, self.version, self.projection)
+
+    def stored(self) -> StoredReport:
+        return StoredReport(
+            self.report_id,
+            self.version,
+            self.projection,
+            tuple(c.load_json(e) for e in self.events),
+        )
+
+
+@attrs.frozen
+class _Message:
+    position: int
+    key: str
+    payload: str
+    report_id: str | None
+    created_at: pendulum.DateTime
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: pendulum.DateTime
+    claimed_until: pendulum.DateTime | None = None
+    last_error: str | None = None
+    sent_at: pendulum.DateTime | None = None
+
+    def message(self) -> OutboxMessage:
+        return OutboxMessage(
+            key=self.key,
+            payload=c.load_json(self.payload),
+            report_id=self.report_id,
+            created_at=self.created_at,
+            status=self.status,
+            attempts=self.attempts,
+            next_attempt_at=self.next_attempt_at,
+            claimed_until=self.claimed_until,
+            last_error=self.last_error,
+            sent_at=self.sent_at,
+        )
+
+
+@attrs.frozen
+class _State:
+    """
+    One committed state. Never mutated once published: a commit publishes a new one.
+    """
+
+    reports: Mapping[str, _Report] = attrs.Factory(dict)
+    numbers: Mapping[str, str] = attrs.Factory(dict)
+    counters: Mapping[tuple[str, int], int] = attrs.Factory(dict)
+    outbox: Mapping[str, _Message] = attrs.Factory(dict)
+    inbox: Mapping[str, str | None] = attrs.Factory(dict)
+    next_position: int = 1
+
+
+class _Draft:
+    """
+    A copy-on-write working copy of a state: each table is copied on its first change.
+    """
+
+    def __init__(self, base: _State) -> None:
+        self.reports: Mapping[str, _Report] = base.reports
+        self.numbers: Mapping[str, str] = base.numbers
+        self.counters: Mapping[tuple[str, int], int] = base.counters
+        self.outbox: Mapping[str, _Message] = base.outbox
+        self.inbox: Mapping[str, str | None] = base.inbox
+        self.next_position = base.next_position
+        self._copied: set[str] = set()
+
+    def _writable(self, name: str) -> dict[Any, Any]:
+        if name not in self._copied:
+            setattr(self, name, dict(getattr(self, name)))
+            self._copied.add(name)
+        table: dict[Any, Any] = getattr(self, name)
+        return table
+
+    def put_report(self, row: _Report) -> None:
+        self._writable("reports")[row.report_id] = row
+
+    def put_number(self, number: str, report_id: str) -> None:
+        self._writable("numbers")[number] = report_id
+
+    def drop_number(self, number: str) -> None:
+        del self._writable("numbers")[number]
+
+    def put_counter(self, key: tuple[str, int], value: int) -> None:
+        self._writable("counters")[key] = value
+
+    def put_message(self, row: _Message) -> None:
+        self._writable("outbox")[row.key] = row
+
+    def put_inbox(self, message_id: str, report_id: str | None) -> None:
+        self._writable("inbox")[message_id] = report_id
+
+    def take_position(self) -> int:
+        self.next_position += 1
+        return self.next_position - 1
+
+    def freeze(self) -> _State:
+        return _State(
+            reports=self.reports,
+            numbers=self.numbers,
+            counters=self.counters,
+            outbox=self.outbox,
+            inbox=self.inbox,
+            next_position=self.next_position,
+        )
+
+
+def _matches(row: _Report, f: c.ReportFilter) -> bool:
+    p = row.projection
+    if f.office is not None and p.office != f.office:
+        return False
+    if f.state is not None and p.state != f.state:
+        return False
+    if (f.phone is not None or f.user_id is not None) and not (
+        (f.phone is not None and p.reporter_phone == f.phone)
+        or (f.user_id is not None and p.reporter_user_id == f.user_id)
+    ):
+        return False
+    if f.at_risk_at is not None and not p.is_at_risk(f.at_risk_at):
+        return False
+    return f.breached_at is None or p.is_breached(f.breached_at)
+
+
+def _page(rows: Iterator[tuple[int, Any]], limit: int) -> tuple[list[Any], str | None]:
+    items: list[Any] = []
+    last = 0
+    for position, item in rows:
+        if len(items) == limit:
+            return items, c.encode_cursor(last)
+        items.append(item)
+        last = position
+    return items, None
+
+
+class _Repository:
+    def __init__(self, uow: _UnitOfWork) -> None:
+        self._uow = uow
+
+    def get(self, report_id: str) -> StoredReport:
+        c.check_text(report_id, "report_id")
+        row = self._uow.view().reports.get(report_id)
+        if row is None:
+            raise c.report_not_found("report_id", report_id)
+        return row.stored()
+
+    def get_by_number(self, number: str) -> StoredReport:
+        c.check_text(number, "number", 64)
+        view = self._uow.view()
+        report_id = view.numbers.get(number)
+        if report_id is None:
+            raise c.report_not_found("number", number)
+        return view.reports[report_id].stored()
+
+    def append(
+        self,
+        report_id: str,
+        expected_version: int,
+        events: Sequence[Mapping[str, Any]],
+        projection: ReportProjection,
+    ) -> int:
+        c.check_text(report_id, "report_id")
+        c.check_version(expected_version)
+        encoded = c.encode_events(events)
+        if not isinstance(projection, ReportProjection):
+            raise TypeError("projection must be a ReportProjection")
+        draft = self._uow.writable()
+        row = draft.reports.get(report_id)
+        actual = 0 if row is None else row.version
+        if row is None and expected_version > 0:
+            raise c.report_not_found("report_id", report_id)
+        if actual != expected_version:
+            raise c.conflict(report_id, expected_version, actual)
+        number = projection.number
+        if number is not None and draft.numbers.get(number, report_id) != report_id:
+            raise c.duplicate_number(number)
+        old_number = None if row is None else row.projection.number
+        if old_number is not None and old_number != number:
+            draft.drop_number(old_number)
+        if number is not None:
+            draft.put_number(number, report_id)
+        position = draft.take_position() if row is None else row.position
+        version = expected_version + len(encoded)
+        previous = () if row is None else row.events
+        draft.put_report(
+            _Report(position, report_id, version, projection, previous + tuple(encoded))
+        )
+        return version
+
+    def allocate_number(self, office: str, year: int) -> int:
+        c.check_text(office, "office", 64)
+        c.check_year(year)
+        draft = self._uow.writable()
+        value = draft.counters.get((office, year), 0) + 1
+        draft.put_counter((office, year), value)
+        return value
+
+    def _query(self, f: c.ReportFilter, limit: int, after: str | None) -> Page[ReportSummary]:
+        c.check_limit(limit)
+        start = c.cursor_position(after)
+        rows = self._uow.view().reports.values()
+        selected = (
+            (r.position, r.summary()) for r in rows if r.position > start and _matches(r, f)
+        )
+        items, cursor = _page(selected, limit)
+        return Page(tuple(items), cursor)
+
+    def list_all(
+        self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[ReportSummary]:
+        if office is not None:
+            c.check_text(office, "office", 64)
+        return self._query(c.ReportFilter(office=office), limit, after)
+
+    def by_state(
+        self,
+        state: str,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        c.check_text(state, "state", 64)
+        if office is not None:
+            c.check_text(office, "office", 64)
+        return self._query(c.ReportFilter(office=office, state=state), limit, after)
+
+    def by_reporter(
+        self,
+        *,
+        phone: str | None = None,
+        user_id: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        c.check_reporter_query(phone, user_id)
+        return self._query(c.ReportFilter(phone=phone, user_id=user_id), limit, after)
+
+    def at_risk(
+        self,
+        at: pendulum.DateTime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        instant = c.utc(at, "at")
+        if office is not None:
+            c.check_text(office, "office", 64)
+        return self._query(c.ReportFilter(office=office, at_risk_at=instant), limit, after)
+
+    def breached(
+        self,
+        at: pendulum.DateTime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        instant = c.utc(at, "at")
+        if office is not None:
+            c.check_text(office, "office", 64)
+        return self._query(c.ReportFilter(office=office, breached_at=instant), limit, after)
+
+
+class _OutboxWriter:
+    def __init__(self, uow: _UnitOfWork) -> None:
+        self._uow = uow
+
+    def put(
+        self,
+        key: str,
+        payload: Mapping[str, Any],
+        *,
+        created_at: pendulum.DateTime,
+        report_id: str | None = None,
+        not_before: pendulum.DateTime | None = None,
+    ) -> bool:
+        c.check_text(key, "key")
+        text = c.canonical_json(payload, "payload")
+        created = c.utc(created_at, "created_at")
+        due = created if not_before is None else c.utc(not_before, "not_before")
+        if report_id is not None:
+            c.check_text(report_id, "report_id")
+        draft = self._uow.writable()
+        existing = draft.outbox.get(key)
+        if existing is not None:
+            if existing.payload != text:
+                raise c.idempotency_conflict(key)
+            return False
+        draft.put_message(
+            _Message(
+                position=draft.take_position(),
+                key=key,
+                payload=text,
+                report_id=report_id,
+                created_at=created,
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                next_attempt_at=due,
+            )
+        )
+        return True
+
+
+class _Inbox:
+    def __init__(self, uow: _UnitOfWork) -> None:
+        self._uow = uow
+
+    def record(
+        self, message_id: str, *, received_at: pendulum.DateTime, report_id: str | None = None
+    ) -> bool:
+        c.check_text(message_id, "message_id")
+        c.utc(received_at, "received_at")
+        if report_id is not None:
+            c.check_text(report_id, "report_id")
+        draft = self._uow.writable()
+        if message_id in draft.inbox:
+            return False
+        draft.put_inbox(message_id, report_id)
+        return True
+
+    def report_of(self, message_id: str) -> str | None:
+        c.check_text(message_id, "message_id")
+        return self._uow.view().inbox.get(message_id)
+
+    def seen(self, message_id: str) -> bool:
+        c.check_text(message_id, "message_id")
+        return message_id in self._uow.view().inbox
+
+
+class _UnitOfWork:
+    def __init__(self, storage: InMemoryStorage, *, read_only: bool) -> None:
+        self._storage = storage
+        self.read_only = read_only
+        self._draft: _Draft | None = None
+        self._finished = False
+        self._reports = _Repository(self)
+        self._outbox = _OutboxWriter(self)
+        self._inbox = _Inbox(self)
+
+    @property
+    def reports(self) -> _Repository:
+        return self._reports
+
+    @property
+    def outbox(self) -> _OutboxWriter:
+        return self._outbox
+
+    @property
+    def inbox(self) -> _Inbox:
+        return self._inbox
+
+    def __enter__(self) -> Self:
+        self._draft = self._storage._begin(read_only=self.read_only)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._finished:
+            self.rollback()
+
+    def view(self) -> _Draft:
+        if self._finished:
+            raise c.unit_finished()
+        if self._draft is None:
+            raise c.unit_finished()
+        return self._draft
+
+    def writable(self) -> _Draft:
+        draft = self.view()
+        if self.read_only:
+            raise c.read_only()
+        return draft
+
+    def commit(self) -> None:
+        draft = self.view()
+        self._finished = True
+        self._storage._end(draft if not self.read_only else None, read_only=self.read_only)
+
+    def rollback(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        if self._draft is not None:
+            self._storage._end(None, read_only=self.read_only)
+
+
+class _Outbox:
+    def __init__(self, storage: InMemoryStorage) -> None:
+        self._storage = storage
+
+    def _change(self, fn: Callable[[_Draft], Any]) -> Any:
+        draft = self._storage._begin(read_only=False)
+        try:
+            result = fn(draft)
+        except BaseException:
+            self._storage._end(None, read_only=False)
+            raise
+        self._storage._end(draft, read_only=False)
+        return result
+
+    def claim_due(
+        self, now: pendulum.DateTime, *, limit: int = 10, lease_seconds: int = 300
+    ) -> list[OutboxMessage]:
+        instant = c.utc(now, "now")
+        c.check_limit(limit)
+        c.check_lease(lease_seconds)
+        until = instant.add(seconds=lease_seconds)
+
+        def claim(draft: _Draft) -> list[OutboxMessage]:
+            due = sorted(
+                (
+                    m
+                    for m in draft.outbox.values()
+                    if m.status is OutboxStatus.PENDING
+                    and m.next_attempt_at <= instant
+                    and (m.claimed_until is None or m.claimed_until <= instant)
+                ),
+                key=lambda m: (m.next_attempt_at, m.position),
+            )[:limit]
+            claimed = [attrs.evolve(m, claimed_until=until) for m in due]
+            for m in claimed:
+                draft.put_message(m)
+            return [m.message() for m in claimed]
+
+        result: list[OutboxMessage] = self._change(claim)
+        return result
+
+    def _existing(self, draft: _Draft, key: str) -> _Message:
+        row = draft.outbox.get(key)
+        if row is None:
+            raise c.outbox_not_found(key)
+        return row
+
+    def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
+        c.check_text(key, "key")
+        instant = c.utc(at, "at")
+
+        def sent(draft: _Draft) -> OutboxMessage:
+            row = self._existing(draft, key)
+            if row.status is OutboxStatus.SENT:
+                return row.message()
+            new = attrs.evolve(row, status=OutboxStatus.SENT, sent_at=instant, claimed_until=None)
+            draft.put_message(new)
+            return new.message()
+
+        result: OutboxMessage = self._change(sent)
+        return result
+
+    def mark_failed(
+        self,
+        key: str,
+        *,
+        at: pendulum.DateTime,
+        error: str,
+        next_attempt_at: pendulum.DateTime | None,
+        max_attempts: int,
+    ) -> OutboxMessage:
+        c.check_text(key, "key")
+        c.utc(at, "at")
+        text = c.error_text(error)
+        nxt = None if next_attempt_at is None else c.utc(next_attempt_at, "next_attempt_at")
+        c.check_max_attempts(max_attempts)
+
+        def failed(draft: _Draft) -> OutboxMessage:
+            row = self._existing(draft, key)
+            if row.status is not OutboxStatus.PENDING:
+                raise c.outbox_transition(key, row.status, "mark_failed")
+            attempts = row.attempts + 1
+            dead = nxt is None or attempts >= max_attempts
+            new = attrs.evolve(
+                row,
+                attempts=attempts,
+                last_error=text,
+                claimed_until=None,
+                status=OutboxStatus.DEAD if dead else OutboxStatus.PENDING,
+                next_attempt_at=row.next_attempt_at if nxt is None else nxt,
+            )
+            draft.put_message(new)
+            return new.message()
+
+        result: OutboxMessage = self._change(failed)
+        return result
+
+    def dead_letters(
+        self, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[OutboxMessage]:
+        c.check_limit(limit)
+        start = c.cursor_position(after)
+        rows = sorted(self._storage._snapshot().outbox.values(), key=lambda m: m.position)
+        selected = (
+            (m.position, m.message())
+            for m in rows
+            if m.status is OutboxStatus.DEAD and m.position > start
+        )
+        items, cursor = _page(selected, limit)
+        return Page(tuple(items), cursor)
+
+    def retry(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
+        c.check_text(key, "key")
+        instant = c.utc(at, "at")
+
+        def retry(draft: _Draft) -> OutboxMessage:
+            row = self._existing(draft, key)
+            if row.status is not OutboxStatus.DEAD:
+                raise c.outbox_transition(key, row.status, "retry")
+            new = attrs.evolve(
+                row, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=instant
+            )
+            draft.put_message(new)
+            return new.message()
+
+        result: OutboxMessage = self._change(retry)
+        return result
+
+    def get(self, key: str) -> OutboxMessage:
+        c.check_text(key, "key")
+        row = self._storage._snapshot().outbox.get(key)
+        if row is None:
+            raise c.outbox_not_found(key)
+        return row.message()
+
+    def counts(self) -> dict[OutboxStatus, int]:
+        result = dict.fromkeys(OutboxStatus, 0)
+        for m in self._storage._snapshot().outbox.values():
+            result[m.status] += 1
+        return result
+
+
+class InMemoryStorage:
+    """
+    Reports, outbox and inbox held in memory; safe to share between threads.
+
+    Args:
+        busy_timeout: Seconds a writing unit of work waits for another one to finish before
+            raising ``StorageUnavailableError`` (code ``storage_busy``).
+    """
+
+    def __init__(self, *, busy_timeout: float = 5.0) -> None:
+        self._busy_timeout = busy_timeout
+        self._writer = threading.Lock()
+        self._state = _State()
+        self._closed = False
+        self._outbox = _Outbox(self)
+
+    def __repr__(self) -> str:
+        return f"InMemoryStorage(reports={len(self._state.reports)}, closed={self._closed})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def unit_of_work(self, *, read_only: bool = False) -> _UnitOfWork:
+        """
+        Start a unit of work (see :class:`layanan_aduan.ports.UnitOfWork`).
+        """
+        self._check_open()
+        return _UnitOfWork(self, read_only=read_only)
+
+    @property
+    def outbox(self) -> _Outbox:
+        """
+        The dispatcher's view of the outbox (see :class:`layanan_aduan.ports.Outbox`).
+        """
+        return self._outbox
+
+    def ping(self) -> None:
+        """
+        Health check: memory always answers while the storage is open.
+        """
+        self._check_open()
+
+    def close(self) -> None:
+        """
+        Close the storage; later calls raise ``StorageStateError``. Data is dropped.
+        """
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise c.storage_closed()
+
+    def _snapshot(self) -> _State:
+        self._check_open()
+        return self._state
+
+    def _begin(self, *, read_only: bool) -> _Draft:
+        self._check_open()
+        if not read_only and not self._writer.acquire(timeout=self._busy_timeout):
+            raise c.busy(self._busy_timeout)
+        return _Draft(self._state)
+
+    def _end(self, draft: _Draft | None, *, read_only: bool) -> None:
+        if read_only:
+            return
+        try:
+            if draft is not None:
+                self._state = draft.freeze()
+        finally:
+            self._writer.release()

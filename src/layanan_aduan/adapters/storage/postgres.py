@@ -1,0 +1,254 @@
+"""
+The PostgreSQL storage adapter: one database shared by several application servers.
+
+Needs the ``postgres`` extra (``pip install 'layanan-aduan[postgres]'``: psycopg 3 and
+psycopg_pool). Open it with :meth:`PostgresStorage.open`; the schema is created or upgraded on
+open, under an advisory lock so several servers starting at once migrate it exactly once.
+
+Concurrency: a step locks its report row (``SELECT ... FOR UPDATE``) and checks the version it
+was decided on; a second officer acting on the same report waits for the first, then gets
+``ConcurrencyConflictError``. Report numbers come from a counter row updated in the same
+transaction (gap-free: a rolled-back step gives its number back). Writing units of work run at
+``READ COMMITTED`` by default; ``isolation="serializable"`` is also supported, and PostgreSQL's
+serialization failures and deadlocks are raised as ``ConcurrencyConflictError`` (code
+``serialization_conflict``): retry the unit of work. Read-only units of work run at
+``REPEATABLE READ READ ONLY`` (one consistent snapshot). The outbox dispatcher claims messages
+with ``FOR UPDATE SKIP LOCKED``, so several dispatchers never claim the same message.
+
+Tables live in the schema given by ``schema`` (default ``public``), created if missing, so one
+database can hold several independent storages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pendulum
+import psycopg
+import psycopg_pool
+from psycopg import errors as pg_errors
+
+from layanan_aduan.adapters.storage import _common as c
+from layanan_aduan.adapters.storage._migrations import Migration, shipped
+from layanan_aduan.adapters.storage._sql import Dialect, SqlStorage, UniqueViolation
+from layanan_aduan.exceptions import StorageError, StorageInputError
+
+__all__ = ["PostgresStorage"]
+
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_ISOLATION = {"read committed": "READ COMMITTED", "serializable": "SERIALIZABLE"}
+_CONSTRAINTS = {
+    "reports_report_id_key": "reports.report_id",
+    "reports_number_key": "reports.number",
+    "report_events_pkey": "report_events.report_id",
+    "outbox_key_key": "outbox.key",
+    "inbox_pkey": "inbox.message_id",
+}
+
+
+class _PostgresDialect(Dialect):
+    name = "postgres"
+    for_update = " FOR UPDATE"
+    skip_locked = " FOR UPDATE SKIP LOCKED"
+    false = "false"
+
+    def __init__(self, schema: str, isolation: str) -> None:
+        self.schema = schema
+        self.isolation = isolation
+
+    def sql(self, text: str) -> str:
+        return text.replace("?", "%s")
+
+    def instant(self, value: pendulum.DateTime) -> Any:
+        u = c.utc(value, "instant")
+        return dt.datetime(
+            u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=dt.UTC
+        )
+
+    def read_instant(self, value: Any) -> pendulum.DateTime:
+        return c.utc(value, "instant")
+
+    def begin(self, *, read_only: bool) -> str:
+        if read_only:
+            return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        return f"BEGIN ISOLATION LEVEL {self.isolation}"
+
+    def is_driver_error(self, error: BaseException) -> bool:
+        return isinstance(error, (psycopg.Error, psycopg_pool.PoolTimeout))
+
+    def translate(self, error: Exception) -> Exception:
+        if isinstance(error, psycopg_pool.PoolTimeout):
+            return c.unavailable("pool_timeout")
+        sqlstate = getattr(error, "sqlstate", None)
+        if isinstance(error, pg_errors.UniqueViolation):
+            name = error.diag.constraint_name or ""
+            return UniqueViolation(_CONSTRAINTS.get(name, name))
+        if isinstance(error, (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)):
+            return c.serialization_conflict(sqlstate)
+        if isinstance(error, pg_errors.LockNotAvailable):
+            return c.busy(0)
+        if isinstance(error, psycopg.OperationalError) or (sqlstate or "").startswith("08"):
+            return c.unavailable(sqlstate or type(error).__name__)
+        # Driver messages can quote values (personal data): keep only the SQLSTATE.
+        return StorageError(
+            "Penyimpanan PostgreSQL gagal menjalankan perintah.",
+            "PostgreSQL storage failed to run a statement.",
+            code="database_error",
+            details={"sqlstate": sqlstate, "driver_error": type(error).__name__},
+        )
+
+    def table_exists(self, conn: Any, table: str) -> bool:
+        row = conn.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+            (self.schema, table),
+        ).fetchone()
+        return row is not None
+
+    def run_script(self, conn: Any, script: str) -> None:
+        conn.execute(script)
+
+    def lock_schema(self, conn: Any) -> None:
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"layanan_aduan:{self.schema}",)
+        )
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+
+
+class PostgresStorage(SqlStorage):
+    """
+    Reports, outbox and inbox in a PostgreSQL database, through a connection pool.
+
+    Build it with :meth:`open`; use it as a context manager or call :meth:`close`. Thread-safe.
+    """
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        schema: str = "public",
+        isolation: str = "read committed",
+        min_size: int = 1,
+        max_size: int = 10,
+        timeout: float = 10.0,
+        migrations: Sequence[Migration] | None = None,
+    ) -> None:
+        super().__init__()
+        if not _SCHEMA_NAME.fullmatch(schema):
+            raise StorageInputError(
+                "Nama skema harus huruf kecil, angka dan garis bawah.",
+                "The schema name must be lowercase letters, digits and underscores.",
+                code="invalid_schema_name",
+                field="schema",
+            )
+        if isolation not in _ISOLATION:
+            raise StorageInputError(
+                "Tingkat isolasi harus 'read committed' atau 'serializable'.",
+                "The isolation level must be 'read committed' or 'serializable'.",
+                code="invalid_isolation",
+                field="isolation",
+            )
+        self._dsn = dsn
+        self.schema = schema
+        self.isolation = isolation
+        self._dialect = _PostgresDialect(schema, _ISOLATION[isolation])
+        self._migrations = tuple(shipped("postgres") if migrations is None else migrations)
+        self._timeout = timeout
+        self._pool = psycopg_pool.ConnectionPool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            open=False,
+            check=psycopg_pool.ConnectionPool.check_connection,
+            kwargs={"autocommit": True, "options": f"-c search_path={schema}"},
+            name="layanan-aduan",
+        )
+
+    @classmethod
+    def open(
+        cls,
+        dsn: str,
+        *,
+        schema: str = "public",
+        isolation: str = "read committed",
+        min_size: int = 1,
+        max_size: int = 10,
+        timeout: float = 10.0,
+        migrations: Sequence[Migration] | None = None,
+    ) -> PostgresStorage:
+        """
+        Connect to the database at ``dsn`` and bring the schema up to date.
+
+        Args:
+            dsn: A libpq connection string or URL. Never logged: it may hold a password.
+            schema: The PostgreSQL schema that holds the tables (created if missing).
+            isolation: ``"read committed"`` (default) or ``"serializable"`` for writers.
+            min_size: Connections the pool keeps open.
+            max_size: Connections the pool may open.
+            timeout: Seconds to wait for a connection before ``StorageUnavailableError``.
+            migrations: The schema migrations to apply (default: the ones shipped).
+
+        Raises:
+            SchemaVersionError: The schema is from a newer library version, or not ours.
+            StorageUnavailableError: The server cannot be reached.
+        """
+        storage = cls(
+            dsn,
+            schema=schema,
+            isolation=isolation,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            migrations=migrations,
+        )
+        try:
+            storage._pool.open(wait=True, timeout=timeout)
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as e:
+            storage._pool.close()
+            raise c.unavailable("connect") from e
+        storage._closed = False
+        try:
+            storage._migrate(storage._migrations)
+        except BaseException:
+            storage.close()
+            raise
+        return storage
+
+    def __repr__(self) -> str:
+        # The DSN may carry a password: never shown.
+        return f"PostgresStorage(schema={self.schema!r}, closed={self._closed})"
+
+    def drop_schema(self) -> None:
+        """
+        Delete every table of this storage (``DROP SCHEMA ... CASCADE``; ``public`` is refused).
+
+        For tests and throwaway storages; the storage is closed afterwards.
+        """
+        if self.schema == "public":
+            raise StorageInputError(
+                "Skema public tidak dihapus.",
+                "The public schema is not dropped.",
+                code="invalid_schema_name",
+                field="schema",
+            )
+        with self.unit_of_work() as uow:
+            uow.execute(f'DROP SCHEMA "{self.schema}" CASCADE')
+            uow.commit()
+        self.close()
+
+    def _acquire(self) -> Any:
+        try:
+            return self._pool.getconn()
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as e:
+            raise self._dialect.translate(e) from e
+
+    def _release(self, conn: Any, *, broken: bool) -> None:
+        if broken and not conn.closed:
+            conn.close()
+        self._pool.putconn(conn)
+
+    def _close_connections(self) -> None:
+        self._pool.close()

@@ -1,0 +1,234 @@
+"""
+The SQLite storage adapter: the embedded default, one database file, standard library only.
+
+Open it with :meth:`SqliteStorage.open`; the schema is created or upgraded on open (an older file
+is migrated, a file from a newer version of the library is refused with ``SchemaVersionError``).
+
+Durability and concurrency settings, applied to every connection:
+
+- ``journal_mode=WAL``: readers never block the writer nor the writer the readers, and a crash
+  (even SIGKILL mid-commit) leaves the file at the last committed transaction.
+- ``synchronous=FULL``: the WAL is flushed to disk at every commit, so a committed step survives
+  a power cut, not only a process crash. (``NORMAL`` is faster but may lose the last commits on
+  power loss; reports are legal records, so the library chooses ``FULL``.)
+- ``busy_timeout``: a writer waits this long (default 5 s) for another writer before the
+  unit of work fails with ``StorageUnavailableError`` (code ``storage_busy``).
+- ``foreign_keys=ON``.
+
+Writing units of work start with ``BEGIN IMMEDIATE``: writers take the database's write lock at
+the start, so two writers never deadlock on a lock upgrade; they queue, and each still checks
+the report version it was given (optimistic concurrency between officers).
+
+>>> import pathlib, tempfile, pendulum
+>>> from layanan_aduan.ports import ReportProjection
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "aduan.sqlite3"
+>>> at = pendulum.datetime(2026, 1, 9, 9, tz="Asia/Jakarta")
+>>> with SqliteStorage.open(path) as storage:
+...     with storage.unit_of_work() as uow:
+...         version = uow.reports.append("r-1", 0, [{"kind": "received"}],
+...                                      ReportProjection("received", at))
+...         uow.commit()
+...     storage.schema_version()
+1
+>>> with SqliteStorage.open(path) as storage, storage.unit_of_work(read_only=True) as uow:
+...     uow.reports.get("r-1").version
+1
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import pendulum
+
+from layanan_aduan.adapters.storage import _common as c
+from layanan_aduan.adapters.storage._migrations import Migration, shipped
+from layanan_aduan.adapters.storage._sql import Dialect, SqlStorage, UniqueViolation
+from layanan_aduan.exceptions import SchemaVersionError, StorageError, StorageInputError
+
+__all__ = ["SqliteStorage"]
+
+_MAX_IDLE = 4
+
+
+class _SqliteDialect(Dialect):
+    name = "sqlite"
+
+    def __init__(self, busy_timeout: float) -> None:
+        self.busy_timeout = busy_timeout
+
+    def sql(self, text: str) -> str:
+        return text
+
+    def instant(self, value: pendulum.DateTime) -> Any:
+        return c.instant_text(value)
+
+    def read_instant(self, value: Any) -> pendulum.DateTime:
+        return c.parse_instant_text(value)
+
+    def begin(self, *, read_only: bool) -> str:
+        return "BEGIN" if read_only else "BEGIN IMMEDIATE"
+
+    def is_driver_error(self, error: BaseException) -> bool:
+        return isinstance(error, sqlite3.Error)
+
+    def translate(self, error: Exception) -> Exception:
+        text = str(error).lower()
+        name = getattr(error, "sqlite_errorname", type(error).__name__)
+        if isinstance(error, sqlite3.IntegrityError) and "unique constraint failed" in text:
+            # "UNIQUE constraint failed: reports.number" -> "reports.number"
+            return UniqueViolation(text.split(":", 1)[1].split(",")[0].strip())
+        if "locked" in text or "busy" in text:
+            return c.busy(self.busy_timeout)
+        if "not a database" in text:
+            return SchemaVersionError(
+                "Berkas ini bukan basis data SQLite.",
+                "This file is not an SQLite database.",
+                code="not_a_database",
+            )
+        if "unable to open" in text or "disk i/o" in text or "readonly" in text:
+            return c.unavailable(name)
+        return StorageError(
+            "Penyimpanan SQLite gagal menjalankan perintah.",
+            "SQLite storage failed to run a statement.",
+            code="database_error",
+            details={"driver_error": name},
+        )
+
+    def table_exists(self, conn: Any, table: str) -> bool:
+        row = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        return row is not None
+
+    def lock_schema(self, conn: Any) -> None:
+        # BEGIN IMMEDIATE already holds the database's write lock: migrators are serialised.
+        return
+
+    def run_script(self, conn: Any, script: str) -> None:
+        # executescript() would COMMIT the migration transaction first: run statement by statement.
+        statement = ""
+        for line in script.splitlines(keepends=True):
+            statement += line
+            if sqlite3.complete_statement(statement):
+                conn.execute(statement)
+                statement = ""
+        if statement.strip() and not all(
+            ln.strip().startswith("--") or not ln.strip() for ln in statement.splitlines()
+        ):
+            raise ValueError("migration script ends with an incomplete statement")
+
+
+class SqliteStorage(SqlStorage):
+    """
+    Reports, outbox and inbox in one SQLite file (see the module docstring for its settings).
+
+    Build it with :meth:`open`; use it as a context manager or call :meth:`close`. Safe to share
+    between threads (each unit of work takes its own connection) and between processes on one
+    machine (SQLite's file locks). Not for network file systems.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        busy_timeout: float = 5.0,
+        migrations: Sequence[Migration] | None = None,
+    ) -> None:
+        super().__init__()
+        text = os.fspath(path)
+        if not text or text == ":memory:" or text.startswith("file:"):
+            raise StorageInputError(
+                "Berikan path berkas SQLite (untuk data di memori pakai InMemoryStorage).",
+                "Give an SQLite file path (for data in memory use InMemoryStorage).",
+                code="invalid_path",
+                field="path",
+            )
+        self.path = text
+        self._busy_timeout = busy_timeout
+        self._dialect = _SqliteDialect(busy_timeout)
+        self._migrations = tuple(shipped("sqlite") if migrations is None else migrations)
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        busy_timeout: float = 5.0,
+        migrations: Sequence[Migration] | None = None,
+    ) -> SqliteStorage:
+        """
+        Open (creating if needed) the database file at ``path`` and bring its schema up to date.
+
+        Args:
+            path: The database file. Its directory must exist.
+            busy_timeout: Seconds a writer waits for another writer.
+            migrations: The schema migrations to apply (default: the ones shipped). A system that
+                extends the schema passes the shipped ones followed by its own.
+
+        Raises:
+            SchemaVersionError: The file is from a newer library version, or not ours.
+            StorageUnavailableError: The file cannot be opened.
+        """
+        storage = cls(path, busy_timeout=busy_timeout, migrations=migrations)
+        storage._closed = False
+        try:
+            storage._migrate(storage._migrations)
+        except BaseException:
+            storage.close()
+            raise
+        return storage
+
+    def __repr__(self) -> str:
+        return f"SqliteStorage(path={self.path!r}, closed={self._closed})"
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                timeout=self._busy_timeout,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as e:
+            raise self._dialect.translate(e) from e
+        try:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
+        except sqlite3.Error as e:
+            conn.close()
+            translated = self._dialect.translate(e)
+            if isinstance(translated, UniqueViolation):
+                raise c.unavailable("pragma") from e
+            raise translated from e
+        if str(mode).lower() != "wal":
+            conn.close()
+            raise c.unavailable("wal_unsupported")
+        return conn
+
+    def _acquire(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return self._connect()
+
+    def _release(self, conn: Any, *, broken: bool) -> None:
+        with self._lock:
+            if not broken and not self._closed and len(self._idle) < _MAX_IDLE:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def _close_connections(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()

@@ -1,0 +1,636 @@
+"""
+Storage ports: the report repository and its unit of work, the outbox, and the evidence store.
+
+A port is a :class:`typing.Protocol`: the service layer depends on it, adapters implement it
+(``layanan_aduan.adapters.storage`` for reports and the outbox,
+``layanan_aduan.adapters.evidence_store`` for evidence files), and the contract suites in
+``layanan_aduan.testing.contracts`` prove that an adapter honours it.
+
+Reports are stored as an **event stream**: each report is the ordered list of its events (the
+canonical JSON dicts of ``layanan_aduan.domain.history``), its ``version`` is the number of events,
+and a step appends its events against the version it was decided on. Beside the stream the
+adapter keeps a :class:`ReportProjection`: the few columns the desk queries (state, number,
+reporter, SLA instants), computed by the caller from the report at each append. Storage never
+recomputes the SLA; it only compares the instants it was given.
+
+The values here are what the ports speak; they hold no behaviour beyond validation.
+
+>>> import pendulum
+>>> p = ReportProjection(
+...     state="received",
+...     updated_at=pendulum.datetime(2026, 1, 9, 8, tz="Asia/Jakarta"),
+...     reporter_phone="+6281212313170",
+... )
+>>> p.updated_at.isoformat()
+'2026-01-09T01:00:00+00:00'
+>>> p
+ReportProjection(state='received', number=None, office=None, reporter_phone='+62********170', ...)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any, Generic, Protocol, Self, TypeVar, runtime_checkable
+
+import attrs
+import pendulum
+
+from layanan_aduan.exceptions import NaiveDatetimeError, StorageInputError
+from layanan_aduan.privacy import mask
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "EvidenceStore",
+    "Inbox",
+    "Outbox",
+    "OutboxMessage",
+    "OutboxStatus",
+    "OutboxWriter",
+    "Page",
+    "ReportProjection",
+    "ReportRepository",
+    "ReportSummary",
+    "Storage",
+    "StoredReport",
+    "UnitOfWork",
+]
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+T = TypeVar("T")
+
+
+def _utc(value: dt.datetime, field: str) -> pendulum.DateTime:
+    """
+    Turn an aware datetime into a pendulum instant in UTC; refuse naive ones.
+    """
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeError(
+            "Waktu tanpa zona waktu tidak diterima.",
+            "A datetime without a time zone is not accepted.",
+            field=field,
+        )
+    instant: pendulum.DateTime = pendulum.instance(value).in_timezone("UTC")
+    return instant
+
+
+def _updated_at(value: dt.datetime) -> pendulum.DateTime:
+    return _utc(value, "updated_at")
+
+
+def _received_at(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else _utc(value, "received_at")
+
+
+def _sla_deadline(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else _utc(value, "sla_deadline")
+
+
+def _sla_at_risk_at(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else _utc(value, "sla_at_risk_at")
+
+
+def _text_or_none(field: str, max_length: int = 200) -> Any:
+    def check(_instance: Any, _attribute: Any, value: str | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or not value.strip() or len(value) > max_length:
+            raise StorageInputError(
+                f"Nilai {field} harus teks tidak kosong, paling panjang {max_length} karakter.",
+                f"{field} must be non-empty text of at most {max_length} characters.",
+                code="invalid_text",
+                field=field,
+            )
+
+    return check
+
+
+def _check_phone(_instance: Any, _attribute: Any, value: str | None) -> None:
+    if value is not None and (not isinstance(value, str) or not _E164.fullmatch(value)):
+        raise StorageInputError(
+            "Nomor telepon harus dalam format E.164 (mis. +62812...).",
+            "The telephone number must be in E.164 form (e.g. +62812...).",
+            code="invalid_phone_number",
+            field="reporter_phone",
+        )
+
+
+def _masked(value: str | None) -> str:
+    return repr(None if value is None else mask(value))
+
+
+@attrs.frozen(repr=False)
+class ReportProjection:
+    """
+    The queryable columns of a report, as the caller computed them after a step.
+
+    Storage keeps them beside the event stream and replaces them on every append; it never
+    derives them itself. Instants are converted to UTC.
+
+    Attributes:
+        state: The workflow state after the step (the domain's state name).
+        updated_at: The instant of the last event.
+        number: The human-readable report number, once assigned; unique in the storage.
+        office: The code of the office that handles the report.
+        reporter_phone: The reporter's telephone number in E.164 form, when known.
+        reporter_user_id: The reporter's WhatsApp business-scoped user id, when known.
+        received_at: The instant the report was received (the SLA clock's start).
+        sla_deadline: The SLA deadline as the domain computed it, or ``None``.
+        sla_at_risk_at: The instant from which the report counts as at risk, or ``None``.
+        sla_paused: True while the SLA clock is paused (waiting for the reporter).
+        sla_stopped: True once the SLA clock stopped (step 5 done, or the report closed).
+    """
+
+    state: str = attrs.field(validator=_text_or_none("state", 64))
+    updated_at: pendulum.DateTime = attrs.field(converter=_updated_at)
+    number: str | None = attrs.field(default=None, validator=_text_or_none("number", 64))
+    office: str | None = attrs.field(default=None, validator=_text_or_none("office", 64))
+    reporter_phone: str | None = attrs.field(default=None, validator=_check_phone)
+    reporter_user_id: str | None = attrs.field(
+        default=None, validator=_text_or_none("reporter_user_id", 200)
+    )
+    received_at: pendulum.DateTime | None = attrs.field(default=None, converter=_received_at)
+    sla_deadline: pendulum.DateTime | None = attrs.field(default=None, converter=_sla_deadline)
+    sla_at_risk_at: pendulum.DateTime | None = attrs.field(default=None, converter=_sla_at_risk_at)
+    sla_paused: bool = attrs.field(default=False, converter=bool)
+    sla_stopped: bool = attrs.field(default=False, converter=bool)
+
+    @property
+    def sla_running(self) -> bool:
+        """
+        True when the SLA clock runs: a deadline is set and the clock is neither paused nor stopped.
+        """
+        return self.sla_deadline is not None and not self.sla_paused and not self.sla_stopped
+
+    def is_breached(self, at: pendulum.DateTime) -> bool:
+        """
+        True when the running clock is past its deadline at ``at`` (the deadline itself is on time).
+        """
+        return self.sla_running and self.sla_deadline is not None and at > self.sla_deadline
+
+    def is_at_risk(self, at: pendulum.DateTime) -> bool:
+        """
+        True when the running clock is in ``[sla_at_risk_at, sla_deadline]`` at ``at`` (closed).
+        """
+        return (
+            self.sla_running
+            and self.sla_at_risk_at is not None
+            and self.sla_deadline is not None
+            and self.sla_at_risk_at <= at <= self.sla_deadline
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"ReportProjection(state={self.state!r}, number={self.number!r}, "
+            f"office={self.office!r}, reporter_phone={_masked(self.reporter_phone)}, "
+            f"reporter_user_id={_masked(self.reporter_user_id)}, "
+            f"sla_deadline={self.sla_deadline!r}, sla_paused={self.sla_paused!r}, "
+            f"sla_stopped={self.sla_stopped!r})"
+        )
+
+
+@attrs.frozen
+class ReportSummary:
+    """
+    A report as the queries return it: id, version and projection, without the events.
+    """
+
+    report_id: str
+    version: int
+    projection: ReportProjection
+
+
+@attrs.frozen(repr=False)
+class StoredReport:
+    """
+    A report as loaded from storage: its projection and its whole event stream, oldest first.
+
+    ``events`` are fresh dicts decoded from storage on every load: changing them changes nothing
+    stored. ``version == len(events)``.
+    """
+
+    report_id: str
+    version: int
+    projection: ReportProjection
+    events: tuple[dict[str, Any], ...]
+
+    def __repr__(self) -> str:
+        return (
+            f"StoredReport(report_id={self.report_id!r}, version={self.version!r}, "
+            f"projection={self.projection!r}, events=<{len(self.events)} events>)"
+        )
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """
+    One page of a listing in a stable order; pass ``next_cursor`` as ``after`` for the next one.
+
+    ``next_cursor`` is ``None`` on the last page. Cursors are opaque strings.
+    """
+
+    items: tuple[T, ...]
+    next_cursor: str | None
+
+
+class OutboxStatus(enum.StrEnum):
+    """
+    Where an outbox message is: waiting to be sent (again), sent, or given up (dead letter).
+    """
+
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+@attrs.frozen(repr=False)
+class OutboxMessage:
+    """
+    A notification waiting in, or done with, the transactional outbox.
+
+    Attributes:
+        key: The idempotency key: unique in the outbox, also the message's identifier.
+        payload: The notification as the messaging layer wrote it (opaque to storage).
+        report_id: The report it belongs to, if any.
+        created_at: When it was put in the outbox (the instant of the step).
+        status: Pending, sent or dead.
+        attempts: Failed delivery attempts so far.
+        next_attempt_at: Earliest instant of the next delivery attempt.
+        claimed_until: While a dispatcher holds it, the end of its lease.
+        last_error: What the last failure said (written by the dispatcher, no personal data).
+        sent_at: When it was sent.
+    """
+
+    key: str
+    payload: dict[str, Any]
+    report_id: str | None
+    created_at: pendulum.DateTime
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: pendulum.DateTime
+    claimed_until: pendulum.DateTime | None = None
+    last_error: str | None = None
+    sent_at: pendulum.DateTime | None = None
+
+    def __repr__(self) -> str:
+        # The payload carries personal data (telephone numbers, report text): never shown.
+        return (
+            f"OutboxMessage(key={self.key!r}, status={self.status.value!r}, "
+            f"attempts={self.attempts!r}, next_attempt_at={self.next_attempt_at!r})"
+        )
+
+
+@runtime_checkable
+class ReportRepository(Protocol):
+    """
+    Port: the reports of one unit of work (reads see the unit's own uncommitted appends).
+
+    Listings return pages in a stable order (the order reports were first stored) and take
+    ``limit`` (1 to :data:`MAX_PAGE_SIZE`) and ``after`` (a cursor from a previous page).
+    """
+
+    def get(self, report_id: str) -> StoredReport:
+        """
+        Load a report with its events; raise ``ReportNotFoundError`` when there is none.
+        """
+        ...
+
+    def get_by_number(self, number: str) -> StoredReport:
+        """
+        Load a report by its human-readable number; raise ``ReportNotFoundError`` when none.
+        """
+        ...
+
+    def append(
+        self,
+        report_id: str,
+        expected_version: int,
+        events: Sequence[Mapping[str, Any]],
+        projection: ReportProjection,
+    ) -> int:
+        """
+        Append the events of one step and replace the projection; return the new version.
+
+        ``expected_version`` is the version the step was decided on (0 creates the report).
+        When the stored version differs, raise ``ConcurrencyConflictError`` and change nothing.
+        Events must be JSON objects (str keys; str, int, float, bool, None, lists and dicts).
+        At least one event is required. A number already held by another report raises
+        ``DuplicateReportNumberError``.
+        """
+        ...
+
+    def allocate_number(self, office: str, year: int) -> int:
+        """
+        Return the next report sequence number of ``office`` in ``year``, starting at 1.
+
+        The counter moves only if the unit of work commits: numbers are gap-free.
+        """
+        ...
+
+    def list_all(
+        self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[ReportSummary]:
+        """
+        List reports, optionally of one office.
+        """
+        ...
+
+    def by_state(
+        self,
+        state: str,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        """
+        List the reports in ``state``.
+        """
+        ...
+
+    def by_reporter(
+        self,
+        *,
+        phone: str | None = None,
+        user_id: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        """
+        List the reports of a reporter known by telephone (E.164) or WhatsApp user id, or both.
+
+        With both, a report matches when either matches (a reporter first known by number may
+        later write from a username). At least one is required.
+        """
+        ...
+
+    def at_risk(
+        self,
+        at: pendulum.DateTime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        """
+        List the reports at risk at ``at`` (see :meth:`ReportProjection.is_at_risk`).
+        """
+        ...
+
+    def breached(
+        self,
+        at: pendulum.DateTime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        """
+        List the reports breached at ``at`` (see :meth:`ReportProjection.is_breached`).
+        """
+        ...
+
+
+@runtime_checkable
+class OutboxWriter(Protocol):
+    """
+    Port: the outbox as a unit of work sees it: notifications committed with the step.
+    """
+
+    def put(
+        self,
+        key: str,
+        payload: Mapping[str, Any],
+        *,
+        created_at: pendulum.DateTime,
+        report_id: str | None = None,
+        not_before: pendulum.DateTime | None = None,
+    ) -> bool:
+        """
+        Add a notification; return False when ``key`` is already there with the same payload.
+
+        The same key with a different payload raises ``IdempotencyKeyConflictError``. The
+        message becomes due at ``not_before`` (default: ``created_at``).
+        """
+        ...
+
+
+@runtime_checkable
+class Inbox(Protocol):
+    """
+    Port: inbound message ids already handled, for idempotent ingestion of redelivered webhooks.
+    """
+
+    def record(
+        self, message_id: str, *, received_at: pendulum.DateTime, report_id: str | None = None
+    ) -> bool:
+        """
+        Record ``message_id`` as handled; return False when it was already recorded.
+        """
+        ...
+
+    def report_of(self, message_id: str) -> str | None:
+        """
+        Return the report id recorded with ``message_id``; ``None`` when unknown or none given.
+        """
+        ...
+
+    def seen(self, message_id: str) -> bool:
+        """
+        True when ``message_id`` was recorded.
+        """
+        ...
+
+
+@runtime_checkable
+class UnitOfWork(Protocol):
+    """
+    Port: one atomic transaction over reports, the outbox and the inbox.
+
+    Use it as a context manager and call :meth:`commit`; leaving the block without committing
+    (or with an exception) rolls everything back. A unit of work is used once.
+    """
+
+    @property
+    def reports(self) -> ReportRepository:
+        """
+        The reports seen by this unit of work.
+        """
+        ...
+
+    @property
+    def outbox(self) -> OutboxWriter:
+        """
+        The outbox: messages put here are committed with the step.
+        """
+        ...
+
+    @property
+    def inbox(self) -> Inbox:
+        """
+        Inbound message ids already handled.
+        """
+        ...
+
+    def commit(self) -> None:
+        """
+        Make every change of this unit of work durable, all or nothing.
+        """
+        ...
+
+    def rollback(self) -> None:
+        """
+        Discard every change of this unit of work.
+        """
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+@runtime_checkable
+class Outbox(Protocol):
+    """
+    Port: the outbox as the dispatcher sees it. Every call is its own transaction.
+
+    A message is ``pending`` until sent; :meth:`claim_due` leases due messages to one
+    dispatcher; :meth:`mark_failed` schedules the next attempt or, after ``max_attempts``
+    failures, moves the message to ``dead``; :meth:`retry` puts a dead letter back.
+    """
+
+    def claim_due(
+        self, now: pendulum.DateTime, *, limit: int = 10, lease_seconds: int = 300
+    ) -> list[OutboxMessage]:
+        """
+        Lease up to ``limit`` pending messages due at ``now`` and not leased, oldest first.
+
+        A leased message is not claimed again until ``now + lease_seconds`` has passed, so a
+        dispatcher that dies mid-send lets another one take over: delivery is at least once.
+        """
+        ...
+
+    def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
+        """
+        Record that the message was sent. Marking a sent message again changes nothing.
+        """
+        ...
+
+    def mark_failed(
+        self,
+        key: str,
+        *,
+        at: pendulum.DateTime,
+        error: str,
+        next_attempt_at: pendulum.DateTime | None,
+        max_attempts: int,
+    ) -> OutboxMessage:
+        """
+        Record a failed attempt; dead-letter after ``max_attempts`` or when no next attempt.
+        """
+        ...
+
+    def dead_letters(
+        self, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[OutboxMessage]:
+        """
+        List the dead letters, oldest first.
+        """
+        ...
+
+    def retry(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
+        """
+        Put a dead letter back to pending, due at ``at``, with its attempt count reset.
+        """
+        ...
+
+    def get(self, key: str) -> OutboxMessage:
+        """
+        Return one message; raise ``OutboxMessageNotFoundError`` when there is none.
+        """
+        ...
+
+    def counts(self) -> dict[OutboxStatus, int]:
+        """
+        Count the messages in each status.
+        """
+        ...
+
+
+@runtime_checkable
+class Storage(Protocol):
+    """
+    Port: a report storage. Hands out units of work and the dispatcher's view of the outbox.
+    """
+
+    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
+        """
+        Start a unit of work. A read-only one refuses changes and never blocks writers.
+        """
+        ...
+
+    @property
+    def outbox(self) -> Outbox:
+        """
+        The dispatcher's view of the outbox.
+        """
+        ...
+
+    def ping(self) -> None:
+        """
+        Health check: return when the storage answers, else raise ``StorageUnavailableError``.
+        """
+        ...
+
+    def close(self) -> None:
+        """
+        Release connections and files. Closing twice is harmless.
+        """
+        ...
+
+
+@runtime_checkable
+class EvidenceStore(Protocol):
+    """
+    Port: evidence files, content-addressed by their SHA-256 digest (lowercase hex).
+
+    Bytes are written atomically and checked against their digest on every read. Names are
+    digests, never anything a user sent.
+    """
+
+    def put(self, data: bytes) -> str:
+        """
+        Store ``data`` and return its SHA-256 hex digest; storing it again changes nothing.
+        """
+        ...
+
+    def get(self, digest: str) -> bytes:
+        """
+        Return the bytes; raise ``EvidenceNotFoundError`` or ``EvidenceCorruptedError``.
+        """
+        ...
+
+    def contains(self, digest: str) -> bool:
+        """
+        True when a file with this digest is stored (its content is not checked).
+        """
+        ...
+
+    def ping(self) -> None:
+        """
+        Health check: return when the store is usable, else raise ``StorageUnavailableError``.
+        """
+        ...
