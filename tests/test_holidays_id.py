@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 from layanan_aduan.adapters.holidays_id import (
     DECREED_YEARS,
     PythonHolidaysSource,
+    YearDecree,
+    indonesian_calendar,
 )
 from layanan_aduan.domain.calendar import (
+    DataPolicy,
     DayKind,
     HolidaySource,
     NonWorkingDay,
@@ -187,3 +190,78 @@ def test_every_year_answers(year: int) -> None:
     assert data.year == year
     assert data.decreed == (year in DECREED_YEARS)
     assert all(d.date.year == year and d.kind is not DayKind.WEEKEND for d in data.days)
+
+
+def test_two_holidays_on_one_date_keep_their_own_names(source: PythonHolidaysSource) -> None:
+    """On 13 May 2021 (Ascension and Idul Fitri) each Indonesian name gets its English one."""
+    days = [d for d in source.non_working_days(2021).days if d.date == dt.date(2021, 5, 13)]
+    assert sorted((d.name, d.name_en) for d in days) == [
+        ("Hari Raya Idul Fitri", "Eid al-Fitr"),
+        ("Kenaikan Yesus Kristus", "Ascension Day"),
+    ]
+
+
+def test_replacement_leave_2020_is_spelled_pengganti(source: PythonHolidaysSource) -> None:
+    """31 Dec 2020 reads 'Pengganti ...' (python-holidays spells it 'Pegangti') with its basis."""
+    (day,) = [d for d in source.non_working_days(2020).days if d.date == dt.date(2020, 12, 31)]
+    assert day.name == "Pengganti Cuti Bersama Hari Raya Idul Fitri"
+    assert day.legal_basis is not None
+    assert day.legal_basis.startswith("SKB 391/2020, 02/2020, 02/2020 (perubahan kedua")
+    assert day.legal_basis.endswith("sebagaimana diubah SKB 744/2020, 05/2020, 06/2020")
+
+
+def test_2027_idul_fitri_is_fixed_by_its_decree(source: PythonHolidaysSource) -> None:
+    """python-holidays calls 2027's Idul Fitri estimated; SKB 1205/2026 fixed it, so it is not."""
+    days = [d for d in source.non_working_days(2027).days if d.date == dt.date(2027, 3, 10)]
+    assert [(d.name, d.estimated, d.legal_basis) for d in days] == [
+        ("Hari Raya Idul Fitri", False, "SKB 1205/2026, 3/2026, 2/2026")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "basis"),
+    [
+        (dt.date(2021, 8, 11), "SKB 712/2021, 1/2021, 3/2021 (perubahan kedua atas SKB 642/2020"),
+        (dt.date(2022, 7, 10), "SKB 678/2022, 2/2022, 2/2022 (perubahan kedua atas SKB 963/2021"),
+        (dt.date(2023, 6, 28), "SKB 624/2023, 2/2023, 2/2023 (perubahan kedua atas SKB 1066/2022"),
+        (dt.date(2023, 4, 19), "SKB 327/2023, 1/2023, 1/2023 (perubahan pertama atas SKB 1066"),
+        (dt.date(2022, 4, 29), "SKB 375/2022, 1/2022, 1/2022 (perubahan pertama atas SKB 963"),
+        (dt.date(2024, 12, 26), "SKB 855/2023, 3/2023, 4/2023"),
+        (dt.date(2027, 12, 26), "SKB 1205/2026, 3/2026, 2/2026"),
+    ],
+)
+def test_days_moved_or_added_by_a_revision_cite_it(
+    source: PythonHolidaysSource, day: dt.date, basis: str
+) -> None:
+    """A day a revision moved or added cites that revision; the others cite the base SKB."""
+    (found,) = [d for d in source.non_working_days(day.year).days if d.date == day]
+    assert found.legal_basis is not None
+    assert found.legal_basis.startswith(basis)
+
+
+def test_year_decree_lists_revisions_and_related_acts(source: PythonHolidaysSource) -> None:
+    """The decree of a year gives its title, revisions in order and related Keppres."""
+    decree = source.decree(2020)
+    assert isinstance(decree, YearDecree)
+    assert decree.decree == "SKB 728/2019, 213/2019, 01/2019"
+    assert decree.title.startswith("Keputusan Bersama Menteri Agama")
+    assert [r.split(" (")[0] for r in decree.revisions] == [
+        "SKB 174/2020, 01/2020, 01/2020",
+        "SKB 391/2020, 02/2020, 02/2020",
+        "SKB 440/2020, 03/2020, 03/2020",
+        "SKB 744/2020, 05/2020, 06/2020",
+    ]
+    assert any(a.startswith("Keppres 22/2020") for a in decree.other_acts)
+    later = source.decree(2027)
+    assert later is not None
+    assert later.confidence == "medium"
+    assert source.decree(2019) is None
+
+
+def test_indonesian_calendar_composes_source_overrides_and_policy() -> None:
+    """indonesian_calendar() wires python-holidays, the overrides and the policy together."""
+    cal = indonesian_calendar(policy=DataPolicy.STRICT)
+    assert isinstance(cal.source, PythonHolidaysSource)
+    assert cal.policy is DataPolicy.STRICT
+    assert cal.timezone == "Asia/Jakarta"
+    assert not cal.is_working_day(dt.date(2024, 2, 14))

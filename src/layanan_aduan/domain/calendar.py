@@ -19,6 +19,7 @@ import datetime as dt
 import enum
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
@@ -388,13 +389,22 @@ def _to_intervals(value: Intervals | Iterable[WorkingInterval | str] | str) -> I
     return tuple(WorkingInterval.parse(v) if isinstance(v, str) else v for v in items)
 
 
-def _check_text(value: str, field: str, what: str, what_en: str) -> None:
+def _check_text(value: str | None, field: str, what: str, what_en: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise _overrides_error(
             "empty_text",
             field,
             f"{what} wajib diisi.",
             f"{what_en} is required.",
+        )
+    # Texts end up on one line of CLI output and in TOML files: no control characters,
+    # no lone surrogates (which cannot be written as UTF-8).
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
+        raise _overrides_error(
+            "invalid_text",
+            field,
+            f"{what} memuat karakter kendali yang tidak diizinkan.",
+            f"{what_en} contains control characters, which are not allowed.",
         )
 
 
@@ -602,6 +612,9 @@ class Overrides:
                     "Kind 'weekend' cannot be added; weekends come from the schedule.",
                 )
             _check_text(day.name, f"{field}.name", "Nama hari libur", "The closed day's name")
+            _check_text(day.name_en, f"{field}.name_en", "Nama (Inggris)", "The English name")
+            if day.legal_basis is not None:
+                _check_text(day.legal_basis, f"{field}.legal_basis", "Dasar hukum", "The basis")
         both = {d.date for d in self.closed} & {r.date for r in self.reopened}
         if both:
             first = min(both)
@@ -771,14 +784,14 @@ class OfficeCalendar:
         """
         return self.schedule_for(day).is_working_day
 
-    def non_working_days(self, year: int, *, weekends: bool = False) -> tuple[NonWorkingDay, ...]:
+    def closed_days(self, year: int, *, weekends: bool = False) -> tuple[DaySchedule, ...]:
         """
-        Every reason a date of ``year`` is closed, sorted by date.
+        The schedules of the closed dates of ``year``, sorted by date.
 
         Args:
             year: The year (1 to 9999).
-            weekends: Also list the days the week closes (``WEEKEND``); by default only
-                holidays, cuti bersama and local closures are listed.
+            weekends: Also give the dates closed only by the week (``WEEKEND``); by
+                default only dates with a holiday, cuti bersama or local closure.
 
         Raises:
             ValidationError: ``invalid_year`` for a year outside 1 to 9999.
@@ -786,18 +799,36 @@ class OfficeCalendar:
                 decree (or with an estimated date).
         """
         _check_year(year)
+        found: list[DaySchedule] = []
         day = dt.date(year, 1, 1)
-        found: list[NonWorkingDay] = []
-        while day.year == year:
-            found.extend(
-                c
-                for c in self.schedule_for(day).closures
-                if weekends or c.kind is not DayKind.WEEKEND
-            )
-            if day == dt.date.max:
-                break
+        while True:
+            schedule = self.schedule_for(day)
+            if any(weekends or c.kind is not DayKind.WEEKEND for c in schedule.closures):
+                found.append(schedule)
+            if day.month == 12 and day.day == 31:
+                return tuple(found)
             day += dt.timedelta(days=1)
-        return tuple(found)
+
+    def non_working_days(self, year: int, *, weekends: bool = False) -> tuple[NonWorkingDay, ...]:
+        """
+        Every reason a date of ``year`` is closed, sorted by date.
+
+        Args:
+            year: The year (1 to 9999).
+            weekends: Also list the ``WEEKEND`` reasons; by default only libur nasional,
+                cuti bersama and local closures are listed.
+
+        Raises:
+            ValidationError: ``invalid_year`` for a year outside 1 to 9999.
+            CalendarDataMissingError: Under ``DataPolicy.STRICT``, for a year with no
+                decree (or with an estimated date).
+        """
+        return tuple(
+            c
+            for schedule in self.closed_days(year, weekends=weekends)
+            for c in schedule.closures
+            if weekends or c.kind is not DayKind.WEEKEND
+        )
 
 
 def _data_missing(day: dt.date, decreed: bool) -> CalendarDataMissingError:

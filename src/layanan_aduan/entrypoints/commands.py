@@ -9,6 +9,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from layanan_aduan.entrypoints import _kalender
+
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
-REGISTRY: list[Register] = []
+REGISTRY: list[Register] = [_kalender.register]
