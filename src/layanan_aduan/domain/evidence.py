@@ -29,7 +29,7 @@ from typing import Final
 import attrs
 
 from layanan_aduan.domain._problem import Problem
-from layanan_aduan.exceptions import InvalidEvidenceError
+from layanan_aduan.exceptions import InvalidEvidenceError, ValidationError
 from layanan_aduan.privacy import mask
 
 __all__ = [
@@ -65,6 +65,16 @@ class MediaType(enum.Enum):
         return self is not MediaType.PDF
 
 
+def _check_limit(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError(
+            "Batas ukuran bukti harus bilangan bulat lebih dari 0 byte.",
+            "An evidence size limit must be an integer of more than 0 bytes.",
+            code="evidence_limit_invalid",
+            field=attribute.name,
+        )
+
+
 @attrs.frozen
 class EvidenceLimits:
     """
@@ -82,8 +92,8 @@ class EvidenceLimits:
         document_bytes: Largest accepted PDF.
     """
 
-    image_bytes: int = attrs.field(default=5 * MIB, validator=attrs.validators.gt(0))
-    document_bytes: int = attrs.field(default=100 * MIB, validator=attrs.validators.gt(0))
+    image_bytes: int = attrs.field(default=5 * MIB, validator=_check_limit)
+    document_bytes: int = attrs.field(default=100 * MIB, validator=_check_limit)
 
     def limit_for(self, media_type: MediaType) -> int:
         """
@@ -285,7 +295,7 @@ def _check_pdf(data: bytes) -> _Fault | None:
 
 
 # JPEG markers without a length field: TEM, RSTn, SOI, EOI.
-_JPEG_STANDALONE: Final = frozenset({0x01, *range(0xD0, 0xD9)})
+_JPEG_STANDALONE: Final = frozenset({0x01, *range(0xD0, 0xDA)})
 _JPEG_SOF: Final = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 

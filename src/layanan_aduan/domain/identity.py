@@ -50,6 +50,9 @@ from layanan_aduan.exceptions import (
 from layanan_aduan.privacy import mask, mask_name
 
 __all__ = [
+    "ADDRESS_MAX_LENGTH",
+    "EMAIL_MAX_LENGTH",
+    "NAME_MAX_LENGTH",
     "NIK_LENGTH",
     "PROVINCES",
     "Nik",
@@ -656,8 +659,10 @@ def whatsapp_user_id_problems(
             _problem(
                 "whatsapp_user_id_invalid",
                 field,
-                "ID pengguna WhatsApp tidak sah (bentuknya KK.<huruf/angka>, mis. ID.123…).",
-                "The WhatsApp user id is not valid (its form is CC.<letters/digits>).",
+                "ID pengguna WhatsApp tidak sah: bentuknya dua huruf kode negara, titik, "
+                "lalu huruf atau angka (mis. ID.1234567890).",
+                "The WhatsApp user id is not valid: its form is a two-letter country code, "
+                "a dot, then letters or digits (e.g. ID.1234567890).",
             ),
         )
     return ()
