@@ -34,10 +34,9 @@ def test_human_listing_is_indonesian() -> None:
     assert status == 0
     assert text.startswith("Hari tidak bekerja tahun 2026 (Asia/Jakarta)\n")
     assert "Dasar hukum: Keputusan Bersama Menteri Agama" in text
-    assert (
-        "2026-01-16  Jumat   libur nasional  Isra Mikraj Nabi Muhammad  "
-        "[SKB 1497/2025, 2/2025, 5/2025]"
-    ) in text
+    line = next(x for x in text.splitlines() if x.startswith("2026-01-16"))
+    assert line.startswith("2026-01-16  Jumat   libur nasional  Isra Mikraj Nabi Muhammad  ")
+    assert line.endswith("  SKB 1497/2025, 2/2025, 5/2025")
     assert text.rstrip().endswith("Jumlah: 17 libur nasional, 8 cuti bersama.")
     assert "Perhatian" not in text
 
@@ -84,8 +83,9 @@ def test_undecreed_year_is_marked_provisional() -> None:
     status, text = _run("kalender", "2028")
     assert status == 0
     assert "belum ditetapkan SKB; daftar ini sementara" in text
-    assert "Hari Raya Idul Fitri (perkiraan)  [-]" in text
-    assert "Tahun Baru Masehi (sementara)" in text
+    assert "Hari Raya Idul Fitri (perkiraan) " in text
+    assert "Tahun Baru Masehi (sementara) " in text
+    assert all(x.endswith("  -") for x in text.splitlines() if x.startswith("2028-"))
     rows = _json("2028")
     assert all(r["provisional"] for r in rows)
     assert any(r["estimated"] for r in rows)

@@ -17,6 +17,12 @@ __all__ = ["register"]
 _WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
+def _mark(provisional: bool, estimated: bool) -> str:
+    if estimated:
+        return " (perkiraan)"
+    return " (sementara)" if provisional else ""
+
+
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """
     Add the ``kalender`` subcommand.
@@ -106,16 +112,14 @@ def run(args: argparse.Namespace, _stdin: TextIO, stdout: TextIO) -> int:
             file=stdout,
         )
     print(file=stdout)
-    for schedule, reason in rows:
-        marks = []
-        if reason.estimated:
-            marks.append("perkiraan")
-        elif schedule.provisional:
-            marks.append("sementara")
-        mark = f" ({', '.join(marks)})" if marks else ""
+    names = [
+        reason.name + _mark(schedule.provisional, reason.estimated) for schedule, reason in rows
+    ]
+    width = max(map(len, names), default=0)
+    for (_, reason), name in zip(rows, names, strict=True):
         print(
             f"{reason.date.isoformat()}  {_WEEKDAYS[reason.date.weekday()]:<6}  "
-            f"{reason.kind.label:<14}  {reason.name}{mark}  [{reason.legal_basis or '-'}]",
+            f"{reason.kind.label:<14}  {name:<{width}}  {reason.legal_basis or '-'}",
             file=stdout,
         )
     counts = {
