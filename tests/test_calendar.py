@@ -196,6 +196,7 @@ def test_reopening_does_not_open_a_weekend() -> None:
     cal, _ = _calendar(Overrides(reopened=[Reopening(SATURDAY_HOLIDAY.date, "Dibatalkan")]))
     day = cal.schedule_for(SATURDAY_HOLIDAY.date)
     assert [c.kind for c in day.closures] == [DayKind.WEEKEND]
+    assert day.note is None
 
 
 RAMADAN = SpecialHours.of(
@@ -334,3 +335,39 @@ def _strict() -> OfficeCalendar:
     if not _STRICT:
         _STRICT.append(indonesian_calendar(policy=DataPolicy.STRICT))
     return _STRICT[0]
+
+
+JANUARY_2030 = st.dates(min_value=dt.date(2030, 1, 1), max_value=dt.date(2030, 1, 31))
+
+
+@st.composite
+def january_overrides(draw: st.DrawFn) -> Overrides:
+    """Closed and reopened days and a special-hours range, all in January 2030."""
+    dates = draw(st.lists(JANUARY_2030, unique=True, max_size=6))
+    cut = draw(st.integers(0, len(dates)))
+    kind = st.sampled_from([DayKind.JOINT_LEAVE, DayKind.LOCAL_OVERRIDE])
+    start = draw(JANUARY_2030)
+    end = draw(st.dates(min_value=start, max_value=dt.date(2030, 1, 31)))
+    weekday = draw(st.sampled_from(["monday", "saturday", "sunday", "friday"]))
+    special = SpecialHours.of(
+        start, end, "Jam khusus", days="09:00-11:00", **{weekday: "10:00-12:00"}
+    )
+    return Overrides(
+        closed=[NonWorkingDay(d, draw(kind), "Tutup", "Closed") for d in dates[:cut]],
+        reopened=[Reopening(d, "Buka") for d in dates[cut:]],
+        special_hours=[special],
+    )
+
+
+@given(january_overrides(), JANUARY_2030)
+def test_overrides_keep_every_schedule_consistent(overrides: Overrides, day: dt.date) -> None:
+    """Under any overrides a date is open exactly when it has no closure; overrides are obeyed."""
+    cal, _ = _calendar(overrides)
+    schedule = cal.schedule_for(day)
+    assert schedule.is_working_day == (not schedule.closures)
+    if day in {d.date for d in overrides.closed}:
+        assert not schedule.is_working_day
+    if day in {r.date for r in overrides.reopened}:
+        assert not any(c.kind is DayKind.NATIONAL_HOLIDAY for c in schedule.closures)
+        assert LEAVE not in schedule.closures
+    assert all(c.date == day for c in schedule.closures)

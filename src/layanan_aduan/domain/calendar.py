@@ -764,7 +764,7 @@ class OfficeCalendar:
         if not intervals:
             name, name_en = _WEEKDAY_NAMES[day.weekday()]
             reasons = (NonWorkingDay(day, DayKind.WEEKEND, name, name_en), *reasons)
-        if day in year.reopened and note is None:
+        if day in year.reopened and note is None and not reasons:
             note = year.reopened[day]
         estimated = any(r.estimated for r in reasons) and not year.confirmed
         provisional = not year.decreed or estimated
