@@ -393,7 +393,15 @@ _LABELS: Final = {
 
 
 def _size_label(size: int) -> str:
-    return f"{size / MIB:.0f} MB" if size >= MIB else f"{size / 1024:.0f} KB"
+    """
+    A size for people: ``5 MB``, ``1.5 MB``, ``100 KB``, ``300 byte``.
+    """
+    for unit, name in ((MIB, "MB"), (1024, "KB")):
+        if size >= unit:
+            amount = size / unit
+            text = f"{amount:.0f}" if size % unit == 0 else f"{amount:.1f}"
+            return f"{text} {name}"
+    return f"{size} byte"
 
 
 def inspect_evidence(
