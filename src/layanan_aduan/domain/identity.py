@@ -289,10 +289,10 @@ def _raise_first(
 
 
 def _check_nik(_instance: object, _attribute: object, value: str) -> None:
-    if isinstance(value, str) and value and not (value.isascii() and value.isdigit()):
-        # The canonical form is bare ASCII digits; parse() is the forgiving reader.
+    if not isinstance(value, str) or (value and not (value.isascii() and value.isdigit())):
+        # The canonical form is a string of bare ASCII digits; parse() is the forgiving reader.
         _raise_first(InvalidNikError, nik_problems("x"))
-    _raise_first(InvalidNikError, nik_problems(value if isinstance(value, str) else None))
+    _raise_first(InvalidNikError, nik_problems(value))
 
 
 @attrs.frozen(repr=False)
