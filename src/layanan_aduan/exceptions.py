@@ -238,6 +238,113 @@ class WorkflowError(LayananAduanError):
     code = "workflow_error"
 
 
+# workflow, history, report, standard (layanan_aduan.domain.workflow, .history, .report, .standard)
+
+
+class WorkflowDefinitionError(WorkflowError):
+    """
+    A workflow table refused when it is built.
+
+    ``code`` names the rule broken: ``no_start``, ``several_starts``, ``duplicate_state``,
+    ``unknown_state``, ``unreachable_state``, ``transition_from_final``, ``dead_end`` or
+    ``duplicate_action``; ``details`` names the states and actions at fault.
+    """
+
+    code = "workflow_definition_invalid"
+
+
+class TransitionNotAllowedError(WorkflowError):
+    """
+    An action refused by the workflow table; nothing was changed.
+
+    ``code`` is ``transition_not_allowed`` (a skipped or out-of-order step, or any action on
+    a finished report), ``role_not_allowed`` (the right step by the wrong role),
+    ``actor_not_allowed`` (a reporter other than the one who submitted) or ``unknown_action``.
+
+    Attributes:
+        action: The action attempted, e.g. ``"give_direction"``.
+        state: The report's state when it was attempted (``None`` before it exists).
+        role: The role of the actor who attempted it, e.g. ``"officer"``.
+    """
+
+    code = "transition_not_allowed"
+
+    def __init__(
+        self,
+        message: str,
+        message_en: str,
+        *,
+        action: str,
+        state: str | None,
+        role: str,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        merged = {"action": action, "state": state, "role": role, **(details or {})}
+        super().__init__(message, message_en, code=code, field="action", details=merged)
+        self.action = action
+        self.state = state
+        self.role = role
+
+
+class RequirementsAlreadyMetError(WorkflowError):
+    """
+    Completion of the requirements was requested, but nothing is missing.
+    """
+
+    code = "requirements_already_met"
+
+
+class ReportInputError(WorkflowError, ValidationError):
+    """
+    Input to a report action refused (``code`` and ``field`` say which), e.g. an empty
+    direction (``direction_required``) or an instant before the previous event
+    (``instant_before_previous_event``).
+    """
+
+    code = "report_input_invalid"
+
+
+class EventFormatError(WorkflowError, ValidationError):
+    """
+    A serialised history event that is not a well-formed event (``field`` names the key).
+    """
+
+    code = "event_invalid"
+
+
+class HistoryTamperedError(WorkflowError):
+    """
+    A report's history failed verification: an event was edited, removed, reordered or
+    inserted.
+
+    ``details`` holds the first problem (``kind``, ``index``, ``seq``) and ``problems`` every
+    one (:class:`layanan_aduan.domain.history.TamperProblem`).
+    """
+
+    code = "history_tampered"
+
+    def __init__(
+        self,
+        message: str,
+        message_en: str,
+        *,
+        problems: tuple[Any, ...] = (),
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, message_en, code=code, field="events", details=details)
+        self.problems: tuple[Any, ...] = tuple(problems)
+
+
+class ServiceStandardError(ValidationError):
+    """
+    A service standard (office, channel, completion time) refused when it is built.
+    """
+
+    code = "service_standard_invalid"
+
+
 # --- storage ----------------------------------------------------------------------------------
 
 

@@ -1,0 +1,1048 @@
+"""
+The report (laporan, aduan or permohonan informasi) and the actions of the procedure on it.
+
+A :class:`Report` is an entity whose state is the fold of its events
+(:mod:`layanan_aduan.domain.history`): each action checks the workflow table
+(:data:`~layanan_aduan.domain.workflow.REPORT_WORKFLOW`) for the actor's role and the
+report's state, checks its input, then records one event and applies it. A refused action
+raises and changes nothing. :meth:`Report.from_events` rebuilds a report from its events
+alone, with the same code path, so the rebuilt report equals the live one.
+
+Time is injected: every action takes the instant it happened (``at``) and who did it
+(``actor``). The domain never reads the clock, sends a message or writes a file: the
+service layer collects the new events (:meth:`Report.collect_new_events`), stores them and
+publishes them.
+
+**Requirements.** What the reporter sent is kept as sent (:class:`ReporterDetails`, the
+accepted :class:`~layanan_aduan.domain.evidence.EvidenceFile` values) and checked with
+:func:`~layanan_aduan.domain.requirements.check_requirements` whenever it changes; the
+problems found are recorded in the event. A report whose requirements are not met is kept:
+the officer asks for completion (``request_completion``), the reporter sends more
+(``supplement_requirements`` while something is still missing, ``complete_requirements``
+when nothing is), and only a complete report can be forwarded.
+
+**Personal data.** The reporter's details, the message, the direction and the follow-up are
+personal data; the reprs of :class:`Report`, :class:`Actor` and :class:`ReporterDetails`
+never show them whole.
+
+>>> import pendulum
+>>> t0 = pendulum.datetime(2026, 1, 9, 9, tz="Asia/Jakarta")
+>>> reporter = Actor("+6281234567890", Role.REPORTER)
+>>> officer = Actor("petugas-01", Role.OFFICER)
+>>> report = Report.submit(
+...     id="9b2f6c1e-0000-4000-8000-000000000001",
+...     at=t0,
+...     actor=reporter,
+...     kind=ReportKind.ADUAN,
+...     details=ReporterDetails(
+...         name="Budi Santoso", nik="3171010101900001", phone="0812-3456-7890"
+...     ),
+...     message="Dugaan pungutan liar di kantor kelurahan.",
+...     evidence=[b"%PDF-1.4\\n%%EOF\\n"],
+... )
+>>> report.state, report.version, report.requirements_met
+(<ReportState.SUBMITTED: 'submitted'>, 1, True)
+>>> report.receive(at=t0.add(minutes=5), actor=officer)
+>>> report
+Report(id='9b2f6c1e-0000-4000-8000-000000000001', number=None, kind='aduan',
+       state='received', version=2)
+>>> [e.action for e in report.collect_new_events()]
+['submit', 'receive']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import pendulum
+
+from layanan_aduan.domain._problem import Problem
+from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceFile, EvidenceLimits, MediaType
+from layanan_aduan.domain.history import Event, to_instant, verify
+from layanan_aduan.domain.identity import Reporter
+from layanan_aduan.domain.requirements import RequirementsCheck, check_requirements
+from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, Channel
+from layanan_aduan.domain.workflow import REPORT_WORKFLOW, Action, ReportState, Role
+from layanan_aduan.domain.worktime import (
+    DEFAULT_SLA_THRESHOLDS,
+    SlaReport,
+    SlaThresholds,
+    WorkingTime,
+)
+from layanan_aduan.exceptions import (
+    HistoryTamperedError,
+    ReportInputError,
+    RequirementsAlreadyMetError,
+    TransitionNotAllowedError,
+)
+from layanan_aduan.privacy import mask, mask_name
+
+__all__ = [
+    "Actor",
+    "CloseReason",
+    "Report",
+    "ReportKind",
+    "ReporterDetails",
+    "format_report_number",
+]
+
+_NUMBER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}")
+_TEXT_LIMIT = 4096  # the longest text one WhatsApp message can carry
+
+
+class ReportKind(enum.StrEnum):
+    """
+    What the applicant sends: a report, a complaint or a request for information.
+    """
+
+    LAPORAN = "laporan"
+    ADUAN = "aduan"
+    PERMOHONAN_INFORMASI = "permohonan_informasi"
+
+    @property
+    def label(self) -> str:
+        """
+        The Indonesian name, as the service standard says it.
+        """
+        return self.value.replace("_", " ")
+
+
+class CloseReason(enum.StrEnum):
+    """
+    Why a message was closed as not a report (the ``close`` action).
+    """
+
+    SPAM = "spam"
+    """Spam, advertising, abuse."""
+    DUPLICATE = "duplicate"
+    """The same matter as another report (name it in the note)."""
+    NOT_A_REPORT = "not_a_report"
+    """A greeting, a test, a message with no report or request in it."""
+    OUT_OF_SCOPE = "out_of_scope"
+    """Not for this office (bukan wewenang): e.g. misconduct of staff, which goes to e-PROWAS."""
+    ABANDONED = "abandoned"
+    """The reporter never completed the requirements."""
+    OTHER = "other"
+    """Another reason, stated in the note (required)."""
+
+    @property
+    def label(self) -> str:
+        """
+        The Indonesian description.
+        """
+        return _CLOSE_LABELS[self]
+
+
+_CLOSE_LABELS = {
+    CloseReason.SPAM: "spam",
+    CloseReason.DUPLICATE: "duplikat laporan lain",
+    CloseReason.NOT_A_REPORT: "bukan laporan, aduan atau permohonan informasi",
+    CloseReason.OUT_OF_SCOPE: "bukan wewenang kantor ini",
+    CloseReason.ABANDONED: "persyaratan tidak dilengkapi pelapor",
+    CloseReason.OTHER: "alasan lain",
+}
+
+
+def format_report_number(office_code: str, year: int, serial: int, *, prefix: str = "LAP") -> str:
+    """
+    A human-readable report number, per office and year: ``LAP/KNJP/2026/000123``.
+
+    Storage allocates ``serial`` (1, 2, ... per office and year); the domain only formats it.
+
+    >>> format_report_number("KNJP", 2026, 123)
+    'LAP/KNJP/2026/000123'
+    """
+    if serial < 1 or not 1000 <= year <= 9999:
+        raise ReportInputError(
+            "Nomor urut harus >= 1 dan tahun empat digit.",
+            "The serial must be >= 1 and the year four digits.",
+            code="invalid_report_number",
+            field="number",
+        )
+    return f"{prefix}/{office_code}/{year:04d}/{serial:06d}"
+
+
+def _check_number(value: str | None) -> str | None:
+    if value is not None and (not isinstance(value, str) or not _NUMBER_RE.fullmatch(value)):
+        raise ReportInputError(
+            "Nomor laporan harus 1-64 huruf, angka atau '/._-', mis. 'LAP/KNJP/2026/000123'.",
+            "A report number is 1-64 letters, digits or '/._-', e.g. 'LAP/KNJP/2026/000123'.",
+            code="invalid_report_number",
+            field="number",
+        )
+    return value
+
+
+def _required_text(value: object, field: str, label: str, label_en: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ReportInputError(
+            f"{label} wajib diisi.",
+            f"{label_en} is required.",
+            code=f"{field}_required",
+            field=field,
+        )
+    if len(text) > _TEXT_LIMIT:
+        raise ReportInputError(
+            f"{label} paling panjang {_TEXT_LIMIT} karakter.",
+            f"{label_en} is at most {_TEXT_LIMIT} characters.",
+            code=f"{field}_too_long",
+            field=field,
+        )
+    return text
+
+
+def _to_role(value: Role | str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise ReportInputError(
+            f"Peran '{value}' tidak dikenal.",
+            f"Unknown role '{value}'.",
+            code="invalid_role",
+            field="role",
+        ) from None
+
+
+def _check_actor_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > 256:
+        raise ReportInputError(
+            "Id pelaku wajib diisi (paling panjang 256 karakter).",
+            "The actor id is required (at most 256 characters).",
+            code="actor_id_required",
+            field="actor.id",
+        )
+
+
+@attrs.frozen(repr=False)
+class Actor:
+    """
+    Who performs an action: an id and a role.
+
+    The reporter's id is their WhatsApp key (user id or E.164 number); staff ids are the
+    office's own (e.g. an employee number). Ids are personal data: masked in the repr.
+
+    >>> Actor("+6281234567890", "reporter")
+    Actor(id='+62********890', role='reporter')
+    """
+
+    id: str = attrs.field(validator=_check_actor_id)
+    role: Role = attrs.field(converter=_to_role)
+
+    def __repr__(self) -> str:
+        return f"Actor(id={mask(self.id)!r}, role={self.role.value!r})"
+
+
+def _opt_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ReportInputError(
+            "Data diri pelapor harus berupa teks.",
+            "The reporter's details must be text.",
+            code="invalid_details",
+            field="details",
+        )
+    return value
+
+
+_DETAIL_FIELDS = ("name", "nik", "phone", "whatsapp_user_id", "address", "email")
+
+
+@attrs.frozen(repr=False)
+class ReporterDetails:
+    """
+    The reporter's identity as sent (Data Diri Pelapor), before or after it is complete.
+
+    Fields hold the raw text the reporter typed, ``None`` when not (yet) given; the
+    checks of :func:`~layanan_aduan.domain.requirements.check_requirements` decide what is
+    missing and :attr:`Report.reporter` holds the checked
+    :class:`~layanan_aduan.domain.identity.Reporter` once they pass. Every field is personal
+    data.
+
+    >>> ReporterDetails(name="Budi Santoso", nik="3171010101900001")
+    ReporterDetails(name='B*** S******', nik='3171********0001', phone=None,
+                    whatsapp_user_id=None, address=None, email=None)
+    """
+
+    name: str | None = attrs.field(default=None, converter=_opt_text)
+    nik: str | None = attrs.field(default=None, converter=_opt_text)
+    phone: str | None = attrs.field(default=None, converter=_opt_text)
+    whatsapp_user_id: str | None = attrs.field(default=None, converter=_opt_text)
+    address: str | None = attrs.field(default=None, converter=_opt_text)
+    email: str | None = attrs.field(default=None, converter=_opt_text)
+
+    @property
+    def is_empty(self) -> bool:
+        """
+        True when no field is given.
+        """
+        return all(getattr(self, f) is None for f in _DETAIL_FIELDS)
+
+    def merged(self, newer: ReporterDetails) -> ReporterDetails:
+        """
+        These details with every field ``newer`` gives taking the place of the old one.
+
+        >>> ReporterDetails(name="Budi", nik="1").merged(ReporterDetails(nik="2")).nik
+        '2'
+        """
+        return ReporterDetails(
+            **{
+                f: getattr(newer, f) if getattr(newer, f) is not None else getattr(self, f)
+                for f in _DETAIL_FIELDS
+            }
+        )
+
+    def to_dict(self) -> dict[str, str]:
+        """
+        The given fields as JSON values (absent fields left out).
+        """
+        return {f: getattr(self, f) for f in _DETAIL_FIELDS if getattr(self, f) is not None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReporterDetails:
+        """
+        Read details written by :meth:`to_dict`.
+        """
+        unknown = sorted(set(data) - set(_DETAIL_FIELDS))
+        if unknown:
+            raise ReportInputError(
+                f"Data diri pelapor memuat kunci yang tidak dikenal: {unknown}.",
+                f"The reporter's details hold unknown keys: {unknown}.",
+                code="invalid_details",
+                field="details",
+            )
+        return cls(**{f: data.get(f) for f in _DETAIL_FIELDS})
+
+    def __repr__(self) -> str:
+        def shown(field: str) -> str | None:
+            value: str | None = getattr(self, field)
+            if value is None:
+                return None
+            if field == "name":
+                return mask_name(value)
+            if field == "address":
+                return "[disamarkan]"
+            return mask(value)
+
+        inner = ", ".join(f"{f}={shown(f)!r}" for f in _DETAIL_FIELDS)
+        return f"ReporterDetails({inner})"
+
+
+def _events_tuple(value: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(value)
+
+
+def _evidence_to_dict(item: EvidenceFile) -> dict[str, Any]:
+    return {
+        "file_name": item.file_name,
+        "media_type": item.media_type.value,
+        "sha256": item.sha256,
+        "size": item.size,
+    }
+
+
+def _evidence_from_dict(data: Mapping[str, Any]) -> EvidenceFile:
+    return EvidenceFile(
+        sha256=data["sha256"],
+        media_type=MediaType(data["media_type"]),
+        size=data["size"],
+        file_name=data["file_name"],
+    )
+
+
+def _problem_to_dict(problem: Problem) -> dict[str, Any]:
+    return {
+        "blocking": problem.blocking,
+        "code": problem.code,
+        "field": problem.field,
+        "message": problem.message,
+        "message_en": problem.message_en,
+    }
+
+
+def _problem_from_dict(data: Mapping[str, Any]) -> Problem:
+    return Problem(
+        code=data["code"],
+        field=data["field"],
+        message=data["message"],
+        message_en=data["message_en"],
+        blocking=data["blocking"],
+    )
+
+
+def _check(
+    details: ReporterDetails, evidence: Sequence[bytes | EvidenceFile], limits: EvidenceLimits
+) -> RequirementsCheck:
+    return check_requirements(
+        name=details.name,
+        nik=details.nik,
+        phone=details.phone,
+        whatsapp_user_id=details.whatsapp_user_id,
+        address=details.address,
+        email=details.email,
+        evidence=evidence,
+        limits=limits,
+    )
+
+
+def _reporter_of(details: ReporterDetails) -> Reporter | None:
+    # The reporter depends on the identity fields only; evidence does not change it.
+    return _check(details, (), DEFAULT_LIMITS).reporter
+
+
+@attrs.define(repr=False, on_setattr=attrs.setters.frozen)
+class Report:
+    """
+    A report and its history; its state is the fold of its events.
+
+    Made by :meth:`submit` (a new report) or :meth:`from_events` (a stored one); changed
+    only by its action methods. Attributes cannot be assigned from outside
+    (:meth:`assign_number` is the one exception, for the number storage allocates).
+
+    Stable for storage: :attr:`id`, :attr:`number`, :attr:`version`, :attr:`state`,
+    :attr:`head_hash`, :meth:`collect_new_events`, :meth:`from_events`.
+
+    Attributes:
+        id: Opaque id given by the caller (e.g. a UUID string); the domain never makes one.
+        number: Human-readable number per office and year (``LAP/KNJP/2026/000123``),
+            allocated by storage; ``None`` until given.
+        events: Every event, oldest first (the history).
+        kind: Laporan, aduan or permohonan informasi.
+        details: The reporter's identity as sent (personal data).
+        message: The text of the report (personal data).
+        evidence: The accepted evidence files (their digests; the bytes live in storage).
+        channel: Where it arrived (WhatsApp, the office's number).
+        received_at: The instant the WhatsApp message arrived: the SLA clock starts here.
+        state: The current state.
+        problems: What the last requirements check found (blocking and not).
+        reporter: The checked reporter, once requirement 1 is met; else ``None``.
+        direction: The direction (arahan tindak lanjut) of step 4, once given.
+        follow_up: The follow-up (tindak lanjut) of step 5, once delivered.
+        close_reason: Why it was closed as not a report, if it was.
+        close_note: The officer's note on closing.
+    """
+
+    id: str
+    events: tuple[Event, ...] = attrs.field(converter=_events_tuple)
+    number: str | None = attrs.field(default=None, converter=_check_number)
+    kind: ReportKind = attrs.field(init=False)
+    details: ReporterDetails = attrs.field(init=False)
+    message: str = attrs.field(init=False)
+    evidence: tuple[EvidenceFile, ...] = attrs.field(init=False)
+    channel: Channel = attrs.field(init=False)
+    received_at: pendulum.DateTime = attrs.field(init=False)
+    state: ReportState = attrs.field(init=False)
+    problems: tuple[Problem, ...] = attrs.field(init=False)
+    reporter: Reporter | None = attrs.field(init=False)
+    direction: str | None = attrs.field(init=False)
+    follow_up: str | None = attrs.field(init=False)
+    close_reason: CloseReason | None = attrs.field(init=False)
+    close_note: str | None = attrs.field(init=False)
+    _direction_event: Event | None = attrs.field(init=False, eq=False)
+    _pending: list[Event] = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        events = self.events
+        if not events:
+            raise HistoryTamperedError(
+                "Laporan tanpa peristiwa tidak ada: riwayat kosong.",
+                "A report with no events does not exist: the history is empty.",
+                code="history_empty",
+            )
+        self._set(events=(), _pending=[], direction=None, follow_up=None)
+        self._set(close_reason=None, close_note=None, _direction_event=None)
+        for event in events:
+            self._apply(event)
+
+    # --- construction ----------------------------------------------------------------------
+
+    @classmethod
+    def submit(
+        cls,
+        *,
+        id: str,
+        at: dt.datetime,
+        actor: Actor,
+        kind: ReportKind | str,
+        details: ReporterDetails,
+        message: str = "",
+        evidence: Sequence[bytes | EvidenceFile] = (),
+        channel: Channel | None = None,
+        number: str | None = None,
+        limits: EvidenceLimits = DEFAULT_LIMITS,
+    ) -> Report:
+        """
+        Step 1: the applicant sends a report or request; a new report in state ``submitted``.
+
+        The requirements are checked at once and every problem is recorded: an incomplete
+        report is kept (the officer receives it, then asks for completion).
+
+        Args:
+            id: Opaque id chosen by the caller (e.g. ``str(uuid.uuid4())``).
+            at: The instant the WhatsApp message arrived (``received_at``).
+            actor: The reporter (role ``reporter``; the id is their WhatsApp key).
+            kind: Laporan, aduan or permohonan informasi.
+            details: The reporter's identity as sent.
+            message: The text of the report (may be empty when only evidence was sent).
+            evidence: Evidence bytes (recognised here) or recognised files.
+            channel: Where it arrived; the WhatsApp number of
+                :data:`~layanan_aduan.domain.standard.KEJARI_JAKARTA_PUSAT` by default.
+            number: The report number, when storage has allocated it already.
+            limits: Size limits for evidence.
+
+        Raises:
+            TransitionNotAllowedError: The actor is not a reporter.
+            ReportInputError: Bad input (an empty id, a message too long, ...).
+            NaiveDatetimeError: ``at`` has no time zone.
+        """
+        REPORT_WORKFLOW.transition(Action.SUBMIT, None, actor.role)
+        if not isinstance(id, str) or not id.strip() or len(id) > 128:
+            raise ReportInputError(
+                "Id laporan wajib diisi (paling panjang 128 karakter).",
+                "The report id is required (at most 128 characters).",
+                code="report_id_required",
+                field="id",
+            )
+        try:
+            kind = ReportKind(kind)
+        except ValueError:
+            raise ReportInputError(
+                f"Jenis laporan '{kind}' tidak dikenal.",
+                f"Unknown report kind '{kind}'.",
+                code="invalid_kind",
+                field="kind",
+            ) from None
+        if not isinstance(message, str) or len(message) > _TEXT_LIMIT:
+            raise ReportInputError(
+                f"Isi laporan harus teks, paling panjang {_TEXT_LIMIT} karakter.",
+                f"The message must be text of at most {_TEXT_LIMIT} characters.",
+                code="message_too_long",
+                field="message",
+            )
+        _check_number(number)
+        check = _check(details, evidence, limits)
+        channel = KEJARI_JAKARTA_PUSAT.channel if channel is None else channel
+        payload = {
+            "channel": channel.to_dict(),
+            "details": details.to_dict(),
+            "evidence": [_evidence_to_dict(e) for e in check.evidence],
+            "kind": kind.value,
+            "message": message,
+            "number": number,
+            "problems": [_problem_to_dict(p) for p in check.problems],
+        }
+        event = Event.record(
+            None,
+            report_id=id,
+            action=Action.SUBMIT,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            at=at,
+            from_state=None,
+            to_state=REPORT_WORKFLOW.initial_state,
+            payload=payload,
+        )
+        report = cls(id=id, events=(event,), number=number)
+        report._pending.append(event)
+        return report
+
+    @classmethod
+    def from_events(
+        cls,
+        events: Iterable[Event],
+        *,
+        number: str | None = None,
+        version: int | None = None,
+        head: str | None = None,
+    ) -> Report:
+        """
+        Rebuild a report from its events alone; it equals the live report they came from.
+
+        The history is verified first (against ``version`` and ``head`` when given: the
+        anchor storage keeps beside the stream), then every event is applied through the
+        workflow table again.
+
+        Args:
+            events: The report's events, oldest first.
+            number: The report number, when it was assigned after submission.
+            version: The number of events the report is known to have.
+            head: The hash of its last event.
+
+        Raises:
+            HistoryTamperedError: The history is not intact or not a history of one report.
+            TransitionNotAllowedError: An event the workflow table does not allow.
+        """
+        events = tuple(events)
+        verify(events, version=version, head=head).raise_if_tampered()
+        if not events:
+            raise HistoryTamperedError(
+                "Laporan tanpa peristiwa tidak ada: riwayat kosong.",
+                "A report with no events does not exist: the history is empty.",
+                code="history_empty",
+            )
+        return cls(id=events[0].report_id, events=events, number=number)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """
+        The number of events (pending ones included): the version storage checks.
+        """
+        return len(self.events)
+
+    @property
+    def head_hash(self) -> str:
+        """
+        The hash of the last event: with :attr:`version`, the anchor of the history.
+        """
+        return self.events[-1].hash
+
+    @property
+    def submitter_id(self) -> str:
+        """
+        The id of the reporter who submitted it (personal data).
+        """
+        return self.events[0].actor_id
+
+    @property
+    def blocking_problems(self) -> tuple[Problem, ...]:
+        """
+        The problems that leave a requirement unmet.
+        """
+        return tuple(p for p in self.problems if p.blocking)
+
+    @property
+    def requirements_met(self) -> bool:
+        """
+        True when no requirement is unmet.
+        """
+        return not self.blocking_problems
+
+    def requirements_check(self) -> RequirementsCheck:
+        """
+        The last requirements check, e.g. for
+        :meth:`~layanan_aduan.domain.requirements.RequirementsCheck.reporter_message`.
+        """
+        return RequirementsCheck(
+            problems=self.problems, reporter=self.reporter, evidence=self.evidence
+        )
+
+    @property
+    def is_final(self) -> bool:
+        """
+        True when nothing more may happen (follow-up delivered, or closed).
+        """
+        return self.state in REPORT_WORKFLOW.final_states
+
+    @property
+    def direction_event(self) -> Event | None:
+        """
+        The event of step 4 (the direction the follow-up refers to), once given.
+        """
+        return self._direction_event
+
+    # --- SLA -------------------------------------------------------------------------------
+
+    def pauses(
+        self, at: dt.datetime | None = None
+    ) -> tuple[tuple[pendulum.DateTime, pendulum.DateTime], ...]:
+        """
+        The spans during which the SLA clock was paused, waiting for the reporter, as of ``at``.
+
+        A pause starts with ``request_completion`` and ends with ``complete_requirements``
+        (or when the report is closed meanwhile); events after ``at`` are not yet known,
+        and a pause still open at ``at`` ends there. Without ``at``: as of the last event.
+        """
+        until = self.events[-1].at if at is None else to_instant(at, "at")
+        spans: list[tuple[pendulum.DateTime, pendulum.DateTime]] = []
+        start: pendulum.DateTime | None = None
+        for event in self.events:
+            if event.at > until:
+                break
+            if event.action == Action.REQUEST_COMPLETION:
+                start = event.at
+            elif start is not None and event.to_state != ReportState.AWAITING_COMPLETION:
+                spans.append((start, event.at))
+                start = None
+        if start is not None:
+            spans.append((start, until))
+        return tuple(spans)
+
+    @property
+    def clock_stopped_at(self) -> pendulum.DateTime | None:
+        """
+        When the SLA clock stopped for good: the follow-up delivered (step 5), or the report
+        closed as not a report; ``None`` while it runs or is paused.
+        """
+        last = self.events[-1]
+        return last.at if self.is_final else None
+
+    @property
+    def is_paused(self) -> bool:
+        """
+        True while the office waits for the reporter to complete the requirements.
+        """
+        return self.state is ReportState.AWAITING_COMPLETION
+
+    def sla(
+        self,
+        at: dt.datetime,
+        working_time: WorkingTime,
+        *,
+        goal: dt.timedelta | None = None,
+        thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
+    ) -> SlaReport:
+        """
+        The report's SLA clock read at ``at``: deadline, elapsed, remaining, status, whether
+        it is provisional, and why (the closures and pauses that moved the deadline).
+
+        The clock starts at :attr:`received_at` (the WhatsApp message's instant), runs in the
+        office's working time only, pauses while the report awaits completion of the
+        requirements (:meth:`pauses`), and stops when the follow-up is delivered, or when the
+        report is closed as not a report (:attr:`clock_stopped_at`). Only what had happened
+        by ``at`` counts, so the clock can be read for any past instant too.
+
+        Args:
+            at: The instant to read the clock at (not before :attr:`received_at`).
+            working_time: The office's working-time engine
+                (:class:`~layanan_aduan.domain.worktime.WorkingTime` over its calendar).
+            goal: The completion time; the service standard's 3 working hours by default
+                (:attr:`~layanan_aduan.domain.standard.ServiceStandard.completion_time`).
+            thresholds: When a running clock counts as at risk and critical.
+
+        Raises:
+            InstantOrderError: ``at`` is before :attr:`received_at`.
+        """
+        return working_time.sla(
+            self.received_at,
+            at,
+            goal=KEJARI_JAKARTA_PUSAT.completion_time if goal is None else goal,
+            pauses=self.pauses(at),
+            stopped_at=self.clock_stopped_at,
+            thresholds=thresholds,
+        )
+
+    def available_actions(self, role: Role | None = None) -> tuple[str, ...]:
+        """
+        The actions the workflow table allows now (only ``role``'s, when given).
+        """
+        return tuple(t.action for t in REPORT_WORKFLOW.available(self.state, role))
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def receive(self, *, at: dt.datetime, actor: Actor) -> None:
+        """
+        Step 2: the officer receives the report.
+        """
+        self._record(Action.RECEIVE, at, actor, {})
+
+    def forward(self, *, at: dt.datetime, actor: Actor) -> None:
+        """
+        Step 3: the officer passes the report to the Head of the Intelligence Section.
+
+        Raises:
+            RequirementsNotMetError: A requirement is unmet: ask for completion first.
+        """
+        self._allowed(Action.FORWARD, actor)
+        if not self.requirements_met:
+            self.requirements_check().raise_if_incomplete()
+        self._record(Action.FORWARD, at, actor, {})
+
+    def give_direction(self, *, at: dt.datetime, actor: Actor, direction: str) -> None:
+        """
+        Step 4: the Head of the Intelligence Section gives the direction for the follow-up.
+
+        Raises:
+            ReportInputError: ``direction_required`` when the text is empty.
+        """
+        self._allowed(Action.GIVE_DIRECTION, actor)
+        text = _required_text(direction, "direction", "Arahan tindak lanjut", "The direction")
+        self._record(Action.GIVE_DIRECTION, at, actor, {"direction": text})
+
+    def deliver_follow_up(self, *, at: dt.datetime, actor: Actor, follow_up: str) -> None:
+        """
+        Step 5: the officer delivers the follow-up to the applicant, as directed.
+
+        The event refers to the direction of step 4 by its ``seq`` and ``hash``.
+
+        Raises:
+            ReportInputError: ``follow_up_required`` when the text is empty.
+        """
+        self._allowed(Action.DELIVER_FOLLOW_UP, actor)
+        text = _required_text(follow_up, "follow_up", "Tindak lanjut", "The follow-up")
+        direction = self._direction_event
+        assert direction is not None  # noqa: S101 - the table allows step 5 only after step 4
+        payload = {"direction_hash": direction.hash, "direction_seq": direction.seq}
+        self._record(Action.DELIVER_FOLLOW_UP, at, actor, {**payload, "follow_up": text})
+
+    def request_completion(self, *, at: dt.datetime, actor: Actor) -> None:
+        """
+        Side path: the officer asks the reporter to complete the requirements; the SLA
+        clock pauses until they do.
+
+        The event records what is missing (the blocking problems).
+
+        Raises:
+            RequirementsAlreadyMetError: Nothing is missing.
+        """
+        self._allowed(Action.REQUEST_COMPLETION, actor)
+        missing = self.blocking_problems
+        if not missing:
+            raise RequirementsAlreadyMetError(
+                "Persyaratan laporan sudah lengkap; tidak ada yang perlu dilengkapi.",
+                "The report's requirements are met; nothing needs completing.",
+                field="requirements",
+            )
+        payload = {"missing": [_problem_to_dict(p) for p in missing]}
+        self._record(Action.REQUEST_COMPLETION, at, actor, payload)
+
+    def complete_requirements(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        details: ReporterDetails | None = None,
+        evidence: Sequence[bytes | EvidenceFile] = (),
+        limits: EvidenceLimits = DEFAULT_LIMITS,
+    ) -> None:
+        """
+        Side path: the reporter sends more data or evidence, and the requirements are
+        checked again.
+
+        When nothing is missing any more the report resumes (``complete_requirements``,
+        back to ``received``, the SLA clock runs again); otherwise it keeps waiting
+        (``supplement_requirements``), and the event records what is still missing.
+
+        Args:
+            at: When the reporter's message arrived.
+            actor: The reporter who submitted the report.
+            details: Fields of the identity sent now; each replaces the old one.
+            evidence: More evidence (bytes or recognised files), added to what was accepted.
+            limits: Size limits for evidence.
+
+        Raises:
+            ReportInputError: ``nothing_supplied`` when neither details nor evidence is given.
+        """
+        self._allowed(Action.COMPLETE_REQUIREMENTS, actor)
+        added = details if details is not None else ReporterDetails()
+        if added.is_empty and not evidence:
+            raise ReportInputError(
+                "Tidak ada data diri atau bukti baru yang dikirim.",
+                "No new identity data or evidence was sent.",
+                code="nothing_supplied",
+                field="details",
+            )
+        check = _check(self.details.merged(added), [*self.evidence, *evidence], limits)
+        new_evidence = check.evidence[len(self.evidence) :]
+        payload = {
+            "details": added.to_dict(),
+            "evidence": [_evidence_to_dict(e) for e in new_evidence],
+            "problems": [_problem_to_dict(p) for p in check.problems],
+        }
+        action = (
+            Action.COMPLETE_REQUIREMENTS if check.is_complete else Action.SUPPLEMENT_REQUIREMENTS
+        )
+        self._record(action, at, actor, payload)
+
+    def close(
+        self, *, at: dt.datetime, actor: Actor, reason: CloseReason | str, note: str = ""
+    ) -> None:
+        """
+        Side path: the officer closes a message that is not a report, with a reason.
+
+        Raises:
+            ReportInputError: ``invalid_close_reason``, or ``note_required`` when the reason
+                is ``other`` and the note is empty.
+        """
+        self._allowed(Action.CLOSE, actor)
+        try:
+            reason = CloseReason(reason)
+        except ValueError:
+            raise ReportInputError(
+                f"Alasan penutupan '{reason}' tidak dikenal.",
+                f"Unknown reason for closing '{reason}'.",
+                code="invalid_close_reason",
+                field="reason",
+            ) from None
+        if reason is CloseReason.OTHER or not isinstance(note, str) or len(note) > _TEXT_LIMIT:
+            # An empty note is fine for a named reason; "other" must say what it is.
+            note = _required_text(note, "note", "Catatan penutupan", "The note on closing")
+        self._record(Action.CLOSE, at, actor, {"note": note.strip(), "reason": reason.value})
+
+    def assign_number(self, number: str) -> None:
+        """
+        Give the report its human-readable number (once; storage allocates it).
+
+        Assigning the same number again is harmless. The number is a label kept beside the
+        history, not an event: pass it to :meth:`from_events` when rebuilding.
+
+        Raises:
+            ReportInputError: ``invalid_report_number``, or ``number_already_assigned`` when
+                the report has another number.
+        """
+        _check_number(number)
+        if self.number is not None and self.number != number:
+            raise ReportInputError(
+                f"Laporan sudah bernomor {self.number}.",
+                f"The report already has the number {self.number}.",
+                code="number_already_assigned",
+                field="number",
+            )
+        self._set(number=number)
+
+    def collect_new_events(self) -> tuple[Event, ...]:
+        """
+        The events recorded since the last call (or since it was made), and forget them.
+
+        The service layer stores and publishes these. The first one's ``seq - 1`` is the
+        version storage must still hold (optimistic concurrency).
+        """
+        pending = tuple(self._pending)
+        self._pending.clear()
+        return pending
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _set(self, **values: Any) -> None:
+        # The entity refuses assignment from outside (on_setattr=frozen); its own methods
+        # change it here, after every check has passed.
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def _allowed(self, action: Action, actor: Actor) -> None:
+        REPORT_WORKFLOW.transition(action, self.state, actor.role)
+        if actor.role is Role.REPORTER and actor.id != self.submitter_id:
+            raise TransitionNotAllowedError(
+                f"Tindakan '{action}' hanya boleh dilakukan oleh pemohon yang mengirim laporan.",
+                f"Action '{action}' may only be performed by the applicant who sent the report.",
+                action=str(action),
+                state=str(self.state),
+                role=str(actor.role),
+                code="actor_not_allowed",
+            )
+
+    def _record(
+        self, action: Action, at: dt.datetime, actor: Actor, payload: Mapping[str, Any]
+    ) -> None:
+        self._allowed(action, actor)
+        instant = to_instant(at, "at")
+        last = self.events[-1]
+        if instant < last.at:
+            raise ReportInputError(
+                "Waktu tindakan tidak boleh sebelum peristiwa terakhir laporan.",
+                "An action cannot happen before the report's last event.",
+                code="instant_before_previous_event",
+                field="at",
+                details={"last_seq": last.seq},
+            )
+        target = REPORT_WORKFLOW.transition(action, self.state, actor.role).target
+        event = Event.record(
+            last,
+            report_id=self.id,
+            action=action,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            at=instant,
+            from_state=self.state,
+            to_state=target,
+            payload=payload,
+        )
+        self._apply(event)
+        self._pending.append(event)
+
+    def _apply(self, event: Event) -> None:
+        state = None if not self.events else self.state
+        transition = REPORT_WORKFLOW.transition(event.action, state, event.actor_role)
+        if event.from_state != state or event.to_state != transition.target:
+            raise _inconsistent(event, "its states do not follow the workflow table")
+        if event.report_id != self.id:
+            raise _inconsistent(event, "it belongs to another report")
+        reporter_acts = state is not None and event.actor_role is Role.REPORTER
+        if reporter_acts and event.actor_id != self.submitter_id:
+            raise _inconsistent(event, "a reporter other than the submitter acted")
+        handler = _APPLY[Action(event.action)]
+        handler(self, event)
+        self._set(events=(*self.events, event), state=ReportState(event.to_state))
+
+    def _apply_submit(self, event: Event) -> None:
+        p = event.payload
+        details = ReporterDetails.from_dict(p["details"])
+        self._set(
+            kind=ReportKind(p["kind"]),
+            details=details,
+            message=p["message"],
+            evidence=tuple(_evidence_from_dict(e) for e in p["evidence"]),
+            channel=Channel.from_dict(p["channel"]),
+            received_at=event.at,
+            problems=tuple(_problem_from_dict(x) for x in p["problems"]),
+            reporter=_reporter_of(details),
+        )
+        if p["number"] is not None and self.number is None:
+            self._set(number=p["number"])
+
+    def _apply_plain(self, event: Event) -> None:
+        return None
+
+    def _apply_direction(self, event: Event) -> None:
+        self._set(direction=event.payload["direction"], _direction_event=event)
+
+    def _apply_follow_up(self, event: Event) -> None:
+        d = self._direction_event
+        p = event.payload
+        if d is None or p["direction_seq"] != d.seq or p["direction_hash"] != d.hash:
+            raise _inconsistent(event, "the follow-up does not refer to the direction given")
+        self._set(follow_up=p["follow_up"])
+
+    def _apply_requirements(self, event: Event) -> None:
+        p = event.payload
+        details = self.details.merged(ReporterDetails.from_dict(p["details"]))
+        problems = tuple(_problem_from_dict(x) for x in p["problems"])
+        complete = not any(x.blocking for x in problems)
+        if complete != (event.action == Action.COMPLETE_REQUIREMENTS):
+            raise _inconsistent(event, "the action does not match the problems recorded")
+        self._set(
+            details=details,
+            evidence=(*self.evidence, *(_evidence_from_dict(e) for e in p["evidence"])),
+            problems=problems,
+            reporter=_reporter_of(details),
+        )
+
+    def _apply_close(self, event: Event) -> None:
+        self._set(
+            close_reason=CloseReason(event.payload["reason"]), close_note=event.payload["note"]
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Report(id={self.id!r}, number={self.number!r}, kind={self.kind.value!r}, "
+            f"state={self.state.value!r}, version={self.version})"
+        )
+
+
+def _inconsistent(event: Event, why: str) -> HistoryTamperedError:
+    return HistoryTamperedError(
+        f"Peristiwa seq {event.seq} tidak konsisten dengan riwayat laporan.",
+        f"Event seq {event.seq} is inconsistent with the report's history: {why}.",
+        code="history_inconsistent",
+        details={"seq": event.seq, "action": event.action},
+    )
+
+
+_APPLY = {
+    Action.SUBMIT: Report._apply_submit,
+    Action.RECEIVE: Report._apply_plain,
+    Action.FORWARD: Report._apply_plain,
+    Action.GIVE_DIRECTION: Report._apply_direction,
+    Action.DELIVER_FOLLOW_UP: Report._apply_follow_up,
+    Action.REQUEST_COMPLETION: Report._apply_plain,
+    Action.SUPPLEMENT_REQUIREMENTS: Report._apply_requirements,
+    Action.COMPLETE_REQUIREMENTS: Report._apply_requirements,
+    Action.CLOSE: Report._apply_close,
+}
