@@ -689,3 +689,13 @@ def test_the_engine_reads_any_working_calendar() -> None:
     """The test calendar satisfies the port the engine is written against."""
     assert isinstance(WeekCalendar(), WorkingCalendar)
     assert WorkingTime(WeekCalendar(timezone=WITA)).timezone == WITA
+
+
+def test_a_far_away_instant_does_not_build_the_years_in_between() -> None:
+    """An instant centuries away is answered from its own years, not every year in between."""
+    calendar = WeekCalendar()
+    engine = WorkingTime(calendar)
+    engine.add(at(2026, 1, 9, 15), H3)
+    assert engine.add(at(9026, 1, 6, 15), H3).at == at(9026, 1, 9, 10)  # Friday to Monday
+    assert engine.add(at(2026, 1, 9, 15), H3).at == at(2026, 1, 12, 10)
+    assert {day.year for day in calendar.asked} == {2026, 9026}

@@ -34,7 +34,10 @@ UTC epoch microseconds with prefix sums of working time, and answers every query
 costs what one over a day costs. Years are cached for the life of the engine (the
 calendar's answers must not change meanwhile); one engine may be shared by many threads:
 reads take no lock, and extending the timeline by a year happens under a lock and
-publishes a new immutable timeline.
+publishes a new immutable timeline. The timeline spans the years queried so far and those
+in between, unless that would exceed 50 years: an instant far from the others (a typo
+such as 9026) gets a timeline of its own years, so it never makes the engine compute
+thousands of years (an elapsed-time query across them still does, as asked).
 
 >>> import datetime as dt
 >>> import pendulum
@@ -114,6 +117,7 @@ _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _HORIZON_US = NO_WORKING_TIME_HORIZON // _ONE_US
 _OFFSET_MEMO_SIZE = 65_536
 _ZONE_MEMO_SIZE = 256
+_MAX_SPAN_YEARS = 50
 # tzinfo types whose offsets are pure functions of the local wall time (safe to memoise per day).
 _MEMO_ZONES = (dt.timezone, zoneinfo.ZoneInfo, pendulum.FixedTimezone)
 
@@ -957,7 +961,11 @@ class WorkingTime:
             if tl is not None:
                 if tl.first <= first and last <= tl.last:
                     return tl
-                first, last = min(first, tl.first), max(last, tl.last)
+                lo, hi = min(first, tl.first), max(last, tl.last)
+                # A far-away instant (a typo like 9026) gets a timeline of its own years
+                # instead of every year in between; the years stay cached either way.
+                if hi - lo < _MAX_SPAN_YEARS:
+                    first, last = lo, hi
             for year in range(first, last + 1):
                 if year not in self._years:
                     self._years[year] = self._build_year(year)
