@@ -5,6 +5,8 @@ The public hypothesis strategies: their knobs, their promises and their type reg
 from __future__ import annotations
 
 import importlib.metadata
+import subprocess
+import sys
 
 import pendulum
 import pytest
@@ -164,3 +166,29 @@ def test_type_strategies_are_registered(kind: type) -> None:
         assert isinstance(value, kind)
 
     run()
+
+
+SCRIPT_IMPORTING_STRATEGIES_FIRST = """
+import layanan_aduan.testing.strategies
+from hypothesis import given, strategies as st
+from layanan_aduan.domain.identity import Nik
+
+@given(st.from_type(Nik))
+def run(nik):
+    assert isinstance(nik, Nik)
+
+run()
+"""
+
+
+@pytest.mark.slow
+def test_importing_the_strategies_before_hypothesis_works() -> None:
+    """A fresh process that imports the strategies before hypothesis still gets them registered."""
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", SCRIPT_IMPORTING_STRATEGIES_FIRST],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr

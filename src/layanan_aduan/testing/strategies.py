@@ -36,16 +36,42 @@ import zlib
 from collections.abc import Collection, Sequence
 from typing import Final
 
-import pendulum
-import phonenumbers
-from hypothesis import strategies as st
+# --- registration -----------------------------------------------------------------------------
+# Hypothesis runs its entry points, hence register_type_strategies, when it is first imported.
+# If this module is what first imports hypothesis, the hook finds it half-built; so the
+# function is defined before that import and, called too early, defers to the module's end.
+_registration = {"module_ready": False, "deferred": False}
 
-from layanan_aduan.domain.evidence import (
+
+def register_type_strategies() -> None:
+    """
+    Register strategies for the library's types with ``st.register_type_strategy``.
+
+    Called by hypothesis itself through the entry point; calling it again is harmless.
+    Each area of the library registers its own types below; add a line per new area.
+    """
+    if not _registration["module_ready"]:
+        _registration["deferred"] = True
+        return
+    st.register_type_strategy(pendulum.DateTime, instants())
+    # Requirements (Persyaratan): identity and evidence.
+    st.register_type_strategy(Nik, niks(historical=None).map(Nik.parse))
+    st.register_type_strategy(PhoneNumber, phone_numbers().map(PhoneNumber.parse))
+    st.register_type_strategy(WhatsAppUserId, whatsapp_user_ids().map(WhatsAppUserId))
+    st.register_type_strategy(Reporter, reporters())
+    st.register_type_strategy(EvidenceFile, evidence_files().map(EvidenceFile.from_bytes))
+
+
+import pendulum  # noqa: E402 - after register_type_strategies, see the comment above it
+import phonenumbers  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from layanan_aduan.domain.evidence import (  # noqa: E402
     EvidenceFile,
     EvidenceLimits,
     MediaType,
 )
-from layanan_aduan.domain.identity import (
+from layanan_aduan.domain.identity import (  # noqa: E402
     EMAIL_MAX_LENGTH,
     NIK_LENGTH,
     PROVINCES,
@@ -602,20 +628,6 @@ def invalid_evidence(draw: st.DrawFn, *, limits: EvidenceLimits | None = None) -
     return draw(st.one_of(choices))
 
 
-# --- registration -----------------------------------------------------------------------------
-
-
-def register_type_strategies() -> None:
-    """
-    Register strategies for the library's types with ``st.register_type_strategy``.
-
-    Called by hypothesis itself through the entry point; calling it again is harmless.
-    Each area of the library registers its own types below; add a line per new area.
-    """
-    st.register_type_strategy(pendulum.DateTime, instants())
-    # Requirements (Persyaratan): identity and evidence.
-    st.register_type_strategy(Nik, niks(historical=None).map(Nik.parse))
-    st.register_type_strategy(PhoneNumber, phone_numbers().map(PhoneNumber.parse))
-    st.register_type_strategy(WhatsAppUserId, whatsapp_user_ids().map(WhatsAppUserId))
-    st.register_type_strategy(Reporter, reporters())
-    st.register_type_strategy(EvidenceFile, evidence_files().map(EvidenceFile.from_bytes))
+_registration["module_ready"] = True
+if _registration["deferred"]:
+    register_type_strategies()
