@@ -458,6 +458,182 @@ class EvidenceCorruptedError(StorageError):
 class MessagingError(LayananAduanError):
     """
     Errors raised by messaging adapters and webhook parsing.
+
+    ``retryable`` tells a dispatcher whether the same message may succeed later
+    unchanged (``True``) or will be refused again as it stands (``False``).
     """
 
     code = "messaging_error"
+    retryable: bool = False
+
+
+# messaging (layanan_aduan.messaging, .notifications, .drafts; adapters.whatsapp, .messaging)
+
+
+class WebhookPayloadError(MessagingError, ValueError):
+    """
+    A webhook body that is malformed, truncated, oversized or hostile.
+
+    ``field`` (also ``path``) is where the problem is, e.g.
+    ``entry[0].changes[1].value.messages[2].timestamp``; ``"$"`` is the whole body.
+    """
+
+    code = "webhook_payload_invalid"
+
+    @property
+    def path(self) -> str:
+        """
+        Where in the payload the problem is (``"$"`` for the body as a whole).
+        """
+        return self.field or "$"
+
+
+class WebhookSignatureError(MessagingError):
+    """
+    The ``X-Hub-Signature-256`` header is missing (``signature_missing``), not of the form
+    ``sha256=<hex>`` (``signature_malformed``) or does not match (``signature_mismatch``).
+    """
+
+    code = "signature_mismatch"
+
+
+class WebhookVerificationError(MessagingError):
+    """
+    A subscription handshake (``hub.mode``/``hub.verify_token``/``hub.challenge``) refused.
+    """
+
+    code = "verification_refused"
+
+
+class InvalidMessageError(MessagingError, ValueError):
+    """
+    An outbound message, recipient or notification value refused at construction.
+    """
+
+    code = "invalid_message"
+
+
+class MessagingConfigurationError(MessagingError, ValueError):
+    """
+    A messaging adapter's setting is missing or invalid (e.g. an unset environment variable).
+    """
+
+    code = "messaging_configuration_invalid"
+
+
+class MessagingRetryLaterError(MessagingError):
+    """
+    The send may succeed later unchanged; ``retry_after`` is the wait the provider asked
+    for, in seconds, or ``None``.
+    """
+
+    code = "retry_later"
+    retryable = True
+
+    def __init__(
+        self,
+        message: str,
+        message_en: str,
+        *,
+        retry_after: float | None = None,
+        code: str | None = None,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        merged = dict(details or {})
+        if retry_after is not None:
+            merged["retry_after_seconds"] = retry_after
+        super().__init__(message, message_en, code=code, field=field, details=merged)
+        self.retry_after = retry_after
+
+
+class MessagingRateLimitedError(MessagingRetryLaterError):
+    """
+    The provider's rate limit was hit (Cloud API 130429, 131056, 131048, 80007, 4; HTTP 429).
+    """
+
+    code = "rate_limited"
+
+
+class MessagingUnavailableError(MessagingRetryLaterError):
+    """
+    The provider could not be reached or failed (5xx, timeout, refused connection, unreadable
+    answer). ``details["ambiguous"]`` is true when the message may have been sent anyway.
+    """
+
+    code = "messaging_unavailable"
+
+
+class MessagingAuthError(MessagingRetryLaterError):
+    """
+    The access token was refused (expired, revoked, lacking permission): retryable once an
+    operator has renewed it.
+    """
+
+    code = "messaging_auth_failed"
+
+
+class RecipientUnreachableError(MessagingRetryLaterError):
+    """
+    The provider could not deliver to this recipient for now (Cloud API 131026).
+    """
+
+    code = "recipient_unreachable"
+
+
+class MessageRejectedError(MessagingError):
+    """
+    The provider refused the message as it stands; resending it unchanged fails again.
+    """
+
+    code = "message_rejected"
+
+
+class OutsideCustomerServiceWindowError(MessageRejectedError):
+    """
+    Free-form text refused: more than 24 hours since the user's last message (Cloud API
+    131047). Send the approved template instead.
+    """
+
+    code = "outside_customer_service_window"
+
+
+class InvalidRecipientError(MessageRejectedError):
+    """
+    The recipient cannot receive this message (e.g. Cloud API 131021, 131030).
+    """
+
+    code = "invalid_recipient"
+
+
+class RecipientIdNotSupportedError(InvalidRecipientError):
+    """
+    A business-scoped user id cannot receive this message (Cloud API 131062): send to the
+    telephone number instead.
+    """
+
+    code = "recipient_id_not_supported"
+
+
+class MediaFetchError(MessagingError):
+    """
+    A media file could not be fetched and fetching it again will not help.
+    """
+
+    code = "media_fetch_failed"
+
+
+class MediaNotFoundError(MediaFetchError, LookupError):
+    """
+    The media id is unknown or expired (webhook media ids expire after 7 days).
+    """
+
+    code = "media_not_found"
+
+
+class MediaTooLargeError(MediaFetchError):
+    """
+    The media file is larger than the limit the caller set.
+    """
+
+    code = "media_too_large"
