@@ -655,26 +655,27 @@ def whatsapp_user_id_problems(
             ),
         )
     if _USER_ID.fullmatch(text.strip()) is None:
-        return (
-            _problem(
-                "whatsapp_user_id_invalid",
-                field,
-                "ID pengguna WhatsApp tidak sah: bentuknya dua huruf kode negara, titik, "
-                "lalu huruf atau angka (mis. ID.1234567890).",
-                "The WhatsApp user id is not valid: its form is a two-letter country code, "
-                "a dot, then letters or digits (e.g. ID.1234567890).",
-            ),
-        )
+        return (_user_id_invalid(field),)
     return ()
 
 
-def _check_user_id(_instance: object, _attribute: object, value: str) -> None:
-    if isinstance(value, str) and value != value.strip():
-        value = "not stripped"  # the canonical form has no surrounding white space
-    _raise_first(
-        InvalidWhatsAppUserIdError,
-        whatsapp_user_id_problems(value if isinstance(value, str) else None),
+def _user_id_invalid(field: str) -> Problem:
+    return _problem(
+        "whatsapp_user_id_invalid",
+        field,
+        "ID pengguna WhatsApp tidak sah: bentuknya dua huruf kode negara, titik, "
+        "lalu huruf atau angka (mis. ID.1234567890).",
+        "The WhatsApp user id is not valid: its form is a two-letter country code, "
+        "a dot, then letters or digits (e.g. ID.1234567890).",
     )
+
+
+def _check_user_id(_instance: object, _attribute: object, value: str) -> None:
+    if isinstance(value, str) and _USER_ID.fullmatch(value):
+        return
+    # Raw input may carry surrounding white space; the canonical value may not.
+    problems = whatsapp_user_id_problems(value if isinstance(value, str) else None)
+    _raise_first(InvalidWhatsAppUserIdError, problems or (_user_id_invalid("whatsapp_user_id"),))
 
 
 @attrs.frozen(repr=False)
