@@ -11,6 +11,8 @@ from collections.abc import Callable
 import attrs
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
 from layanan_aduan.domain.history import Event, TamperKind, verify
@@ -35,6 +37,7 @@ from layanan_aduan.exceptions import (
     TransitionNotAllowedError,
     ValidationError,
 )
+from layanan_aduan.testing import _reports
 
 WIB = "Asia/Jakarta"
 T0 = pendulum.datetime(2026, 1, 15, 13, tz=WIB)  # Thursday; Friday 16 January is Isra Mikraj
@@ -532,3 +535,37 @@ def test_sla_goal_follows_the_standard(working_time: WorkingTime) -> None:
     sla = report.sla(T0.add(minutes=30), working_time, goal=dt.timedelta(hours=1))
     assert sla.deadline == T0.add(hours=1)
     assert sla.status is SlaStatus.AT_RISK
+
+
+# --- public strategies ------------------------------------------------------------------------
+
+
+@given(st.sets(st.sampled_from(ReportState), min_size=1), st.data())
+def test_reports_strategy_reaches_the_states_asked(
+    states: set[ReportState], data: st.DataObject
+) -> None:
+    """reports() ends in one of the states asked, by legal steps whose history verifies."""
+    report = data.draw(_reports.reports(states=states))
+    assert report.state in states
+    assert verify(report.events, version=report.version, head=report.head_hash).ok
+    assert Report.from_events(report.events) == report
+    assert [e.seq for e in report.collect_new_events()] == list(range(1, report.version + 1))
+
+
+@given(_reports.reporter_details(complete=True), _reports.reporter_details(complete=False))
+def test_reporter_details_strategy_meets_requirement_one_or_not(
+    whole: ReporterDetails, spoiled: ReporterDetails
+) -> None:
+    """Complete details make a reporter; incomplete ones leave a blocking identity problem."""
+    assert submit(details=whole).reporter is not None
+    report = submit(details=spoiled)
+    assert report.reporter is None
+    assert any(not p.field.startswith("evidence") for p in report.blocking_problems)
+
+
+@given(_reports.roles().flatmap(lambda r: st.tuples(st.just(r), _reports.actors(r))))
+def test_actors_strategy_gives_the_role_asked(pair: tuple[Role, Actor]) -> None:
+    """actors(role) gives actors of that role, with ids that are never shown whole."""
+    role, actor = pair
+    assert actor.role is role
+    assert actor.id not in repr(actor)
