@@ -11,9 +11,9 @@ from __future__ import annotations
 import abc
 import contextlib
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import pendulum
 
@@ -25,7 +25,7 @@ from layanan_aduan.adapters.storage._migrations import (
     too_new,
     unknown_schema,
 )
-from layanan_aduan.exceptions import StorageError
+from layanan_aduan.exceptions import ConcurrencyConflictError, StorageError
 from layanan_aduan.ports import (
     DEFAULT_PAGE_SIZE,
     OutboxMessage,
@@ -40,6 +40,11 @@ _REPORT_COLUMNS = (
     "position, report_id, version, state, number, office, reporter_phone, reporter_user_id, "
     "received_at, updated_at, sla_deadline, sla_at_risk_at, sla_paused, sla_stopped"
 )
+# Dispatcher calls retry PostgreSQL serialization failures this many times in all.
+_DISPATCH_ATTEMPTS = 5
+
+T = TypeVar("T")
+
 _OUTBOX_COLUMNS = (
     "position, key, report_id, payload, created_at, status, attempts, next_attempt_at, "
     "claimed_until, last_error, sent_at"
@@ -753,13 +758,32 @@ class SqlOutbox:
             raise c.outbox_not_found(key)
         return tuple(row)
 
+    def _transact(self, work: Callable[[SqlUnitOfWork], T]) -> T:
+        """
+        Run ``work`` in its own writing transaction, retrying serialization conflicts.
+
+        Each dispatcher call is one whole transaction inside the adapter, so retrying it is safe
+        (unlike a caller's unit of work, whose decisions the adapter cannot replay).
+        """
+        for attempt in range(1, _DISPATCH_ATTEMPTS + 1):
+            try:
+                with self._storage.unit_of_work() as uow:
+                    result = work(uow)
+                    uow.commit()
+                    return result
+            except ConcurrencyConflictError as e:
+                if e.code != "serialization_conflict" or attempt == _DISPATCH_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
     def claim_due(
         self, now: pendulum.DateTime, *, limit: int = 10, lease_seconds: int = 300
     ) -> list[OutboxMessage]:
         instant = c.utc(now, "now")
         c.check_limit(limit)
         c.check_lease(lease_seconds)
-        with self._storage.unit_of_work() as uow:
+
+        def claim(uow: SqlUnitOfWork) -> list[OutboxMessage]:
             d = uow._dialect
             t = d.instant(instant)
             rows = uow.execute(
@@ -772,14 +796,15 @@ class SqlOutbox:
             uow.executemany(
                 "UPDATE outbox SET claimed_until = ? WHERE key = ?", [(until, r[1]) for r in rows]
             )
-            uow.commit()
-        claimed = [(*r[:8], until, *r[9:]) for r in rows]
-        return [_message(d, r) for r in claimed]
+            return [_message(d, (*r[:8], until, *r[9:])) for r in rows]
+
+        return self._transact(claim)
 
     def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
         c.check_text(key, "key")
         instant = c.utc(at, "at")
-        with self._storage.unit_of_work() as uow:
+
+        def sent(uow: SqlUnitOfWork) -> OutboxMessage:
             row = self._row(uow, key, lock=True)
             if OutboxStatus(row[5]) is not OutboxStatus.SENT:
                 uow.execute(
@@ -788,8 +813,9 @@ class SqlOutbox:
                     (uow._dialect.instant(instant), key),
                 )
                 row = self._row(uow, key, lock=False)
-            uow.commit()
             return _message(uow._dialect, row)
+
+        return self._transact(sent)
 
     def mark_failed(
         self,
@@ -805,7 +831,8 @@ class SqlOutbox:
         text = c.error_text(error)
         nxt = None if next_attempt_at is None else c.utc(next_attempt_at, "next_attempt_at")
         c.check_max_attempts(max_attempts)
-        with self._storage.unit_of_work() as uow:
+
+        def failed(uow: SqlUnitOfWork) -> OutboxMessage:
             d = uow._dialect
             row = self._row(uow, key, lock=True)
             status = OutboxStatus(row[5])
@@ -824,9 +851,9 @@ class SqlOutbox:
                     key,
                 ),
             )
-            row = self._row(uow, key, lock=False)
-            uow.commit()
-            return _message(d, row)
+            return _message(d, self._row(uow, key, lock=False))
+
+        return self._transact(failed)
 
     def dead_letters(
         self, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
@@ -846,7 +873,8 @@ class SqlOutbox:
     def retry(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
         c.check_text(key, "key")
         instant = c.utc(at, "at")
-        with self._storage.unit_of_work() as uow:
+
+        def retry(uow: SqlUnitOfWork) -> OutboxMessage:
             row = self._row(uow, key, lock=True)
             status = OutboxStatus(row[5])
             if status is not OutboxStatus.DEAD:
@@ -856,9 +884,9 @@ class SqlOutbox:
                 "claimed_until = NULL WHERE key = ?",
                 (uow._dialect.instant(instant), key),
             )
-            row = self._row(uow, key, lock=False)
-            uow.commit()
-            return _message(uow._dialect, row)
+            return _message(uow._dialect, self._row(uow, key, lock=False))
+
+        return self._transact(retry)
 
     def get(self, key: str) -> OutboxMessage:
         c.check_text(key, "key")

@@ -1,0 +1,804 @@
+"""
+The contract every :class:`layanan_aduan.ports.Storage` adapter must pass.
+"""
+
+# ruff: noqa: S101 - a pytest suite: assertions are its checks; hypothesis rules take their draws as arguments
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, cast
+
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
+
+from layanan_aduan.exceptions import (
+    ConcurrencyConflictError,
+    DuplicateReportNumberError,
+    IdempotencyKeyConflictError,
+    NaiveDatetimeError,
+    OutboxMessageNotFoundError,
+    OutboxStateError,
+    ReportNotFoundError,
+    StorageError,
+    StorageInputError,
+    StorageStateError,
+)
+from layanan_aduan.ports import (
+    Outbox,
+    OutboxStatus,
+    ReportProjection,
+    ReportRepository,
+    ReportSummary,
+    Storage,
+    StoredReport,
+    UnitOfWork,
+)
+from layanan_aduan.testing.contracts._stateful import storage_state_machine
+
+__all__ = ["StorageContract", "StorageFactory"]
+
+StorageFactory = Callable[[], Storage]
+
+T0 = pendulum.datetime(2026, 1, 9, 9, tz="Asia/Jakarta")
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53), max_value=2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+_EVENT = st.dictionaries(st.text(max_size=12), _JSON, max_size=6)
+
+
+def _id() -> str:
+    return f"r-{uuid.uuid4().hex}"
+
+
+def projection(state: str = "submitted", **changes: Any) -> ReportProjection:
+    """
+    A projection at the contract's reference instant, with ``changes`` applied.
+    """
+    values: dict[str, Any] = {"state": state, "updated_at": T0}
+    values.update(changes)
+    return ReportProjection(**values)
+
+
+def create(
+    storage: Storage,
+    report_id: str | None = None,
+    events: list[dict[str, Any]] | None = None,
+    **changes: Any,
+) -> str:
+    """
+    Store a new report with one event (by default) in its own unit of work; return its id.
+    """
+    rid = report_id or _id()
+    with storage.unit_of_work() as uow:
+        uow.reports.append(
+            rid, 0, events or [{"action": "submit", "seq": 1}], projection(**changes)
+        )
+        uow.commit()
+    return rid
+
+
+def step(storage: Storage, report_id: str, expected: int, state: str = "received") -> int:
+    """
+    Append one step to a stored report in its own unit of work; return the new version.
+    """
+    with storage.unit_of_work() as uow:
+        version = uow.reports.append(
+            report_id, expected, [{"action": state, "seq": expected + 1}], projection(state)
+        )
+        uow.commit()
+    return version
+
+
+def load(storage: Storage, report_id: str) -> StoredReport:
+    """
+    Load one report in a read-only unit of work.
+    """
+    with storage.unit_of_work(read_only=True) as uow:
+        return uow.reports.get(report_id)
+
+
+def every(fetch: Callable[[str | None], Any]) -> list[Any]:
+    """
+    Follow the cursors of a listing to its end; return all items in order.
+    """
+    items: list[Any] = []
+    cursor: str | None = None
+    while True:
+        page = fetch(cursor)
+        items.extend(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            return items
+
+
+class StorageContract:
+    """
+    Contract cases for a :class:`layanan_aduan.ports.Storage` adapter.
+
+    Subclass it in a test module as ``TestMyStorage(StorageContract)``, set ``adapter`` to the
+    adapter's class and override the ``storage_factory`` fixture: it returns a callable that
+    gives a new or emptied, open storage on each call, and closes and cleans up every storage it
+    gave when the test ends (the suite never closes a storage except to test closing).
+    """
+
+    adapter: ClassVar[type[Any]]
+
+    @pytest.fixture
+    def storage_factory(self) -> Iterator[StorageFactory]:
+        """
+        Override: yield a callable that returns a new, empty, open storage of ``adapter``.
+        """
+        raise NotImplementedError("override the storage_factory fixture")
+
+    @pytest.fixture
+    def storage(self, storage_factory: StorageFactory) -> Storage:
+        """
+        One new, empty storage, checked to be an instance of ``adapter``.
+        """
+        built = storage_factory()
+        assert isinstance(built, self.adapter), f"{built!r} is not a {self.adapter.__name__}"
+        return cast(Storage, built)
+
+    # --- the port ---------------------------------------------------------------------------
+
+    def test_implements_the_ports(self, storage: Storage) -> None:
+        """The storage, its unit of work and its outbox satisfy the port protocols."""
+        assert isinstance(storage, Storage)
+        assert isinstance(storage.outbox, Outbox)
+        with storage.unit_of_work() as uow:
+            assert isinstance(uow, UnitOfWork)
+            assert isinstance(uow.reports, ReportRepository)
+
+    def test_ping_answers_then_close_refuses_work(self, storage: Storage) -> None:
+        """ping() answers while open; after close() work is refused; closing twice is harmless."""
+        storage.ping()
+        storage.close()
+        storage.close()
+        with pytest.raises(StorageStateError) as info:
+            storage.unit_of_work()
+        assert info.value.code == "storage_closed"
+
+    # --- loading and appending --------------------------------------------------------------
+
+    def test_missing_report_is_not_found(self, storage: Storage) -> None:
+        """Loading an unknown id or number raises ReportNotFoundError, also a LookupError."""
+        with storage.unit_of_work(read_only=True) as uow:
+            with pytest.raises(ReportNotFoundError) as info:
+                uow.reports.get("nope")
+            assert isinstance(info.value, LookupError)
+            assert info.value.code == "report_not_found"
+            assert info.value.field == "report_id"
+            with pytest.raises(ReportNotFoundError) as by_number:
+                uow.reports.get_by_number("LAP/NOPE/2026/1")
+            assert by_number.value.field == "number"
+
+    def test_created_report_loads_back_whole(self, storage: Storage) -> None:
+        """A created report loads with its id, version, projection and events unchanged."""
+        p = projection(
+            "received",
+            number="LAP/JKT/2026/000001",
+            office="JKT",
+            reporter_phone="+6281234567890",
+            reporter_user_id="ID.1234567890",
+            received_at=T0,
+            sla_deadline=T0.add(hours=3),
+            sla_at_risk_at=T0.add(hours=2),
+            sla_paused=True,
+        )
+        events: list[dict[str, Any]] = [
+            {"seq": 1, "action": "submit", "text": "Aduan pungli 😀"},
+            {"seq": 2, "n": 1.5},
+        ]
+        with storage.unit_of_work() as uow:
+            assert uow.reports.append("r-1", 0, events, p) == 2
+            uow.commit()
+        stored = load(storage, "r-1")
+        assert stored.report_id == "r-1"
+        assert stored.version == 2
+        assert stored.events == tuple(events)
+        assert stored.projection == p
+        assert stored.projection.received_at is not None
+        assert stored.projection.received_at.timezone_name == "UTC"
+
+    # Each adapter's subclass runs this same method: differing executors are the design here.
+    @settings(
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.differing_executors,
+        ],
+        deadline=None,
+    )
+    @given(events=st.lists(_EVENT, min_size=1, max_size=3))
+    def test_any_json_events_come_back_equal(
+        self, storage: Storage, events: list[dict[str, Any]]
+    ) -> None:
+        """Any JSON object events are stored and loaded back equal, in order."""
+        rid = create(storage, events=events)
+        assert load(storage, rid).events == tuple(events)
+
+    def test_loaded_events_are_copies(self, storage: Storage) -> None:
+        """Changing loaded events changes nothing stored."""
+        rid = create(storage, events=[{"seq": 1, "items": [1]}])
+        first = load(storage, rid)
+        first.events[0]["items"].append(2)
+        assert load(storage, rid).events == ({"seq": 1, "items": [1]},)
+
+    def test_append_advances_the_version_by_the_events(self, storage: Storage) -> None:
+        """Appending n events against the current version returns version + n and keeps order."""
+        rid = create(storage)
+        with storage.unit_of_work() as uow:
+            version = uow.reports.append(rid, 1, [{"seq": 2}, {"seq": 3}], projection("received"))
+            uow.commit()
+        assert version == 3
+        stored = load(storage, rid)
+        assert [e["seq"] for e in stored.events] == [1, 2, 3]
+        assert stored.projection.state == "received"
+
+    def test_stale_version_conflicts_and_changes_nothing(self, storage: Storage) -> None:
+        """Appending against a stale version raises ConcurrencyConflictError and changes nothing."""
+        rid = create(storage)
+        step(storage, rid, 1)
+        with storage.unit_of_work() as uow:
+            with pytest.raises(ConcurrencyConflictError) as info:
+                uow.reports.append(rid, 1, [{"seq": 2, "late": True}], projection("late"))
+            assert info.value.code == "concurrency_conflict"
+            assert info.value.details["actual_version"] == 2
+            uow.commit()
+        stored = load(storage, rid)
+        assert stored.version == 2
+        assert stored.projection.state == "received"
+        assert all("late" not in e for e in stored.events)
+
+    def test_unit_of_work_stays_usable_after_a_refused_append(self, storage: Storage) -> None:
+        """A conflict inside a unit of work does not undo its other changes."""
+        rid = create(storage)
+        with storage.unit_of_work() as uow:
+            uow.reports.append("r-other", 0, [{"seq": 1}], projection())
+            with pytest.raises(ConcurrencyConflictError):
+                uow.reports.append(rid, 0, [{"seq": 1}], projection())
+            uow.commit()
+        assert load(storage, "r-other").version == 1
+        assert load(storage, rid).version == 1
+
+    def test_creating_an_existing_report_conflicts(self, storage: Storage) -> None:
+        """Version 0 means 'create': it conflicts when the report already exists."""
+        rid = create(storage)
+        with storage.unit_of_work() as uow, pytest.raises(ConcurrencyConflictError):
+            uow.reports.append(rid, 0, [{"seq": 1}], projection())
+        assert load(storage, rid).version == 1
+
+    def test_appending_to_a_missing_report_is_not_found(self, storage: Storage) -> None:
+        """A version above 0 for an unknown report raises ReportNotFoundError."""
+        with storage.unit_of_work() as uow, pytest.raises(ReportNotFoundError):
+            uow.reports.append("ghost", 3, [{"seq": 4}], projection())
+
+    @pytest.mark.parametrize(
+        ("events", "code"),
+        [
+            ([], "no_events"),
+            ([{"t": (1, 2)}], "not_json_object"),
+            ([{"n": float("nan")}], "not_json_object"),
+            ([{1: "int key"}], "not_json_object"),
+            ([{"o": object()}], "not_json_object"),
+            (["not an object"], "not_json_object"),
+        ],
+    )
+    def test_events_that_would_not_read_back_are_refused(
+        self, storage: Storage, events: list[dict[str, Any]], code: str
+    ) -> None:
+        """Events that are not JSON objects reading back equal are refused, storing nothing."""
+        with storage.unit_of_work() as uow:
+            with pytest.raises(StorageInputError) as info:
+                uow.reports.append("r-bad", 0, events, projection())
+            assert info.value.code == code
+            assert isinstance(info.value, ValueError)
+            uow.commit()
+        with pytest.raises(ReportNotFoundError):
+            load(storage, "r-bad")
+
+    @pytest.mark.parametrize(
+        ("report_id", "version"),
+        [("", 0), ("x" * 201, 0), ("line\nbreak", 0), ("ok", -1), ("ok", True)],
+    )
+    def test_bad_ids_and_versions_are_refused(
+        self, storage: Storage, report_id: str, version: Any
+    ) -> None:
+        """Empty, overlong or control-character ids and negative versions are refused."""
+        with storage.unit_of_work() as uow, pytest.raises(StorageInputError):
+            uow.reports.append(report_id, version, [{"seq": 1}], projection())
+
+    # --- transactions -------------------------------------------------------------------------
+
+    def test_leaving_without_commit_rolls_back(self, storage: Storage) -> None:
+        """Changes of a unit of work left without commit() are discarded, outbox included."""
+        with storage.unit_of_work() as uow:
+            uow.reports.append("r-1", 0, [{"seq": 1}], projection())
+            uow.outbox.put("k-1", {"to": "x"}, created_at=T0)
+            uow.inbox.record("wamid.1", received_at=T0)
+        with storage.unit_of_work(read_only=True) as uow:
+            with pytest.raises(ReportNotFoundError):
+                uow.reports.get("r-1")
+            assert not uow.inbox.seen("wamid.1")
+        with pytest.raises(OutboxMessageNotFoundError):
+            storage.outbox.get("k-1")
+
+    def test_an_exception_rolls_back(self, storage: Storage) -> None:
+        """An exception inside the block rolls the unit of work back and propagates."""
+        rid = create(storage)
+
+        class Boom(Exception):
+            pass
+
+        def fail_mid_step() -> None:
+            with storage.unit_of_work() as uow:
+                uow.reports.append(rid, 1, [{"seq": 2}], projection("received"))
+                raise Boom
+
+        with pytest.raises(Boom):
+            fail_mid_step()
+        assert load(storage, rid).version == 1
+
+    def test_rollback_then_commit_is_refused(self, storage: Storage) -> None:
+        """After rollback() (or commit()) a unit of work refuses further use."""
+        with storage.unit_of_work() as uow:
+            uow.reports.append("r-1", 0, [{"seq": 1}], projection())
+            uow.rollback()
+            uow.rollback()
+            with pytest.raises(StorageStateError) as info:
+                uow.commit()
+            assert info.value.code == "unit_of_work_finished"
+        with storage.unit_of_work() as uow:
+            uow.commit()
+            with pytest.raises(StorageStateError):
+                uow.reports.get("r-1")
+
+    def test_reads_see_the_units_own_writes(self, storage: Storage) -> None:
+        """Inside a unit of work, reads and queries see its uncommitted appends."""
+        with storage.unit_of_work() as uow:
+            uow.reports.append("r-1", 0, [{"seq": 1}], projection(number="N-1"))
+            assert uow.reports.get("r-1").version == 1
+            assert uow.reports.get_by_number("N-1").report_id == "r-1"
+            assert [s.report_id for s in uow.reports.by_state("submitted").items] == ["r-1"]
+            uow.commit()
+
+    def test_read_only_refuses_every_change(self, storage: Storage) -> None:
+        """A read-only unit of work refuses appends, numbers, outbox and inbox writes."""
+        with storage.unit_of_work(read_only=True) as uow:
+            attempts: list[Callable[[], Any]] = [
+                lambda: uow.reports.append("r", 0, [{"seq": 1}], projection()),
+                lambda: uow.reports.allocate_number("JKT", 2026),
+                lambda: uow.outbox.put("k", {}, created_at=T0),
+                lambda: uow.inbox.record("m", received_at=T0),
+            ]
+            for attempt in attempts:
+                with pytest.raises(StorageStateError) as info:
+                    attempt()
+                assert info.value.code == "unit_of_work_read_only"
+
+    def test_read_only_reads_one_snapshot(self, storage: Storage) -> None:
+        """A read-only unit of work keeps reading the state it first saw, whatever commits later."""
+        rid = create(storage)
+        with storage.unit_of_work(read_only=True) as reader:
+            assert reader.reports.get(rid).version == 1
+            step(storage, rid, 1)
+            assert reader.reports.get(rid).version == 1
+        assert load(storage, rid).version == 2
+
+    # --- numbers ------------------------------------------------------------------------------
+
+    def test_numbers_count_per_office_and_year(self, storage: Storage) -> None:
+        """allocate_number counts from 1 separately for each office and year."""
+        with storage.unit_of_work() as uow:
+            got = [
+                uow.reports.allocate_number("JKT", 2026),
+                uow.reports.allocate_number("JKT", 2026),
+                uow.reports.allocate_number("BDG", 2026),
+                uow.reports.allocate_number("JKT", 2027),
+                uow.reports.allocate_number("JKT", 2026),
+            ]
+            uow.commit()
+        assert got == [1, 2, 1, 1, 3]
+
+    def test_rolled_back_numbers_are_given_back(self, storage: Storage) -> None:
+        """A number allocated in a rolled-back unit of work is allocated again: no gaps."""
+        with storage.unit_of_work() as uow:
+            assert uow.reports.allocate_number("JKT", 2026) == 1
+        with storage.unit_of_work() as uow:
+            assert uow.reports.allocate_number("JKT", 2026) == 1
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.reports.allocate_number("JKT", 2026) == 2
+
+    @pytest.mark.parametrize(("office", "year"), [("", 2026), ("JKT", 1800), ("JKT", "2026")])
+    def test_bad_number_keys_are_refused(self, storage: Storage, office: str, year: Any) -> None:
+        """An empty office or an implausible year is refused."""
+        with storage.unit_of_work() as uow, pytest.raises(StorageInputError):
+            uow.reports.allocate_number(office, year)
+
+    def test_report_found_by_number_and_number_can_change(self, storage: Storage) -> None:
+        """A report is found by its number; a new number replaces the old one in lookups."""
+        rid = create(storage)
+        with storage.unit_of_work() as uow:
+            uow.reports.append(rid, 1, [{"seq": 2}], projection(number="N-1"))
+            uow.commit()
+        with storage.unit_of_work(read_only=True) as uow:
+            assert uow.reports.get_by_number("N-1").report_id == rid
+        with storage.unit_of_work() as uow:
+            uow.reports.append(rid, 2, [{"seq": 3}], projection(number="N-2"))
+            uow.commit()
+        with storage.unit_of_work(read_only=True) as uow:
+            assert uow.reports.get_by_number("N-2").version == 3
+            with pytest.raises(ReportNotFoundError):
+                uow.reports.get_by_number("N-1")
+
+    def test_a_number_held_by_another_report_is_refused(self, storage: Storage) -> None:
+        """Giving a report a number another report holds raises and changes nothing."""
+        create(storage, "r-1", number="N-1")
+        rid = create(storage, "r-2")
+        with storage.unit_of_work() as uow:
+            with pytest.raises(DuplicateReportNumberError) as info:
+                uow.reports.append(rid, 1, [{"seq": 2}], projection(number="N-1"))
+            assert info.value.field == "number"
+            uow.commit()
+        assert load(storage, rid).version == 1
+        with pytest.raises(DuplicateReportNumberError):
+            create(storage, "r-3", number="N-1")
+
+    # --- queries ------------------------------------------------------------------------------
+
+    def test_listing_pages_cover_everything_once_in_order(self, storage: Storage) -> None:
+        """Following cursors lists every report once, in the order they were first stored."""
+        ids = [create(storage, f"r-{i:02d}", office="JKT" if i % 2 else "BDG") for i in range(7)]
+        step(storage, ids[0], 1)
+        with storage.unit_of_work(read_only=True) as uow:
+            got = every(lambda a: uow.reports.list_all(limit=3, after=a))
+            jkt = every(lambda a: uow.reports.list_all(office="JKT", limit=2, after=a))
+            last = uow.reports.list_all(limit=7)
+        assert [s.report_id for s in got] == ids
+        assert [s.report_id for s in jkt] == ids[1::2]
+        assert last.next_cursor is None
+        assert all(isinstance(s, ReportSummary) for s in got)
+        assert got[0].version == 2
+
+    def test_by_state_lists_only_that_state(self, storage: Storage) -> None:
+        """by_state lists the reports whose current state is the one asked, per office too."""
+        a = create(storage, office="JKT")
+        b = create(storage, office="BDG")
+        create(storage, state="closed", office="JKT")
+        step(storage, a, 1, "received")
+        with storage.unit_of_work(read_only=True) as uow:
+            assert [s.report_id for s in uow.reports.by_state("submitted").items] == [b]
+            assert [s.report_id for s in uow.reports.by_state("received").items] == [a]
+            assert uow.reports.by_state("submitted", office="JKT").items == ()
+
+    def test_by_reporter_matches_phone_or_user_id(self, storage: Storage) -> None:
+        """by_reporter finds reports by E.164 number, by WhatsApp user id, or by either."""
+        by_phone = create(storage, reporter_phone="+6281234567890")
+        by_user = create(storage, reporter_user_id="ID.777")
+        both = create(storage, reporter_phone="+6281234567890", reporter_user_id="ID.777")
+        create(storage, reporter_phone="+6289999999999")
+        with storage.unit_of_work(read_only=True) as uow:
+            phone = uow.reports.by_reporter(phone="+6281234567890").items
+            user = uow.reports.by_reporter(user_id="ID.777").items
+            either = uow.reports.by_reporter(phone="+6281234567890", user_id="ID.777").items
+        assert [s.report_id for s in phone] == [by_phone, both]
+        assert [s.report_id for s in user] == [by_user, both]
+        assert [s.report_id for s in either] == [by_phone, by_user, both]
+
+    @pytest.mark.parametrize(
+        ("kwargs", "code"),
+        [
+            ({}, "missing_reporter_key"),
+            ({"phone": "081234567890"}, "invalid_phone_number"),
+            ({"phone": "+62 812"}, "invalid_phone_number"),
+            ({"user_id": ""}, "invalid_text"),
+        ],
+    )
+    def test_bad_reporter_queries_are_refused(
+        self, storage: Storage, kwargs: dict[str, Any], code: str
+    ) -> None:
+        """A reporter query needs an E.164 number or a user id."""
+        with storage.unit_of_work(read_only=True) as uow, pytest.raises(StorageInputError) as info:
+            uow.reports.by_reporter(**kwargs)
+        assert info.value.code == code
+
+    def test_sla_queries_compare_the_given_instants(self, storage: Storage) -> None:
+        """at_risk is [risk, deadline], breached is after the deadline; running clocks only."""
+        deadline = T0.add(hours=3)
+        risk = T0.add(hours=2)
+        running = create(storage, sla_deadline=deadline, sla_at_risk_at=risk, office="JKT")
+        create(storage, sla_deadline=deadline, sla_at_risk_at=risk, sla_paused=True)
+        create(storage, sla_deadline=deadline, sla_at_risk_at=risk, sla_stopped=True)
+        create(storage)
+        no_risk = create(storage, sla_deadline=deadline)
+
+        def ids(page: Any) -> list[str]:
+            return [s.report_id for s in page.items]
+
+        with storage.unit_of_work(read_only=True) as uow:
+            r = uow.reports
+            assert ids(r.at_risk(risk.subtract(microseconds=1))) == []
+            assert ids(r.at_risk(risk)) == [running]
+            assert ids(r.at_risk(deadline)) == [running]
+            assert ids(r.breached(deadline)) == []
+            assert ids(r.at_risk(deadline.add(microseconds=1))) == []
+            assert ids(r.breached(deadline.add(microseconds=1))) == [running, no_risk]
+            assert ids(r.breached(deadline.add(days=1), office="JKT")) == [running]
+            assert ids(r.at_risk(risk.in_timezone("Asia/Jayapura"))) == [running]
+
+    def test_naive_instants_are_refused(self, storage: Storage) -> None:
+        """SLA queries and outbox instants refuse naive datetimes."""
+        naive = T0.naive()
+        with storage.unit_of_work() as uow:
+            with pytest.raises(NaiveDatetimeError):
+                uow.reports.at_risk(naive)
+            with pytest.raises(NaiveDatetimeError):
+                uow.outbox.put("k", {}, created_at=naive)
+
+    @pytest.mark.parametrize("limit", [0, -1, 1001, True, 2.5])
+    def test_bad_page_sizes_are_refused(self, storage: Storage, limit: Any) -> None:
+        """A page size outside 1..1000 is refused."""
+        with storage.unit_of_work(read_only=True) as uow, pytest.raises(StorageInputError) as info:
+            uow.reports.list_all(limit=limit)
+        assert info.value.code == "invalid_limit"
+
+    @pytest.mark.parametrize("cursor", ["", "p0", "42", "p-1", "x1", "p1.5"])
+    def test_bad_cursors_are_refused(self, storage: Storage, cursor: str) -> None:
+        """A cursor not produced by the storage is refused."""
+        with storage.unit_of_work(read_only=True) as uow, pytest.raises(StorageInputError) as info:
+            uow.reports.by_state("submitted", after=cursor)
+        assert info.value.code == "invalid_cursor"
+
+    # --- outbox -------------------------------------------------------------------------------
+
+    def test_outbox_messages_commit_with_the_step(self, storage: Storage) -> None:
+        """Messages put in a unit of work exist after its commit, with their payload and report."""
+        with storage.unit_of_work() as uow:
+            uow.reports.append("r-1", 0, [{"seq": 1}], projection())
+            assert uow.outbox.put(
+                "ack:r-1", {"to": "+628", "text": "Diterima"}, created_at=T0, report_id="r-1"
+            )
+            uow.commit()
+        message = storage.outbox.get("ack:r-1")
+        assert message.payload == {"to": "+628", "text": "Diterima"}
+        assert message.report_id == "r-1"
+        assert message.status is OutboxStatus.PENDING
+        assert message.attempts == 0
+        assert message.created_at == T0
+        assert message.next_attempt_at == T0
+        assert "+628" not in repr(message)
+
+    def test_outbox_put_is_idempotent_per_key(self, storage: Storage) -> None:
+        """The same key and payload again is a no-op; a different payload is refused."""
+        with storage.unit_of_work() as uow:
+            assert uow.outbox.put("k", {"a": 1}, created_at=T0)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert not uow.outbox.put("k", {"a": 1}, created_at=T0.add(hours=1))
+            with pytest.raises(IdempotencyKeyConflictError):
+                uow.outbox.put("k", {"a": 2}, created_at=T0)
+            uow.commit()
+        assert storage.outbox.get("k").payload == {"a": 1}
+        assert storage.outbox.counts()[OutboxStatus.PENDING] == 1
+
+    def test_claims_lease_due_messages_oldest_first(self, storage: Storage) -> None:
+        """claim_due hands out due messages in due order and not again until the lease ends."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("later", {}, created_at=T0, not_before=T0.add(minutes=10))
+            uow.outbox.put("first", {}, created_at=T0)
+            uow.outbox.put("second", {}, created_at=T0.add(seconds=1))
+            uow.commit()
+        out = storage.outbox
+        first = out.claim_due(T0.add(minutes=1), limit=10, lease_seconds=3600)
+        assert [m.key for m in first] == ["first", "second"]
+        assert out.claim_due(T0.add(minutes=2)) == []
+        claimed = out.claim_due(T0.add(minutes=10), lease_seconds=60)
+        assert [m.key for m in claimed] == ["later"]
+        assert claimed[0].claimed_until == T0.add(minutes=11)
+        # The first two leases end at 1:01; "later" is due again after its lease (0:11).
+        again = out.claim_due(T0.add(minutes=61), limit=10)
+        assert [m.key for m in again] == ["first", "second", "later"]
+
+    def test_failures_retry_then_dead_letter(self, storage: Storage) -> None:
+        """mark_failed schedules the next attempt; failure number max_attempts dead-letters."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("k", {}, created_at=T0)
+            uow.commit()
+        out = storage.outbox
+        first = out.mark_failed(
+            "k", at=T0, error="HTTP 503", next_attempt_at=T0.add(minutes=1), max_attempts=2
+        )
+        assert (first.status, first.attempts, first.last_error) == (
+            OutboxStatus.PENDING,
+            1,
+            "HTTP 503",
+        )
+        assert out.claim_due(T0.add(seconds=30)) == []
+        assert [m.key for m in out.claim_due(T0.add(minutes=1))] == ["k"]
+        dead = out.mark_failed(
+            "k", at=T0, error="x" * 5000, next_attempt_at=T0.add(minutes=2), max_attempts=2
+        )
+        assert (dead.status, dead.attempts) == (OutboxStatus.DEAD, 2)
+        assert dead.last_error is not None
+        assert len(dead.last_error) == 1000
+        assert out.claim_due(T0.add(days=1)) == []
+        assert [m.key for m in out.dead_letters().items] == ["k"]
+        again = out.retry("k", at=T0.add(hours=1))
+        assert (again.status, again.attempts) == (OutboxStatus.PENDING, 0)
+        assert [m.key for m in out.claim_due(T0.add(hours=1))] == ["k"]
+        assert out.mark_sent("k", at=T0.add(hours=1)).status is OutboxStatus.SENT
+        assert out.counts() == {OutboxStatus.PENDING: 0, OutboxStatus.SENT: 1, OutboxStatus.DEAD: 0}
+
+    def test_no_next_attempt_dead_letters_at_once(self, storage: Storage) -> None:
+        """A failure without a next attempt (a permanent error) dead-letters the message."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("k", {}, created_at=T0)
+            uow.commit()
+        dead = storage.outbox.mark_failed(
+            "k", at=T0, error="invalid recipient", next_attempt_at=None, max_attempts=9
+        )
+        assert (dead.status, dead.attempts) == (OutboxStatus.DEAD, 1)
+
+    def test_outbox_transitions_are_checked(self, storage: Storage) -> None:
+        """Failing a sent or retrying a live message is refused; mark_sent may repeat."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("k", {}, created_at=T0)
+            uow.commit()
+        out = storage.outbox
+        with pytest.raises(OutboxStateError) as info:
+            out.retry("k", at=T0)
+        assert info.value.code == "outbox_invalid_transition"
+        sent = out.mark_sent("k", at=T0.add(minutes=1))
+        assert out.mark_sent("k", at=T0.add(minutes=5)).sent_at == sent.sent_at == T0.add(minutes=1)
+        with pytest.raises(OutboxStateError):
+            out.mark_failed("k", at=T0, error="late", next_attempt_at=None, max_attempts=1)
+        with pytest.raises(OutboxMessageNotFoundError) as missing:
+            out.mark_sent("nope", at=T0)
+        assert isinstance(missing.value, LookupError)
+        with pytest.raises(StorageInputError):
+            out.mark_failed("k", at=T0, error="e", next_attempt_at=None, max_attempts=0)
+        with pytest.raises(StorageInputError):
+            out.claim_due(T0, lease_seconds=0)
+
+    def test_dead_letters_page_in_order(self, storage: Storage) -> None:
+        """dead_letters lists every dead letter once, oldest first, across pages."""
+        keys = [f"k{i}" for i in range(5)]
+        with storage.unit_of_work() as uow:
+            for k in [*keys, "alive"]:
+                uow.outbox.put(k, {}, created_at=T0)
+            uow.commit()
+        for k in keys:
+            storage.outbox.mark_failed(k, at=T0, error="e", next_attempt_at=None, max_attempts=1)
+        got = every(lambda a: storage.outbox.dead_letters(limit=2, after=a))
+        assert [m.key for m in got] == keys
+
+    # --- inbox --------------------------------------------------------------------------------
+
+    def test_inbox_records_each_message_once(self, storage: Storage) -> None:
+        """record() is True the first time only; seen() and report_of() answer from the record."""
+        with storage.unit_of_work() as uow:
+            assert uow.inbox.record("wamid.1", received_at=T0, report_id="r-1")
+            assert not uow.inbox.record("wamid.1", received_at=T0)
+            assert uow.inbox.record("wamid.2", received_at=T0)
+            uow.commit()
+        with storage.unit_of_work(read_only=True) as uow:
+            assert uow.inbox.seen("wamid.1")
+            assert not uow.inbox.seen("wamid.3")
+            assert uow.inbox.report_of("wamid.1") == "r-1"
+            assert uow.inbox.report_of("wamid.2") is None
+            assert uow.inbox.report_of("wamid.3") is None
+
+    # --- concurrency --------------------------------------------------------------------------
+
+    def test_two_officers_at_once_one_wins(self, storage: Storage) -> None:
+        """Two threads append at one version: one commits, the other conflicts; one step kept."""
+        rid = create(storage)
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+        lock = threading.Lock()
+
+        def officer(name: str) -> None:
+            barrier.wait()
+            try:
+                with storage.unit_of_work() as uow:
+                    uow.reports.append(rid, 1, [{"seq": 2, "by": name}], projection("received"))
+                    uow.outbox.put(f"step:{rid}:2:{name}", {"by": name}, created_at=T0)
+                    uow.commit()
+                result = name
+            except ConcurrencyConflictError:
+                result = "conflict"
+            with lock:
+                outcomes.append(result)
+
+        threads = [threading.Thread(target=officer, args=(n,)) for n in ("a", "b")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(outcomes)[0] in {"a", "b"}
+        assert sorted(outcomes)[1] == "conflict"
+        winner = next(o for o in outcomes if o != "conflict")
+        stored = load(storage, rid)
+        assert stored.version == 2
+        assert stored.events[1]["by"] == winner
+        assert storage.outbox.counts()[OutboxStatus.PENDING] == 1
+        assert storage.outbox.get(f"step:{rid}:2:{winner}").payload == {"by": winner}
+
+    def test_concurrent_numbers_are_distinct_and_gap_free(self, storage: Storage) -> None:
+        """Threads allocating numbers (retrying refused transactions) get 1..n, each once."""
+        got: list[int] = []
+        lock = threading.Lock()
+        errors: list[BaseException] = []
+
+        def allocate() -> None:
+            done = 0
+            try:
+                while done < 5:
+                    try:
+                        with storage.unit_of_work() as uow:
+                            n = uow.reports.allocate_number("JKT", 2026)
+                            uow.commit()
+                    except ConcurrencyConflictError as e:
+                        # Serializable databases refuse colliding transactions: retry them.
+                        if e.code != "serialization_conflict":
+                            raise
+                        continue
+                    done += 1
+                    with lock:
+                        got.append(n)
+            except StorageError as e:
+                errors.append(e)
+
+        threads = [threading.Thread(target=allocate) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert errors == []
+        assert sorted(got) == list(range(1, 21))
+
+    def test_concurrent_claims_never_share_a_message(self, storage: Storage) -> None:
+        """Dispatchers claiming at once never get the same message within a lease."""
+        with storage.unit_of_work() as uow:
+            for i in range(20):
+                uow.outbox.put(f"k{i:02d}", {}, created_at=T0)
+            uow.commit()
+        claimed: list[str] = []
+        lock = threading.Lock()
+
+        def dispatcher() -> None:
+            while True:
+                batch = storage.outbox.claim_due(T0.add(minutes=1), limit=3)
+                if not batch:
+                    return
+                with lock:
+                    claimed.extend(m.key for m in batch)
+
+        threads = [threading.Thread(target=dispatcher) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(claimed) == [f"k{i:02d}" for i in range(20)]
+
+    # --- model-based --------------------------------------------------------------------------
+
+    def test_random_use_agrees_with_a_model(self, storage_factory: StorageFactory) -> None:
+        """Random saves, loads, steps, numbers, outbox use and queries agree with a simple model."""
+        machine = storage_state_machine(storage_factory)
+        run_state_machine_as_test(machine)
