@@ -258,6 +258,19 @@ def test_completion_needs_something_new_and_something_missing() -> None:
     assert incomplete.version == 3
 
 
+def test_evidence_sent_again_is_kept_once() -> None:
+    """A file the reporter sends again is not added twice."""
+    report = submit(details=ReporterDetails(name="Budi Santoso", phone=PHONE))
+    report.receive(at=T0.add(minutes=1), actor=OFFICER)
+    report.request_completion(at=T0.add(minutes=2), actor=OFFICER)
+    report.complete_requirements(
+        at=T0.add(minutes=3), actor=REPORTER, details=ReporterDetails(nik=NIK), evidence=[PDF]
+    )
+    assert report.state is ReportState.RECEIVED
+    assert len(report.evidence) == 1
+    assert Report.from_events(report.events) == report
+
+
 def test_bad_evidence_is_recorded_not_kept() -> None:
     """Unrecognised evidence bytes leave a problem and no file; a good file is kept."""
     report = submit(evidence=(b"bukan berkas",))
@@ -334,7 +347,9 @@ def test_submit_refuses_bad_input() -> None:
         Report.submit(id="r", at=T0, actor=REPORTER, kind="keluhan", details=FULL)
     assert info.value.code == "invalid_kind"
     with pytest.raises(ReportInputError) as info:
-        Report.submit(id="r", at=T0, actor=REPORTER, kind="aduan", details=FULL, message="x" * 5000)
+        Report.submit(
+            id="r", at=T0, actor=REPORTER, kind="aduan", details=FULL, message="x" * 70_000
+        )
     assert info.value.code == "message_too_long"
     with pytest.raises(ReportInputError) as info:
         Report.submit(id="r", at=T0, actor=REPORTER, kind="aduan", details=FULL, number="LAP 1")
@@ -365,6 +380,8 @@ def test_number_is_given_once() -> None:
     assert Report.from_events(report.events, number=number) == report
     assert submit(number=number).number == number
     assert Report.from_events(submit(number=number).events).number == number
+    with pytest.raises(HistoryTamperedError):
+        Report.from_events(submit(number=number).events, number="LAP/KNJP/2026/000999")
     with pytest.raises(ReportInputError):
         format_report_number("KNJP", 26, 1)
 

@@ -92,7 +92,9 @@ __all__ = [
 ]
 
 _NUMBER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}")
-_TEXT_LIMIT = 4096  # the longest text one WhatsApp message can carry
+_TEXT_LIMIT = 4096  # the longest text one WhatsApp message can carry: a follow-up must fit
+# A report's text may gather several WhatsApp messages of one sender: a looser bound.
+_MESSAGE_LIMIT = 65_536
 
 
 class ReportKind(enum.StrEnum):
@@ -401,8 +403,9 @@ class Report:
     """
     A report and its history; its state is the fold of its events.
 
-    Made by :meth:`submit` (a new report) or :meth:`from_events` (a stored one); changed
-    only by its action methods. Attributes cannot be assigned from outside
+    Made by :meth:`submit` (a new report) or :meth:`from_events` (a stored one; calling the
+    class itself folds the events without verifying their chain); changed only by its
+    action methods. Attributes cannot be assigned from outside
     (:meth:`assign_number` is the one exception, for the number storage allocates).
 
     Stable for storage: :attr:`id`, :attr:`number`, :attr:`version`, :attr:`state`,
@@ -518,10 +521,10 @@ class Report:
                 code="invalid_kind",
                 field="kind",
             ) from None
-        if not isinstance(message, str) or len(message) > _TEXT_LIMIT:
+        if not isinstance(message, str) or len(message) > _MESSAGE_LIMIT:
             raise ReportInputError(
-                f"Isi laporan harus teks, paling panjang {_TEXT_LIMIT} karakter.",
-                f"The message must be text of at most {_TEXT_LIMIT} characters.",
+                f"Isi laporan harus teks, paling panjang {_MESSAGE_LIMIT} karakter.",
+                f"The message must be text of at most {_MESSAGE_LIMIT} characters.",
                 code="message_too_long",
                 field="message",
             )
@@ -840,7 +843,8 @@ class Report:
                 field="details",
             )
         check = _check(self.details.merged(added), [*self.evidence, *evidence], limits)
-        new_evidence = check.evidence[len(self.evidence) :]
+        # Files already held are not added twice (a reporter may send the same one again).
+        new_evidence = [e for e in check.evidence if e not in self.evidence]
         payload = {
             "details": added.to_dict(),
             "evidence": [_evidence_to_dict(e) for e in new_evidence],
@@ -984,7 +988,9 @@ class Report:
             problems=tuple(_problem_from_dict(x) for x in p["problems"]),
             reporter=_reporter_of(details),
         )
-        if p["number"] is not None and self.number is None:
+        if p["number"] is not None and self.number not in (None, p["number"]):
+            raise _inconsistent(event, "the number given differs from the one submitted")
+        if p["number"] is not None:
             self._set(number=p["number"])
 
     def _apply_plain(self, event: Event) -> None:
