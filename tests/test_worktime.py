@@ -699,3 +699,16 @@ def test_a_far_away_instant_does_not_build_the_years_in_between() -> None:
     assert engine.add(at(9026, 1, 6, 15), H3).at == at(9026, 1, 9, 10)  # Friday to Monday
     assert engine.add(at(2026, 1, 9, 15), H3).at == at(2026, 1, 12, 10)
     assert {day.year for day in calendar.asked} == {2026, 9026}
+
+
+def test_repeated_and_first_calls_agree() -> None:
+    """The memoised path of a repeated call gives exactly the first call's deadline."""
+    engine = WorkingTime(WeekCalendar(provisional_years=[2027]))
+    for start in (at(2026, 1, 9, 15), at(2026, 12, 31, 14), at(2026, 1, 7, 13)):
+        first = engine.add(start, H3)
+        again = engine.add(start, H3)
+        other_type = engine.add(start, pendulum.duration(hours=3))
+        assert first == again == other_type
+        assert hash(first) == hash(again)
+        assert repr(again) == repr(first)
+    assert engine.add(at(2026, 12, 31, 14), H3).provisional is True

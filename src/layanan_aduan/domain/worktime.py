@@ -139,6 +139,21 @@ class Deadline:
     provisional: bool = False
 
 
+_new_object = object.__new__
+_set_at = Deadline.__dict__["at"].__set__
+_set_provisional = Deadline.__dict__["provisional"].__set__
+
+
+def _deadline(at: pendulum.DateTime, provisional: bool) -> Deadline:
+    """
+    Build a Deadline through its slots: attrs' frozen ``__init__`` costs a tenth of a deadline.
+    """
+    value: Deadline = _new_object(Deadline)
+    _set_at(value, at)
+    _set_provisional(value, provisional)
+    return value
+
+
 @attrs.frozen
 class WorkingDuration:
     """
@@ -361,9 +376,11 @@ class _Timeline:
 
     ``before[i]`` is the working time of intervals ``0..i-1``; ``after[i]`` that of
     ``0..i``. Positions are relative to this timeline: never mix two timelines' positions.
-    ``opens[i]`` is the local (year, month, day, microsecond of day) of interval ``i``'s
-    opening when the whole interval lies on that date at one UTC offset, else ``None``:
-    it turns a result into local wall time with integer arithmetic only.
+    ``opens[i]`` turns a position inside interval ``i`` into local wall time with integer
+    arithmetic only: ``(year, month, day, day_shift, at_shift)`` where, for a position ``p``
+    in the interval, ``p + day_shift`` is the microsecond of that local day and
+    ``p + at_shift`` the UTC epoch microsecond. ``None`` when the interval does not lie on
+    one local date at one UTC offset (then the general conversion is used).
     """
 
     first: int
@@ -374,7 +391,7 @@ class _Timeline:
     ends: tuple[int, ...]
     before: tuple[int, ...]
     after: tuple[int, ...]
-    opens: tuple[tuple[int, int, int, int] | None, ...]
+    opens: tuple[tuple[int, int, int, int, int] | None, ...]
     prov_starts: tuple[int, ...]
     prov_ends: tuple[int, ...]
     notable_ends: tuple[int, ...]
@@ -516,9 +533,11 @@ class WorkingTime:
         self._lock = threading.Lock()
         self._years: dict[int, _Year] = {}
         self._timeline: _Timeline | None = None
-        # id(tzinfo) -> (tzinfo, {local date ordinal: UTC offset in microseconds}) for
-        # days whose offset is constant; see _us().
+        # id(tzinfo) -> (tzinfo, {local date ordinal: UTC epoch microsecond of that local
+        # midnight}) for days whose UTC offset is constant; see _us().
         self._zone_memos: dict[int, tuple[dt.tzinfo, dict[int, int]]] = {}
+        # The last budget seen and its microseconds: callers pass one goal again and again.
+        self._last_budget: tuple[object, int] = (None, 0)
 
     def __repr__(self) -> str:
         tl = self._timeline
@@ -573,16 +592,15 @@ class WorkingTime:
             tz = start.tzinfo
             entry = self._zone_memos.get(id(tz))
             if tl is not None and entry is not None and entry[0] is tz:
-                ordinal = start.toordinal()
-                offset = entry[1].get(ordinal)
-                if offset is not None and type(duration) is dt.timedelta:
+                midnight = entry[1].get(start.toordinal())
+                budget = self._last_budget
+                if midnight is not None and budget[0] is duration:
                     t = (
-                        (ordinal - _EPOCH_ORDINAL) * 86_400
-                        + start.hour * 3600
-                        + start.minute * 60
-                        + start.second
-                    ) * _US + (start.microsecond - offset)
-                    d = (duration.days * 86_400 + duration.seconds) * _US + duration.microseconds
+                        midnight
+                        + (start.hour * 3600 + start.minute * 60 + start.second) * _US
+                        + start.microsecond
+                    )
+                    d = budget[1]
                     starts = tl.starts
                     if d > 0 and tl.lo <= t < tl.hi:
                         i = bisect_right(starts, t) - 1
@@ -594,13 +612,12 @@ class WorkingTime:
                         j = bisect_left(tl.after, target)
                         if j < len(starts):
                             opening = tl.opens[j]
-                            at = starts[j] + target - tl.before[j]
                             if opening is not None:
-                                of_day = opening[3] + at - starts[j]
+                                of_day = opening[3] + target
                                 if of_day < _DAY_US:
                                     sec = of_day // _US
-                                    k = bisect_right(tl.prov_starts, at) - 1
-                                    return Deadline(
+                                    k = bisect_right(tl.prov_starts, opening[4] + target) - 1
+                                    return _deadline(
                                         _DateTime(
                                             opening[0],
                                             opening[1],
@@ -617,6 +634,8 @@ class WorkingTime:
             pass  # not a datetime: the general path refuses it with a typed error
         t = self._us(start, "start")
         d = _duration_us(duration, "duration", positive=False)
+        if type(duration) is dt.timedelta:  # immutable: safe to recognise by identity
+            self._last_budget = (duration, d)
         at, tl, j = self._add_us(t, d)
         return Deadline(self._local(tl, j, at), tl.provisional(t, at))
 
@@ -860,15 +879,13 @@ class WorkingTime:
             tz = value.tzinfo
             entry = self._zone_memos.get(id(tz))
             if entry is not None and entry[0] is tz:
-                ordinal = value.toordinal()
-                offset = entry[1].get(ordinal)
-                if offset is not None:
+                midnight = entry[1].get(value.toordinal())
+                if midnight is not None:
                     return (
-                        (ordinal - _EPOCH_ORDINAL) * 86_400
-                        + value.hour * 3600
-                        + value.minute * 60
-                        + value.second
-                    ) * _US + (value.microsecond - offset)
+                        midnight
+                        + (value.hour * 3600 + value.minute * 60 + value.second) * _US
+                        + value.microsecond
+                    )
         return self._us_slow(value, field)
 
     def _us_slow(self, value: object, field: str) -> int:
@@ -885,9 +902,10 @@ class WorkingTime:
         days = entry[1]
         if len(days) >= _OFFSET_MEMO_SIZE:
             days.clear()
-        offset = _day_offset(tz, value.toordinal())
+        ordinal = value.toordinal()
+        offset = _day_offset(tz, ordinal)
         if offset is not None:
-            days[value.toordinal()] = offset
+            days[ordinal] = (ordinal - _EPOCH_ORDINAL) * _DAY_US - offset
         return t
 
     def _local(self, tl: _Timeline, j: int, t: int) -> pendulum.DateTime:
@@ -896,8 +914,8 @@ class WorkingTime:
         """
         opening = tl.opens[j]
         if opening is not None:
-            year, month, day, sod = opening
-            of_day = sod + t - tl.starts[j]
+            year, month, day, day_shift, _ = opening
+            of_day = day_shift + tl.before[j] + t - tl.starts[j]
             if of_day < _DAY_US:
                 # Floor divisions, not divmod(): this is the hot path of every deadline.
                 sec = of_day // _US
@@ -1003,7 +1021,7 @@ class WorkingTime:
             before.append(total)
             total += e - s
             after.append(total)
-        opens = tuple(self._opening(s, e) for s, e in merged)
+        opens = tuple(self._opening(s, e, b) for (s, e), b in zip(merged, before, strict=True))
         prov = _merge(p for y in years for p in y.provisional)
         notable = [n for y in years for n in y.notable]
         return _Timeline(
@@ -1022,12 +1040,12 @@ class WorkingTime:
             notable=tuple(notable),
         )
 
-    def _opening(self, start: int, end: int) -> tuple[int, int, int, int] | None:
+    def _opening(self, start: int, end: int, before: int) -> tuple[int, int, int, int, int] | None:
         first, last = self._to_datetime(start), self._to_datetime(end - 1)
         if first.date() != last.date() or first.utcoffset() != last.utcoffset():
             return None
         sod = ((first.hour * 60 + first.minute) * 60 + first.second) * _US + first.microsecond
-        return first.year, first.month, first.day, sod
+        return first.year, first.month, first.day, sod - before, start - before
 
     def _to_datetime(self, t: int) -> pendulum.DateTime:
         secs, micro = divmod(t, _US)
