@@ -331,6 +331,8 @@ def test_elapsed_refuses_a_start_after_the_end(office: WorkingTime) -> None:
         office.elapsed(at(2026, 1, 7, 10), at(2026, 1, 7, 9))
     assert info.value.code == "instant_order"
     assert info.value.field == "start"
+    assert str(info.value) == "'start' jatuh setelah 'end'."
+    assert info.value.message_en == "'start' lies after 'end'."
     assert isinstance(info.value, ValidationError)
     assert isinstance(info.value, CalendarError)
 

@@ -491,11 +491,11 @@ def _duration_us(value: object, field: str, *, positive: bool) -> int:
     )
 
 
-def _order(start: int, end: int, field: str) -> None:
-    if start > end:
+def _order(first: int, then: int, field: str, first_name: str, then_name: str) -> None:
+    if first > then:
         raise InstantOrderError(
-            f"Awal '{field}' jatuh setelah akhirnya.",
-            f"The start of '{field}' lies after its end.",
+            f"'{first_name}' jatuh setelah '{then_name}'.",
+            f"'{first_name}' lies after '{then_name}'.",
             field=field,
         )
 
@@ -659,7 +659,7 @@ class WorkingTime:
         """
         a = self._us(start, "start")
         b = self._us(end, "end")
-        _order(a, b, "start")
+        _order(a, b, "start", "start", "end")
         spans = self._pauses_us(pauses)
         tl = self._cover(a, b)
         used = tl.position(b) - tl.position(a)
@@ -750,10 +750,10 @@ class WorkingTime:
         """
         s = self._us(started_at, "started_at")
         now = self._us(at, "at")
-        _order(s, now, "at")
+        _order(s, now, "at", "started_at", "at")
         stop = None if stopped_at is None else self._us(stopped_at, "stopped_at")
         if stop is not None:
-            _order(s, stop, "stopped_at")
+            _order(s, stop, "stopped_at", "started_at", "stopped_at")
         goal_us = _duration_us(goal, "goal", positive=True)
         spans = self._pauses_us(pauses)
         stopped = stop is not None and stop <= now
@@ -862,7 +862,7 @@ class WorkingTime:
                     field=field,
                 ) from e
             ps, pe = self._us(start, field), self._us(end, field)
-            _order(ps, pe, field)
+            _order(ps, pe, field, f"{field}[0]", f"{field}[1]")
             spans.append((ps, pe))
         return _merge(spans)
 
