@@ -653,6 +653,12 @@ def test_limits_refuse_oversized_bodies_huge_arrays_and_long_strings() -> None:
         parse_webhook(raw, limits=WebhookLimits(max_list_length=10))
     assert too_many.value.code == "too_many_items"
     assert too_many.value.path == "$.entry[0].changes[0].value.messages"
+    wide = body(
+        {"object": "whatsapp_business_account", "entry": [], **{f"k{i}": i for i in range(20)}}
+    )
+    with pytest.raises(WebhookPayloadError) as too_wide:
+        parse_webhook(wide, limits=WebhookLimits(max_list_length=10))
+    assert (too_wide.value.code, too_wide.value.path) == ("too_many_items", "$")
     with pytest.raises(WebhookPayloadError) as too_long:
         parse_webhook(raw, limits=WebhookLimits(max_string_length=5))
     assert too_long.value.code == "string_too_long"

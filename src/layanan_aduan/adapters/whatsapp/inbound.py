@@ -422,7 +422,7 @@ class WebhookLimits:
     Attributes:
         max_body_bytes: Largest body accepted (3 MiB: the largest webhook reported, §1c).
         max_depth: Deepest nesting of arrays and objects (real payloads nest 8 deep).
-        max_list_length: Longest array anywhere in the body.
+        max_list_length: Most items in any array, or keys in any object, of the body.
         max_string_length: Longest string anywhere in the body (texts are 4096 at most).
     """
 
@@ -677,15 +677,15 @@ def _check_shape(document: object, limits: WebhookLimits) -> None:
             continue
         if depth >= limits.max_depth:
             raise _too_deep(limits)
+        if len(value) > limits.max_list_length:
+            raise _error(
+                "too_many_items",
+                path,
+                f"Daftar atau objek di {path} melebihi {limits.max_list_length} butir.",
+                f"The array or object at {path} has more than {limits.max_list_length} items.",
+                limit=limits.max_list_length,
+            )
         if isinstance(value, list):
-            if len(value) > limits.max_list_length:
-                raise _error(
-                    "too_many_items",
-                    path,
-                    f"Daftar di {path} melebihi {limits.max_list_length} butir.",
-                    f"The array at {path} has more than {limits.max_list_length} items.",
-                    limit=limits.max_list_length,
-                )
             stack.extend((item, depth + 1, f"{path}[{i}]") for i, item in enumerate(value))
         else:
             for key, item in value.items():
