@@ -144,16 +144,6 @@ _set_at = Deadline.__dict__["at"].__set__
 _set_provisional = Deadline.__dict__["provisional"].__set__
 
 
-def _deadline(at: pendulum.DateTime, provisional: bool) -> Deadline:
-    """
-    Build a Deadline through its slots: attrs' frozen ``__init__`` costs a tenth of a deadline.
-    """
-    value: Deadline = _new_object(Deadline)
-    _set_at(value, at)
-    _set_provisional(value, provisional)
-    return value
-
-
 @attrs.frozen
 class WorkingDuration:
     """
@@ -375,7 +365,9 @@ class _Timeline:
     Working intervals of the local years ``first..last``, merged and with prefix sums.
 
     ``before[i]`` is the working time of intervals ``0..i-1``; ``after[i]`` that of
-    ``0..i``. Positions are relative to this timeline: never mix two timelines' positions.
+    ``0..i``; ``shifts[i]`` is ``starts[i] - before[i]``, so that the position of an
+    instant ``t`` inside interval ``i`` is ``t - shifts[i]``. Positions are relative to
+    this timeline: never mix two timelines' positions.
     ``opens[i]`` turns a position inside interval ``i`` into local wall time with integer
     arithmetic only: ``(year, month, day, day_shift, at_shift)`` where, for a position ``p``
     in the interval, ``p + day_shift`` is the microsecond of that local day and
@@ -391,6 +383,7 @@ class _Timeline:
     ends: tuple[int, ...]
     before: tuple[int, ...]
     after: tuple[int, ...]
+    shifts: tuple[int, ...]
     opens: tuple[tuple[int, int, int, int, int] | None, ...]
     prov_starts: tuple[int, ...]
     prov_ends: tuple[int, ...]
@@ -605,8 +598,10 @@ class WorkingTime:
                     if d > 0 and tl.lo <= t < tl.hi:
                         i = bisect_right(starts, t) - 1
                         if i >= 0:
-                            end = tl.ends[i]
-                            target = tl.before[i] + (t if t < end else end) - starts[i] + d
+                            # Inside interval i the position is t - shift; after it, `after`.
+                            position = t - tl.shifts[i]
+                            after = tl.after[i]
+                            target = (position if position < after else after) + d
                         else:
                             target = d
                         j = bisect_left(tl.after, target)
@@ -616,8 +611,18 @@ class WorkingTime:
                                 of_day = opening[3] + target
                                 if of_day < _DAY_US:
                                     sec = of_day // _US
-                                    k = bisect_right(tl.prov_starts, opening[4] + target) - 1
-                                    return _deadline(
+                                    at = opening[4] + target
+                                    prov_starts = tl.prov_starts
+                                    if prov_starts and at >= prov_starts[0]:
+                                        k = bisect_right(prov_starts, at) - 1
+                                        provisional = tl.prov_ends[k] > t
+                                    else:
+                                        provisional = False
+                                    # Deadline built through its slots, not attrs' frozen
+                                    # __init__: a tenth of the cost of a deadline.
+                                    deadline = _new_object(Deadline)
+                                    _set_at(
+                                        deadline,
                                         _DateTime(
                                             opening[0],
                                             opening[1],
@@ -628,8 +633,9 @@ class WorkingTime:
                                             of_day % _US,
                                             self._zone,
                                         ),
-                                        k >= 0 and tl.prov_ends[k] > t,
                                     )
+                                    _set_provisional(deadline, provisional)
+                                    return deadline
         except AttributeError:
             pass  # not a datetime: the general path refuses it with a typed error
         t = self._us(start, "start")
@@ -1033,6 +1039,7 @@ class WorkingTime:
             ends=tuple(e for _, e in merged),
             before=tuple(before),
             after=tuple(after),
+            shifts=tuple(s - b for (s, _), b in zip(merged, before, strict=True)),
             opens=opens,
             prov_starts=tuple(s for s, _ in prov),
             prov_ends=tuple(e for _, e in prov),
