@@ -24,6 +24,7 @@ from layanan_aduan.exceptions import (
     MediaTooLargeError,
     MessageRejectedError,
     MessagingAuthError,
+    MessagingConfigurationError,
     MessagingError,
     MessagingRateLimitedError,
     MessagingUnavailableError,
@@ -576,3 +577,16 @@ def test_construction_opens_nothing_and_a_given_client_is_left_open(
         assert not client.is_closed
         response: Any = client.get(f"{graph.base_url}/v25.0/106540352242922")
         assert response.status_code == 401
+
+
+def test_the_adapter_is_configured_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """from_env reads WHATSAPP_* variables; a missing token is a configuration error."""
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "EAAG-from-env")
+    monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", "106540352242922")
+    monkeypatch.setenv("WHATSAPP_GRAPH_VERSION", "v24.0")
+    api = WhatsAppCloudApi.from_env()
+    assert api.config.messages_url == ("https://graph.facebook.com/v24.0/106540352242922/messages")
+    assert "EAAG-from-env" not in repr(api)
+    with pytest.raises(MessagingConfigurationError) as caught:
+        WhatsAppCloudApi.from_env({"WHATSAPP_PHONE_NUMBER_ID": "1"})
+    assert caught.value.field == "WHATSAPP_ACCESS_TOKEN"

@@ -279,6 +279,19 @@ class WhatsAppCloudApi:
         self._owns_client = client is None
         self._lock = threading.Lock()
 
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, client: httpx.Client | None = None
+    ) -> WhatsAppCloudApi:
+        """
+        The adapter configured from ``WHATSAPP_*`` environment variables
+        (see :meth:`WhatsAppConfig.from_env`); nothing connects yet.
+
+        Raises:
+            MessagingConfigurationError: A required variable is unset or a value is invalid.
+        """
+        return cls(WhatsAppConfig.from_env(environ), client=client)
+
     # --- plumbing -----------------------------------------------------------------------------
 
     def _http(self) -> httpx.Client:
