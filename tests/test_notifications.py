@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT
 from layanan_aduan.exceptions import InvalidMessageError, NaiveDatetimeError
 from layanan_aduan.messaging import MAX_TEXT_LENGTH, Recipient
 from layanan_aduan.notifications import (
@@ -360,3 +361,10 @@ def test_another_office_in_another_zone() -> None:
     assert caught.value.field == "timezone"
     with pytest.raises(InvalidMessageError):
         OfficeProfile(name="two\nlines")
+
+
+def test_the_office_profile_comes_from_the_service_standard() -> None:
+    """The bundled Kejari Jakarta Pusat standard gives the default profile, phone as printed."""
+    office = OfficeProfile.from_standard(KEJARI_JAKARTA_PUSAT)
+    assert office == DEFAULT_OFFICE
+    assert office.complaint_phone == "(021) 65851958"

@@ -44,7 +44,9 @@ from typing import Any, Final, Literal
 
 import attrs
 import pendulum
+import phonenumbers
 
+from layanan_aduan.domain.standard import ServiceStandard
 from layanan_aduan.exceptions import InvalidMessageError, NaiveDatetimeError
 from layanan_aduan.messaging import (
     MAX_TEXT_LENGTH,
@@ -452,7 +454,7 @@ def _check_timezone(_: object, attribute: attrs.Attribute[str], value: str) -> N
 class OfficeProfile:
     """
     What notifications say about the office. The defaults are Kejaksaan Negeri Jakarta
-    Pusat's service standard; another office builds its own (from its ``ServiceStandard``).
+    Pusat's service standard; another office builds its own, e.g. with :meth:`from_standard`.
 
     Attributes:
         name: The office's name.
@@ -465,6 +467,30 @@ class OfficeProfile:
     timezone: str = attrs.field(default="Asia/Jakarta", validator=_check_timezone)
     complaint_unit: str = attrs.field(default="PTSP", validator=_check_line(60))
     complaint_phone: str = attrs.field(default="(021) 65851958", validator=_check_line(40))
+
+    @classmethod
+    def from_standard(cls, standard: ServiceStandard) -> OfficeProfile:
+        """
+        The profile of the office a service standard describes (its name, time zone and
+        channel for complaints about the service, the telephone in national form).
+
+        >>> from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT
+        >>> OfficeProfile.from_standard(KEJARI_JAKARTA_PUSAT) == DEFAULT_OFFICE
+        True
+        """
+        telephone = standard.complaints.telephone
+        try:
+            shown = phonenumbers.format_number(
+                phonenumbers.parse(telephone, "ID"), phonenumbers.PhoneNumberFormat.NATIONAL
+            )
+        except phonenumbers.NumberParseException:
+            shown = telephone
+        return cls(
+            name=standard.office.name,
+            timezone=standard.office.timezone,
+            complaint_unit=standard.complaints.unit,
+            complaint_phone=shown,
+        )
 
 
 DEFAULT_OFFICE: Final = OfficeProfile()
