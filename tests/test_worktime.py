@@ -260,7 +260,8 @@ def test_special_hours_are_followed() -> None:
     assert engine.add(at(2026, 1, 7, 11), dt.timedelta(hours=2)).at == at(2026, 1, 8, 9)
     report = engine.sla(at(2026, 1, 7, 11), at(2026, 1, 7, 11))
     assert [d.date for d in report.special_hours] == [dt.date(2026, 1, 7)]
-    assert "Jam khusus 2026-01-07: 08:00-12:00 (jam khusus)." in report.explain()
+    assert "Jam kerja 2026-01-07: 08:00-12:00 (jam khusus)." in report.explain()
+    assert "Working hours 2026-01-07: 08:00-12:00 (jam khusus)." in report.explain("en")
 
 
 @pytest.mark.parametrize(("zone", "offset"), [(WITA, "+08:00"), (WIT, "+09:00")])

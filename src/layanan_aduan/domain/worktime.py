@@ -253,7 +253,8 @@ class SlaReport:
         status: On time, at risk, critical or breached.
         provisional: True when a day consulted is provisional in the calendar.
         closures: Non-working days (and why) from the start's date to the deadline's.
-        special_hours: Days in that span whose hours differ from the weekly schedule.
+        special_hours: Open days in that span that carry a calendar note: special hours
+            (a half day, Ramadan hours) or a day reopened against the holiday source.
         pauses: The merged pauses between ``started_at`` and the deadline.
         thresholds: The thresholds the status was computed with.
     """
@@ -313,17 +314,19 @@ class SlaReport:
                 else f"Terpakai {used} ({pct}), status: {status}."
             ),
         ]
+        days: list[tuple[dt.date, str]] = []
         for c in self.closures:
             kind = c.kind.label_en if en else c.kind.label
             name = c.name_en if en else c.name
             basis = f"; {c.legal_basis}" if c.legal_basis else ""
             head = "Closed" if en else "Libur"
-            lines.append(f"{head} {c.date.isoformat()}: {name} ({kind}{basis}).")
+            days.append((c.date, f"{head} {c.date.isoformat()}: {name} ({kind}{basis})."))
         for d in self.special_hours:
-            hours = ", ".join(f"{i.start:%H:%M}-{i.end:%H:%M}" for i in d.intervals)
-            head = "Special hours" if en else "Jam khusus"
+            hours = ", ".join(i.isoformat() for i in d.intervals)
+            head = "Working hours" if en else "Jam kerja"
             note = f" ({d.note})" if d.note else ""
-            lines.append(f"{head} {d.date.isoformat()}: {hours}{note}.")
+            days.append((d.date, f"{head} {d.date.isoformat()}: {hours}{note}."))
+        lines.extend(line for _, line in sorted(days, key=lambda day: day[0]))
         for start, end in self.pauses:
             head = "Paused" if en else "Jeda"
             lines.append(f"{head} {start.isoformat()} - {end.isoformat()}.")
