@@ -27,7 +27,9 @@ def test_instants_are_kept_in_utc() -> None:
     assert p.sla_deadline.timezone_name == "UTC"
 
 
-@pytest.mark.parametrize("field", ["updated_at", "received_at", "sla_deadline", "sla_at_risk_at"])
+@pytest.mark.parametrize(
+    "field", ["updated_at", "received_at", "sla_deadline", "sla_at_risk_from", "sla_breached_from"]
+)
 def test_naive_instants_are_refused(field: str) -> None:
     """A naive datetime in any instant field raises NaiveDatetimeError naming the field."""
     values = {"state": "received", "updated_at": T0, field: dt.datetime(2026, 1, 9, 9)}
@@ -62,28 +64,26 @@ def test_repr_masks_the_reporter() -> None:
 
 @given(
     at=instants(min_year=2026, max_year=2026),
-    risk=st.integers(0, 300),
-    due=st.integers(0, 300),
-    paused=st.booleans(),
-    stopped=st.booleans(),
+    risk=st.none() | st.integers(0, 300),
+    breach=st.none() | st.integers(0, 300),
 )
-def test_at_risk_and_breached_never_overlap(
-    at: pendulum.DateTime, risk: int, due: int, paused: bool, stopped: bool
+def test_at_risk_and_breached_split_time_at_the_given_instants(
+    at: pendulum.DateTime, risk: int | None, breach: int | None
 ) -> None:
-    """A report is never both at risk and breached, and neither unless its clock runs."""
+    """Never both at risk and breached; each holds exactly from its instant on."""
     base = pendulum.datetime(2026, 6, 1, tz="UTC")
+    if risk is not None and breach is not None:
+        risk = min(risk, breach)
     p = ReportProjection(
         "received",
         T0,
-        sla_deadline=base.add(minutes=due),
-        sla_at_risk_at=base.add(minutes=min(risk, due)),
-        sla_paused=paused,
-        sla_stopped=stopped,
+        sla_at_risk_from=None if risk is None else base.add(minutes=risk),
+        sla_breached_from=None if breach is None else base.add(minutes=breach),
     )
     assert not (p.is_at_risk(at) and p.is_breached(at))
-    if paused or stopped:
+    assert p.is_breached(at) == (breach is not None and at >= base.add(minutes=breach))
+    if risk is None or at < base.add(minutes=risk):
         assert not p.is_at_risk(at)
-        assert not p.is_breached(at)
 
 
 def test_outbox_message_repr_hides_the_payload() -> None:

@@ -94,8 +94,12 @@ def _sla_deadline(value: dt.datetime | None) -> pendulum.DateTime | None:
     return None if value is None else _utc(value, "sla_deadline")
 
 
-def _sla_at_risk_at(value: dt.datetime | None) -> pendulum.DateTime | None:
-    return None if value is None else _utc(value, "sla_at_risk_at")
+def _sla_at_risk_from(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else _utc(value, "sla_at_risk_from")
+
+
+def _sla_breached_from(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else _utc(value, "sla_breached_from")
 
 
 def _text_or_none(field: str, max_length: int = 200) -> Any:
@@ -127,6 +131,17 @@ def _masked(value: str | None) -> str:
     return repr(None if value is None else mask(value))
 
 
+def _check_sla_order(instance: ReportProjection, _attribute: Any, value: Any) -> None:
+    risk, breach = instance.sla_at_risk_from, instance.sla_breached_from
+    if risk is not None and breach is not None and risk > breach:
+        raise StorageInputError(
+            "Saat mulai berisiko tidak boleh sesudah saat mulai terlambat.",
+            "The at-risk instant cannot be after the breached instant.",
+            code="invalid_sla_instants",
+            field="sla_at_risk_from",
+        )
+
+
 @attrs.frozen(repr=False)
 class ReportProjection:
     """
@@ -134,6 +149,13 @@ class ReportProjection:
 
     Storage keeps them beside the event stream and replaces them on every append; it never
     derives them itself. Instants are converted to UTC.
+
+    The SLA columns are the domain's answers, precomputed (see
+    ``layanan_aduan.adapters.storage.reports.project``): they state the report's SLA status
+    from ``updated_at`` until the next append, and storage only compares instants with them.
+    At an instant ``at`` the report is breached when ``sla_breached_from <= at``, and at risk
+    (the domain's at risk or critical) when ``sla_at_risk_from <= at`` and it is not breached.
+    ``None`` means "not reached while nothing else happens" (a paused or stopped clock).
 
     Attributes:
         state: The workflow state after the step (the domain's state name).
@@ -143,8 +165,10 @@ class ReportProjection:
         reporter_phone: The reporter's telephone number in E.164 form, when known.
         reporter_user_id: The reporter's WhatsApp business-scoped user id, when known.
         received_at: The instant the report was received (the SLA clock's start).
+        head_hash: The hash of the last event: the history's anchor, kept beside the stream.
         sla_deadline: The SLA deadline as the domain computed it, or ``None``.
-        sla_at_risk_at: The instant from which the report counts as at risk, or ``None``.
+        sla_at_risk_from: The first instant at which the report is at risk, or ``None``.
+        sla_breached_from: The first instant at which the report is breached, or ``None``.
         sla_paused: True while the SLA clock is paused (waiting for the reporter).
         sla_stopped: True once the SLA clock stopped (step 5 done, or the report closed).
     """
@@ -158,33 +182,31 @@ class ReportProjection:
         default=None, validator=_text_or_none("reporter_user_id", 200)
     )
     received_at: pendulum.DateTime | None = attrs.field(default=None, converter=_received_at)
+    head_hash: str | None = attrs.field(default=None, validator=_text_or_none("head_hash", 128))
     sla_deadline: pendulum.DateTime | None = attrs.field(default=None, converter=_sla_deadline)
-    sla_at_risk_at: pendulum.DateTime | None = attrs.field(default=None, converter=_sla_at_risk_at)
+    sla_at_risk_from: pendulum.DateTime | None = attrs.field(
+        default=None, converter=_sla_at_risk_from
+    )
+    sla_breached_from: pendulum.DateTime | None = attrs.field(
+        default=None, converter=_sla_breached_from, validator=_check_sla_order
+    )
     sla_paused: bool = attrs.field(default=False, converter=bool)
     sla_stopped: bool = attrs.field(default=False, converter=bool)
 
-    @property
-    def sla_running(self) -> bool:
-        """
-        True when the SLA clock runs: a deadline is set and the clock is neither paused nor stopped.
-        """
-        return self.sla_deadline is not None and not self.sla_paused and not self.sla_stopped
-
     def is_breached(self, at: pendulum.DateTime) -> bool:
         """
-        True when the running clock is past its deadline at ``at`` (the deadline itself is on time).
+        True when the report is breached at ``at``: ``sla_breached_from <= at``.
         """
-        return self.sla_running and self.sla_deadline is not None and at > self.sla_deadline
+        return self.sla_breached_from is not None and self.sla_breached_from <= at
 
     def is_at_risk(self, at: pendulum.DateTime) -> bool:
         """
-        True when the running clock is in ``[sla_at_risk_at, sla_deadline]`` at ``at`` (closed).
+        True when the report is at risk at ``at``: ``sla_at_risk_from <= at``, not breached.
         """
         return (
-            self.sla_running
-            and self.sla_at_risk_at is not None
-            and self.sla_deadline is not None
-            and self.sla_at_risk_at <= at <= self.sla_deadline
+            self.sla_at_risk_from is not None
+            and self.sla_at_risk_from <= at
+            and not self.is_breached(at)
         )
 
     def __repr__(self) -> str:
@@ -322,8 +344,9 @@ class ReportRepository(Protocol):
         ``expected_version`` is the version the step was decided on (0 creates the report).
         When the stored version differs, raise ``ConcurrencyConflictError`` and change nothing.
         Events must be JSON objects (str keys; str, int, float, bool, None, lists and dicts).
-        At least one event is required. A number already held by another report raises
-        ``DuplicateReportNumberError``.
+        Creating a report takes at least one event; later, no events only replaces the
+        projection (a number assigned, SLA instants recomputed), still checking the version.
+        A number already held by another report raises ``DuplicateReportNumberError``.
         """
         ...
 
@@ -381,7 +404,7 @@ class ReportRepository(Protocol):
         after: str | None = None,
     ) -> Page[ReportSummary]:
         """
-        List the reports at risk at ``at`` (see :meth:`ReportProjection.is_at_risk`).
+        List the reports at risk (not breached) at ``at`` (:meth:`ReportProjection.is_at_risk`).
         """
         ...
 

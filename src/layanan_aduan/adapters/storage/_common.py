@@ -154,14 +154,21 @@ def check_version(value: object) -> int:
     return value
 
 
-def encode_events(events: Sequence[Mapping[str, Any]]) -> list[str]:
+def encode_events(events: Sequence[Mapping[str, Any]], expected_version: int) -> list[str]:
     """
-    Canonical JSON of each event of a step; a step has at least one event.
+    Canonical JSON of each event of a step; creating a report takes at least one event.
     """
-    if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence) or not events:
+    if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence):
         raise StorageInputError(
-            "Langkah harus membawa paling sedikit satu peristiwa.",
-            "A step must carry at least one event.",
+            "Peristiwa harus berupa daftar objek JSON.",
+            "Events must be a list of JSON objects.",
+            code="not_json_object",
+            field="events",
+        )
+    if not events and expected_version == 0:
+        raise StorageInputError(
+            "Laporan baru harus membawa paling sedikit satu peristiwa.",
+            "A new report must carry at least one event.",
             code="no_events",
             field="events",
         )
@@ -304,7 +311,7 @@ class ReportFilter:
     The conditions of a report listing; every given condition must hold.
 
     ``phone``/``user_id`` match when either matches. ``at_risk_at``/``breached_at`` select the
-    reports whose running SLA clock is at risk/breached at that instant.
+    reports at risk (not breached) / breached at that instant.
     """
 
     office: str | None = None

@@ -38,7 +38,8 @@ from layanan_aduan.ports import (
 
 _REPORT_COLUMNS = (
     "position, report_id, version, state, number, office, reporter_phone, reporter_user_id, "
-    "received_at, updated_at, sla_deadline, sla_at_risk_at, sla_paused, sla_stopped"
+    "received_at, updated_at, head_hash, sla_deadline, sla_at_risk_from, sla_breached_from, "
+    "sla_paused, sla_stopped"
 )
 # Dispatcher calls retry PostgreSQL serialization failures this many times in all.
 _DISPATCH_ATTEMPTS = 5
@@ -69,7 +70,6 @@ class Dialect(abc.ABC):
     name: str
     for_update: str = ""
     skip_locked: str = ""
-    false: str = "0"
 
     @abc.abstractmethod
     def sql(self, text: str) -> str:
@@ -416,10 +416,12 @@ def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
         reporter_user_id=row[7],
         received_at=d.read_instant_or_none(row[8]),
         updated_at=d.read_instant(row[9]),
-        sla_deadline=d.read_instant_or_none(row[10]),
-        sla_at_risk_at=d.read_instant_or_none(row[11]),
-        sla_paused=bool(row[12]),
-        sla_stopped=bool(row[13]),
+        head_hash=row[10],
+        sla_deadline=d.read_instant_or_none(row[11]),
+        sla_at_risk_from=d.read_instant_or_none(row[12]),
+        sla_breached_from=d.read_instant_or_none(row[13]),
+        sla_paused=bool(row[14]),
+        sla_stopped=bool(row[15]),
     )
 
 
@@ -432,8 +434,10 @@ def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
         p.reporter_user_id,
         d.instant_or_none(p.received_at),
         d.instant(p.updated_at),
+        p.head_hash,
         d.instant_or_none(p.sla_deadline),
-        d.instant_or_none(p.sla_at_risk_at),
+        d.instant_or_none(p.sla_at_risk_from),
+        d.instant_or_none(p.sla_breached_from),
         p.sla_paused,
         p.sla_stopped,
     )
@@ -485,7 +489,7 @@ class SqlReportRepository:
     ) -> int:
         c.check_text(report_id, "report_id")
         c.check_version(expected_version)
-        encoded = c.encode_events(events)
+        encoded = c.encode_events(events, expected_version)
         if not isinstance(projection, ReportProjection):
             raise TypeError("projection must be a ReportProjection")
         self._uow.check_writable()
@@ -520,8 +524,9 @@ class SqlReportRepository:
         if row is None:
             cur = u.execute(
                 "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
-                "reporter_user_id, received_at, updated_at, sla_deadline, sla_at_risk_at, "
-                "sla_paused, sla_stopped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "reporter_user_id, received_at, updated_at, head_hash, sla_deadline, "
+                "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (report_id) DO NOTHING",
                 (report_id, version, *_projection_params(d, p)),
             )
@@ -529,7 +534,8 @@ class SqlReportRepository:
             cur = u.execute(
                 "UPDATE reports SET version = ?, state = ?, number = ?, office = ?, "
                 "reporter_phone = ?, reporter_user_id = ?, received_at = ?, updated_at = ?, "
-                "sla_deadline = ?, sla_at_risk_at = ?, sla_paused = ?, sla_stopped = ? "
+                "head_hash = ?, sla_deadline = ?, sla_at_risk_from = ?, sla_breached_from = ?, "
+                "sla_paused = ?, sla_stopped = ? "
                 "WHERE report_id = ? AND version = ?",
                 (version, *_projection_params(d, p), report_id, expected),
             )
@@ -574,15 +580,15 @@ class SqlReportRepository:
         elif f.user_id is not None:
             clauses.append("reporter_user_id = ?")
             params.append(f.user_id)
-        running = f"sla_deadline IS NOT NULL AND sla_paused = {d.false} AND sla_stopped = {d.false}"
         if f.at_risk_at is not None:
+            t = d.instant(f.at_risk_at)
             clauses.append(
-                f"{running} AND sla_at_risk_at IS NOT NULL AND sla_at_risk_at <= ? "
-                "AND sla_deadline >= ?"
+                "sla_at_risk_from IS NOT NULL AND sla_at_risk_from <= ? "
+                "AND (sla_breached_from IS NULL OR sla_breached_from > ?)"
             )
-            params += [d.instant(f.at_risk_at), d.instant(f.at_risk_at)]
+            params += [t, t]
         if f.breached_at is not None:
-            clauses.append(f"{running} AND sla_deadline < ?")
+            clauses.append("sla_breached_from IS NOT NULL AND sla_breached_from <= ?")
             params.append(d.instant(f.breached_at))
         rows = self._uow.execute(
             f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {' AND '.join(clauses)} "  # noqa: S608 - clauses are constants, values are parameters

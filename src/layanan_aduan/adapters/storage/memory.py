@@ -219,7 +219,7 @@ class _Repository:
     ) -> int:
         c.check_text(report_id, "report_id")
         c.check_version(expected_version)
-        encoded = c.encode_events(events)
+        encoded = c.encode_events(events, expected_version)
         if not isinstance(projection, ReportProjection):
             raise TypeError("projection must be a ReportProjection")
         draft = self._uow.writable()

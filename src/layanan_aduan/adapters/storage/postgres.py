@@ -53,7 +53,6 @@ class _PostgresDialect(Dialect):
     name = "postgres"
     for_update = " FOR UPDATE"
     skip_locked = " FOR UPDATE SKIP LOCKED"
-    false = "false"
 
     def __init__(self, schema: str, isolation: str) -> None:
         self.schema = schema

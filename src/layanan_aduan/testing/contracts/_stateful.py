@@ -45,7 +45,10 @@ _PAYLOADS = st.sampled_from([{"t": 1}, {"t": 2}])
 
 @st.composite
 def _projections(draw: st.DrawFn) -> ReportProjection:
-    deadline = draw(st.none() | _INSTANTS)
+    breached = draw(st.none() | _MINUTES)
+    risk = draw(st.none() | _MINUTES)
+    if risk is not None and breached is not None:
+        risk = min(risk, breached)
     return ReportProjection(
         state=draw(_STATES),
         updated_at=T0,
@@ -53,8 +56,10 @@ def _projections(draw: st.DrawFn) -> ReportProjection:
         office=draw(_OFFICES),
         reporter_phone=draw(_PHONES),
         reporter_user_id=draw(_USERS),
-        sla_deadline=deadline,
-        sla_at_risk_at=None if deadline is None else draw(st.none() | _INSTANTS),
+        head_hash=draw(st.none() | st.sampled_from(["0" * 64, "f" * 64])),
+        sla_deadline=draw(st.none() | _INSTANTS),
+        sla_at_risk_from=None if risk is None else T0.add(minutes=risk),
+        sla_breached_from=None if breached is None else T0.add(minutes=breached),
         sla_paused=draw(st.booleans()),
         sla_stopped=draw(st.booleans()),
     )
@@ -73,20 +78,13 @@ class _ModelMessage:
     attempts: int = 0
 
 
-def _at_risk(p: ReportProjection, at: pendulum.DateTime) -> bool:
-    # Written out again (not p.is_at_risk) so the model does not share code with adapters.
-    running = p.sla_deadline is not None and not p.sla_paused and not p.sla_stopped
-    return (
-        running
-        and p.sla_at_risk_at is not None
-        and p.sla_deadline is not None
-        and p.sla_at_risk_at <= at <= p.sla_deadline
-    )
-
-
 def _breached(p: ReportProjection, at: pendulum.DateTime) -> bool:
-    running = p.sla_deadline is not None and not p.sla_paused and not p.sla_stopped
-    return running and p.sla_deadline is not None and at > p.sla_deadline
+    # Written out again (not p.is_breached) so the model does not share code with adapters.
+    return p.sla_breached_from is not None and p.sla_breached_from <= at
+
+
+def _at_risk(p: ReportProjection, at: pendulum.DateTime) -> bool:
+    return p.sla_at_risk_from is not None and p.sla_at_risk_from <= at and not _breached(p, at)
 
 
 def storage_state_machine(factory: Callable[[], Storage]) -> type[RuleBasedStateMachine]:

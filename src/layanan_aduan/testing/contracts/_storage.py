@@ -196,8 +196,10 @@ class StorageContract:
             reporter_phone="+6281234567890",
             reporter_user_id="ID.1234567890",
             received_at=T0,
+            head_hash="ab" * 32,
             sla_deadline=T0.add(hours=3),
-            sla_at_risk_at=T0.add(hours=2),
+            sla_at_risk_from=T0.add(hours=1, minutes=30),
+            sla_breached_from=T0.add(hours=3, microseconds=1),
             sla_paused=True,
         )
         events: list[dict[str, Any]] = [
@@ -291,6 +293,7 @@ class StorageContract:
         ("events", "code"),
         [
             ([], "no_events"),
+            ({"seq": 1}, "not_json_object"),
             ([{"t": (1, 2)}], "not_json_object"),
             ([{"n": float("nan")}], "not_json_object"),
             ([{1: "int key"}], "not_json_object"),
@@ -518,14 +521,13 @@ class StorageContract:
         assert info.value.code == code
 
     def test_sla_queries_compare_the_given_instants(self, storage: Storage) -> None:
-        """at_risk is [risk, deadline], breached is after the deadline; running clocks only."""
-        deadline = T0.add(hours=3)
-        risk = T0.add(hours=2)
-        running = create(storage, sla_deadline=deadline, sla_at_risk_at=risk, office="JKT")
-        create(storage, sla_deadline=deadline, sla_at_risk_at=risk, sla_paused=True)
-        create(storage, sla_deadline=deadline, sla_at_risk_at=risk, sla_stopped=True)
-        create(storage)
-        no_risk = create(storage, sla_deadline=deadline)
+        """at_risk is [at_risk_from, breached_from), breached is from breached_from on."""
+        risk = T0.add(hours=1, minutes=30)
+        breach = T0.add(hours=3, microseconds=1)
+        both = create(storage, sla_at_risk_from=risk, sla_breached_from=breach, office="JKT")
+        risk_only = create(storage, sla_at_risk_from=risk, sla_paused=True)
+        breach_only = create(storage, sla_breached_from=breach)
+        create(storage, sla_deadline=breach, sla_stopped=True)
 
         def ids(page: Any) -> list[str]:
             return [s.report_id for s in page.items]
@@ -533,13 +535,32 @@ class StorageContract:
         with storage.unit_of_work(read_only=True) as uow:
             r = uow.reports
             assert ids(r.at_risk(risk.subtract(microseconds=1))) == []
-            assert ids(r.at_risk(risk)) == [running]
-            assert ids(r.at_risk(deadline)) == [running]
-            assert ids(r.breached(deadline)) == []
-            assert ids(r.at_risk(deadline.add(microseconds=1))) == []
-            assert ids(r.breached(deadline.add(microseconds=1))) == [running, no_risk]
-            assert ids(r.breached(deadline.add(days=1), office="JKT")) == [running]
-            assert ids(r.at_risk(risk.in_timezone("Asia/Jayapura"))) == [running]
+            assert ids(r.at_risk(risk)) == [both, risk_only]
+            assert ids(r.at_risk(breach.subtract(microseconds=1))) == [both, risk_only]
+            assert ids(r.breached(breach.subtract(microseconds=1))) == []
+            assert ids(r.at_risk(breach)) == [risk_only]
+            assert ids(r.breached(breach)) == [both, breach_only]
+            assert ids(r.breached(breach.add(days=1), office="JKT")) == [both]
+            assert ids(r.at_risk(risk.in_timezone("Asia/Jayapura"))) == [both, risk_only]
+
+    def test_sla_instants_must_be_in_order(self, storage: Storage) -> None:
+        """A projection at risk only after it is breached is refused."""
+        with pytest.raises(StorageInputError) as info:
+            projection(sla_at_risk_from=T0.add(hours=2), sla_breached_from=T0.add(hours=1))
+        assert info.value.code == "invalid_sla_instants"
+
+    def test_no_events_only_replaces_the_projection(self, storage: Storage) -> None:
+        """Appending no events keeps the version and history but replaces the projection."""
+        rid = create(storage)
+        step(storage, rid, 1)
+        with storage.unit_of_work() as uow:
+            assert uow.reports.append(rid, 2, [], projection(number="N-9")) == 2
+            with pytest.raises(ConcurrencyConflictError):
+                uow.reports.append(rid, 1, [], projection(number="N-8"))
+            uow.commit()
+        stored = load(storage, rid)
+        assert (stored.version, stored.projection.number) == (2, "N-9")
+        assert len(stored.events) == 2
 
     def test_naive_instants_are_refused(self, storage: Storage) -> None:
         """SLA queries and outbox instants refuse naive datetimes."""
@@ -722,6 +743,8 @@ class StorageContract:
                 result = name
             except ConcurrencyConflictError:
                 result = "conflict"
+            except BaseException as e:
+                result = f"unexpected {e!r}"
             with lock:
                 outcomes.append(result)
 
@@ -730,8 +753,9 @@ class StorageContract:
             t.start()
         for t in threads:
             t.join(timeout=60)
-        assert sorted(outcomes)[0] in {"a", "b"}
-        assert sorted(outcomes)[1] == "conflict"
+        assert len(outcomes) == 2
+        assert sorted(outcomes)[0] in {"a", "b"}, outcomes
+        assert sorted(outcomes)[1] == "conflict", outcomes
         winner = next(o for o in outcomes if o != "conflict")
         stored = load(storage, rid)
         assert stored.version == 2
@@ -779,21 +803,26 @@ class StorageContract:
                 uow.outbox.put(f"k{i:02d}", {}, created_at=T0)
             uow.commit()
         claimed: list[str] = []
+        errors: list[BaseException] = []
         lock = threading.Lock()
 
         def dispatcher() -> None:
-            while True:
-                batch = storage.outbox.claim_due(T0.add(minutes=1), limit=3)
-                if not batch:
-                    return
-                with lock:
-                    claimed.extend(m.key for m in batch)
+            try:
+                while True:
+                    batch = storage.outbox.claim_due(T0.add(minutes=1), limit=3)
+                    if not batch:
+                        return
+                    with lock:
+                        claimed.extend(m.key for m in batch)
+            except BaseException as e:
+                errors.append(e)
 
         threads = [threading.Thread(target=dispatcher) for _ in range(3)]
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=60)
+        assert errors == []
         assert sorted(claimed) == [f"k{i:02d}" for i in range(20)]
 
     # --- model-based --------------------------------------------------------------------------

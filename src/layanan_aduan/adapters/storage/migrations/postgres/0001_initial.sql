@@ -12,9 +12,11 @@ CREATE TABLE reports (
     reporter_phone text,
     reporter_user_id text,
     received_at timestamptz,
+    head_hash text,
     updated_at timestamptz NOT NULL,
     sla_deadline timestamptz,
-    sla_at_risk_at timestamptz,
+    sla_at_risk_from timestamptz,
+    sla_breached_from timestamptz,
     sla_paused boolean NOT NULL,
     sla_stopped boolean NOT NULL
 );
@@ -23,8 +25,9 @@ CREATE INDEX reports_office ON reports (office, position);
 CREATE INDEX reports_reporter_phone ON reports (reporter_phone) WHERE reporter_phone IS NOT NULL;
 CREATE INDEX reports_reporter_user_id ON reports (reporter_user_id)
     WHERE reporter_user_id IS NOT NULL;
-CREATE INDEX reports_sla_running ON reports (sla_deadline)
-    WHERE sla_deadline IS NOT NULL AND NOT sla_paused AND NOT sla_stopped;
+CREATE INDEX reports_sla_at_risk ON reports (sla_at_risk_from) WHERE sla_at_risk_from IS NOT NULL;
+CREATE INDEX reports_sla_breached ON reports (sla_breached_from)
+    WHERE sla_breached_from IS NOT NULL;
 
 CREATE TABLE report_events (
     report_id text NOT NULL REFERENCES reports (report_id),

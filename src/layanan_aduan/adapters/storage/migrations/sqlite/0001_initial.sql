@@ -12,9 +12,11 @@ CREATE TABLE reports (
     reporter_phone TEXT,
     reporter_user_id TEXT,
     received_at TEXT,
+    head_hash TEXT,
     updated_at TEXT NOT NULL,
     sla_deadline TEXT,
-    sla_at_risk_at TEXT,
+    sla_at_risk_from TEXT,
+    sla_breached_from TEXT,
     sla_paused INTEGER NOT NULL CHECK (sla_paused IN (0, 1)),
     sla_stopped INTEGER NOT NULL CHECK (sla_stopped IN (0, 1))
 );
@@ -23,8 +25,9 @@ CREATE INDEX reports_office ON reports (office, position);
 CREATE INDEX reports_reporter_phone ON reports (reporter_phone) WHERE reporter_phone IS NOT NULL;
 CREATE INDEX reports_reporter_user_id ON reports (reporter_user_id)
     WHERE reporter_user_id IS NOT NULL;
-CREATE INDEX reports_sla_running ON reports (sla_deadline)
-    WHERE sla_deadline IS NOT NULL AND sla_paused = 0 AND sla_stopped = 0;
+CREATE INDEX reports_sla_at_risk ON reports (sla_at_risk_from) WHERE sla_at_risk_from IS NOT NULL;
+CREATE INDEX reports_sla_breached ON reports (sla_breached_from)
+    WHERE sla_breached_from IS NOT NULL;
 
 CREATE TABLE report_events (
     report_id TEXT NOT NULL REFERENCES reports (report_id),
