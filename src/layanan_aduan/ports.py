@@ -528,7 +528,8 @@ class UnitOfWork(Protocol):
 @runtime_checkable
 class Outbox(Protocol):
     """
-    Port: the outbox as the dispatcher sees it. Every call is its own transaction.
+    Port: the outbox as the dispatcher sees it. Every call is its own transaction (so do not
+    call it inside a writing unit of work of the same storage: it would wait for that one).
 
     A message is ``pending`` until sent; :meth:`claim_due` leases due messages to one
     dispatcher; :meth:`mark_failed` schedules the next attempt or, after ``max_attempts``

@@ -398,6 +398,17 @@ def unit_finished() -> StorageStateError:
     )
 
 
+def unit_not_started() -> StorageStateError:
+    """
+    The unit of work was used outside its ``with`` block.
+    """
+    return StorageStateError(
+        "Unit kerja belum dimulai: gunakan di dalam blok 'with'.",
+        "The unit of work has not started: use it inside a 'with' block.",
+        code="unit_of_work_not_started",
+    )
+
+
 def read_only() -> StorageStateError:
     """
     A change was asked of a read-only unit of work.

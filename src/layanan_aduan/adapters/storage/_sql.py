@@ -324,8 +324,10 @@ class SqlUnitOfWork:
         """
         The open connection (checked: not finished).
         """
-        if self._finished or self._conn is None:
+        if self._finished:
             raise c.unit_finished()
+        if self._conn is None:
+            raise c.unit_not_started()
         return self._conn
 
     def check_writable(self) -> None:
@@ -499,8 +501,12 @@ class SqlReportRepository:
         except UniqueViolation as e:
             if e.tag == "reports.number" and projection.number is not None:
                 raise c.duplicate_number(projection.number) from e
-            # Another writer created the report or appended first.
-            raise c.conflict(report_id, expected_version, expected_version + 1) from e
+            # Another writer created the report or appended first (the savepoint undid ours).
+            row = self._uow.execute(
+                "SELECT version FROM reports WHERE report_id = ?", (report_id,)
+            ).fetchone()
+            actual = expected_version + 1 if row is None else int(row[0])
+            raise c.conflict(report_id, expected_version, actual) from e
 
     def _append(
         self, report_id: str, expected: int, encoded: list[str], p: ReportProjection

@@ -8,7 +8,8 @@ lives as long as the object.
 Isolation matches the SQLite adapter: one writing unit of work at a time (others wait up to
 ``busy_timeout`` seconds, then get ``StorageUnavailableError``), while read-only units of work
 read a consistent snapshot and never wait. Committed state is immutable and replaced whole at
-commit (copy on write), so a reader never sees half a step.
+commit (copy on write: a writing unit of work copies each table it changes), so a reader never
+sees half a step; that copy makes it an adapter for thousands of reports, not millions.
 
 >>> import pendulum
 >>> from layanan_aduan.ports import ReportProjection
@@ -426,7 +427,7 @@ class _UnitOfWork:
         if self._finished:
             raise c.unit_finished()
         if self._draft is None:
-            raise c.unit_finished()
+            raise c.unit_not_started()
         return self._draft
 
     def writable(self) -> _Draft:

@@ -370,6 +370,14 @@ class StorageContract:
             with pytest.raises(StorageStateError):
                 uow.reports.get("r-1")
 
+    def test_a_unit_of_work_is_used_inside_its_with_block(self, storage: Storage) -> None:
+        """A unit of work not entered with 'with' refuses reads and commits."""
+        uow = storage.unit_of_work()
+        for attempt in (lambda: uow.reports.get("r-1"), uow.commit):
+            with pytest.raises(StorageStateError) as info:
+                attempt()
+            assert info.value.code == "unit_of_work_not_started"
+
     def test_reads_see_the_units_own_writes(self, storage: Storage) -> None:
         """Inside a unit of work, reads and queries see its uncommitted appends."""
         with storage.unit_of_work() as uow:
