@@ -1,0 +1,313 @@
+"""
+Tests of the desk through its public API, on in-memory and SQLite storage: webhook to report,
+the five steps, the outbox and the dispatcher, redeliveries, the SLA sweep and refusals.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pendulum
+import pytest
+
+from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
+from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+from layanan_aduan.adapters.storage import InMemoryStorage, SqliteStorage
+from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
+from layanan_aduan.clock import FixedClock
+from layanan_aduan.domain.workflow import ReportState
+from layanan_aduan.exceptions import (
+    MessagingUnavailableError,
+    ReportNotFoundError,
+    TransitionNotAllowedError,
+)
+from layanan_aduan.messaging import Recipient
+from layanan_aduan.notifications import NotificationKind
+from layanan_aduan.ports import OutboxStatus
+from layanan_aduan.service_layer.bootstrap import Services, compose
+from layanan_aduan.service_layer.desk import SlaState, parse_details
+
+EXAMPLES = resources.files("layanan_aduan.entrypoints") / "examples"
+PNG = (EXAMPLES / "tangkapan-layar.png").read_bytes()
+BODY = (EXAMPLES / "pesan-whatsapp.json").read_bytes()
+MEDIA_ID = "1480000000000001"
+SECTION_HEAD = Recipient(phone="+6281100002222")
+T0 = pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC")  # Monday 09:05 WIB
+
+
+class _FailingFetcher(InMemoryMediaFetcher):
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 1
+
+    def fetch(self, media_id: str, *, max_bytes: int | None = None) -> Any:
+        if self.failures:
+            self.failures -= 1
+            raise MessagingUnavailableError("Sementara tidak tersedia.", "Unavailable.")
+        return super().fetch(media_id, max_bytes=max_bytes)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def storage_kind(request: pytest.FixtureRequest) -> str:
+    kind: str = request.param
+    return kind
+
+
+@pytest.fixture
+def world(storage_kind: str, tmp_path: Path) -> Iterator[tuple[Services, InMemoryMessenger]]:
+    storage = InMemoryStorage() if storage_kind == "memory" else SqliteStorage.open(tmp_path / "db")
+    media = InMemoryMediaFetcher()
+    media.put(MEDIA_ID, PNG, "image/png")
+    messenger = InMemoryMessenger()
+    services = compose(
+        storage=storage,
+        evidence=InMemoryEvidenceStore(),
+        messenger=messenger,
+        media=media,
+        clock=FixedClock(T0),
+        section_head=SECTION_HEAD,
+    )
+    with services:
+        yield services, messenger
+
+
+def _advance(services: Services, minutes: int) -> None:
+    clock = services.desk.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(pendulum.duration(minutes=minutes))
+
+
+def _text_only(text: str, message_id: str = "wamid.T.1", at: int = 1768183200) -> bytes:
+    document = json.loads(BODY)
+    value = document["entry"][0]["changes"][0]["value"]
+    value["messages"] = [
+        {
+            "from": "6281234567890",
+            "id": message_id,
+            "timestamp": str(at),
+            "type": "text",
+            "text": {"body": text},
+        }
+    ]
+    return json.dumps(document).encode()
+
+
+def _image_only(message_id: str, at: int) -> bytes:
+    document = json.loads(BODY)
+    value = document["entry"][0]["changes"][0]["value"]
+    image = value["messages"][1]
+    value["messages"] = [{**image, "id": message_id, "timestamp": str(at)}]
+    return json.dumps(document).encode()
+
+
+def test_webhook_to_follow_up_delivers_each_notification_exactly_once(
+    world: tuple[Services, InMemoryMessenger],
+) -> None:
+    """A webhook becomes a numbered report; the five steps and the dispatcher deliver the
+    acknowledgement, the handover and the follow-up once each, to the right people."""
+    services, messenger = world
+    desk = services.desk
+    result = desk.ingest(parse_webhook(BODY))
+    (step,) = result.steps
+    number = step.number
+    assert number == "LAP/KNJP/2026/000001"
+    _advance(services, 10)
+    desk.receive(number, officer="petugas-01")
+    _advance(services, 10)
+    desk.forward(number, officer="petugas-01", summary="Dugaan pungli di kelurahan.")
+    _advance(services, 10)
+    desk.give_direction(number, section_head="kasi-intel-01", direction="Klarifikasi.")
+    _advance(services, 10)
+    final = desk.deliver_follow_up(number, officer="petugas-02", follow_up="Sudah diklarifikasi.")
+    assert final.state is ReportState.COMPLETED
+    summary = services.dispatcher.run()
+    assert summary.sent == 3
+    assert services.dispatcher.run().claimed == 0
+    kinds = [m.idempotency_key.rsplit(":", 1)[1] for m in messenger.messages]
+    assert kinds == ["acknowledgement", "handover", "follow_up"]
+    assert len({m.idempotency_key for m in messenger.messages}) == 3
+    ack, handover, follow_up = messenger.messages
+    assert ack.recipient == Recipient(phone="+6281234567890")
+    assert handover.recipient == SECTION_HEAD
+    assert follow_up.text is not None and "Sudah diklarifikasi." in follow_up.text
+    assert ack.text is not None and number in ack.text and "12.00 WIB" in ack.text
+    report = desk.report(number)
+    assert [(e.action, e.actor_id, str(e.actor_role)) for e in report.events] == [
+        ("submit", "+6281234567890", "reporter"),
+        ("receive", "petugas-01", "officer"),
+        ("forward", "petugas-01", "officer"),
+        ("give_direction", "kasi-intel-01", "section_head"),
+        ("deliver_follow_up", "petugas-02", "officer"),
+    ]
+    assert report.details.phone == "+6281234567890"
+    assert len(report.evidence) == 1
+    assert services.desk.evidence.contains(report.evidence[0].sha256)
+
+
+def test_redelivered_webhook_is_ingested_once(world: tuple[Services, InMemoryMessenger]) -> None:
+    """A webhook delivered twice makes one report and one acknowledgement."""
+    services, _ = world
+    first = services.desk.ingest(parse_webhook(BODY))
+    again = services.desk.ingest(parse_webhook(BODY))
+    assert len(first.steps) == 1
+    assert again.steps == () and again.duplicates == 2
+    assert len(services.desk.list_reports()) == 1
+    assert services.storage.outbox.counts()[OutboxStatus.PENDING] == 1
+
+
+def test_incomplete_report_is_told_what_is_missing_and_completed_later(
+    world: tuple[Services, InMemoryMessenger],
+) -> None:
+    """A report without NIK and evidence is acknowledged with what is missing; after the
+    officer asks, the reporter's next messages complete it and it goes back to received."""
+    services, messenger = world
+    desk = services.desk
+    (step,) = desk.ingest(parse_webhook(_text_only("Nama: Budi Santoso\nAda pungli."))).steps
+    assert [n.kind for n in step.notifications] == [
+        NotificationKind.ACKNOWLEDGEMENT,
+        NotificationKind.MISSING_REQUIREMENTS,
+    ]
+    assert step.number is not None
+    desk.receive(step.number, officer="petugas-01")
+    asked = desk.request_completion(step.number, officer="petugas-01")
+    assert asked.state is ReportState.AWAITING_COMPLETION
+    assert [n.kind for n in asked.notifications] == [NotificationKind.MISSING_REQUIREMENTS]
+    _advance(services, 30)
+    body = _text_only("NIK: 3171010101900001", message_id="wamid.T.2", at=1768185000)
+    (supplemented,) = desk.ingest(parse_webhook(body)).steps
+    assert supplemented.actions == ("supplement_requirements",)
+    (completed,) = desk.ingest(parse_webhook(_image_only("wamid.T.3", 1768185060))).steps
+    assert completed.actions == ("complete_requirements",)
+    assert completed.state is ReportState.RECEIVED and completed.report_id == step.report_id
+    services.dispatcher.run()
+    missing = [m for m in messenger.messages if "missing_requirements" in m.idempotency_key]
+    assert len(missing) == 3
+    assert all("3171010101900001" not in (m.text or "") for m in messenger.messages)
+
+
+def test_refused_step_raises_and_changes_nothing(world: tuple[Services, InMemoryMessenger]) -> None:
+    """Forwarding a report the officer has not received raises the workflow's typed error
+    and leaves the report and the outbox as they were."""
+    services, _ = world
+    (step,) = services.desk.ingest(parse_webhook(BODY)).steps
+    assert step.number is not None
+    before = services.storage.outbox.counts()
+    with pytest.raises(TransitionNotAllowedError) as caught:
+        services.desk.forward(step.number, officer="petugas-01")
+    assert caught.value.code == "transition_not_allowed"
+    assert services.desk.report(step.number).version == 1
+    assert services.storage.outbox.counts() == before
+    with pytest.raises(ReportNotFoundError):
+        services.desk.receive("LAP/KNJP/2026/999999", officer="petugas-01")
+
+
+def test_transient_media_failure_takes_nothing_so_the_redelivery_is_taken_whole(
+    storage_kind: str, tmp_path: Path
+) -> None:
+    """When a media fetch fails transiently the ingest raises and records nothing; the
+    redelivered webhook then makes the report with its evidence."""
+    storage = InMemoryStorage() if storage_kind == "memory" else SqliteStorage.open(tmp_path / "db")
+    media = _FailingFetcher()
+    media.put(MEDIA_ID, PNG, "image/png")
+    services = compose(
+        storage=storage,
+        evidence=InMemoryEvidenceStore(),
+        messenger=InMemoryMessenger(),
+        media=media,
+        clock=FixedClock(T0),
+        section_head=SECTION_HEAD,
+    )
+    with services:
+        with pytest.raises(MessagingUnavailableError):
+            services.desk.ingest(parse_webhook(BODY))
+        assert services.desk.list_reports() == ()
+        (step,) = services.desk.ingest(parse_webhook(BODY)).steps
+        assert step.number is not None
+        assert services.desk.report(step.number).requirements_met
+
+
+def test_sla_sweep_enqueues_each_alert_once(world: tuple[Services, InMemoryMessenger]) -> None:
+    """The sweep enqueues the at-risk alert once, then on the breach the breached alert and
+    the service-complaint channel once each, to the section head and the reporter."""
+    services, messenger = world
+    desk = services.desk
+    (step,) = desk.ingest(parse_webhook(BODY)).steps
+    assert step.number is not None
+    assert desk.sweep_sla() == ()
+    _advance(services, 150)  # 11:35 WIB: 2h35 of the 3 working hours used
+    assert desk.list_reports()[0].sla is SlaState.AT_RISK
+    assert [e.kind for e in desk.sweep_sla()] == [NotificationKind.SLA_AT_RISK]
+    assert desk.sweep_sla() == ()
+    _advance(services, 60)
+    assert desk.list_reports()[0].sla is SlaState.BREACHED
+    assert [e.kind for e in desk.sweep_sla()] == [
+        NotificationKind.SLA_BREACHED,
+        NotificationKind.SERVICE_COMPLAINT_CHANNEL,
+    ]
+    assert desk.sweep_sla() == ()
+    services.dispatcher.run()
+    complaint = messenger.sent_with_key(f"{step.report_id}:service_complaint_channel")
+    assert complaint[0].recipient.phone == "+6281234567890"
+    assert "(021) 65851958" in (complaint[0].text or "")
+    assert messenger.sent_with_key(f"{step.report_id}:sla_breached")[0].recipient == SECTION_HEAD
+
+
+def test_status_callback_marks_a_pending_message_sent(
+    world: tuple[Services, InMemoryMessenger],
+) -> None:
+    """A 'delivered' status carrying an outbox key marks that message sent, so a dispatcher
+    that died after sending it does not send it again."""
+    services, messenger = world
+    (step,) = services.desk.ingest(parse_webhook(BODY)).steps
+    key = step.notifications[0].key
+    status = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "1",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"phone_number_id": "106540352242922"},
+                            "statuses": [
+                                {
+                                    "id": "wamid.OUT.1",
+                                    "status": "delivered",
+                                    "timestamp": "1768183300",
+                                    "recipient_id": "6281234567890",
+                                    "biz_opaque_callback_data": key,
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    result = services.desk.ingest(parse_webhook(json.dumps(status).encode()))
+    assert result.statuses == 1
+    assert services.storage.outbox.get(key).status is OutboxStatus.SENT
+    assert services.dispatcher.run().claimed == 0
+    assert messenger.messages == ()
+
+
+def test_parse_details_reads_labelled_lines_and_keeps_the_rest() -> None:
+    """Labelled lines fill the details and the kind; other lines stay the report's text."""
+    details, kind, rest = parse_details(
+        "nama lengkap = Siti Aminah\nEmail: siti@example.org\nJenis: permohonan informasi\n"
+        "Alamat: Jl. Merdeka 1\nMohon informasi perkara."
+    )
+    assert (details.name, details.email, details.address) == (
+        "Siti Aminah",
+        "siti@example.org",
+        "Jl. Merdeka 1",
+    )
+    assert str(kind) == "permohonan_informasi"
+    assert rest == "Mohon informasi perkara."
+    assert parse_details("Nama:\nhalo") == (parse_details("")[0], None, "Nama:\nhalo")
