@@ -133,8 +133,11 @@ def test_webhook_to_follow_up_delivers_each_notification_exactly_once(
     ack, handover, follow_up = messenger.messages
     assert ack.recipient == Recipient(phone="+6281234567890")
     assert handover.recipient == SECTION_HEAD
-    assert follow_up.text is not None and "Sudah diklarifikasi." in follow_up.text
-    assert ack.text is not None and number in ack.text and "12.00 WIB" in ack.text
+    assert follow_up.text is not None
+    assert "Sudah diklarifikasi." in follow_up.text
+    assert ack.text is not None
+    assert number in ack.text
+    assert "12.00 WIB" in ack.text
     report = desk.report(number)
     assert [(e.action, e.actor_id, str(e.actor_role)) for e in report.events] == [
         ("submit", "+6281234567890", "reporter"),
@@ -154,7 +157,8 @@ def test_redelivered_webhook_is_ingested_once(world: tuple[Services, InMemoryMes
     first = services.desk.ingest(parse_webhook(BODY))
     again = services.desk.ingest(parse_webhook(BODY))
     assert len(first.steps) == 1
-    assert again.steps == () and again.duplicates == 2
+    assert again.steps == ()
+    assert again.duplicates == 2
     assert len(services.desk.list_reports()) == 1
     assert services.storage.outbox.counts()[OutboxStatus.PENDING] == 1
 
@@ -182,7 +186,8 @@ def test_incomplete_report_is_told_what_is_missing_and_completed_later(
     assert supplemented.actions == ("supplement_requirements",)
     (completed,) = desk.ingest(parse_webhook(_image_only("wamid.T.3", 1768185060))).steps
     assert completed.actions == ("complete_requirements",)
-    assert completed.state is ReportState.RECEIVED and completed.report_id == step.report_id
+    assert completed.state is ReportState.RECEIVED
+    assert completed.report_id == step.report_id
     services.dispatcher.run()
     missing = [m for m in messenger.messages if "missing_requirements" in m.idempotency_key]
     assert len(missing) == 3
