@@ -9,8 +9,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from layanan_aduan.entrypoints import _kalender, _tenggat
+from layanan_aduan.entrypoints import _kalender, _meja, _tenggat
 
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
-REGISTRY: list[Register] = [_kalender.register, _tenggat.register]
+REGISTRY: list[Register] = [_kalender.register, _tenggat.register, _meja.register]

@@ -83,7 +83,7 @@ def compose(
     messenger: Messenger,
     media: MediaFetcher,
     clock: Clock,
-    section_head: Recipient,
+    section_head: Recipient | None = None,
     standard: ServiceStandard | None = None,
     working_time: WorkingTime | None = None,
     retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
@@ -99,7 +99,8 @@ def compose(
         messenger: The channel notifications go out by.
         media: Fetches inbound media.
         clock: The current instant.
-        section_head: Where the Head of the Intelligence Section's notifications go.
+        section_head: Where the Head of the Intelligence Section's notifications go (a
+            step that would notify them is refused while it is ``None``).
         standard: The service standard (Kejari Jakarta Pusat's by default).
         working_time: The office's working time (the Indonesian calendar by default).
         retry_policy: The dispatcher's backoff and dead-letter policy.
@@ -140,7 +141,7 @@ def bootstrap(
     *,
     messenger: Messenger,
     media: MediaFetcher,
-    section_head: Recipient,
+    section_head: Recipient | None = None,
     clock: Clock | None = None,
     standard: ServiceStandard | None = None,
     working_time: WorkingTime | None = None,

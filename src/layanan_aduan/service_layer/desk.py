@@ -66,6 +66,7 @@ from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW, Draft, DraftAssembler
 from layanan_aduan.exceptions import (
     IdempotencyKeyConflictError,
     MediaFetchError,
+    MessagingConfigurationError,
     OutboxMessageNotFoundError,
     OutboxStateError,
     ReportInputError,
@@ -296,7 +297,8 @@ class Desk:
         clock: The current instant.
         standard: The service standard (office code, completion time, complaint channel).
         working_time: The office's working-time engine.
-        section_head: The Head of the Intelligence Section's WhatsApp.
+        section_head: The Head of the Intelligence Section's WhatsApp; without it a step
+            that would notify them is refused (``MessagingConfigurationError``).
         renderer: The notification templates (the standard's office by default).
         draft_window: How close one sender's messages of a batch must be to make one report.
         limits: Evidence size limits.
@@ -311,7 +313,7 @@ class Desk:
         clock: Clock,
         standard: ServiceStandard,
         working_time: WorkingTime,
-        section_head: Recipient,
+        section_head: Recipient | None = None,
         renderer: NotificationRenderer | None = None,
         draft_window: dt.timedelta = DEFAULT_DRAFT_WINDOW,
         limits: EvidenceLimits = DEFAULT_LIMITS,
@@ -582,6 +584,15 @@ class Desk:
             notifications=tuple(entries),
         )
 
+    def _section_head(self) -> Recipient:
+        if self.section_head is None:
+            raise MessagingConfigurationError(
+                "Nomor WhatsApp Kepala Seksi Intelijen belum diatur.",
+                "The Head of the Intelligence Section's WhatsApp number is not set.",
+                field="section_head",
+            )
+        return self.section_head
+
     def _reporter(self, report: Report) -> Recipient:
         d = report.details
         return Recipient(phone=d.phone, user_id=d.whatsapp_user_id)
@@ -620,7 +631,7 @@ class Desk:
         if action == Action.FORWARD:
             yield (
                 NotificationKind.HANDOVER,
-                self.section_head,
+                self._section_head(),
                 render.handover(
                     number,
                     report.received_at,
@@ -690,10 +701,10 @@ class Desk:
                     key = f"{report_id}:{kind.value}"
                     if kind is NotificationKind.SLA_AT_RISK:
                         rendered = self.renderer.sla_at_risk(number, sla.deadline, sla.remaining)
-                        recipient = self.section_head
+                        recipient = self._section_head()
                     elif kind is NotificationKind.SLA_BREACHED:
                         rendered = self.renderer.sla_breached(number, sla.deadline, sla.overrun)
-                        recipient = self.section_head
+                        recipient = self._section_head()
                     else:
                         rendered = self.renderer.service_complaint_channel(number, sla.deadline)
                         recipient = self._reporter(report)

@@ -1,0 +1,162 @@
+"""
+Tests of the main job on the command line: ingest a payload file, list, run each step,
+send, dead letters, the SLA sweep, and the bundled demo (in process and as a subprocess).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from layanan_aduan.adapters.whatsapp.inbound import compute_signature
+from layanan_aduan.entrypoints.cli import main
+
+EXAMPLES = resources.files("layanan_aduan.entrypoints") / "examples"
+NUMBER = "LAP/KNJP/2026/000001"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LAYANAN_ADUAN_DB", str(tmp_path / "aduan.sqlite3"))
+    monkeypatch.setenv("LAYANAN_ADUAN_KASI_INTEL", "0811 0000 2222")
+    monkeypatch.delenv("WHATSAPP_APP_SECRET", raising=False)
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "1480000000000001").write_bytes((EXAMPLES / "tangkapan-layar.png").read_bytes())
+    payload = tmp_path / "pesan.json"
+    payload.write_bytes((EXAMPLES / "pesan-whatsapp.json").read_bytes())
+    return tmp_path
+
+
+def _run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(list(argv), stdout=out)
+    return status, out.getvalue()
+
+
+def _at(minutes: int) -> str:
+    return f"2026-01-12T{9 + minutes // 60:02d}:{minutes % 60:02d}:00+07:00"
+
+
+def test_payload_file_through_the_five_steps_and_the_dispatcher(env: Path) -> None:
+    """A payload file becomes a report; each step by command; ``kirim`` prints the three
+    notifications once; ``daftar`` shows the report completed."""
+    payload, media = str(env / "pesan.json"), str(env / "media")
+    status, out = _run("terima", payload, "--media", media, "--waktu", _at(5))
+    assert status == 0
+    assert out.splitlines()[0].startswith(f"{NUMBER}\tdiajukan pemohon\tsubmit")
+    status, out = _run("terima", payload, "--media", media, "--waktu", _at(6))
+    assert "duplikat: 2" in out
+    assert _run("terima-laporan", NUMBER, "--petugas", "p-01", "--waktu", _at(10))[0] == 0
+    assert _run("teruskan", NUMBER, "--petugas", "p-01", "--waktu", _at(20))[0] == 0
+    assert _run("arahan", NUMBER, "--petugas", "k-01", "--teks", "Cek.", "--waktu", _at(30))[0] == 0
+    status, out = _run(
+        "tindak-lanjut", NUMBER, "--petugas", "p-01", "--teks", "Sudah.", "--waktu", _at(40)
+    )
+    assert out == f"{NUMBER}\ttindak lanjut disampaikan\tnotifikasi: follow_up\n"
+    status, out = _run("kirim", "--waktu", _at(41))
+    assert out.count("--- WhatsApp teks") == 3
+    assert out.endswith("terkirim: 3, dijadwalkan ulang: 0, gagal: 0\n")
+    assert _run("kirim", "--waktu", _at(42))[1] == "terkirim: 0, dijadwalkan ulang: 0, gagal: 0\n"
+    status, out = _run("daftar", "--json", "--waktu", _at(45))
+    record = json.loads(out)
+    assert (record["number"], record["state"], record["sla"]) == (NUMBER, "completed", "stopped")
+
+
+def test_a_refused_step_is_one_indonesian_line_and_exit_2(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Forwarding before receiving exits 2 with one Indonesian line naming the code."""
+    _run("terima", str(env / "pesan.json"), "--media", str(env / "media"), "--waktu", _at(5))
+    capsys.readouterr()
+    status, out = _run("teruskan", NUMBER, "--petugas", "p-01", "--waktu", _at(9))
+    err = capsys.readouterr().err
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert err.startswith("layanan-aduan: galat: Tindakan 'forward'")
+    assert err.rstrip().endswith("[transition_not_allowed]")
+
+
+def test_without_the_section_head_a_forward_is_refused_and_nothing_changes(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no section head number the handover cannot be enqueued, so the step is refused."""
+    _run("terima", str(env / "pesan.json"), "--media", str(env / "media"), "--waktu", _at(5))
+    _run("terima-laporan", NUMBER, "--petugas", "p-01", "--waktu", _at(10))
+    monkeypatch.delenv("LAYANAN_ADUAN_KASI_INTEL")
+    capsys.readouterr()
+    assert _run("teruskan", NUMBER, "--petugas", "p-01", "--waktu", _at(20))[0] == 2
+    assert "Kepala Seksi Intelijen belum diatur" in capsys.readouterr().err
+    assert "diterima petugas pelaksana" in _run("daftar", "--waktu", _at(21))[1]
+
+
+def test_signature_is_checked_when_asked(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With an app secret a wrong signature is refused and a right one accepted."""
+    payload = env / "pesan.json"
+    body = payload.read_bytes()
+    good = compute_signature(body, "rahasia-uji")
+    args = ["terima", str(payload), "--app-secret", "rahasia-uji", "--waktu", _at(5)]
+    assert _run(*args, "--tanda-tangan", "sha256=" + "0" * 64)[0] == 2
+    assert "[" in capsys.readouterr().err
+    assert _run(*args)[0] == 2
+    status, out = _run(*args, "--tanda-tangan", good)
+    assert status == 0
+    assert "laporan: 1" in out
+
+
+def test_sla_sweep_and_dead_letters_from_the_command_line(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``pantau`` enqueues the at-risk alert once; ``antrean-gagal`` lists none and refuses
+    an unknown key with exit 2."""
+    _run("terima", str(env / "pesan.json"), "--media", str(env / "media"), "--waktu", _at(5))
+    status, out = _run("pantau", "--waktu", _at(160))
+    assert status == 0
+    assert out.splitlines()[-1] == "peringatan diantrekan: 1"
+    assert _run("pantau", "--waktu", _at(161))[1] == "peringatan diantrekan: 0\n"
+    assert _run("antrean-gagal")[1] == "antrean gagal: 0\n"
+    assert _run("antrean-gagal", "--ulang", "tidak-ada")[0] == 2
+    assert "[outbox_message_not_found]" in capsys.readouterr().err
+
+
+def test_unreadable_payload_and_bad_instant_are_refused(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing file and an instant without a zone exit 2 with one line each."""
+    assert _run("terima", str(env / "tidak-ada.json"))[0] == 2
+    assert _run("daftar", "--waktu", "2026-01-12T09:00")[0] == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2
+    assert err[0].endswith("[unreadable_file]")
+    assert err[1].endswith("[invalid_instant]")
+
+
+def test_demo_is_deterministic_and_prints_each_notification() -> None:
+    """The demo prints the acknowledgement, handover and follow-up, the same every run."""
+    status, first = _run("demo")
+    assert status == 0
+    assert first == _run("demo")[1]
+    assert first.count("--- WhatsApp teks") == 3
+    assert "paling lambat Senin, 12 Januari 2026 pukul 12.00 WIB" in first
+    assert first.rstrip().endswith("SLA: selesai")
+
+
+@pytest.mark.slow
+def test_demo_runs_as_a_program() -> None:
+    """``python -m layanan_aduan.entrypoints.cli demo`` runs in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "layanan_aduan.entrypoints.cli", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "LAP/KNJP/2026/000001" in done.stdout
+    assert done.stdout.count("--- WhatsApp teks") == 3
