@@ -160,3 +160,26 @@ def test_demo_runs_as_a_program() -> None:
     assert done.returncode == 0, done.stderr
     assert "LAP/KNJP/2026/000001" in done.stdout
     assert done.stdout.count("--- WhatsApp teks") == 3
+
+
+def test_kirim_sends_through_the_cloud_api_configured_from_the_environment(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``kirim --saluran whatsapp`` reads WHATSAPP_* and sends to the (loopback) Graph API,
+    retrying a rate-limited send on a later run."""
+    from layanan_aduan.testing.graph_server import LoopbackGraphApi, graph_error
+
+    _run("terima", str(env / "pesan.json"), "--media", str(env / "media"), "--waktu", _at(5))
+    with LoopbackGraphApi() as graph:
+        monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", graph.access_token)
+        monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", graph.phone_number_id)
+        monkeypatch.setenv("WHATSAPP_GRAPH_BASE_URL", graph.base_url)
+        monkeypatch.setenv("WHATSAPP_GRAPH_VERSION", graph.version)
+        graph.enqueue(graph_error(130429, status=429, message="Rate limit hit"))
+        status, out = _run("kirim", "--saluran", "whatsapp", "--waktu", _at(6))
+        assert (status, out) == (0, "terkirim: 0, dijadwalkan ulang: 1, gagal: 0\n")
+        status, out = _run("kirim", "--saluran", "whatsapp", "--waktu", _at(30))
+        assert (status, out) == (0, "terkirim: 1, dijadwalkan ulang: 0, gagal: 0\n")
+        sent = graph.sent_messages()
+    assert sent[-1]["to"] == "6281234567890"
+    assert sent[-1]["biz_opaque_callback_data"].endswith(":1:acknowledgement")

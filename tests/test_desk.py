@@ -13,6 +13,8 @@ from typing import Any
 
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
@@ -316,3 +318,58 @@ def test_parse_details_reads_labelled_lines_and_keeps_the_rest() -> None:
     assert str(kind) == "permohonan_informasi"
     assert rest == "Mohon informasi perkara."
     assert parse_details("Nama:\nhalo") == (parse_details("")[0], None, "Nama:\nhalo")
+
+
+def test_messages_no_report_can_hold_are_taken_once_and_the_rest_kept(
+    world: tuple[Services, InMemoryMessenger], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two long texts whose sum exceeds a report's bound are taken without a report and
+    logged by code only; a redelivery is a duplicate, not a failure."""
+    services, _ = world
+    document = json.loads(_text_only("x" * 40_000))
+    value = document["entry"][0]["changes"][0]["value"]
+    second = {**value["messages"][0], "id": "wamid.T.9", "timestamp": "1768183230"}
+    value["messages"].append(second)
+    body = json.dumps(document).encode()
+    result = services.desk.ingest(parse_webhook(body))
+    assert (result.steps, result.ignored) == ((), 2)
+    assert "message_too_long" in caplog.text
+    assert "xxxxxxxxxx" not in caplog.text
+    assert services.desk.ingest(parse_webhook(body)).duplicates == 2
+    assert services.desk.list_reports() == ()
+
+
+@given(order=st.lists(st.sampled_from(["both", "text", "image", "later"]), min_size=1))
+def test_any_redelivery_schedule_makes_each_report_and_notification_once(
+    order: list[str],
+) -> None:
+    """However WhatsApp redelivers and reorders the example's batches, each batch's first
+    delivery makes its report once and the outbox holds each notification once."""
+    bodies = {
+        "both": BODY,
+        "text": _text_only("Nama: Budi Santoso\nAda pungli.", message_id="wamid.X.1"),
+        "image": _image_only("wamid.X.2", 1768190000),
+        "later": _text_only("Halo", message_id="wamid.X.3", at=1768200000),
+    }
+    media = InMemoryMediaFetcher()
+    media.put(MEDIA_ID, PNG, "image/png")
+    services = compose(
+        storage=InMemoryStorage(),
+        evidence=InMemoryEvidenceStore(),
+        messenger=InMemoryMessenger(),
+        media=media,
+        clock=FixedClock(T0.add(hours=3)),
+        section_head=SECTION_HEAD,
+    )
+    made: list[str] = []
+    for name in order:
+        for step in services.desk.ingest(parse_webhook(bodies[name])).steps:
+            made.append(step.report_id)
+    assert len(made) == len(set(made)) == len(set(order))
+    numbers = [line.number for line in services.desk.list_reports()]
+    assert numbers == [f"LAP/KNJP/2026/{i:06d}" for i in range(1, len(set(order)) + 1)]
+    messenger = services.dispatcher.messenger
+    assert isinstance(messenger, InMemoryMessenger)
+    services.dispatcher.run()
+    keys = [m.idempotency_key for m in messenger.messages]
+    assert len(keys) == len(set(keys))

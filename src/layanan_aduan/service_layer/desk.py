@@ -362,7 +362,13 @@ class Desk:
         steps: list[StepResult] = []
         ignored = 0
         for draft in drafts:
-            outcome = self._take_draft(draft, media)
+            try:
+                outcome = self._take_draft(draft, media)
+            except ReportInputError as e:
+                # Input no report can be made of (a text beyond the bound, ...): taken, so a
+                # redelivery does not fail again forever, and logged without its content.
+                _log.warning("messages not made into a report: %s", e.code)
+                outcome = self._take_unusable(draft)
             if outcome is None:
                 duplicates += len(draft.messages)
             elif isinstance(outcome, int):
@@ -400,8 +406,8 @@ class Desk:
         now = self.clock.now()
         with self.storage.unit_of_work() as uow:
             waiting = self._awaiting_completion(uow.reports, sender.phone, sender.user_id)
-            if waiting is not None:
-                report = load_report(uow.reports, waiting)
+            report = None if waiting is None else load_report(uow.reports, waiting)
+            if report is not None and report.submitter_id == actor.id:
                 before = report.version
                 at = max(draft.last_at, report.events[-1].at)
                 try:
@@ -417,6 +423,7 @@ class Desk:
                     _log.info("message without new data for a report awaiting completion")
                     return len(draft.messages)
             else:
+                # No report awaits this sender (or it was sent from another of their ids).
                 report_id = str(uuid.uuid5(REPORT_ID_NAMESPACE, draft.draft_id))
                 report = Report.submit(
                     id=report_id,
@@ -439,6 +446,18 @@ class Desk:
             result = self._save(uow, report, before, now)
             uow.commit()
         return result
+
+    def _take_unusable(self, draft: Draft[InboundMessage]) -> int | None:
+        now = self.clock.now()
+        with self.storage.unit_of_work() as uow:
+            taken = [
+                uow.inbox.record(m.message_id, received_at=now, report_id=None)
+                for m in draft.messages
+            ]
+            if not all(taken):
+                return None
+            uow.commit()
+        return len(draft.messages)
 
     @staticmethod
     def _record_inbox(
