@@ -477,9 +477,13 @@ class Desk:
         after: str | None = None
         found: list[ReportSummary] = []
         while True:
-            page = reports.by_reporter(phone=phone, user_id=user_id, limit=_PAGE, after=after)
+            # Few reports await completion at once; a reporter may have many reports.
+            page = reports.by_state(ReportState.AWAITING_COMPLETION, limit=_PAGE, after=after)
             found.extend(
-                s for s in page.items if s.projection.state == ReportState.AWAITING_COMPLETION
+                s
+                for s in page.items
+                if (phone is not None and s.projection.reporter_phone == phone)
+                or (user_id is not None and s.projection.reporter_user_id == user_id)
             )
             if page.next_cursor is None:
                 break
