@@ -183,3 +183,35 @@ def test_kirim_sends_through_the_cloud_api_configured_from_the_environment(
         sent = graph.sent_messages()
     assert sent[-1]["to"] == "6281234567890"
     assert sent[-1]["biz_opaque_callback_data"].endswith(":1:acknowledgement")
+
+
+def test_a_dead_letter_is_listed_and_retried_from_the_command_line(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A message WhatsApp refuses becomes a dead letter; ``antrean-gagal`` lists it,
+    ``--ulang-semua`` puts it back and the next ``kirim`` delivers it."""
+    from layanan_aduan.testing.graph_server import LoopbackGraphApi, graph_error
+
+    stdin = io.StringIO((env / "pesan.json").read_text())
+    assert main(["terima", "-", "--waktu", _at(5)], stdin=stdin, stdout=io.StringIO()) == 0
+    with LoopbackGraphApi() as graph:
+        monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", graph.access_token)
+        monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", graph.phone_number_id)
+        monkeypatch.setenv("WHATSAPP_GRAPH_BASE_URL", graph.base_url)
+        monkeypatch.setenv("WHATSAPP_GRAPH_VERSION", graph.version)
+        graph.enqueue(graph_error(100, status=400, message="Invalid parameter"))
+        assert _run("kirim", "--saluran", "whatsapp", "--waktu", _at(6))[1].endswith("gagal: 1\n")
+        status, out = _run("antrean-gagal", "--waktu", _at(7))
+        assert status == 0
+        key, attempts, error = out.splitlines()[0].split("\t")
+        assert key.endswith(":1:acknowledgement")
+        assert attempts == "percobaan 1"
+        assert error.startswith("message_rejected: WhatsApp menolak pesan ini")
+        assert out.splitlines()[-1] == "antrean gagal: 1"
+        assert (
+            _run("antrean-gagal", "--ulang-semua", "--waktu", _at(8))[1] == "diantrekan ulang: 1\n"
+        )
+        assert _run("kirim", "--saluran", "whatsapp", "--waktu", _at(9))[1].startswith(
+            "terkirim: 1"
+        )
+    assert _run("antrean-gagal")[1] == "antrean gagal: 0\n"

@@ -286,7 +286,7 @@ class Dispatcher:
         updated = self.outbox.mark_failed(
             item.key,
             at=now,
-            error=f"{error.code}: {error.message_en}"[:500],
+            error=f"{error.code}: {error.message}"[:500],
             next_attempt_at=next_at,
             max_attempts=self.policy.max_attempts,
         )
