@@ -5,6 +5,7 @@ the five steps, the outbox and the dispatcher, redeliveries, the SLA sweep and r
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from importlib import resources
@@ -373,3 +374,25 @@ def test_any_redelivery_schedule_makes_each_report_and_notification_once(
     services.dispatcher.run()
     keys = [m.idempotency_key for m in messenger.messages]
     assert len(keys) == len(set(keys))
+
+
+def test_a_broken_screenshot_is_not_kept_and_the_reporter_is_told() -> None:
+    """A truncated PNG is not stored as evidence; the report records the evidence as
+    missing and the reporter gets the list of what is missing."""
+    media = InMemoryMediaFetcher()
+    media.put(MEDIA_ID, PNG[:30], "image/png")
+    evidence = InMemoryEvidenceStore()
+    services = compose(
+        storage=InMemoryStorage(),
+        evidence=evidence,
+        messenger=InMemoryMessenger(),
+        media=media,
+        clock=FixedClock(T0),
+        section_head=SECTION_HEAD,
+    )
+    (step,) = services.desk.ingest(parse_webhook(BODY)).steps
+    assert [n.kind for n in step.notifications][-1] is NotificationKind.MISSING_REQUIREMENTS
+    report = services.desk.report(step.report_id)
+    assert report.evidence == ()
+    assert "evidence_truncated" in [p.code for p in report.problems]
+    assert not evidence.contains(hashlib.sha256(PNG[:30]).hexdigest())

@@ -56,7 +56,12 @@ from layanan_aduan.adapters.whatsapp.inbound import (
     StatusUpdate,
 )
 from layanan_aduan.clock import Clock
-from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceLimits, inspect_evidence
+from layanan_aduan.domain.evidence import (
+    DEFAULT_LIMITS,
+    EvidenceFile,
+    EvidenceLimits,
+    inspect_evidence,
+)
 from layanan_aduan.domain.history import Event
 from layanan_aduan.domain.report import Actor, CloseReason, Report, ReporterDetails, ReportKind
 from layanan_aduan.domain.standard import ServiceStandard
@@ -227,8 +232,8 @@ class IngestResult:
     Attributes:
         steps: One result per report made or completed, in order.
         duplicates: Messages already taken before (redeliveries), skipped.
-        ignored: Messages taken but not usable (nothing new for a report awaiting
-            completion, or a sender with a closed report in the same batch).
+        ignored: Messages taken but not made into a report: nothing new for a report
+            awaiting completion, or input no report can hold (logged by its code).
         statuses: Status callbacks applied to the outbox.
     """
 
@@ -397,11 +402,20 @@ class Desk:
         details, kind, rest = parse_details("\n".join(t for t in texts if t is not None))
         sender = first.sender
         contact = ReporterDetails(phone=sender.phone, whatsapp_user_id=sender.user_id)
-        files = [media[m.message_id] for m in draft.messages if media.get(m.message_id)]
-        evidence = [f.content for f in files if f is not None]
-        for data in evidence:
-            if inspect_evidence(data, limits=self.limits).ok:
-                self.evidence.put(data)
+        evidence: list[bytes | EvidenceFile] = []
+        for m in draft.messages:
+            file = media.get(m.message_id)
+            if file is None:
+                continue
+            inspection = inspect_evidence(
+                file.content, limits=self.limits, file_name=file.file_name
+            )
+            if inspection.evidence is None:
+                # Kept as bytes: the report records what is wrong with the file.
+                evidence.append(file.content)
+            else:
+                self.evidence.put(file.content)
+                evidence.append(inspection.evidence)
         actor = Actor(_reporter_id(first), Role.REPORTER)
         now = self.clock.now()
         with self.storage.unit_of_work() as uow:
