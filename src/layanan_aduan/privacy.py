@@ -35,9 +35,11 @@ def mask(value: str, *, keep: int = 4, fill: str = "*") -> str:
 
 def mask_name(name: str) -> str:
     """
-    Keep the first letter of each word of a person's name.
+    Keep the first letter of each word of a person's name; a one-letter word is hidden whole.
 
     >>> mask_name("Budi Santoso")
     'B*** S******'
+    >>> mask_name("A Yani")
+    '* Y***'
     """
-    return " ".join(w[:1] + "*" * (len(w) - 1) for w in name.split())
+    return " ".join(w[:1] + "*" * (len(w) - 1) if len(w) > 1 else "*" for w in name.split())

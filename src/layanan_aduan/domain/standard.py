@@ -40,8 +40,8 @@ __all__ = [
     "ComplaintChannel",
     "Office",
     "ProcedureStep",
-    "Requirement",
     "ServiceStandard",
+    "StatedRequirement",
     "default_procedure",
     "describe_schedule",
 ]
@@ -240,7 +240,7 @@ class ComplaintChannel:
 
 
 @attrs.frozen
-class Requirement:
+class StatedRequirement:
     """
     One requirement (persyaratan) as the standard states it.
     """
@@ -311,9 +311,9 @@ def default_procedure(whatsapp_display: str) -> tuple[ProcedureStep, ...]:
     )
 
 
-DEFAULT_REQUIREMENTS: tuple[Requirement, ...] = (
-    Requirement(1, "Mencantumkan Data Diri sebagai Pelapor", "State the reporter's identity"),
-    Requirement(
+DEFAULT_REQUIREMENTS: tuple[StatedRequirement, ...] = (
+    StatedRequirement(1, "Mencantumkan Data Diri sebagai Pelapor", "State the reporter's identity"),
+    StatedRequirement(
         2,
         "Melampirkan bukti laporan aduan berupa scan surat atau tangkapan layar ponsel",
         "Attach evidence of the report: a scanned letter or a phone screenshot",
@@ -391,7 +391,7 @@ class ServiceStandard:
         validator=attrs.validators.instance_of(ComplaintChannel)
     )
     procedure: tuple[ProcedureStep, ...] = attrs.field(converter=_tuple, validator=_check_procedure)
-    requirements: tuple[Requirement, ...] = attrs.field(
+    requirements: tuple[StatedRequirement, ...] = attrs.field(
         converter=_tuple, default=DEFAULT_REQUIREMENTS
     )
     completion_time: dt.timedelta = attrs.field(

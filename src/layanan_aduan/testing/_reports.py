@@ -29,10 +29,7 @@ from hypothesis import strategies as st
 from layanan_aduan.domain.identity import PhoneNumber
 from layanan_aduan.domain.report import Actor, CloseReason, Report, ReporterDetails, ReportKind
 from layanan_aduan.domain.workflow import Action, ReportState, Role
-
-# The base strategies live in the public module, which re-exports these: import the module
-# (not names from it) so either may be imported first.
-from layanan_aduan.testing import strategies as base
+from layanan_aduan.testing import _base as base
 
 __all__ = [
     "actors",
