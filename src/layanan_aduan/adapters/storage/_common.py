@@ -7,6 +7,7 @@ the same codes, which the contract suite checks.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import json
 import re
@@ -28,7 +29,13 @@ from layanan_aduan.exceptions import (
     StorageStateError,
     StorageUnavailableError,
 )
-from layanan_aduan.ports import MAX_PAGE_SIZE, OutboxStatus
+from layanan_aduan.ports import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    OutboxStatus,
+    Page,
+    ReportSummary,
+)
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 _MAX_ID = 200
@@ -320,6 +327,75 @@ class ReportFilter:
     user_id: str | None = None
     at_risk_at: pendulum.DateTime | None = None
     breached_at: pendulum.DateTime | None = None
+
+
+def _office(office: str | None) -> str | None:
+    if office is not None:
+        check_text(office, "office", 64)
+    return office
+
+
+class ReportQueries(abc.ABC):
+    """
+    The listings of :class:`layanan_aduan.ports.ReportRepository`, checked once for every adapter.
+
+    Each listing checks its arguments, then asks :meth:`_query`, which the adapter supplies.
+    """
+
+    @abc.abstractmethod
+    def _query(self, f: ReportFilter, limit: int, after: str | None) -> Page[ReportSummary]:
+        """
+        One page of the reports matching ``f``, in position order, after the cursor ``after``.
+        """
+
+    def list_all(
+        self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[ReportSummary]:
+        return self._query(ReportFilter(office=_office(office)), limit, after)
+
+    def by_state(
+        self,
+        state: str,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        check_text(state, "state", 64)
+        return self._query(ReportFilter(office=_office(office), state=state), limit, after)
+
+    def by_reporter(
+        self,
+        *,
+        phone: str | None = None,
+        user_id: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        check_reporter_query(phone, user_id)
+        return self._query(ReportFilter(phone=phone, user_id=user_id), limit, after)
+
+    def at_risk(
+        self,
+        at: pendulum.DateTime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        instant = utc(at, "at")
+        return self._query(ReportFilter(office=_office(office), at_risk_at=instant), limit, after)
+
+    def breached(
+        self,
+        at: pendulum.DateTime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        instant = utc(at, "at")
+        return self._query(ReportFilter(office=_office(office), breached_at=instant), limit, after)
 
 
 # --- errors -----------------------------------------------------------------------------------

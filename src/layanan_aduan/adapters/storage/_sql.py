@@ -445,7 +445,7 @@ def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
     )
 
 
-class SqlReportRepository:
+class SqlReportRepository(c.ReportQueries):
     """
     Reports over SQL (see :class:`layanan_aduan.ports.ReportRepository`).
     """
@@ -604,63 +604,6 @@ class SqlReportRepository:
         items = tuple(ReportSummary(r[1], int(r[2]), _projection(d, r)) for r in rows[:limit])
         cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
         return Page(items, cursor)
-
-    def list_all(
-        self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
-    ) -> Page[ReportSummary]:
-        if office is not None:
-            c.check_text(office, "office", 64)
-        return self._query(c.ReportFilter(office=office), limit, after)
-
-    def by_state(
-        self,
-        state: str,
-        *,
-        office: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-    ) -> Page[ReportSummary]:
-        c.check_text(state, "state", 64)
-        if office is not None:
-            c.check_text(office, "office", 64)
-        return self._query(c.ReportFilter(office=office, state=state), limit, after)
-
-    def by_reporter(
-        self,
-        *,
-        phone: str | None = None,
-        user_id: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-    ) -> Page[ReportSummary]:
-        c.check_reporter_query(phone, user_id)
-        return self._query(c.ReportFilter(phone=phone, user_id=user_id), limit, after)
-
-    def at_risk(
-        self,
-        at: pendulum.DateTime,
-        *,
-        office: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-    ) -> Page[ReportSummary]:
-        instant = c.utc(at, "at")
-        if office is not None:
-            c.check_text(office, "office", 64)
-        return self._query(c.ReportFilter(office=office, at_risk_at=instant), limit, after)
-
-    def breached(
-        self,
-        at: pendulum.DateTime,
-        *,
-        office: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-    ) -> Page[ReportSummary]:
-        instant = c.utc(at, "at")
-        if office is not None:
-            c.check_text(office, "office", 64)
-        return self._query(c.ReportFilter(office=office, breached_at=instant), limit, after)
 
 
 def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:

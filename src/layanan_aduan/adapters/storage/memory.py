@@ -192,7 +192,7 @@ def _page(rows: Iterator[tuple[int, Any]], limit: int) -> tuple[list[Any], str |
     return items, None
 
 
-class _Repository:
+class _Repository(c.ReportQueries):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
@@ -263,63 +263,6 @@ class _Repository:
         )
         items, cursor = _page(selected, limit)
         return Page(tuple(items), cursor)
-
-    def list_all(
-        self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
-    ) -> Page[ReportSummary]:
-        if office is not None:
-            c.check_text(office, "office", 64)
-        return self._query(c.ReportFilter(office=office), limit, after)
-
-    def by_state(
-        self,
-        state: str,
-        *,
-        office: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-    ) -> Page[ReportSummary]:
-        c.check_text(state, "state", 64)
-        if office is not None:
-            c.check_text(office, "office", 64)
-        return self._query(c.ReportFilter(office=office, state=state), limit, after)
-
-    def by_reporter(
-        self,
-        *,
-        phone: str | None = None,
-        user_id: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-    ) -> Page[ReportSummary]:
-        c.check_reporter_query(phone, user_id)
-        return self._query(c.ReportFilter(phone=phone, user_id=user_id), limit, after)
-
-    def at_risk(
-        self,
-        at: pendulum.DateTime,
-        *,
-        office: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-    ) -> Page[ReportSummary]:
-        instant = c.utc(at, "at")
-        if office is not None:
-            c.check_text(office, "office", 64)
-        return self._query(c.ReportFilter(office=office, at_risk_at=instant), limit, after)
-
-    def breached(
-        self,
-        at: pendulum.DateTime,
-        *,
-        office: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-    ) -> Page[ReportSummary]:
-        instant = c.utc(at, "at")
-        if office is not None:
-            c.check_text(office, "office", 64)
-        return self._query(c.ReportFilter(office=office, breached_at=instant), limit, after)
 
 
 class _OutboxWriter:
