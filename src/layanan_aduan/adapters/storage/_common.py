@@ -398,6 +398,47 @@ class ReportQueries(abc.ABC):
         return self._query(ReportFilter(office=_office(office), breached_at=instant), limit, after)
 
 
+class OutboxPuts(abc.ABC):
+    """
+    The ``put`` of :class:`layanan_aduan.ports.OutboxWriter`, checked once for every adapter.
+
+    ``put`` checks its arguments, then asks :meth:`_insert`, which the adapter supplies.
+    """
+
+    @abc.abstractmethod
+    def _insert(
+        self,
+        key: str,
+        text: str,
+        report_id: str | None,
+        created: pendulum.DateTime,
+        due: pendulum.DateTime,
+    ) -> bool:
+        """
+        Add a pending message (``text``: its payload as canonical JSON) unless ``key`` is there.
+
+        Return False when it is there with the same payload; raise
+        ``IdempotencyKeyConflictError`` when it is there with another.
+        """
+
+    def put(
+        self,
+        key: str,
+        payload: Mapping[str, Any],
+        *,
+        created_at: pendulum.DateTime,
+        report_id: str | None = None,
+        not_before: pendulum.DateTime | None = None,
+    ) -> bool:
+        check_text(key, "key")
+        text = canonical_json(payload, "payload")
+        created = utc(created_at, "created_at")
+        due = created if not_before is None else utc(not_before, "not_before")
+        if report_id is not None:
+            check_text(report_id, "report_id")
+        return self._insert(key, text, report_id, created, due)
+
+
 # --- errors -----------------------------------------------------------------------------------
 
 

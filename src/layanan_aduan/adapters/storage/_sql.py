@@ -621,7 +621,7 @@ def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:
     )
 
 
-class SqlOutboxWriter:
+class SqlOutboxWriter(c.OutboxPuts):
     """
     The outbox inside a unit of work (see :class:`layanan_aduan.ports.OutboxWriter`).
     """
@@ -629,21 +629,14 @@ class SqlOutboxWriter:
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
-    def put(
+    def _insert(
         self,
         key: str,
-        payload: Mapping[str, Any],
-        *,
-        created_at: pendulum.DateTime,
-        report_id: str | None = None,
-        not_before: pendulum.DateTime | None = None,
+        text: str,
+        report_id: str | None,
+        created: pendulum.DateTime,
+        due: pendulum.DateTime,
     ) -> bool:
-        c.check_text(key, "key")
-        text = c.canonical_json(payload, "payload")
-        created = c.utc(created_at, "created_at")
-        due = created if not_before is None else c.utc(not_before, "not_before")
-        if report_id is not None:
-            c.check_text(report_id, "report_id")
         self._uow.check_writable()
         d = self._uow._dialect
         cur = self._uow.execute(

@@ -265,25 +265,18 @@ class _Repository(c.ReportQueries):
         return Page(tuple(items), cursor)
 
 
-class _OutboxWriter:
+class _OutboxWriter(c.OutboxPuts):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
-    def put(
+    def _insert(
         self,
         key: str,
-        payload: Mapping[str, Any],
-        *,
-        created_at: pendulum.DateTime,
-        report_id: str | None = None,
-        not_before: pendulum.DateTime | None = None,
+        text: str,
+        report_id: str | None,
+        created: pendulum.DateTime,
+        due: pendulum.DateTime,
     ) -> bool:
-        c.check_text(key, "key")
-        text = c.canonical_json(payload, "payload")
-        created = c.utc(created_at, "created_at")
-        due = created if not_before is None else c.utc(not_before, "not_before")
-        if report_id is not None:
-            c.check_text(report_id, "report_id")
         draft = self._uow.writable()
         existing = draft.outbox.get(key)
         if existing is not None:
