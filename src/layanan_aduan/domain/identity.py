@@ -823,12 +823,6 @@ def _clean_email(value: str | None) -> str | None:
     return None if value is None else value.strip() or None
 
 
-def _hide_name(name: str) -> str:
-    masked = mask_name(name)
-    # mask_name keeps one-letter words whole; a name made only of them would show whole.
-    return masked if masked != name else "*" * len(name)
-
-
 @attrs.frozen(repr=False)
 class Reporter:
     """
@@ -901,7 +895,7 @@ class Reporter:
 
     def __repr__(self) -> str:
         return (
-            f"Reporter(name={_hide_name(self.name)!r}, nik={self.nik!r}, phone={self.phone!r}, "
+            f"Reporter(name={mask_name(self.name)!r}, nik={self.nik!r}, phone={self.phone!r}, "
             f"whatsapp_user_id={self.whatsapp_user_id!r}, "
             f"address={None if self.address is None else '[disamarkan]'!r}, "
             f"email={None if self.email is None else mask(self.email)!r})"
