@@ -138,6 +138,7 @@ class SqlStorage(abc.ABC):
     """
 
     _dialect: Dialect
+    _migrations: tuple[Migration, ...]
 
     def __init__(self) -> None:
         self._closed = True
@@ -219,6 +220,17 @@ class SqlStorage(abc.ABC):
     def _check_open(self) -> None:
         if self._closed:
             raise c.storage_closed()
+
+    def _start(self) -> None:
+        """
+        Mark the storage open and bring its schema up to date; close it again when that fails.
+        """
+        self._closed = False
+        try:
+            self._migrate(self._migrations)
+        except BaseException:
+            self.close()
+            raise
 
     def _migrate(self, migrations: Sequence[Migration]) -> None:
         check_sequence(migrations)

@@ -208,12 +208,7 @@ class PostgresStorage(SqlStorage):
         except (psycopg.Error, psycopg_pool.PoolTimeout) as e:
             storage._pool.close()
             raise c.unavailable("connect") from e
-        storage._closed = False
-        try:
-            storage._migrate(storage._migrations)
-        except BaseException:
-            storage.close()
-            raise
+        storage._start()
         return storage
 
     def __repr__(self) -> str:

@@ -177,12 +177,7 @@ class SqliteStorage(SqlStorage):
             StorageUnavailableError: The file cannot be opened.
         """
         storage = cls(path, busy_timeout=busy_timeout, migrations=migrations)
-        storage._closed = False
-        try:
-            storage._migrate(storage._migrations)
-        except BaseException:
-            storage.close()
-            raise
+        storage._start()
         return storage
 
     def __repr__(self) -> str:
