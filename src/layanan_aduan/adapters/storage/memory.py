@@ -26,6 +26,7 @@ sees half a step; that copy makes it an adapter for thousands of reports, not mi
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -70,31 +71,15 @@ class _Report:
 
 @attrs.frozen
 class _Message:
+    """
+    An outbox row: the message and its position. Its payload dict is never handed out.
+    """
+
     position: int
-    key: str
-    payload: str
-    report_id: str | None
-    created_at: pendulum.DateTime
-    status: OutboxStatus
-    attempts: int
-    next_attempt_at: pendulum.DateTime
-    claimed_until: pendulum.DateTime | None = None
-    last_error: str | None = None
-    sent_at: pendulum.DateTime | None = None
+    stored: OutboxMessage
 
     def message(self) -> OutboxMessage:
-        return OutboxMessage(
-            key=self.key,
-            payload=c.load_json(self.payload),
-            report_id=self.report_id,
-            created_at=self.created_at,
-            status=self.status,
-            attempts=self.attempts,
-            next_attempt_at=self.next_attempt_at,
-            claimed_until=self.claimed_until,
-            last_error=self.last_error,
-            sent_at=self.sent_at,
-        )
+        return attrs.evolve(self.stored, payload=copy.deepcopy(self.stored.payload))
 
 
 @attrs.frozen
@@ -145,7 +130,7 @@ class _Draft:
         self._writable("counters")[key] = value
 
     def put_message(self, row: _Message) -> None:
-        self._writable("outbox")[row.key] = row
+        self._writable("outbox")[row.stored.key] = row
 
     def put_inbox(self, message_id: str, report_id: str | None) -> None:
         self._writable("inbox")[message_id] = report_id
@@ -280,19 +265,21 @@ class _OutboxWriter(c.OutboxPuts):
         draft = self._uow.writable()
         existing = draft.outbox.get(key)
         if existing is not None:
-            if existing.payload != text:
+            if c.canonical_json(existing.stored.payload, "payload") != text:
                 raise c.idempotency_conflict(key)
             return False
         draft.put_message(
             _Message(
-                position=draft.take_position(),
-                key=key,
-                payload=text,
-                report_id=report_id,
-                created_at=created,
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                next_attempt_at=due,
+                draft.take_position(),
+                OutboxMessage(
+                    key=key,
+                    payload=c.load_json(text),
+                    report_id=report_id,
+                    created_at=created,
+                    status=OutboxStatus.PENDING,
+                    attempts=0,
+                    next_attempt_at=due,
+                ),
             )
         )
         return True
@@ -412,13 +399,15 @@ class _Outbox:
                 (
                     m
                     for m in draft.outbox.values()
-                    if m.status is OutboxStatus.PENDING
-                    and m.next_attempt_at <= instant
-                    and (m.claimed_until is None or m.claimed_until <= instant)
+                    if m.stored.status is OutboxStatus.PENDING
+                    and m.stored.next_attempt_at <= instant
+                    and (m.stored.claimed_until is None or m.stored.claimed_until <= instant)
                 ),
-                key=lambda m: (m.next_attempt_at, m.position),
+                key=lambda m: (m.stored.next_attempt_at, m.position),
             )[:limit]
-            claimed = [attrs.evolve(m, claimed_until=until) for m in due]
+            claimed = [
+                _Message(m.position, attrs.evolve(m.stored, claimed_until=until)) for m in due
+            ]
             for m in claimed:
                 draft.put_message(m)
             return [m.message() for m in claimed]
@@ -438,9 +427,14 @@ class _Outbox:
 
         def sent(draft: _Draft) -> OutboxMessage:
             row = self._existing(draft, key)
-            if row.status is OutboxStatus.SENT:
+            if row.stored.status is OutboxStatus.SENT:
                 return row.message()
-            new = attrs.evolve(row, status=OutboxStatus.SENT, sent_at=instant, claimed_until=None)
+            new = _Message(
+                row.position,
+                attrs.evolve(
+                    row.stored, status=OutboxStatus.SENT, sent_at=instant, claimed_until=None
+                ),
+            )
             draft.put_message(new)
             return new.message()
 
@@ -464,17 +458,20 @@ class _Outbox:
 
         def failed(draft: _Draft) -> OutboxMessage:
             row = self._existing(draft, key)
-            if row.status is not OutboxStatus.PENDING:
-                raise c.outbox_transition(key, row.status, "mark_failed")
-            attempts = row.attempts + 1
+            if row.stored.status is not OutboxStatus.PENDING:
+                raise c.outbox_transition(key, row.stored.status, "mark_failed")
+            attempts = row.stored.attempts + 1
             dead = nxt is None or attempts >= max_attempts
-            new = attrs.evolve(
-                row,
-                attempts=attempts,
-                last_error=text,
-                claimed_until=None,
-                status=OutboxStatus.DEAD if dead else OutboxStatus.PENDING,
-                next_attempt_at=row.next_attempt_at if nxt is None else nxt,
+            new = _Message(
+                row.position,
+                attrs.evolve(
+                    row.stored,
+                    attempts=attempts,
+                    last_error=text,
+                    claimed_until=None,
+                    status=OutboxStatus.DEAD if dead else OutboxStatus.PENDING,
+                    next_attempt_at=row.stored.next_attempt_at if nxt is None else nxt,
+                ),
             )
             draft.put_message(new)
             return new.message()
@@ -491,7 +488,7 @@ class _Outbox:
         selected = (
             (m.position, m.message())
             for m in rows
-            if m.status is OutboxStatus.DEAD and m.position > start
+            if m.stored.status is OutboxStatus.DEAD and m.position > start
         )
         items, cursor = _page(selected, limit)
         return Page(tuple(items), cursor)
@@ -502,10 +499,13 @@ class _Outbox:
 
         def retry(draft: _Draft) -> OutboxMessage:
             row = self._existing(draft, key)
-            if row.status is not OutboxStatus.DEAD:
-                raise c.outbox_transition(key, row.status, "retry")
-            new = attrs.evolve(
-                row, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=instant
+            if row.stored.status is not OutboxStatus.DEAD:
+                raise c.outbox_transition(key, row.stored.status, "retry")
+            new = _Message(
+                row.position,
+                attrs.evolve(
+                    row.stored, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=instant
+                ),
             )
             draft.put_message(new)
             return new.message()
@@ -523,7 +523,7 @@ class _Outbox:
     def counts(self) -> dict[OutboxStatus, int]:
         result = dict.fromkeys(OutboxStatus, 0)
         for m in self._storage._snapshot().outbox.values():
-            result[m.status] += 1
+            result[m.stored.status] += 1
         return result
 
 
