@@ -283,6 +283,124 @@ def test_bad_evidence_is_recorded_not_kept() -> None:
     assert [e.media_type.value for e in report.evidence] == ["application/pdf"]
 
 
+def test_adding_to_a_submission_completes_it_before_it_is_received() -> None:
+    """The screenshot sent after the text is added to the submitted report and checked again."""
+    report = submit(evidence=())
+    assert [p.code for p in report.blocking_problems] == ["evidence_missing"]
+    report.add_to_submission(
+        at=T0.add(minutes=2), actor=REPORTER, message="  Ini buktinya. ", evidence=[PDF]
+    )
+    assert report.state is ReportState.SUBMITTED
+    assert report.requirements_met
+    assert report.message == "Dugaan pungutan liar dalam pengurusan izin.\nIni buktinya."
+    assert [e.media_type.value for e in report.evidence] == ["application/pdf"]
+    event = report.events[-1]
+    assert (event.action, event.from_state, event.to_state) == (
+        "add_to_submission",
+        "submitted",
+        "submitted",
+    )
+    assert event.payload["message"] == "Ini buktinya."
+    assert event.payload["problems"] == ()
+    assert Report.from_events(report.events) == report
+    report.receive(at=T0.add(minutes=5), actor=OFFICER)
+    report.forward(at=T0.add(minutes=6), actor=OFFICER)
+    assert report.state is ReportState.FORWARDED
+
+
+def test_adding_details_or_text_only() -> None:
+    """Details alone replace the old fields; evidence alone adds no blank line to the text."""
+    report = submit(details=ReporterDetails(name="Budi Santoso", phone=PHONE))
+    report.add_to_submission(at=T0.add(minutes=1), actor=REPORTER, details=ReporterDetails(nik=NIK))
+    assert report.details.nik == NIK
+    assert report.requirements_met
+    assert report.message == "Dugaan pungutan liar dalam pengurusan izin."
+    report.add_to_submission(at=T0.add(minutes=2), actor=REPORTER, message="Tambahan.")
+    assert report.message.endswith("izin.\nTambahan.")
+    assert [e.action for e in report.events] == ["submit", *["add_to_submission"] * 2]
+    assert Report.from_events(report.events) == report
+
+
+def test_adding_to_a_submission_is_refused_when_it_cannot_be() -> None:
+    """Nothing new, too long a text, another sender, staff, or a received report: refused."""
+    report = submit(evidence=())
+    before = snapshot(report)
+    refusals: list[tuple[Callable[[], None], type[Exception], str]] = [
+        (
+            lambda: report.add_to_submission(at=T0.add(minutes=1), actor=REPORTER, message=" "),
+            ReportInputError,
+            "nothing_supplied",
+        ),
+        (
+            lambda: report.add_to_submission(
+                at=T0.add(minutes=1), actor=REPORTER, message="x" * 65_536
+            ),
+            ReportInputError,
+            "message_too_long",
+        ),
+        (
+            lambda: report.add_to_submission(
+                at=T0.add(minutes=1),
+                actor=REPORTER,
+                message=42,  # type: ignore[arg-type]  # bad input
+            ),
+            ReportInputError,
+            "message_too_long",
+        ),
+        (
+            lambda: report.add_to_submission(
+                at=T0.add(minutes=1), actor=Actor("+6281111111111", Role.REPORTER), message="Hai"
+            ),
+            TransitionNotAllowedError,
+            "actor_not_allowed",
+        ),
+        (
+            lambda: report.add_to_submission(at=T0.add(minutes=1), actor=OFFICER, message="Hai"),
+            TransitionNotAllowedError,
+            "role_not_allowed",
+        ),
+        (
+            lambda: report.add_to_submission(
+                at=T0.subtract(minutes=1), actor=REPORTER, message="Hai"
+            ),
+            ReportInputError,
+            "instant_before_previous_event",
+        ),
+    ]
+    for act, error, code in refusals:
+        with pytest.raises(error) as info:
+            act()
+        assert info.value.code == code  # type: ignore[attr-defined]  # every library error has one
+        assert snapshot(report) == before
+        assert report.message == "Dugaan pungutan liar dalam pengurusan izin."
+    report.receive(at=T0.add(minutes=1), actor=OFFICER)
+    with pytest.raises(TransitionNotAllowedError) as not_now:
+        report.add_to_submission(at=T0.add(minutes=2), actor=REPORTER, evidence=[PDF])
+    assert (not_now.value.code, not_now.value.state) == ("transition_not_allowed", "received")
+    assert report.version == 2
+
+
+@given(st.lists(st.text(max_size=40), max_size=5), st.lists(st.booleans(), max_size=5))
+def test_additions_rebuild_and_keep_the_text_in_order(
+    texts: list[str], with_pdf: list[bool]
+) -> None:
+    """Any run of additions keeps the earlier text as a prefix and rebuilds to the live report."""
+    report = submit(evidence=())
+    for i, (text, pdf) in enumerate(zip(texts, with_pdf, strict=False)):
+        previous = report.message
+        if not text.strip() and not pdf:
+            with pytest.raises(ReportInputError, match="bukti baru"):
+                report.add_to_submission(at=T0.add(minutes=i), actor=REPORTER, message=text)
+            continue
+        report.add_to_submission(
+            at=T0.add(minutes=i), actor=REPORTER, message=text, evidence=[PDF] if pdf else []
+        )
+        assert report.message.startswith(previous)
+        assert report.requirements_met == any(p for p in with_pdf[: i + 1])
+    assert report.state is ReportState.SUBMITTED
+    assert Report.from_events(report.events) == report
+
+
 def test_close_as_spam() -> None:
     """A message that is not a report is closed with a reason; nothing happens after."""
     report = submit(details=ReporterDetails(phone=PHONE), evidence=())

@@ -99,6 +99,7 @@ class ReportMachine(RuleBasedStateMachine):
         report = self.report
         before = _snapshot(report)
         state = report.state
+        before_message, before_evidence = report.message, report.evidence
         at = report.events[-1].at + dt.timedelta(minutes=minutes)
         calls = {
             Action.RECEIVE: lambda: report.receive(at=at, actor=actor),
@@ -115,6 +116,9 @@ class ReportMachine(RuleBasedStateMachine):
             ),
             Action.COMPLETE_REQUIREMENTS: lambda: report.complete_requirements(
                 at=at, actor=actor, details=details, evidence=evidence
+            ),
+            Action.ADD_TO_SUBMISSION: lambda: report.add_to_submission(
+                at=at, actor=actor, message=text, details=details, evidence=evidence
             ),
             Action.CLOSE: lambda: report.close(at=at, actor=actor, reason=reason, note=text),
         }
@@ -147,6 +151,11 @@ class ReportMachine(RuleBasedStateMachine):
         assert event.to_state == row.target == report.state
         assert event.actor_role is actor.role
         assert event.at >= report.events[-2].at
+        if action is Action.ADD_TO_SUBMISSION:
+            # Adding never moves the report and keeps everything it held.
+            assert report.state is ReportState.SUBMITTED
+            assert report.message.startswith(before_message)
+            assert set(before_evidence) <= set(report.evidence)
 
     @rule(minutes=st.integers(0, 10 * 60))
     def advance(self, minutes: int) -> None:

@@ -259,6 +259,24 @@ def test_available_lists_the_rows_from_a_state() -> None:
     assert [t.action for t in REPORT_WORKFLOW.available("forwarded", Role.OFFICER)] == []
 
 
+def test_reporter_adds_to_a_submission_until_it_is_received() -> None:
+    """add_to_submission keeps a submitted report submitted, by its reporter only, nowhere else."""
+    row = REPORT_WORKFLOW.transition(Action.ADD_TO_SUBMISSION, "submitted", Role.REPORTER)
+    assert (row.target, row.step) == ("submitted", None)
+    assert [t.action for t in REPORT_WORKFLOW.available("submitted", Role.REPORTER)] == [
+        "add_to_submission"
+    ]
+    with pytest.raises(TransitionNotAllowedError) as by_officer:
+        REPORT_WORKFLOW.transition(Action.ADD_TO_SUBMISSION, "submitted", Role.OFFICER)
+    assert by_officer.value.code == "role_not_allowed"
+    for state in ReportState:
+        if state is not ReportState.SUBMITTED:
+            with pytest.raises(TransitionNotAllowedError) as later:
+                REPORT_WORKFLOW.transition(Action.ADD_TO_SUBMISSION, state, Role.REPORTER)
+            assert later.value.code == "transition_not_allowed"
+            assert later.value.details["allowed_from"] == ["submitted"]
+
+
 def test_state_lookup() -> None:
     """state() finds a state by name and raises KeyError for an unknown one."""
     assert REPORT_WORKFLOW.state("closed").final

@@ -16,8 +16,10 @@ publishes them.
 **Requirements.** What the reporter sent is kept as sent (:class:`ReporterDetails`, the
 accepted :class:`~layanan_aduan.domain.evidence.EvidenceFile` values) and checked with
 :func:`~layanan_aduan.domain.requirements.check_requirements` whenever it changes; the
-problems found are recorded in the event. A report whose requirements are not met is kept:
-the officer asks for completion (``request_completion``), the reporter sends more
+problems found are recorded in the event. Until an officer receives it, the reporter may
+add to the report (``add_to_submission``: more text, details or evidence, e.g. the screenshot
+that follows the text). A report whose requirements are not met is kept: the officer asks for
+completion (``request_completion``), the reporter sends more
 (``supplement_requirements`` while something is still missing, ``complete_requirements``
 when nothing is), and only a complete report can be forwarded.
 
@@ -391,6 +393,11 @@ def _check(
         evidence=evidence,
         limits=limits,
     )
+
+
+def _joined(message: str, more: str) -> str:
+    # Text added to a report goes on a new line; an empty part adds no blank line.
+    return "\n".join(part for part in (message, more.strip()) if part)
 
 
 def _reporter_of(details: ReporterDetails) -> Reporter | None:
@@ -834,26 +841,57 @@ class Report:
             ReportInputError: ``nothing_supplied`` when neither details nor evidence is given.
         """
         self._allowed(Action.COMPLETE_REQUIREMENTS, actor)
-        added = details if details is not None else ReporterDetails()
-        if added.is_empty and not evidence:
-            raise ReportInputError(
-                "Tidak ada data diri atau bukti baru yang dikirim.",
-                "No new identity data or evidence was sent.",
-                code="nothing_supplied",
-                field="details",
-            )
-        check = _check(self.details.merged(added), [*self.evidence, *evidence], limits)
-        # Files already held are not added twice (a reporter may send the same one again).
-        new_evidence = [e for e in check.evidence if e not in self.evidence]
-        payload = {
-            "details": added.to_dict(),
-            "evidence": [_evidence_to_dict(e) for e in new_evidence],
-            "problems": [_problem_to_dict(p) for p in check.problems],
-        }
+        check, payload = self._added_data(details, evidence, limits)
         action = (
             Action.COMPLETE_REQUIREMENTS if check.is_complete else Action.SUPPLEMENT_REQUIREMENTS
         )
         self._record(action, at, actor, payload)
+
+    def add_to_submission(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        message: str = "",
+        details: ReporterDetails | None = None,
+        evidence: Sequence[bytes | EvidenceFile] = (),
+        limits: EvidenceLimits = DEFAULT_LIMITS,
+    ) -> None:
+        """
+        Side path: the reporter adds to a report no officer has received yet (the
+        screenshot sent a minute after the text), and the requirements are checked again.
+
+        The report stays ``submitted``; the event records the text, details and evidence
+        added and what the check found, exactly as :meth:`complete_requirements` does. The
+        text is appended to :attr:`message` on a new line.
+
+        Args:
+            at: When the reporter's message arrived.
+            actor: The reporter who submitted the report.
+            message: More text of the report (may be empty when only evidence is sent).
+            details: Fields of the identity sent now; each replaces the old one.
+            evidence: More evidence (bytes or recognised files), added to what was accepted.
+            limits: Size limits for evidence.
+
+        Raises:
+            TransitionNotAllowedError: The report is no longer ``submitted``
+                (``transition_not_allowed``), or the actor is not its reporter
+                (``role_not_allowed``, ``actor_not_allowed``).
+            ReportInputError: ``nothing_supplied`` when no text, details or evidence is
+                given; ``message_too_long`` when the text is not text or the report's text
+                would grow beyond its bound.
+        """
+        self._allowed(Action.ADD_TO_SUBMISSION, actor)
+        if not isinstance(message, str) or len(_joined(self.message, message)) > _MESSAGE_LIMIT:
+            raise ReportInputError(
+                f"Isi laporan harus teks, paling panjang {_MESSAGE_LIMIT} karakter.",
+                f"The message must be text of at most {_MESSAGE_LIMIT} characters.",
+                code="message_too_long",
+                field="message",
+            )
+        text = message.strip()
+        _, payload = self._added_data(details, evidence, limits, text=text)
+        self._record(Action.ADD_TO_SUBMISSION, at, actor, {**payload, "message": text})
 
     def close(
         self, *, at: dt.datetime, actor: Actor, reason: CloseReason | str, note: str = ""
@@ -913,6 +951,34 @@ class Report:
         return pending
 
     # --- internals -------------------------------------------------------------------------
+
+    def _added_data(
+        self,
+        details: ReporterDetails | None,
+        evidence: Sequence[bytes | EvidenceFile],
+        limits: EvidenceLimits,
+        *,
+        text: str = "",
+    ) -> tuple[RequirementsCheck, dict[str, Any]]:
+        # What the reporter adds (complete_requirements, add_to_submission), checked with
+        # what the report holds already; the payload both record.
+        added = details if details is not None else ReporterDetails()
+        if added.is_empty and not evidence and not text:
+            raise ReportInputError(
+                "Tidak ada data diri atau bukti baru yang dikirim.",
+                "No new identity data or evidence was sent.",
+                code="nothing_supplied",
+                field="details",
+            )
+        check = _check(self.details.merged(added), [*self.evidence, *evidence], limits)
+        # Files already held are not added twice (a reporter may send the same one again).
+        new_evidence = [e for e in check.evidence if e not in self.evidence]
+        payload = {
+            "details": added.to_dict(),
+            "evidence": [_evidence_to_dict(e) for e in new_evidence],
+            "problems": [_problem_to_dict(p) for p in check.problems],
+        }
+        return check, payload
 
     def _set(self, **values: Any) -> None:
         # The entity refuses assignment from outside (on_setattr=frozen); its own methods
@@ -1020,6 +1086,17 @@ class Report:
             reporter=_reporter_of(details),
         )
 
+    def _apply_addition(self, event: Event) -> None:
+        p = event.payload
+        details = self.details.merged(ReporterDetails.from_dict(p["details"]))
+        self._set(
+            details=details,
+            message=_joined(self.message, p["message"]),
+            evidence=(*self.evidence, *(_evidence_from_dict(e) for e in p["evidence"])),
+            problems=tuple(_problem_from_dict(x) for x in p["problems"]),
+            reporter=_reporter_of(details),
+        )
+
     def _apply_close(self, event: Event) -> None:
         self._set(
             close_reason=CloseReason(event.payload["reason"]), close_note=event.payload["note"]
@@ -1050,5 +1127,6 @@ _APPLY = {
     Action.REQUEST_COMPLETION: Report._apply_plain,
     Action.SUPPLEMENT_REQUIREMENTS: Report._apply_requirements,
     Action.COMPLETE_REQUIREMENTS: Report._apply_requirements,
+    Action.ADD_TO_SUBMISSION: Report._apply_addition,
     Action.CLOSE: Report._apply_close,
 }

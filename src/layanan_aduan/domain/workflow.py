@@ -11,10 +11,11 @@ The procedure of the service standard, as data:
    (arahan tindak lanjut);
 5. ``deliver_follow_up``: the officer delivers the follow-up (tindak lanjut) to the applicant.
 
-Side paths a real desk needs: the officer asks the reporter to complete the requirements
-(``request_completion``), the reporter sends more data (``supplement_requirements`` while
-something is still missing, ``complete_requirements`` once nothing is), and the officer closes
-what is not a report (``close``: spam, duplicate, ...).
+Side paths a real desk needs: the reporter adds to a report no officer has received yet
+(``add_to_submission``: the screenshot that follows the text), the officer asks the reporter
+to complete the requirements (``request_completion``), the reporter sends more data
+(``supplement_requirements`` while something is still missing, ``complete_requirements`` once
+nothing is), and the officer closes what is not a report (``close``: spam, duplicate, ...).
 
 A :class:`Workflow` is validated when it is built (exactly one start, no unknown or
 unreachable state, no transition out of a final state, no dead end, no action twice from one
@@ -118,6 +119,7 @@ class Action(enum.StrEnum):
     REQUEST_COMPLETION = "request_completion"
     SUPPLEMENT_REQUIREMENTS = "supplement_requirements"
     COMPLETE_REQUIREMENTS = "complete_requirements"
+    ADD_TO_SUBMISSION = "add_to_submission"
     CLOSE = "close"
 
 
@@ -580,6 +582,14 @@ REPORT_WORKFLOW = Workflow(
             Role.REPORTER,
             "melengkapi persyaratan",
             "complete the requirements",
+        ),
+        Transition(
+            Action.ADD_TO_SUBMISSION,
+            (_S.SUBMITTED,),
+            _S.SUBMITTED,
+            Role.REPORTER,
+            "menambah pesan, data atau bukti sebelum laporan diterima",
+            "add a message, data or evidence before the report is received",
         ),
         Transition(
             Action.CLOSE,

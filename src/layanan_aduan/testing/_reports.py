@@ -143,7 +143,8 @@ def reports(  # noqa: PLR0911 - one return per state the walk can stop in
     Reports driven through the procedure to one of ``states`` (any state when ``None``).
 
     Every action is legal and done by its role, at increasing instants (from 2024 to 2027,
-    seconds to hours apart); incomplete submissions go through ``request_completion`` and
+    seconds to hours apart); some submissions get more text (``add_to_submission``) before
+    anything else happens; incomplete submissions go through ``request_completion`` and
     ``complete_requirements`` before they are forwarded; closed reports are closed from
     ``submitted``, ``received`` or ``awaiting_completion``. The events are still pending:
     ``report.collect_new_events()`` returns them all.
@@ -185,6 +186,9 @@ def reports(  # noqa: PLR0911 - one return per state the walk can stop in
         report.close(at=later(), actor=officer, reason=reason, note=note)
         return report
 
+    if draw(st.booleans()):
+        # The reporter's next message before an officer receives it (the text after a photo).
+        report.add_to_submission(at=later(), actor=reporter, message=draw(_texts()))
     closing = target is ReportState.CLOSED
     if target is ReportState.SUBMITTED or (closing and draw(st.booleans())):
         return close() if closing else report
