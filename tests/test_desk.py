@@ -197,6 +197,116 @@ def test_incomplete_report_is_told_what_is_missing_and_completed_later(
     assert all("3171010101900001" not in (m.text or "") for m in messenger.messages)
 
 
+TEXT = "Nama: Budi Santoso\nNIK: 3171010101900001\nAda pungli di kelurahan."
+AT = 1768183200  # 02:00 UTC, 09:00 WIB
+
+
+def test_screenshot_in_a_second_webhook_joins_the_submitted_report(
+    world: tuple[Services, InMemoryMessenger],
+) -> None:
+    """A text and, two minutes later in another webhook, its screenshot make one complete
+    report: no second acknowledgement, and a redelivery of the second webhook changes nothing."""
+    services, messenger = world
+    desk = services.desk
+    (made,) = desk.ingest(parse_webhook(_text_only(TEXT, at=AT))).steps
+    assert [n.kind for n in made.notifications] == [
+        NotificationKind.ACKNOWLEDGEMENT,
+        NotificationKind.MISSING_REQUIREMENTS,
+    ]
+    _advance(services, 2)
+    second = _image_only("wamid.I.1", AT + 120)
+    (added,) = desk.ingest(parse_webhook(second)).steps
+    assert (added.report_id, added.number) == (made.report_id, made.number)
+    assert added.actions == ("add_to_submission",)
+    assert added.state is ReportState.SUBMITTED
+    assert added.notifications == ()
+    report = desk.report(made.report_id)
+    assert report.requirements_met
+    assert len(report.evidence) == 1
+    assert report.message.endswith("Tangkapan layar percakapan permintaan uang")
+    assert report.received_at == pendulum.from_timestamp(AT)
+    outbox = services.storage.outbox.counts()
+    again = desk.ingest(parse_webhook(second))
+    assert (again.steps, again.duplicates) == ((), 1)
+    assert desk.report(made.report_id) == report
+    assert services.storage.outbox.counts() == outbox
+    assert len(desk.list_reports()) == 1
+    services.dispatcher.run()
+    kinds = [m.idempotency_key.rsplit(":", 1)[1] for m in messenger.messages]
+    assert kinds == ["acknowledgement", "missing_requirements"]
+    desk.receive(made.report_id, officer="petugas-01")
+    assert desk.forward(made.report_id, officer="petugas-01").state is ReportState.FORWARDED
+
+
+def test_additions_tell_the_reporter_only_when_what_is_missing_changes(
+    world: tuple[Services, InMemoryMessenger],
+) -> None:
+    """The NIK sent a minute later changes what is missing (told again); a text that changes
+    nothing missing is added silently."""
+    services, _ = world
+    desk = services.desk
+    first = _text_only("Nama: Budi Santoso\nAda pungli.", at=AT)
+    (made,) = desk.ingest(parse_webhook(first)).steps
+    nik = _text_only("NIK: 3171010101900001", message_id="wamid.T.2", at=AT + 60)
+    (told,) = desk.ingest(parse_webhook(nik)).steps
+    assert told.report_id == made.report_id
+    assert [n.kind for n in told.notifications] == [NotificationKind.MISSING_REQUIREMENTS]
+    more = _text_only("Kejadian kemarin siang.", message_id="wamid.T.3", at=AT + 240)
+    (silent,) = desk.ingest(parse_webhook(more)).steps
+    assert (silent.report_id, silent.notifications) == (made.report_id, ())
+    report = desk.report(made.report_id)
+    assert report.details.nik == "3171010101900001"
+    assert report.message == "Ada pungli.\nKejadian kemarin siang."
+    assert [e.action for e in report.events] == ["submit", *["add_to_submission"] * 2]
+
+
+def test_a_message_after_the_window_makes_a_new_report(
+    world: tuple[Services, InMemoryMessenger],
+) -> None:
+    """A second message ten minutes after the first starts a report of its own."""
+    services, _ = world
+    desk = services.desk
+    (first,) = desk.ingest(parse_webhook(_text_only(TEXT, at=AT))).steps
+    _advance(services, 10)
+    (second,) = desk.ingest(parse_webhook(_image_only("wamid.I.1", AT + 600))).steps
+    assert second.report_id != first.report_id
+    assert second.actions == ("submit",)
+    assert NotificationKind.ACKNOWLEDGEMENT in [n.kind for n in second.notifications]
+    assert desk.report(first.report_id).version == 1
+    assert len(desk.list_reports()) == 2
+
+
+def test_a_message_after_the_officer_received_the_report_makes_a_new_report(
+    world: tuple[Services, InMemoryMessenger],
+) -> None:
+    """Once the officer has received the report, even a message within the window is a new
+    report: what an officer has seen does not change under them."""
+    services, _ = world
+    desk = services.desk
+    (first,) = desk.ingest(parse_webhook(_text_only(TEXT, at=AT))).steps
+    desk.receive(first.report_id, officer="petugas-01")
+    (second,) = desk.ingest(parse_webhook(_image_only("wamid.I.1", AT + 120))).steps
+    assert second.report_id != first.report_id
+    assert second.actions == ("submit",)
+    assert desk.report(first.report_id).evidence == ()
+
+
+def test_a_text_too_long_to_add_makes_a_report_of_its_own(
+    world: tuple[Services, InMemoryMessenger],
+) -> None:
+    """A text within the window that the submitted report cannot hold is not lost: it starts
+    a new report and the first report is left as it was."""
+    services, _ = world
+    desk = services.desk
+    (first,) = desk.ingest(parse_webhook(_text_only("x" * 40_000, at=AT))).steps
+    long = _text_only("y" * 40_000, message_id="wamid.T.2", at=AT + 60)
+    (second,) = desk.ingest(parse_webhook(long)).steps
+    assert second.report_id != first.report_id
+    assert second.actions == ("submit",)
+    assert desk.report(first.report_id).version == 1
+    assert desk.report(second.report_id).message == "y" * 40_000
+
+
 def test_refused_step_raises_and_changes_nothing(world: tuple[Services, InMemoryMessenger]) -> None:
     """Forwarding a report the officer has not received raises the workflow's typed error
     and leaves the report and the outbox as they were."""
@@ -348,7 +458,9 @@ def test_any_redelivery_schedule_makes_each_report_and_notification_once(
     delivery makes its report once and the outbox holds each notification once."""
     bodies = {
         "both": BODY,
-        "text": _text_only("Nama: Budi Santoso\nAda pungli.", message_id="wamid.X.1"),
+        "text": _text_only(
+            "Nama: Budi Santoso\nAda pungli.", message_id="wamid.X.1", at=1768195000
+        ),
         "image": _image_only("wamid.X.2", 1768190000),
         "later": _text_only("Halo", message_id="wamid.X.3", at=1768200000),
     }

@@ -18,7 +18,11 @@ sends them afterwards.
   ``Email:`` lines of the text, the kind from a ``Jenis:`` line (``aduan`` by default).
   A new report gets its number and the acknowledgement (number and deadline), and the
   list of what is missing when something is; a message from a sender whose report awaits
-  completion completes it instead.
+  completion completes it instead. WhatsApp delivers the text and the screenshot sent after
+  it in separate webhooks: a message from a sender whose most recent report is still
+  ``submitted`` (no officer has received it) and within the draft window of its last
+  message is added to it (``add_to_submission``) with no second acknowledgement; the
+  reporter hears again only when what is missing changed and something still is.
 - :meth:`Desk.receive`, :meth:`Desk.forward`, :meth:`Desk.give_direction`,
   :meth:`Desk.deliver_follow_up` (steps 2 to 5), :meth:`Desk.request_completion` and
   :meth:`Desk.close` act as an officer or the section head; the events record who.
@@ -53,6 +57,7 @@ from layanan_aduan.adapters.whatsapp.inbound import (
     DeliveryStatus,
     InboundMessage,
     ParsedWebhook,
+    Sender,
     StatusUpdate,
 )
 from layanan_aduan.clock import Clock
@@ -230,10 +235,10 @@ class IngestResult:
     What :meth:`Desk.ingest` made of a webhook.
 
     Attributes:
-        steps: One result per report made or completed, in order.
+        steps: One result per report made, added to or completed, in order.
         duplicates: Messages already taken before (redeliveries), skipped.
-        ignored: Messages taken but not made into a report: nothing new for a report
-            awaiting completion, or input no report can hold (logged by its code).
+        ignored: Messages taken but not made into a report: nothing new for an open
+            report, or input no report can hold (logged by its code).
         statuses: Status callbacks applied to the outbox.
     """
 
@@ -290,6 +295,22 @@ class _Media:
     file_name: str | None
 
 
+def _missing_in(event: Event) -> list[str]:
+    items: list[str] = []
+    for p in event.payload.get("problems", ()):
+        if p["blocking"] and p["message"] not in items:
+            items.append(p["message"])
+    return items
+
+
+def _missing_before(report: Report, event: Event) -> list[str]:
+    # What the last requirements check before ``event`` found missing.
+    for earlier in reversed(report.events[: event.seq - 1]):
+        if "problems" in earlier.payload:
+            return _missing_in(earlier)
+    return []
+
+
 class Desk:
     """
     The service desk over its ports (build it with
@@ -305,7 +326,8 @@ class Desk:
         section_head: The Head of the Intelligence Section's WhatsApp; without it a step
             that would notify them is refused (``MessagingConfigurationError``).
         renderer: The notification templates (the standard's office by default).
-        draft_window: How close one sender's messages of a batch must be to make one report.
+        draft_window: How close one sender's messages must be to make one report: within
+            a batch, and across webhooks while the report is still ``submitted``.
         limits: Evidence size limits.
     """
 
@@ -402,42 +424,46 @@ class Desk:
         details, kind, rest = parse_details("\n".join(t for t in texts if t is not None))
         sender = first.sender
         contact = ReporterDetails(phone=sender.phone, whatsapp_user_id=sender.user_id)
-        evidence: list[bytes | EvidenceFile] = []
-        for m in draft.messages:
-            file = media.get(m.message_id)
-            if file is None:
-                continue
-            inspection = inspect_evidence(
-                file.content, limits=self.limits, file_name=file.file_name
-            )
-            if inspection.evidence is None:
-                # Kept as bytes: the report records what is wrong with the file.
-                evidence.append(file.content)
-            else:
-                self.evidence.put(file.content)
-                evidence.append(inspection.evidence)
+        evidence = self._evidence_of(draft, media)
         actor = Actor(_reporter_id(first), Role.REPORTER)
         now = self.clock.now()
         with self.storage.unit_of_work() as uow:
-            waiting = self._awaiting_completion(uow.reports, sender.phone, sender.user_id)
-            report = None if waiting is None else load_report(uow.reports, waiting)
-            if report is not None and report.submitter_id == actor.id:
-                before = report.version
+            report = self._open_report(uow.reports, sender, actor.id, draft)
+            before = 0 if report is None else report.version
+            if report is not None:
                 at = max(draft.last_at, report.events[-1].at)
                 try:
-                    report.complete_requirements(
-                        at=at, actor=actor, details=details, evidence=evidence, limits=self.limits
-                    )
+                    if report.state is ReportState.AWAITING_COMPLETION:
+                        report.complete_requirements(
+                            at=at,
+                            actor=actor,
+                            details=details,
+                            evidence=evidence,
+                            limits=self.limits,
+                        )
+                    else:
+                        report.add_to_submission(
+                            at=at,
+                            actor=actor,
+                            message=rest,
+                            details=details,
+                            evidence=evidence,
+                            limits=self.limits,
+                        )
                 except ReportInputError as e:
-                    if e.code != "nothing_supplied":
+                    if e.code == "message_too_long":
+                        # The text does not fit the open report: it becomes a report of its own.
+                        report = None
+                    elif e.code != "nothing_supplied":
                         raise
-                    if not self._record_inbox(uow, draft, report.id, now):
-                        return None
-                    uow.commit()
-                    _log.info("message without new data for a report awaiting completion")
-                    return len(draft.messages)
-            else:
-                # No report awaits this sender (or it was sent from another of their ids).
+                    else:
+                        if not self._record_inbox(uow, draft, report.id, now):
+                            return None
+                        uow.commit()
+                        _log.info("message without new data for an open report")
+                        return len(draft.messages)
+            if report is None:
+                # No open report of this sender takes the messages: a new report.
                 report_id = str(uuid.uuid5(REPORT_ID_NAMESPACE, draft.draft_id))
                 report = Report.submit(
                     id=report_id,
@@ -461,6 +487,25 @@ class Desk:
             uow.commit()
         return result
 
+    def _evidence_of(
+        self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
+    ) -> list[bytes | EvidenceFile]:
+        evidence: list[bytes | EvidenceFile] = []
+        for m in draft.messages:
+            file = media.get(m.message_id)
+            if file is None:
+                continue
+            inspection = inspect_evidence(
+                file.content, limits=self.limits, file_name=file.file_name
+            )
+            if inspection.evidence is None:
+                # Kept as bytes: the report records what is wrong with the file.
+                evidence.append(file.content)
+            else:
+                self.evidence.put(file.content)
+                evidence.append(inspection.evidence)
+        return evidence
+
     def _take_unusable(self, draft: Draft[InboundMessage]) -> int | None:
         now = self.clock.now()
         with self.storage.unit_of_work() as uow:
@@ -483,6 +528,66 @@ class Desk:
         ]
         # Another worker took the same redelivery first: leave the block without committing.
         return all(taken)
+
+    def _open_report(
+        self,
+        reports: ReportRepository,
+        sender: Sender,
+        actor_id: str,
+        draft: Draft[InboundMessage],
+    ) -> Report | None:
+        """
+        The report of this sender that takes the draft's messages, if any.
+
+        A report awaiting completion first (the reporter completes it). Else the sender's
+        most recent report when no officer has received it yet (``submitted``) and the
+        draft is within the draft window of its messages: every event of a submitted report
+        is the reporter's, so the window runs from the first message to the instant of the
+        last event (the submission records its draft's first message, each addition its
+        last one). Only the reporter who submitted it (the same WhatsApp key) adds to it.
+        """
+        waiting = self._awaiting_completion(reports, sender.phone, sender.user_id)
+        if waiting is not None:
+            report = load_report(reports, waiting)
+            if report.submitter_id == actor_id:
+                return report
+        latest = self._latest(reports, sender.phone, sender.user_id)
+        if latest is None or latest.projection.state != ReportState.SUBMITTED:
+            return None
+        report = load_report(reports, latest.report_id)
+        if report.submitter_id != actor_id or report.state is not ReportState.SUBMITTED:
+            return None
+        # The gap between the draft's span and the report's, whichever arrived first.
+        gap = max(
+            draft.first_at - report.events[-1].at,
+            report.received_at - draft.last_at,
+            dt.timedelta(0),
+        )
+        return report if gap <= self.draft_window else None
+
+    @staticmethod
+    def _latest(
+        reports: ReportRepository, phone: str | None, user_id: str | None
+    ) -> ReportSummary | None:
+        if phone is None and user_id is None:
+            return None
+        after: str | None = None
+        latest: ReportSummary | None = None
+        while True:
+            page = reports.by_reporter(phone=phone, user_id=user_id, limit=_PAGE, after=after)
+            for s in page.items:
+                received = s.projection.received_at
+                if received is None:
+                    continue
+                if latest is None or (received, s.report_id) > (
+                    latest.projection.received_at,
+                    latest.report_id,
+                ):
+                    latest = s
+            if page.next_cursor is None:
+                break
+            after = page.next_cursor
+        return latest
 
     @staticmethod
     def _awaiting_completion(
@@ -660,6 +765,16 @@ class Desk:
         if action in (Action.SUBMIT, Action.REQUEST_COMPLETION, Action.SUPPLEMENT_REQUIREMENTS):
             missing = self._missing(report)
             if missing:
+                yield (
+                    NotificationKind.MISSING_REQUIREMENTS,
+                    self._reporter(report),
+                    render.missing_requirements(number, missing),
+                )
+        if action == Action.ADD_TO_SUBMISSION:
+            # No second acknowledgement: the reporter hears again only when what is missing
+            # changed and something still is; once complete the officer's steps follow.
+            missing = _missing_in(event)
+            if missing and missing != _missing_before(report, event):
                 yield (
                     NotificationKind.MISSING_REQUIREMENTS,
                     self._reporter(report),
