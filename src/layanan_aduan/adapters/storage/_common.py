@@ -32,6 +32,7 @@ from layanan_aduan.exceptions import (
 from layanan_aduan.ports import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    OutboxMessage,
     OutboxStatus,
     Page,
     ReportSummary,
@@ -437,6 +438,104 @@ class OutboxPuts(abc.ABC):
         if report_id is not None:
             check_text(report_id, "report_id")
         return self._insert(key, text, report_id, created, due)
+
+
+class OutboxChecks(abc.ABC):
+    """
+    The dispatcher's :class:`layanan_aduan.ports.Outbox`, its arguments checked once for every
+    adapter.
+
+    Each method checks its arguments, then asks the private method of the same name, which the
+    adapter supplies with the checked values (and ``counts``, which takes none).
+    """
+
+    @abc.abstractmethod
+    def _claim_due(
+        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int
+    ) -> list[OutboxMessage]:
+        """
+        Lease the due messages until ``until``.
+        """
+
+    @abc.abstractmethod
+    def _mark_sent(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
+        """
+        Record that the message was sent at ``instant``.
+        """
+
+    @abc.abstractmethod
+    def _mark_failed(
+        self, key: str, text: str, nxt: pendulum.DateTime | None, max_attempts: int
+    ) -> OutboxMessage:
+        """
+        Record a failed attempt (``text``: the error, ``nxt``: the next attempt, if any).
+        """
+
+    @abc.abstractmethod
+    def _dead_letters(self, limit: int, start: int) -> Page[OutboxMessage]:
+        """
+        The dead letters after position ``start``.
+        """
+
+    @abc.abstractmethod
+    def _retry(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
+        """
+        Put a dead letter back to pending, due at ``instant``.
+        """
+
+    @abc.abstractmethod
+    def _get(self, key: str) -> OutboxMessage:
+        """
+        One message.
+        """
+
+    @abc.abstractmethod
+    def counts(self) -> dict[OutboxStatus, int]:
+        """
+        Count the messages in each status.
+        """
+
+    def claim_due(
+        self, now: pendulum.DateTime, *, limit: int = 10, lease_seconds: int = 300
+    ) -> list[OutboxMessage]:
+        instant = utc(now, "now")
+        check_limit(limit)
+        check_lease(lease_seconds)
+        return self._claim_due(instant, instant.add(seconds=lease_seconds), limit)
+
+    def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
+        check_text(key, "key")
+        return self._mark_sent(key, utc(at, "at"))
+
+    def mark_failed(
+        self,
+        key: str,
+        *,
+        at: pendulum.DateTime,
+        error: str,
+        next_attempt_at: pendulum.DateTime | None,
+        max_attempts: int,
+    ) -> OutboxMessage:
+        check_text(key, "key")
+        utc(at, "at")
+        text = error_text(error)
+        nxt = None if next_attempt_at is None else utc(next_attempt_at, "next_attempt_at")
+        check_max_attempts(max_attempts)
+        return self._mark_failed(key, text, nxt, max_attempts)
+
+    def dead_letters(
+        self, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[OutboxMessage]:
+        check_limit(limit)
+        return self._dead_letters(limit, cursor_position(after))
+
+    def retry(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
+        check_text(key, "key")
+        return self._retry(key, utc(at, "at"))
+
+    def get(self, key: str) -> OutboxMessage:
+        check_text(key, "key")
+        return self._get(key)
 
 
 # --- errors -----------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from layanan_aduan.adapters.storage._migrations import (
 )
 from layanan_aduan.exceptions import ConcurrencyConflictError, StorageError
 from layanan_aduan.ports import (
-    DEFAULT_PAGE_SIZE,
     OutboxMessage,
     OutboxStatus,
     Page,
@@ -700,7 +699,7 @@ class SqlInbox:
         return row.fetchone() is not None
 
 
-class SqlOutbox:
+class SqlOutbox(c.OutboxChecks):
     """
     The dispatcher's outbox over SQL (see :class:`layanan_aduan.ports.Outbox`).
     """
@@ -736,13 +735,9 @@ class SqlOutbox:
                     raise
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def claim_due(
-        self, now: pendulum.DateTime, *, limit: int = 10, lease_seconds: int = 300
+    def _claim_due(
+        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int
     ) -> list[OutboxMessage]:
-        instant = c.utc(now, "now")
-        c.check_limit(limit)
-        c.check_lease(lease_seconds)
-
         def claim(uow: SqlUnitOfWork) -> list[OutboxMessage]:
             d = uow._dialect
             t = d.instant(instant)
@@ -752,18 +747,15 @@ class SqlOutbox:
                 f"ORDER BY next_attempt_at, position LIMIT ?{d.skip_locked}",
                 (t, t, limit),
             ).fetchall()
-            until = d.instant(instant.add(seconds=lease_seconds))
+            lease = d.instant(until)
             uow.executemany(
-                "UPDATE outbox SET claimed_until = ? WHERE key = ?", [(until, r[1]) for r in rows]
+                "UPDATE outbox SET claimed_until = ? WHERE key = ?", [(lease, r[1]) for r in rows]
             )
-            return [_message(d, (*r[:8], until, *r[9:])) for r in rows]
+            return [_message(d, (*r[:8], lease, *r[9:])) for r in rows]
 
         return self._transact(claim)
 
-    def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
-        c.check_text(key, "key")
-        instant = c.utc(at, "at")
-
+    def _mark_sent(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
         def sent(uow: SqlUnitOfWork) -> OutboxMessage:
             row = self._row(uow, key, lock=True)
             if OutboxStatus(row[5]) is not OutboxStatus.SENT:
@@ -777,21 +769,9 @@ class SqlOutbox:
 
         return self._transact(sent)
 
-    def mark_failed(
-        self,
-        key: str,
-        *,
-        at: pendulum.DateTime,
-        error: str,
-        next_attempt_at: pendulum.DateTime | None,
-        max_attempts: int,
+    def _mark_failed(
+        self, key: str, text: str, nxt: pendulum.DateTime | None, max_attempts: int
     ) -> OutboxMessage:
-        c.check_text(key, "key")
-        c.utc(at, "at")
-        text = c.error_text(error)
-        nxt = None if next_attempt_at is None else c.utc(next_attempt_at, "next_attempt_at")
-        c.check_max_attempts(max_attempts)
-
         def failed(uow: SqlUnitOfWork) -> OutboxMessage:
             d = uow._dialect
             row = self._row(uow, key, lock=True)
@@ -815,11 +795,7 @@ class SqlOutbox:
 
         return self._transact(failed)
 
-    def dead_letters(
-        self, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
-    ) -> Page[OutboxMessage]:
-        c.check_limit(limit)
-        start = c.cursor_position(after)
+    def _dead_letters(self, limit: int, start: int) -> Page[OutboxMessage]:
         with self._storage.unit_of_work(read_only=True) as uow:
             rows = uow.execute(
                 f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'dead' AND position > ? "  # noqa: S608 - constant columns
@@ -830,10 +806,7 @@ class SqlOutbox:
         cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
         return Page(items, cursor)
 
-    def retry(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
-        c.check_text(key, "key")
-        instant = c.utc(at, "at")
-
+    def _retry(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
         def retry(uow: SqlUnitOfWork) -> OutboxMessage:
             row = self._row(uow, key, lock=True)
             status = OutboxStatus(row[5])
@@ -848,8 +821,7 @@ class SqlOutbox:
 
         return self._transact(retry)
 
-    def get(self, key: str) -> OutboxMessage:
-        c.check_text(key, "key")
+    def _get(self, key: str) -> OutboxMessage:
         with self._storage.unit_of_work(read_only=True) as uow:
             return _message(uow._dialect, self._row(uow, key, lock=False))
 

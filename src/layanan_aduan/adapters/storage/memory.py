@@ -37,7 +37,6 @@ import pendulum
 
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.ports import (
-    DEFAULT_PAGE_SIZE,
     OutboxMessage,
     OutboxStatus,
     Page,
@@ -372,7 +371,7 @@ class _UnitOfWork:
             self._storage._end(None, read_only=self.read_only)
 
 
-class _Outbox:
+class _Outbox(c.OutboxChecks):
     def __init__(self, storage: InMemoryStorage) -> None:
         self._storage = storage
 
@@ -386,14 +385,9 @@ class _Outbox:
         self._storage._end(draft, read_only=False)
         return result
 
-    def claim_due(
-        self, now: pendulum.DateTime, *, limit: int = 10, lease_seconds: int = 300
+    def _claim_due(
+        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int
     ) -> list[OutboxMessage]:
-        instant = c.utc(now, "now")
-        c.check_limit(limit)
-        c.check_lease(lease_seconds)
-        until = instant.add(seconds=lease_seconds)
-
         def claim(draft: _Draft) -> list[OutboxMessage]:
             due = sorted(
                 (
@@ -421,10 +415,7 @@ class _Outbox:
             raise c.outbox_not_found(key)
         return row
 
-    def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
-        c.check_text(key, "key")
-        instant = c.utc(at, "at")
-
+    def _mark_sent(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
         def sent(draft: _Draft) -> OutboxMessage:
             row = self._existing(draft, key)
             if row.stored.status is OutboxStatus.SENT:
@@ -441,21 +432,9 @@ class _Outbox:
         result: OutboxMessage = self._change(sent)
         return result
 
-    def mark_failed(
-        self,
-        key: str,
-        *,
-        at: pendulum.DateTime,
-        error: str,
-        next_attempt_at: pendulum.DateTime | None,
-        max_attempts: int,
+    def _mark_failed(
+        self, key: str, text: str, nxt: pendulum.DateTime | None, max_attempts: int
     ) -> OutboxMessage:
-        c.check_text(key, "key")
-        c.utc(at, "at")
-        text = c.error_text(error)
-        nxt = None if next_attempt_at is None else c.utc(next_attempt_at, "next_attempt_at")
-        c.check_max_attempts(max_attempts)
-
         def failed(draft: _Draft) -> OutboxMessage:
             row = self._existing(draft, key)
             if row.stored.status is not OutboxStatus.PENDING:
@@ -479,11 +458,7 @@ class _Outbox:
         result: OutboxMessage = self._change(failed)
         return result
 
-    def dead_letters(
-        self, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
-    ) -> Page[OutboxMessage]:
-        c.check_limit(limit)
-        start = c.cursor_position(after)
+    def _dead_letters(self, limit: int, start: int) -> Page[OutboxMessage]:
         rows = sorted(self._storage._snapshot().outbox.values(), key=lambda m: m.position)
         selected = (
             (m.position, m.message())
@@ -493,10 +468,7 @@ class _Outbox:
         items, cursor = _page(selected, limit)
         return Page(tuple(items), cursor)
 
-    def retry(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
-        c.check_text(key, "key")
-        instant = c.utc(at, "at")
-
+    def _retry(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
         def retry(draft: _Draft) -> OutboxMessage:
             row = self._existing(draft, key)
             if row.stored.status is not OutboxStatus.DEAD:
@@ -513,8 +485,7 @@ class _Outbox:
         result: OutboxMessage = self._change(retry)
         return result
 
-    def get(self, key: str) -> OutboxMessage:
-        c.check_text(key, "key")
+    def _get(self, key: str) -> OutboxMessage:
         row = self._storage._snapshot().outbox.get(key)
         if row is None:
             raise c.outbox_not_found(key)
