@@ -35,7 +35,9 @@ from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
     Page,
+    ReportProjection,
     ReportSummary,
+    StoredReport,
 )
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
@@ -336,18 +338,81 @@ def _office(office: str | None) -> str | None:
     return office
 
 
-class ReportQueries(abc.ABC):
+class RepositoryChecks(abc.ABC):
     """
-    The listings of :class:`layanan_aduan.ports.ReportRepository`, checked once for every adapter.
+    The :class:`layanan_aduan.ports.ReportRepository`, its arguments checked once for every
+    adapter.
 
-    Each listing checks its arguments, then asks :meth:`_query`, which the adapter supplies.
+    Each method checks its arguments, then asks a private method, which the adapter supplies
+    with the checked values: :meth:`_find`, :meth:`_write`, :meth:`_next_number`, :meth:`_select`.
     """
 
     @abc.abstractmethod
+    def _find(self, column: str, value: str) -> StoredReport | None:
+        """
+        The report whose ``column`` (``report_id`` or ``number``) is ``value``, if any.
+        """
+
+    @abc.abstractmethod
+    def _write(
+        self,
+        report_id: str,
+        expected_version: int,
+        encoded: list[str],
+        projection: ReportProjection,
+    ) -> int:
+        """
+        Append the events (``encoded``: canonical JSON) and replace the projection.
+        """
+
+    @abc.abstractmethod
+    def _next_number(self, office: str, year: int) -> int:
+        """
+        Move the report counter of ``office`` in ``year`` on; return its new value.
+        """
+
+    @abc.abstractmethod
+    def _select(self, f: ReportFilter, limit: int, start: int) -> Page[ReportSummary]:
+        """
+        One page of the reports matching ``f``, in position order, after position ``start``.
+        """
+
+    def get(self, report_id: str) -> StoredReport:
+        check_text(report_id, "report_id")
+        found = self._find("report_id", report_id)
+        if found is None:
+            raise report_not_found("report_id", report_id)
+        return found
+
+    def get_by_number(self, number: str) -> StoredReport:
+        check_text(number, "number", 64)
+        found = self._find("number", number)
+        if found is None:
+            raise report_not_found("number", number)
+        return found
+
+    def append(
+        self,
+        report_id: str,
+        expected_version: int,
+        events: Sequence[Mapping[str, Any]],
+        projection: ReportProjection,
+    ) -> int:
+        check_text(report_id, "report_id")
+        check_version(expected_version)
+        encoded = encode_events(events, expected_version)
+        if not isinstance(projection, ReportProjection):
+            raise TypeError("projection must be a ReportProjection")
+        return self._write(report_id, expected_version, encoded, projection)
+
+    def allocate_number(self, office: str, year: int) -> int:
+        check_text(office, "office", 64)
+        check_year(year)
+        return self._next_number(office, year)
+
     def _query(self, f: ReportFilter, limit: int, after: str | None) -> Page[ReportSummary]:
-        """
-        One page of the reports matching ``f``, in position order, after the cursor ``after``.
-        """
+        check_limit(limit)
+        return self._select(f, limit, cursor_position(after))
 
     def list_all(
         self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None

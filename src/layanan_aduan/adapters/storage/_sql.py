@@ -11,7 +11,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -456,7 +456,7 @@ def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
     )
 
 
-class SqlReportRepository(c.ReportQueries):
+class SqlReportRepository(c.RepositoryChecks):
     """
     Reports over SQL (see :class:`layanan_aduan.ports.ReportRepository`).
     """
@@ -465,9 +465,9 @@ class SqlReportRepository(c.ReportQueries):
         self._uow = uow
         self._d = uow._dialect
 
-    def _load(self, where: str, value: str) -> StoredReport | None:
+    def _find(self, column: str, value: str) -> StoredReport | None:
         row = self._uow.execute(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {where} = ?",  # noqa: S608 - constant columns
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {column} = ?",  # noqa: S608 - constant columns
             (value,),
         ).fetchone()
         if row is None:
@@ -479,32 +479,13 @@ class SqlReportRepository(c.ReportQueries):
             row[1], int(row[2]), _projection(self._d, row), tuple(c.load_json(e[0]) for e in events)
         )
 
-    def get(self, report_id: str) -> StoredReport:
-        c.check_text(report_id, "report_id")
-        found = self._load("report_id", report_id)
-        if found is None:
-            raise c.report_not_found("report_id", report_id)
-        return found
-
-    def get_by_number(self, number: str) -> StoredReport:
-        c.check_text(number, "number", 64)
-        found = self._load("number", number)
-        if found is None:
-            raise c.report_not_found("number", number)
-        return found
-
-    def append(
+    def _write(
         self,
         report_id: str,
         expected_version: int,
-        events: Sequence[Mapping[str, Any]],
+        encoded: list[str],
         projection: ReportProjection,
     ) -> int:
-        c.check_text(report_id, "report_id")
-        c.check_version(expected_version)
-        encoded = c.encode_events(events, expected_version)
-        if not isinstance(projection, ReportProjection):
-            raise TypeError("projection must be a ReportProjection")
         self._uow.check_writable()
         try:
             with self._uow.savepoint():
@@ -564,9 +545,7 @@ class SqlReportRepository(c.ReportQueries):
         )
         return version
 
-    def allocate_number(self, office: str, year: int) -> int:
-        c.check_text(office, "office", 64)
-        c.check_year(year)
+    def _next_number(self, office: str, year: int) -> int:
         self._uow.check_writable()
         row = self._uow.execute(
             "INSERT INTO report_counters (office, year, last_value) VALUES (?, ?, 1) "
@@ -576,9 +555,7 @@ class SqlReportRepository(c.ReportQueries):
         ).fetchone()
         return int(row[0])
 
-    def _query(self, f: c.ReportFilter, limit: int, after: str | None) -> Page[ReportSummary]:
-        c.check_limit(limit)
-        start = c.cursor_position(after)
+    def _select(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportSummary]:
         d = self._d
         clauses = ["position > ?"]
         params: list[Any] = [start]

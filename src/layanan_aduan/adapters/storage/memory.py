@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -176,37 +176,23 @@ def _page(rows: Iterator[tuple[int, Any]], limit: int) -> tuple[list[Any], str |
     return items, None
 
 
-class _Repository(c.ReportQueries):
+class _Repository(c.RepositoryChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
-    def get(self, report_id: str) -> StoredReport:
-        c.check_text(report_id, "report_id")
-        row = self._uow.view().reports.get(report_id)
-        if row is None:
-            raise c.report_not_found("report_id", report_id)
-        return row.stored()
-
-    def get_by_number(self, number: str) -> StoredReport:
-        c.check_text(number, "number", 64)
+    def _find(self, column: str, value: str) -> StoredReport | None:
         view = self._uow.view()
-        report_id = view.numbers.get(number)
-        if report_id is None:
-            raise c.report_not_found("number", number)
-        return view.reports[report_id].stored()
+        report_id = value if column == "report_id" else view.numbers.get(value)
+        row = None if report_id is None else view.reports.get(report_id)
+        return None if row is None else row.stored()
 
-    def append(
+    def _write(
         self,
         report_id: str,
         expected_version: int,
-        events: Sequence[Mapping[str, Any]],
+        encoded: list[str],
         projection: ReportProjection,
     ) -> int:
-        c.check_text(report_id, "report_id")
-        c.check_version(expected_version)
-        encoded = c.encode_events(events, expected_version)
-        if not isinstance(projection, ReportProjection):
-            raise TypeError("projection must be a ReportProjection")
         draft = self._uow.writable()
         row = draft.reports.get(report_id)
         actual = 0 if row is None else row.version
@@ -230,17 +216,13 @@ class _Repository(c.ReportQueries):
         )
         return version
 
-    def allocate_number(self, office: str, year: int) -> int:
-        c.check_text(office, "office", 64)
-        c.check_year(year)
+    def _next_number(self, office: str, year: int) -> int:
         draft = self._uow.writable()
         value = draft.counters.get((office, year), 0) + 1
         draft.put_counter((office, year), value)
         return value
 
-    def _query(self, f: c.ReportFilter, limit: int, after: str | None) -> Page[ReportSummary]:
-        c.check_limit(limit)
-        start = c.cursor_position(after)
+    def _select(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportSummary]:
         rows = self._uow.view().reports.values()
         selected = (
             (r.position, r.summary()) for r in rows if r.position > start and _matches(r, f)
