@@ -505,6 +505,50 @@ class OutboxPuts(abc.ABC):
         return self._insert(key, text, report_id, created, due)
 
 
+class InboxChecks(abc.ABC):
+    """
+    The :class:`layanan_aduan.ports.Inbox`, its arguments checked once for every adapter.
+
+    Each method checks its arguments, then asks the private method of the same name, which the
+    adapter supplies with the checked values.
+    """
+
+    @abc.abstractmethod
+    def _record(self, message_id: str, instant: pendulum.DateTime, report_id: str | None) -> bool:
+        """
+        Record ``message_id`` unless it is there; False when it is.
+        """
+
+    @abc.abstractmethod
+    def _report_of(self, message_id: str) -> str | None:
+        """
+        The report id recorded with ``message_id``, if any.
+        """
+
+    @abc.abstractmethod
+    def _seen(self, message_id: str) -> bool:
+        """
+        True when ``message_id`` is recorded.
+        """
+
+    def record(
+        self, message_id: str, *, received_at: pendulum.DateTime, report_id: str | None = None
+    ) -> bool:
+        check_text(message_id, "message_id")
+        instant = utc(received_at, "received_at")
+        if report_id is not None:
+            check_text(report_id, "report_id")
+        return self._record(message_id, instant, report_id)
+
+    def report_of(self, message_id: str) -> str | None:
+        check_text(message_id, "message_id")
+        return self._report_of(message_id)
+
+    def seen(self, message_id: str) -> bool:
+        check_text(message_id, "message_id")
+        return self._seen(message_id)
+
+
 class OutboxChecks(abc.ABC):
     """
     The dispatcher's :class:`layanan_aduan.ports.Outbox`, its arguments checked once for every

@@ -640,7 +640,7 @@ class SqlOutboxWriter(c.OutboxPuts):
         return False
 
 
-class SqlInbox:
+class SqlInbox(c.InboxChecks):
     """
     Handled inbound message ids (see :class:`layanan_aduan.ports.Inbox`).
     """
@@ -648,13 +648,7 @@ class SqlInbox:
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
-    def record(
-        self, message_id: str, *, received_at: pendulum.DateTime, report_id: str | None = None
-    ) -> bool:
-        c.check_text(message_id, "message_id")
-        instant = c.utc(received_at, "received_at")
-        if report_id is not None:
-            c.check_text(report_id, "report_id")
+    def _record(self, message_id: str, instant: pendulum.DateTime, report_id: str | None) -> bool:
         self._uow.check_writable()
         cur = self._uow.execute(
             "INSERT INTO inbox (message_id, report_id, received_at) VALUES (?, ?, ?) "
@@ -663,15 +657,13 @@ class SqlInbox:
         )
         return bool(cur.rowcount == 1)
 
-    def report_of(self, message_id: str) -> str | None:
-        c.check_text(message_id, "message_id")
+    def _report_of(self, message_id: str) -> str | None:
         row = self._uow.execute(
             "SELECT report_id FROM inbox WHERE message_id = ?", (message_id,)
         ).fetchone()
         return None if row is None else row[0]
 
-    def seen(self, message_id: str) -> bool:
-        c.check_text(message_id, "message_id")
+    def _seen(self, message_id: str) -> bool:
         row = self._uow.execute("SELECT 1 FROM inbox WHERE message_id = ?", (message_id,))
         return row.fetchone() is not None
 

@@ -266,29 +266,21 @@ class _OutboxWriter(c.OutboxPuts):
         return True
 
 
-class _Inbox:
+class _Inbox(c.InboxChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
-    def record(
-        self, message_id: str, *, received_at: pendulum.DateTime, report_id: str | None = None
-    ) -> bool:
-        c.check_text(message_id, "message_id")
-        c.utc(received_at, "received_at")
-        if report_id is not None:
-            c.check_text(report_id, "report_id")
+    def _record(self, message_id: str, instant: pendulum.DateTime, report_id: str | None) -> bool:
         draft = self._uow.writable()
         if message_id in draft.inbox:
             return False
         draft.put_inbox(message_id, report_id)
         return True
 
-    def report_of(self, message_id: str) -> str | None:
-        c.check_text(message_id, "message_id")
+    def _report_of(self, message_id: str) -> str | None:
         return self._uow.view().inbox.get(message_id)
 
-    def seen(self, message_id: str) -> bool:
-        c.check_text(message_id, "message_id")
+    def _seen(self, message_id: str) -> bool:
         return message_id in self._uow.view().inbox
 
 
