@@ -2,7 +2,10 @@
 What every storage adapter shares: argument checks, canonical JSON, instants, cursors and errors.
 
 Kept in one place so the in-memory, SQLite and PostgreSQL adapters refuse the same inputs with
-the same codes, which the contract suite checks.
+the same codes, which the contract suite checks. The public methods of the ports live here too
+(:class:`RepositoryChecks`, :class:`OutboxWriterChecks`, :class:`InboxChecks`,
+:class:`OutboxChecks`): each checks its arguments and hands the checked values to a private
+method that the adapter supplies, so an adapter holds only what differs.
 """
 
 from __future__ import annotations
@@ -332,6 +335,9 @@ class ReportFilter:
     breached_at: pendulum.DateTime | None = None
 
 
+# --- the ports, checked: each adapter extends these and supplies the private methods ----------
+
+
 def _office(office: str | None) -> str | None:
     if office is not None:
         check_text(office, "office", 64)
@@ -464,7 +470,7 @@ class RepositoryChecks(abc.ABC):
         return self._query(ReportFilter(office=_office(office), breached_at=instant), limit, after)
 
 
-class OutboxPuts(abc.ABC):
+class OutboxWriterChecks(abc.ABC):
     """
     The ``put`` of :class:`layanan_aduan.ports.OutboxWriter`, checked once for every adapter.
 

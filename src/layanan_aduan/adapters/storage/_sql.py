@@ -609,7 +609,7 @@ def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:
     )
 
 
-class SqlOutboxWriter(c.OutboxPuts):
+class SqlOutboxWriter(c.OutboxWriterChecks):
     """
     The outbox inside a unit of work (see :class:`layanan_aduan.ports.OutboxWriter`).
     """

@@ -231,7 +231,7 @@ class _Repository(c.RepositoryChecks):
         return Page(tuple(items), cursor)
 
 
-class _OutboxWriter(c.OutboxPuts):
+class _OutboxWriter(c.OutboxWriterChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
