@@ -478,16 +478,10 @@ class OutboxWriterChecks(abc.ABC):
     """
 
     @abc.abstractmethod
-    def _insert(
-        self,
-        key: str,
-        text: str,
-        report_id: str | None,
-        created: pendulum.DateTime,
-        due: pendulum.DateTime,
-    ) -> bool:
+    def _insert(self, message: OutboxMessage, text: str) -> bool:
         """
-        Add a pending message (``text``: its payload as canonical JSON) unless ``key`` is there.
+        Add the pending ``message`` (``text``: its payload as canonical JSON) unless its key is
+        there.
 
         Return False when it is there with the same payload; raise
         ``IdempotencyKeyConflictError`` when it is there with another.
@@ -508,7 +502,16 @@ class OutboxWriterChecks(abc.ABC):
         due = created if not_before is None else utc(not_before, "not_before")
         if report_id is not None:
             check_text(report_id, "report_id")
-        return self._insert(key, text, report_id, created, due)
+        message = OutboxMessage(
+            key=key,
+            payload=load_json(text),
+            report_id=report_id,
+            created_at=created,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=due,
+        )
+        return self._insert(message, text)
 
 
 class InboxChecks(abc.ABC):

@@ -617,26 +617,19 @@ class SqlOutboxWriter(c.OutboxWriterChecks):
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
-    def _insert(
-        self,
-        key: str,
-        text: str,
-        report_id: str | None,
-        created: pendulum.DateTime,
-        due: pendulum.DateTime,
-    ) -> bool:
+    def _insert(self, message: OutboxMessage, text: str) -> bool:
         self._uow.check_writable()
-        d = self._uow._dialect
+        d, m = self._uow._dialect, message
         cur = self._uow.execute(
             "INSERT INTO outbox (key, report_id, payload, created_at, status, attempts, "
             "next_attempt_at) VALUES (?, ?, ?, ?, 'pending', 0, ?) ON CONFLICT (key) DO NOTHING",
-            (key, report_id, text, d.instant(created), d.instant(due)),
+            (m.key, m.report_id, text, d.instant(m.created_at), d.instant(m.next_attempt_at)),
         )
         if cur.rowcount == 1:
             return True
-        row = self._uow.execute("SELECT payload FROM outbox WHERE key = ?", (key,)).fetchone()
+        row = self._uow.execute("SELECT payload FROM outbox WHERE key = ?", (m.key,)).fetchone()
         if row is None or row[0] != text:
-            raise c.idempotency_conflict(key)
+            raise c.idempotency_conflict(m.key)
         return False
 
 

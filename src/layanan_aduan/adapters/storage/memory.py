@@ -235,34 +235,14 @@ class _OutboxWriter(c.OutboxWriterChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
-    def _insert(
-        self,
-        key: str,
-        text: str,
-        report_id: str | None,
-        created: pendulum.DateTime,
-        due: pendulum.DateTime,
-    ) -> bool:
+    def _insert(self, message: OutboxMessage, text: str) -> bool:
         draft = self._uow.writable()
-        existing = draft.outbox.get(key)
+        existing = draft.outbox.get(message.key)
         if existing is not None:
             if c.canonical_json(existing.stored.payload, "payload") != text:
-                raise c.idempotency_conflict(key)
+                raise c.idempotency_conflict(message.key)
             return False
-        draft.put_message(
-            _Message(
-                draft.take_position(),
-                OutboxMessage(
-                    key=key,
-                    payload=c.load_json(text),
-                    report_id=report_id,
-                    created_at=created,
-                    status=OutboxStatus.PENDING,
-                    attempts=0,
-                    next_attempt_at=due,
-                ),
-            )
-        )
+        draft.put_message(_Message(draft.take_position(), message))
         return True
 
 
