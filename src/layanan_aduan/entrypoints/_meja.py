@@ -426,7 +426,9 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             desk, dispatcher = services.desk, services.dispatcher
 
             def at() -> str:
-                return clock.now().in_timezone("Asia/Jakarta").format("HH.mm")
+                return (
+                    clock.now().in_timezone(desk.standard.office.schedule.timezone).format("HH.mm")
+                )
 
             print(
                 "Demo layanan-aduan: satu pesan WhatsApp melewati kelima langkah "
