@@ -40,8 +40,8 @@ import enum
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from typing import Final
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Final, TypeVar
 
 import attrs
 import pendulum
@@ -91,6 +91,7 @@ from layanan_aduan.notifications import (
 from layanan_aduan.ports import (
     EvidenceStore,
     OutboxStatus,
+    Page,
     ReportRepository,
     ReportSummary,
     Storage,
@@ -126,6 +127,20 @@ _KINDS = {
     "informasi": ReportKind.PERMOHONAN_INFORMASI,
 }
 _PAGE = 500
+_T = TypeVar("_T")
+
+
+def _every(fetch: Callable[[str | None], Page[_T]]) -> Iterator[_T]:
+    """
+    Every item of a paged listing: ``fetch(after)`` is called until the last page.
+    """
+    after: str | None = None
+    while True:
+        page = fetch(after)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        after = page.next_cursor
 
 
 def parse_details(text: str) -> tuple[ReporterDetails, ReportKind | None, str]:
@@ -571,42 +586,37 @@ class Desk:
     ) -> ReportSummary | None:
         if phone is None and user_id is None:
             return None
-        after: str | None = None
         latest: ReportSummary | None = None
-        while True:
-            page = reports.by_reporter(phone=phone, user_id=user_id, limit=_PAGE, after=after)
-            for s in page.items:
-                received = s.projection.received_at
-                if received is None:
-                    continue
-                if latest is None or (received, s.report_id) > (
-                    latest.projection.received_at,
-                    latest.report_id,
-                ):
-                    latest = s
-            if page.next_cursor is None:
-                break
-            after = page.next_cursor
+        for s in _every(
+            lambda after: reports.by_reporter(
+                phone=phone, user_id=user_id, limit=_PAGE, after=after
+            )
+        ):
+            received = s.projection.received_at
+            if received is None:
+                continue
+            if latest is None or (received, s.report_id) > (
+                latest.projection.received_at,
+                latest.report_id,
+            ):
+                latest = s
         return latest
 
     @staticmethod
     def _awaiting_completion(
         reports: ReportRepository, phone: str | None, user_id: str | None
     ) -> str | None:
-        after: str | None = None
-        found: list[ReportSummary] = []
-        while True:
-            # Few reports await completion at once; a reporter may have many reports.
-            page = reports.by_state(ReportState.AWAITING_COMPLETION, limit=_PAGE, after=after)
-            found.extend(
-                s
-                for s in page.items
-                if (phone is not None and s.projection.reporter_phone == phone)
-                or (user_id is not None and s.projection.reporter_user_id == user_id)
+        # Few reports await completion at once; a reporter may have many reports.
+        found = [
+            s
+            for s in _every(
+                lambda after: reports.by_state(
+                    ReportState.AWAITING_COMPLETION, limit=_PAGE, after=after
+                )
             )
-            if page.next_cursor is None:
-                break
-            after = page.next_cursor
+            if (phone is not None and s.projection.reporter_phone == phone)
+            or (user_id is not None and s.projection.reporter_user_id == user_id)
+        ]
         if not found:
             return None
         return max(found, key=lambda s: s.projection.updated_at).report_id
@@ -811,17 +821,10 @@ class Desk:
         ``<report id>:<notification>``: a sweep run again enqueues nothing new.
         """
         now = self.clock.now()
-        risky: list[ReportSummary] = []
-        breached: list[ReportSummary] = []
         with self.storage.unit_of_work(read_only=True) as uow:
-            for query, into in ((uow.reports.at_risk, risky), (uow.reports.breached, breached)):
-                after: str | None = None
-                while True:
-                    page = query(now, limit=_PAGE, after=after)
-                    into.extend(page.items)
-                    if page.next_cursor is None:
-                        break
-                    after = page.next_cursor
+            reports = uow.reports
+            risky = list(_every(lambda after: reports.at_risk(now, limit=_PAGE, after=after)))
+            breached = list(_every(lambda after: reports.breached(now, limit=_PAGE, after=after)))
         entries: list[OutboxEntry] = []
         plan = [(s, (NotificationKind.SLA_AT_RISK,)) for s in risky] + [
             (s, (NotificationKind.SLA_BREACHED, NotificationKind.SERVICE_COMPLAINT_CHANNEL))
@@ -913,27 +916,19 @@ class Desk:
         clock's instant by default).
         """
         instant = self.clock.now() if at is None else at
-        lines: list[ReportLine] = []
         with self.storage.unit_of_work(read_only=True) as uow:
-            after: str | None = None
-            while True:
-                page = uow.reports.list_all(limit=_PAGE, after=after)
-                for s in page.items:
-                    p = s.projection
-                    lines.append(
-                        ReportLine(
-                            report_id=s.report_id,
-                            number=p.number,
-                            state=p.state,
-                            received_at=p.received_at,
-                            deadline=None if p.sla_stopped else p.sla_deadline,
-                            sla=_sla_state(s, instant),
-                        )
-                    )
-                if page.next_cursor is None:
-                    break
-                after = page.next_cursor
-        return tuple(lines)
+            reports = uow.reports
+            return tuple(
+                ReportLine(
+                    report_id=s.report_id,
+                    number=s.projection.number,
+                    state=s.projection.state,
+                    received_at=s.projection.received_at,
+                    deadline=None if s.projection.sla_stopped else s.projection.sla_deadline,
+                    sla=_sla_state(s, instant),
+                )
+                for s in _every(lambda after: reports.list_all(limit=_PAGE, after=after))
+            )
 
     def report(self, ref: str) -> Report:
         """
