@@ -157,22 +157,20 @@ def _clock(args: argparse.Namespace) -> Clock:
 
 
 def _instant(text: str) -> pendulum.DateTime:
-    import pendulum
-
+    from layanan_aduan.entrypoints._tenggat import parse_instant
     from layanan_aduan.exceptions import ValidationError
 
     try:
-        parsed = pendulum.parse(text, exact=True, tz=None)
-    except ValueError:
-        parsed = None
-    if not isinstance(parsed, pendulum.DateTime) or parsed.tzinfo is None:
-        raise ValidationError(
-            "--waktu harus tanggal dan jam ISO 8601 dengan zona, mis. 2026-01-12T09:00:00+07:00",
-            "--waktu must be an ISO 8601 date and time with an offset",
-            code="invalid_instant",
-            field="waktu",
-        )
-    return parsed
+        return parse_instant(text)
+    except ValidationError:
+        # One refusal for --waktu, whichever way the text is not an aware instant.
+        pass
+    raise ValidationError(
+        "--waktu harus tanggal dan jam ISO 8601 dengan zona, mis. 2026-01-12T09:00:00+07:00",
+        "--waktu must be an ISO 8601 date and time with an offset",
+        code="invalid_instant",
+        field="waktu",
+    )
 
 
 def _services(

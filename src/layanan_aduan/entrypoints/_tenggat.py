@@ -108,7 +108,7 @@ def _inputs(instants: list[str], stdin: TextIO) -> Iterator[tuple[str, str]]:
                     yield f"baris {line_no}", line.strip()
 
 
-def _parse(text: str) -> pendulum.DateTime:
+def parse_instant(text: str) -> pendulum.DateTime:
     """
     Parse an ISO 8601 date-time; refusals raise LayananAduanError with an Indonesian message.
     """
@@ -158,7 +158,7 @@ def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     status = EXIT_OK
     for position, text in _inputs(args.instants, stdin):
         try:
-            received = _parse(text)
+            received = parse_instant(text)
             deadline = engine.add(received, goal)
         except LayananAduanError as e:
             print(
