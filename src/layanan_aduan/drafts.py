@@ -23,8 +23,9 @@ from typing import Final, Generic, Protocol, TypeVar
 import attrs
 import pendulum
 
-from layanan_aduan.exceptions import MessagingConfigurationError, NaiveDatetimeError
+from layanan_aduan.exceptions import MessagingConfigurationError
 from layanan_aduan.messaging import SeenMessages
+from layanan_aduan.notifications import _require_aware
 from layanan_aduan.privacy import mask
 
 __all__ = [
@@ -146,15 +147,6 @@ class Draft(Generic[M]):
         )
 
 
-def _aware(instant: dt.datetime, field: str) -> None:
-    if not isinstance(instant, dt.datetime) or instant.utcoffset() is None:
-        raise NaiveDatetimeError(
-            f"{field} harus berupa waktu dengan zona waktu.",
-            f"{field} must be a datetime with a time zone.",
-            field=field,
-        )
-
-
 def _order(message: Groupable) -> tuple[pendulum.DateTime, str]:
     return (message.sent_at, message.message_id)
 
@@ -217,7 +209,7 @@ class DraftAssembler(Generic[M]):
 
         A message id already held is ignored.
         """
-        _aware(message.sent_at, "sent_at")
+        _require_aware(message.sent_at, "sent_at")
         key = message.sender_key
         runs = self._open.get(key, [])
         if any(m.message_id == message.message_id for run in runs for m in run):
@@ -255,7 +247,7 @@ class DraftAssembler(Generic[M]):
         Pass ``now`` minus the delivery delay you allow for: a message reaches the webhook
         some seconds after it was sent.
         """
-        _aware(now, "now")
+        _require_aware(now, "now")
         closed: list[Draft[M]] = []
         for key in list(self._open):
             keep = []
