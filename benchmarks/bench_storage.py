@@ -40,15 +40,15 @@ import pendulum
 
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
 from layanan_aduan.adapters.storage import InMemoryStorage, PostgresStorage, SqliteStorage
-from layanan_aduan.adapters.storage.reports import (
+from layanan_aduan.domain.report import Actor, Report, ReporterDetails
+from layanan_aduan.domain.worktime import WorkingTime
+from layanan_aduan.ports import Storage
+from layanan_aduan.service_layer.report_stream import (
     assign_report_number,
     load_report,
     project,
     save_report,
 )
-from layanan_aduan.domain.report import Actor, Report, ReporterDetails
-from layanan_aduan.domain.worktime import WorkingTime
-from layanan_aduan.ports import Storage
 
 T0 = pendulum.datetime(2026, 1, 12, 8, tz="Asia/Jakarta")
 REPORTER = Actor("+6281234567890", "reporter")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Callable
+from typing import Any
 
 import attrs
 import pendulum
@@ -15,13 +15,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from layanan_aduan.adapters.messaging import InboxSeenMessages, InMemorySeenMessages
 from layanan_aduan.adapters.storage.memory import InMemoryStorage
 from layanan_aduan.adapters.whatsapp import MessageKind, parse_webhook
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW, Draft, DraftAssembler, select_new
 from layanan_aduan.exceptions import MessagingConfigurationError, NaiveDatetimeError
-from layanan_aduan.messaging import SeenMessages
-from layanan_aduan.testing.messaging import SeenMessagesContract
 
 T0 = pendulum.datetime(2026, 1, 12, 3, 0, tz="UTC")
 WINDOW = pendulum.duration(minutes=5)
@@ -53,41 +50,30 @@ def ids(drafts: tuple[Draft[Msg], ...]) -> list[tuple[str, ...]]:
 # --- the seen-messages record and select_new ----------------------------------------------------
 
 
-class TestInMemorySeenMessages(SeenMessagesContract):
-    """The in-memory record passes the SeenMessages contract."""
-
-    @pytest.fixture
-    def make_seen(self) -> Callable[[], SeenMessages]:
-        return InMemorySeenMessages
-
-
-def test_in_memory_seen_messages_forgets_oldest_beyond_capacity() -> None:
-    """With max_entries, the oldest keys are forgotten first."""
-    seen = InMemorySeenMessages(["a", "b"], max_entries=2)
-    assert seen.claim(["c"]) == {"c"}
-    assert not seen.has_seen("a")
-    assert seen.has_seen("b")
-    assert len(seen) == 2
-    with pytest.raises(MessagingConfigurationError):
-        InMemorySeenMessages(max_entries=0)
+def _select(items: list[Any], storage: InMemoryStorage, report_id: str | None = None) -> list[Any]:
+    with storage.unit_of_work() as uow:
+        fresh = select_new(items, uow.inbox, received_at=T0, report_id=report_id)
+        uow.commit()
+    return list(fresh)
 
 
 def test_select_new_passes_each_key_once_in_order() -> None:
-    """select_new keeps first occurrences, in order, and only keys never seen."""
-    seen = InMemorySeenMessages(["wamid.1"])
+    """select_new keeps first occurrences, in order, and only keys the inbox never recorded."""
+    storage = InMemoryStorage()
+    _select([msg(1, 0)], storage)
     batch = [msg(1, 0), msg(2, 1), msg(3, 2), msg(2, 1)]
-    assert [m.message_id for m in select_new(batch, seen)] == ["wamid.2", "wamid.3"]
-    assert select_new(batch, seen) == ()
-    assert select_new([], seen) == ()
+    assert [m.message_id for m in _select(batch, storage)] == ["wamid.2", "wamid.3"]
+    assert _select(batch, storage) == []
+    assert _select([], storage) == []
 
 
 @given(st.lists(st.lists(st.integers(min_value=0, max_value=15), max_size=8), max_size=8))
 def test_redeliveries_pass_each_message_exactly_once(deliveries: list[list[int]]) -> None:
     """Over any sequence of (re)deliveries, each distinct message is passed on exactly once."""
-    seen = InMemorySeenMessages()
+    storage = InMemoryStorage()
     passed: list[str] = []
     for delivery in deliveries:
-        passed.extend(m.message_id for m in select_new([msg(i, i) for i in delivery], seen))
+        passed.extend(m.message_id for m in _select([msg(i, i) for i in delivery], storage))
     expected = list(dict.fromkeys(f"wamid.{i}" for d in deliveries for i in d))
     assert passed == expected
 
@@ -96,21 +82,17 @@ def test_inbox_claims_commit_and_roll_back_with_the_unit_of_work() -> None:
     """Claims through a storage inbox last when committed and are forgotten on rollback."""
     storage = InMemoryStorage()
     with storage.unit_of_work() as uow:
-        seen = InboxSeenMessages(uow.inbox, received_at=T0)
-        assert seen.claim(["wamid.A", "wamid.B", "wamid.A"]) == {"wamid.A", "wamid.B"}
-        assert seen.claim(["wamid.B"]) == frozenset()
+        batch = [Msg("wamid.A", "x", T0), Msg("wamid.B", "x", T0), Msg("wamid.A", "x", T0)]
+        fresh = select_new(batch, uow.inbox, received_at=T0)
+        assert [m.message_id for m in fresh] == ["wamid.A", "wamid.B"]
+        assert select_new(batch[1:2], uow.inbox, received_at=T0) == ()
         uow.rollback()
-    with storage.unit_of_work() as uow:
-        seen = InboxSeenMessages(uow.inbox, received_at=T0, report_id="r-1")
-        assert seen.claim(["wamid.A"]) == {"wamid.A"}
-        uow.commit()
-    with storage.unit_of_work() as uow:
-        seen = InboxSeenMessages(uow.inbox, received_at=T0)
-        assert seen.has_seen("wamid.A")
-        assert not seen.has_seen("wamid.B")
+    assert [m.message_id for m in _select([Msg("wamid.A", "x", T0)], storage, "r-1")] == ["wamid.A"]
+    with storage.unit_of_work(read_only=True) as uow:
+        assert uow.inbox.seen("wamid.A")
+        assert not uow.inbox.seen("wamid.B")
         assert uow.inbox.report_of("wamid.A") == "r-1"
-        assert select_new([msg(0, 0), Msg("wamid.A", "x", T0)], seen) == (msg(0, 0),)
-        uow.commit()
+    assert _select([msg(0, 0), Msg("wamid.A", "x", T0)], storage) == [msg(0, 0)]
 
 
 # --- grouping: examples -------------------------------------------------------------------------
@@ -189,9 +171,9 @@ def test_assembler_refuses_bad_settings_and_naive_instants() -> None:
     assembler: DraftAssembler[Msg] = DraftAssembler()
     naive = dt.datetime(2026, 1, 12, 10)
     with pytest.raises(NaiveDatetimeError):
-        assembler.add(Msg("wamid.1", "A", naive))  # type: ignore[arg-type]  # deliberately naive
+        assembler.add(Msg("wamid.1", "A", naive))  # deliberately naive
     with pytest.raises(NaiveDatetimeError):
-        assembler.due(naive)  # type: ignore[arg-type]  # deliberately naive
+        assembler.due(naive)  # deliberately naive
 
 
 def test_draft_repr_masks_the_sender() -> None:
@@ -231,10 +213,10 @@ def test_parsed_webhooks_flow_into_one_draft_and_redeliveries_are_dropped() -> N
             "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}],
         }
     ).encode()
-    seen = InMemorySeenMessages()
+    storage = InMemoryStorage()
     assembler = DraftAssembler(window=WINDOW)
-    assembler.add_all(select_new(parse_webhook(raw).messages, seen))
-    assembler.add_all(select_new(parse_webhook(raw).messages, seen))
+    assembler.add_all(_select(list(parse_webhook(raw).messages), storage))
+    assembler.add_all(_select(list(parse_webhook(raw).messages), storage))
     [draft] = assembler.drain()
     assert [m.kind for m in draft.messages] == [MessageKind.TEXT, MessageKind.IMAGE]
     assert draft.sender_key == "6281234567890"

@@ -25,11 +25,11 @@ import pytest
 
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
 from layanan_aduan.adapters.storage import PostgresStorage, SqliteStorage
-from layanan_aduan.adapters.storage.reports import load_report, project, save_report
 from layanan_aduan.domain.history import Event, verify
 from layanan_aduan.domain.report import Actor, Report, ReporterDetails
 from layanan_aduan.domain.worktime import WorkingTime
 from layanan_aduan.ports import OutboxStatus, ReportProjection, Storage
+from layanan_aduan.service_layer.report_stream import load_report, project, save_report
 from layanan_aduan.testing.contracts import require_postgres_dsn
 
 pytestmark = pytest.mark.slow

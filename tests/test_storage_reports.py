@@ -17,19 +17,19 @@ from hypothesis import strategies as st
 
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
 from layanan_aduan.adapters.storage import InMemoryStorage, PostgresStorage, SqliteStorage
-from layanan_aduan.adapters.storage.reports import (
-    assign_report_number,
-    load_report,
-    load_report_by_number,
-    project,
-    save_report,
-)
 from layanan_aduan.domain.history import verify
 from layanan_aduan.domain.report import Actor, Report, ReporterDetails
 from layanan_aduan.domain.workflow import ReportState, Role
 from layanan_aduan.domain.worktime import SlaStatus, WorkingTime
 from layanan_aduan.exceptions import ConcurrencyConflictError, HistoryTamperedError
 from layanan_aduan.ports import Storage
+from layanan_aduan.service_layer.report_stream import (
+    assign_report_number,
+    load_report,
+    load_report_by_number,
+    project,
+    save_report,
+)
 from layanan_aduan.testing._reports import reports
 from layanan_aduan.testing.contracts import require_postgres_dsn
 

@@ -22,10 +22,8 @@ from layanan_aduan.adapters.holidays_id import (
 )
 from layanan_aduan.adapters.messaging import (
     ConsoleMessenger,
-    InboxSeenMessages,
     InMemoryMediaFetcher,
     InMemoryMessenger,
-    InMemorySeenMessages,
 )
 from layanan_aduan.adapters.overrides_file import (
     load_overrides,
@@ -33,13 +31,6 @@ from layanan_aduan.adapters.overrides_file import (
 from layanan_aduan.adapters.storage.memory import (
     InMemoryStorage,
 )
-from layanan_aduan.adapters.storage.reports import (
-    assign_report_number,
-    load_report,
-    load_report_by_number,
-    save_report,
-)
-from layanan_aduan.adapters.storage.reports import project as project_report
 from layanan_aduan.adapters.storage.sqlite import (
     SqliteStorage,
 )
@@ -203,7 +194,6 @@ from layanan_aduan.messaging import (
     Messenger,
     OutboundMessage,
     Recipient,
-    SeenMessages,
     SendResult,
     TemplateRef,
     deliver,
@@ -241,6 +231,13 @@ from layanan_aduan.service_layer import (
     bootstrap,
     compose,
 )
+from layanan_aduan.service_layer.report_stream import (
+    assign_report_number,
+    load_report,
+    load_report_by_number,
+    save_report,
+)
+from layanan_aduan.service_layer.report_stream import project as project_report
 
 __all__ = [
     "DEFAULT_OFFICE_SCHEDULE",
@@ -286,10 +283,8 @@ __all__ = [
     "InMemoryEvidenceStore",
     "InMemoryMediaFetcher",
     "InMemoryMessenger",
-    "InMemorySeenMessages",
     "InMemoryStorage",
     "Inbox",
-    "InboxSeenMessages",
     "IngestResult",
     "InstantOrderError",
     "InstantOutOfRangeError",
@@ -363,7 +358,6 @@ __all__ = [
     "RetryPolicy",
     "Role",
     "SchemaVersionError",
-    "SeenMessages",
     "SendResult",
     "ServiceStandard",
     "ServiceStandardError",

@@ -2,10 +2,11 @@
 Idempotent ingest of inbound messages, and their grouping into draft reports.
 
 WhatsApp delivers webhooks at least once and redelivers them for days, in any order.
-:func:`select_new` passes on only the messages a :class:`~layanan_aduan.messaging.SeenMessages`
-record has not seen. A reporter often sends a report as several messages (the text, then a
-screenshot): :class:`DraftAssembler` groups one sender's messages into one :class:`Draft`
-when each follows the previous within a short window.
+:func:`select_new` passes on only the messages the storage's
+:class:`~layanan_aduan.ports.Inbox` has not recorded, and records them in the same unit of
+work. A reporter often sends a report as several messages (the text, then a screenshot):
+:class:`DraftAssembler` groups one sender's messages into one :class:`Draft` when each
+follows the previous within a short window.
 
 Pure logic: time is injected (``now`` is an argument), nothing is stored here. A desk that
 claims message ids should store the claimed messages in the same transaction, and after a
@@ -24,8 +25,8 @@ import attrs
 import pendulum
 
 from layanan_aduan.exceptions import MessagingConfigurationError
-from layanan_aduan.messaging import SeenMessages
 from layanan_aduan.notifications import _require_aware
+from layanan_aduan.ports.storage import Inbox
 from layanan_aduan.privacy import mask
 
 __all__ = [
@@ -72,31 +73,43 @@ D = TypeVar("D", bound=Deduplicable)
 M = TypeVar("M", bound=Groupable)
 
 
-def select_new(items: Iterable[D], seen: SeenMessages) -> tuple[D, ...]:
+def select_new(
+    items: Iterable[D],
+    inbox: Inbox,
+    *,
+    received_at: pendulum.DateTime,
+    report_id: str | None = None,
+) -> tuple[D, ...]:
     """
-    The items whose key ``seen`` had not recorded, in order, each key once; records them.
+    The items whose key ``inbox`` had not recorded, in order, each key once; records them.
 
-    The claim is one call, so an adapter can make it atomic: of two workers handed the
-    same redelivery, one gets the message and the other nothing.
+    Each key is recorded with ``received_at`` and ``report_id`` in the inbox of a unit of
+    work: the claims become durable when it commits, together with what was made of the
+    items, and a rollback forgets them, so a redelivery is taken again. Of two workers handed
+    the same redelivery, one gets the message and the other nothing.
 
-    >>> from layanan_aduan.adapters.messaging import InMemorySeenMessages
-    >>> import attrs
+    >>> import attrs, pendulum
+    >>> from layanan_aduan.adapters.storage import InMemoryStorage
     >>> @attrs.frozen
     ... class Item:
     ...     dedupe_key: str
-    >>> seen = InMemorySeenMessages()
-    >>> select_new([Item("a"), Item("b"), Item("a")], seen)
+    >>> at = pendulum.datetime(2026, 1, 12, 2)
+    >>> storage = InMemoryStorage()
+    >>> with storage.unit_of_work() as uow:
+    ...     select_new([Item("a"), Item("b"), Item("a")], uow.inbox, received_at=at)
+    ...     select_new([Item("b"), Item("c")], uow.inbox, received_at=at)
+    ...     uow.commit()
     (Item(dedupe_key='a'), Item(dedupe_key='b'))
-    >>> select_new([Item("b"), Item("c")], seen)
     (Item(dedupe_key='c'),)
     """
     first: dict[str, D] = {}
     for item in items:
         first.setdefault(item.dedupe_key, item)
-    if not first:
-        return ()
-    fresh = seen.claim(tuple(first))
-    return tuple(item for key, item in first.items() if key in fresh)
+    return tuple(
+        item
+        for key, item in first.items()
+        if inbox.record(key, received_at=received_at, report_id=report_id)
+    )
 
 
 @attrs.frozen(repr=False)

@@ -1,15 +1,9 @@
 """
-The messaging ports and the values they carry.
+The values of outbound messaging: recipients, messages, templates and send results.
 
-Ports (``typing.Protocol``), implemented by adapters:
-
-- :class:`Messenger`: sends one :class:`OutboundMessage` (a notification) and answers a
-  :class:`SendResult`; adapters: in-memory and console
-  (:mod:`layanan_aduan.adapters.messaging`), the WhatsApp Cloud API
-  (:mod:`layanan_aduan.adapters.whatsapp.cloud_api`);
-- :class:`MediaFetcher`: fetches the bytes of an inbound media id (:class:`FetchedMedia`);
-- :class:`SeenMessages`: the record of inbound messages already taken, for idempotent
-  ingest (:mod:`layanan_aduan.drafts`).
+The ports that carry them live in :mod:`layanan_aduan.ports`
+(:class:`~layanan_aduan.ports.Messenger`, :class:`~layanan_aduan.ports.MediaFetcher`) and are
+re-exported here for convenience.
 
 Every refusal is a :class:`~layanan_aduan.exceptions.MessagingError`; its ``retryable`` flag
 tells a dispatcher whether the same message may succeed later unchanged.
@@ -19,12 +13,13 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, Literal, Protocol, runtime_checkable
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Literal
 
 import attrs
 
 from layanan_aduan.exceptions import InvalidMessageError, OutsideCustomerServiceWindowError
+from layanan_aduan.ports.messaging import MediaFetcher, Messenger
 from layanan_aduan.privacy import mask
 
 __all__ = [
@@ -34,7 +29,6 @@ __all__ = [
     "Messenger",
     "OutboundMessage",
     "Recipient",
-    "SeenMessages",
     "SendResult",
     "TemplateRef",
     "deliver",
@@ -452,67 +446,3 @@ class FetchedMedia:
             f"FetchedMedia(media_id={self.media_id!r}, mime_type={self.mime_type!r}, "
             f"size={self.size})"
         )
-
-
-@runtime_checkable
-class Messenger(Protocol):
-    """
-    Port: sends notifications to people (reporters, officers, the section head).
-
-    Adapters raise :class:`~layanan_aduan.exceptions.MessagingError` subclasses; check
-    ``error.retryable`` (and :class:`~layanan_aduan.exceptions.OutsideCustomerServiceWindowError`,
-    which asks for the approved template instead of text).
-    """
-
-    def send(self, message: OutboundMessage) -> SendResult:
-        """
-        Send one message, or raise a :class:`~layanan_aduan.exceptions.MessagingError`.
-        """
-        ...
-
-    def ping(self) -> None:
-        """
-        Health check: return if the channel is usable, else raise a ``MessagingError``.
-        """
-        ...
-
-
-@runtime_checkable
-class MediaFetcher(Protocol):
-    """
-    Port: fetches the bytes of an inbound media file by its media id.
-    """
-
-    def fetch(self, media_id: str, *, max_bytes: int | None = None) -> FetchedMedia:
-        """
-        Fetch a media file.
-
-        Raises:
-            MediaNotFoundError: The id is unknown or expired.
-            MediaTooLargeError: The file is larger than ``max_bytes`` (or the adapter's limit).
-            MessagingRetryLaterError: A transient failure; fetch again later.
-        """
-        ...
-
-
-@runtime_checkable
-class SeenMessages(Protocol):
-    """
-    Port: the record of inbound messages (or status callbacks) already taken.
-
-    WhatsApp delivers webhooks at least once and redelivers for days. A durable adapter
-    records the keys in the same transaction as what was made of the messages, so a
-    crash either keeps both or neither.
-    """
-
-    def claim(self, keys: Sequence[str]) -> frozenset[str]:
-        """
-        Record ``keys`` and answer those not recorded before, atomically.
-        """
-        ...
-
-    def has_seen(self, key: str) -> bool:
-        """
-        Whether ``key`` was recorded.
-        """
-        ...

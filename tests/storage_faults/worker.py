@@ -26,12 +26,12 @@ import pendulum
 
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
 from layanan_aduan.adapters.storage import PostgresStorage, SqliteStorage
-from layanan_aduan.adapters.storage.reports import load_report, project, save_report
 from layanan_aduan.domain.history import Event
 from layanan_aduan.domain.report import Actor
 from layanan_aduan.domain.worktime import WorkingTime
 from layanan_aduan.exceptions import ConcurrencyConflictError
 from layanan_aduan.ports import ReportProjection, Storage
+from layanan_aduan.service_layer.report_stream import load_report, project, save_report
 
 T0 = pendulum.datetime(2026, 1, 9, 9, tz="Asia/Jakarta")
 

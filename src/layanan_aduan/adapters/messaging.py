@@ -5,12 +5,10 @@ Messaging adapters that need no network: in-memory (recording) and console.
   thread-safe: for this library's tests and for the tests of systems built on it;
 - :class:`ConsoleMessenger` writes each message to a text stream or a logger, with the
   recipient masked: for demos and for running without a WhatsApp account;
-- :class:`InMemoryMediaFetcher` serves media bytes put into it;
-- :class:`InMemorySeenMessages` is the in-memory record of inbound messages taken;
-- :class:`InboxSeenMessages` records them in a storage unit of work's inbox, so the
-  record commits (or rolls back) with what was made of the messages.
+- :class:`InMemoryMediaFetcher` serves media bytes put into it.
 
-Each passes the port's contract suite in :mod:`layanan_aduan.testing.messaging_contracts`.
+Which inbound messages were taken is the storage's inbox (:class:`layanan_aduan.ports.Inbox`).
+Each passes the port's contract suite in :mod:`layanan_aduan.testing.messaging`.
 """
 
 from __future__ import annotations
@@ -19,11 +17,10 @@ import collections
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import TextIO
 
 import attrs
-import pendulum
 
 from layanan_aduan.exceptions import (
     MediaNotFoundError,
@@ -33,15 +30,12 @@ from layanan_aduan.exceptions import (
     MessagingUnavailableError,
 )
 from layanan_aduan.messaging import FetchedMedia, OutboundMessage, SendResult
-from layanan_aduan.ports import Inbox
 from layanan_aduan.privacy import mask
 
 __all__ = [
     "ConsoleMessenger",
     "InMemoryMediaFetcher",
     "InMemoryMessenger",
-    "InMemorySeenMessages",
-    "InboxSeenMessages",
     "SendAttempt",
 ]
 
@@ -315,100 +309,3 @@ class InMemoryMediaFetcher:
             )
         digest = hashlib.sha256(content).hexdigest()
         return FetchedMedia(media_id, content, mime_type, digest, reported_sha256=digest)
-
-
-class InMemorySeenMessages:
-    """
-    The record of messages taken, in memory (see :class:`~layanan_aduan.messaging.SeenMessages`).
-
-    With ``max_entries`` the oldest keys are forgotten first; WhatsApp redelivers for up to
-    7 days, so size it for a week of traffic or use a durable adapter.
-
-    >>> seen = InMemorySeenMessages()
-    >>> sorted(seen.claim(["wamid.A", "wamid.B"])), sorted(seen.claim(["wamid.B", "wamid.C"]))
-    (['wamid.A', 'wamid.B'], ['wamid.C'])
-    """
-
-    def __init__(self, keys: Iterable[str] = (), *, max_entries: int | None = None) -> None:
-        if max_entries is not None and (
-            isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1
-        ):
-            raise MessagingConfigurationError(
-                "max_entries harus berupa bilangan bulat positif.",
-                "max_entries must be a positive integer.",
-                field="max_entries",
-            )
-        self.max_entries = max_entries
-        self._keys: collections.OrderedDict[str, None] = collections.OrderedDict()
-        self._lock = threading.Lock()
-        self.claim(tuple(keys))
-
-    def claim(self, keys: Sequence[str]) -> frozenset[str]:
-        """
-        Record ``keys``; answer those not recorded before.
-        """
-        with self._lock:
-            fresh = []
-            for key in keys:
-                if key not in self._keys:
-                    self._keys[key] = None
-                    fresh.append(key)
-            while self.max_entries is not None and len(self._keys) > self.max_entries:
-                self._keys.popitem(last=False)
-            return frozenset(fresh)
-
-    def has_seen(self, key: str) -> bool:
-        """
-        Whether ``key`` is recorded.
-        """
-        with self._lock:
-            return key in self._keys
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._keys)
-
-    def __repr__(self) -> str:
-        return f"InMemorySeenMessages(entries={len(self)})"
-
-
-class InboxSeenMessages:
-    """
-    The record of messages taken, kept in a unit of work's inbox
-    (:class:`layanan_aduan.ports.Inbox`).
-
-    Claims become durable when the unit of work commits, together with the reports made
-    of the messages; a rollback forgets them, so a redelivery is taken again. Use one per
-    unit of work, in its thread.
-
-    Args:
-        inbox: The unit of work's inbox.
-        received_at: The instant recorded with each key (when the webhook arrived).
-        report_id: The report the messages went into, when known.
-    """
-
-    def __init__(
-        self, inbox: Inbox, *, received_at: pendulum.DateTime, report_id: str | None = None
-    ) -> None:
-        self._inbox = inbox
-        self.received_at = received_at
-        self.report_id = report_id
-
-    def claim(self, keys: Sequence[str]) -> frozenset[str]:
-        """
-        Record ``keys`` in the inbox; answer those it had not recorded.
-        """
-        return frozenset(
-            key
-            for key in dict.fromkeys(keys)
-            if self._inbox.record(key, received_at=self.received_at, report_id=self.report_id)
-        )
-
-    def has_seen(self, key: str) -> bool:
-        """
-        Whether the inbox has ``key``.
-        """
-        return self._inbox.seen(key)
-
-    def __repr__(self) -> str:
-        return f"InboxSeenMessages(received_at={self.received_at.isoformat()!r})"

@@ -46,20 +46,6 @@ from typing import Final, TypeVar
 import attrs
 import pendulum
 
-from layanan_aduan.adapters.storage.reports import (
-    assign_report_number,
-    load_report,
-    load_report_by_number,
-    project,
-    save_report,
-)
-from layanan_aduan.adapters.whatsapp.inbound import (
-    DeliveryStatus,
-    InboundMessage,
-    ParsedWebhook,
-    Sender,
-    StatusUpdate,
-)
 from layanan_aduan.clock import Clock
 from layanan_aduan.domain.evidence import (
     DEFAULT_LIMITS,
@@ -97,7 +83,21 @@ from layanan_aduan.ports import (
     Storage,
     UnitOfWork,
 )
+from layanan_aduan.ports.inbound import (
+    DeliveryStatus,
+    InboundMessage,
+    ParsedWebhook,
+    Sender,
+    StatusUpdate,
+)
 from layanan_aduan.privacy import mask
+from layanan_aduan.service_layer.report_stream import (
+    assign_report_number,
+    load_report,
+    load_report_by_number,
+    project,
+    save_report,
+)
 
 __all__ = [
     "REPORT_ID_NAMESPACE",

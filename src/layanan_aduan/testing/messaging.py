@@ -5,7 +5,6 @@ Every adapter of a port passes the same suite: subclass the contract in a test m
 ``TestSomething``) and provide its fixtures.
 
 - :class:`MessengerContract` needs ``messenger`` (a :class:`~layanan_aduan.messaging.Messenger`);
-- :class:`SeenMessagesContract` needs ``make_seen`` (a callable answering an empty record);
 - :class:`MediaFetcherContract` needs ``media_fetcher`` and ``put_media`` (a callable that
   makes ``(media_id, content, mime_type)`` fetchable).
 
@@ -34,7 +33,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layanan_aduan.exceptions import MediaNotFoundError, MediaTooLargeError
@@ -43,14 +41,12 @@ from layanan_aduan.messaging import (
     Messenger,
     OutboundMessage,
     Recipient,
-    SeenMessages,
     TemplateRef,
 )
 
 __all__ = [
     "MediaFetcherContract",
     "MessengerContract",
-    "SeenMessagesContract",
     "bsuids",
     "media_messages",
     "text_messages",
@@ -264,66 +260,6 @@ class MessengerContract:
     def test_ping_passes_when_healthy(self, messenger: Messenger) -> None:
         """A healthy adapter's health check returns without raising."""
         messenger.ping()
-
-
-class SeenMessagesContract:
-    """
-    What every :class:`~layanan_aduan.messaging.SeenMessages` does. Provide ``make_seen``.
-    """
-
-    def test_is_a_seen_messages(self, make_seen: Callable[[], SeenMessages]) -> None:
-        """The adapter satisfies the port."""
-        assert isinstance(make_seen(), SeenMessages)
-
-    def test_claim_answers_new_keys_once(self, make_seen: Callable[[], SeenMessages]) -> None:
-        """A key is new the first time it is claimed and never again."""
-        seen = make_seen()
-        assert seen.claim(["a", "b"]) == {"a", "b"}
-        assert seen.claim(["b", "c"]) == {"c"}
-        assert seen.claim(["a", "b", "c"]) == frozenset()
-        assert seen.has_seen("a")
-        assert not seen.has_seen("d")
-
-    def test_duplicates_within_one_claim(self, make_seen: Callable[[], SeenMessages]) -> None:
-        """A key repeated within one claim is new once."""
-        assert make_seen().claim(["x", "x"]) == {"x"}
-
-    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(batches=st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=6), max_size=6))
-    def test_claims_partition_the_keys(
-        self, make_seen: Callable[[], SeenMessages], batches: list[list[str]]
-    ) -> None:
-        """Over any claims, every key is answered new exactly once, at its first claim."""
-        seen = make_seen()
-        answered: list[str] = []
-        before: set[str] = set()
-        for batch in batches:
-            fresh = seen.claim(batch)
-            assert fresh == set(batch) - before
-            answered.extend(fresh)
-            before |= set(batch)
-        assert sorted(answered) == sorted(before)
-
-    def test_concurrent_claims_give_each_key_once(
-        self, make_seen: Callable[[], SeenMessages]
-    ) -> None:
-        """Threads claiming the same keys get each key exactly once between them."""
-        seen = make_seen()
-        keys = [f"wamid.{i}" for i in range(200)]
-        won: list[str] = []
-        lock = threading.Lock()
-
-        def claim() -> None:
-            fresh = seen.claim(keys)
-            with lock:
-                won.extend(fresh)
-
-        threads = [threading.Thread(target=claim) for _ in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert sorted(won) == sorted(keys)
 
 
 class MediaFetcherContract:

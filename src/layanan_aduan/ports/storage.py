@@ -1,5 +1,5 @@
 """
-Storage ports: the report repository and its unit of work, the outbox, and the evidence store.
+Storage ports: reports and their unit of work, the outbox, the inbox, and the evidence store.
 
 A port is a :class:`typing.Protocol`: the service layer depends on it, adapters implement it
 (``layanan_aduan.adapters.storage`` for reports and the outbox,
@@ -151,7 +151,7 @@ class ReportProjection:
     derives them itself. Instants are converted to UTC.
 
     The SLA columns are the domain's answers, precomputed (see
-    ``layanan_aduan.adapters.storage.reports.project``): they state the report's SLA status
+    ``layanan_aduan.service_layer.report_stream.project``): they state the report's SLA status
     from ``updated_at`` until the next append, and storage only compares instants with them.
     At an instant ``at`` the report is breached when ``sla_breached_from <= at``, and at risk
     (the domain's at risk or critical) when ``sla_at_risk_from <= at`` and it is not breached.

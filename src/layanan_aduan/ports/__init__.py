@@ -1,0 +1,79 @@
+"""
+The ports: every boundary the service layer depends on, in one place.
+
+A port is a :class:`typing.Protocol`: the service layer depends on it, adapters implement it,
+and the contract suites in :mod:`layanan_aduan.testing.contracts` prove that an adapter
+honours it. Only the composition root (:mod:`layanan_aduan.service_layer.bootstrap`) names
+adapters.
+
+- :mod:`~layanan_aduan.ports.storage`: reports as event streams and their unit of work, the
+  outbox (writer and dispatcher side), the inbox of messages taken, and the evidence store;
+- :mod:`~layanan_aduan.ports.messaging`: sending notifications and fetching inbound media;
+- :mod:`~layanan_aduan.ports.inbound`: the channel-neutral values a channel adapter delivers
+  (messages, senders, media, delivery statuses).
+"""
+
+from __future__ import annotations
+
+from layanan_aduan.ports.inbound import (
+    DeliveryStatus,
+    InboundMessage,
+    MediaRef,
+    MessageContext,
+    MessageKind,
+    ParsedWebhook,
+    PlatformErrorInfo,
+    ReportedError,
+    Sender,
+    SkippedItem,
+    StatusUpdate,
+)
+from layanan_aduan.ports.messaging import MediaFetcher, Messenger
+from layanan_aduan.ports.storage import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    EvidenceStore,
+    Inbox,
+    Outbox,
+    OutboxMessage,
+    OutboxStatus,
+    OutboxWriter,
+    Page,
+    ReportProjection,
+    ReportRepository,
+    ReportSummary,
+    Storage,
+    StoredReport,
+    UnitOfWork,
+)
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "DeliveryStatus",
+    "EvidenceStore",
+    "InboundMessage",
+    "Inbox",
+    "MediaFetcher",
+    "MediaRef",
+    "MessageContext",
+    "MessageKind",
+    "Messenger",
+    "Outbox",
+    "OutboxMessage",
+    "OutboxStatus",
+    "OutboxWriter",
+    "Page",
+    "ParsedWebhook",
+    "PlatformErrorInfo",
+    "ReportProjection",
+    "ReportRepository",
+    "ReportSummary",
+    "ReportedError",
+    "Sender",
+    "SkippedItem",
+    "StatusUpdate",
+    "Storage",
+    "StoredReport",
+    "UnitOfWork",
+]
