@@ -67,6 +67,7 @@ def world(storage_kind: str, tmp_path: Path) -> Iterator[tuple[Services, InMemor
     media.put(MEDIA_ID, PNG, "image/png")
     messenger = InMemoryMessenger()
     services = compose(
+        business_numbers=("106540352242922",),
         storage=storage,
         evidence=InMemoryEvidenceStore(),
         messenger=messenger,
@@ -332,6 +333,7 @@ def test_transient_media_failure_takes_nothing_so_the_redelivery_is_taken_whole(
     media = _FailingFetcher()
     media.put(MEDIA_ID, PNG, "image/png")
     services = compose(
+        business_numbers=("106540352242922",),
         storage=storage,
         evidence=InMemoryEvidenceStore(),
         messenger=InMemoryMessenger(),
@@ -467,6 +469,7 @@ def test_any_redelivery_schedule_makes_each_report_and_notification_once(
     media = InMemoryMediaFetcher()
     media.put(MEDIA_ID, PNG, "image/png")
     services = compose(
+        business_numbers=("106540352242922",),
         storage=InMemoryStorage(),
         evidence=InMemoryEvidenceStore(),
         messenger=InMemoryMessenger(),
@@ -495,6 +498,7 @@ def test_a_broken_screenshot_is_not_kept_and_the_reporter_is_told() -> None:
     media.put(MEDIA_ID, PNG[:30], "image/png")
     evidence = InMemoryEvidenceStore()
     services = compose(
+        business_numbers=("106540352242922",),
         storage=InMemoryStorage(),
         evidence=evidence,
         messenger=InMemoryMessenger(),

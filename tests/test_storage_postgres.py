@@ -30,6 +30,9 @@ pytestmark = pytest.mark.postgres
 
 T0 = pendulum.datetime(2026, 1, 9, 9, tz="Asia/Jakarta")
 
+#: The schema version of the migrations this library ships.
+SHIPPED = len(shipped("postgres"))
+
 
 @pytest.fixture(scope="module")
 def dsn() -> str:
@@ -109,7 +112,7 @@ def test_a_newer_schema_is_refused(dsn: str, make_storage: StorageFactory) -> No
     storage = make_storage()
     schema = storage.schema  # type: ignore[attr-defined]  # a PostgresStorage
     storage.close()
-    v2 = Migration(2, "future", "CREATE TABLE future (x integer);")
+    v2 = Migration(SHIPPED + 1, "future", "CREATE TABLE future (x integer);")
     PostgresStorage.open(dsn, schema=schema, migrations=[*shipped("postgres"), v2]).close()
     with pytest.raises(SchemaVersionError) as info:
         PostgresStorage.open(dsn, schema=schema)
@@ -124,9 +127,9 @@ def test_an_older_schema_is_upgraded(dsn: str, make_storage: StorageFactory) -> 
         uow.reports.append("r-1", 0, [{"seq": 1}], ReportProjection("submitted", T0))
         uow.commit()
     storage.close()
-    v2 = Migration(2, "tags", "CREATE TABLE report_tags (report_id text, tag text);")
+    v2 = Migration(SHIPPED + 1, "tags", "CREATE TABLE report_tags (report_id text, tag text);")
     with PostgresStorage.open(dsn, schema=schema, migrations=[*shipped("postgres"), v2]) as s:
-        assert s.schema_version() == 2
+        assert s.schema_version() == SHIPPED + 1
         with s.unit_of_work(read_only=True) as uow:
             assert uow.reports.get("r-1").version == 1
 
@@ -136,11 +139,13 @@ def test_a_failed_migration_changes_nothing(dsn: str, make_storage: StorageFacto
     storage = make_storage()
     schema = storage.schema  # type: ignore[attr-defined]  # a PostgresStorage
     storage.close()
-    broken = Migration(2, "broken", "CREATE TABLE t (x integer); INSERT INTO nowhere VALUES (1);")
+    broken = Migration(
+        SHIPPED + 1, "broken", "CREATE TABLE t (x integer); INSERT INTO nowhere VALUES (1);"
+    )
     with pytest.raises(StorageError):
         PostgresStorage.open(dsn, schema=schema, migrations=[*shipped("postgres"), broken])
     with PostgresStorage.open(dsn, schema=schema) as s:
-        assert s.schema_version() == 1
+        assert s.schema_version() == SHIPPED
 
 
 def test_servers_starting_together_migrate_once(dsn: str) -> None:
@@ -166,7 +171,7 @@ def test_servers_starting_together_migrate_once(dsn: str) -> None:
         t.join(timeout=60)
     try:
         assert errors == []
-        assert [s.schema_version() for s in opened] == [1, 1, 1]
+        assert [s.schema_version() for s in opened] == [SHIPPED] * 3
     finally:
         for s in opened:
             s.close()

@@ -24,6 +24,9 @@ from layanan_aduan.testing.contracts import StorageContract, StorageFactory
 
 T0 = pendulum.datetime(2026, 1, 9, 9, tz="Asia/Jakarta")
 
+#: The schema version of the migrations this library ships.
+SHIPPED = len(shipped("sqlite"))
+
 
 class TestSqliteStorage(StorageContract):
     adapter = SqliteStorage
@@ -75,10 +78,12 @@ def test_an_older_file_is_upgraded_keeping_its_data(tmp_path: Path) -> None:
     path = tmp_path / "a.sqlite3"
     with SqliteStorage.open(path) as storage:
         _create(storage)
-        assert storage.schema_version() == 1
-    v2 = Migration(2, "report_tags", "CREATE TABLE report_tags (report_id TEXT, tag TEXT);\n")
+        assert storage.schema_version() == SHIPPED
+    v2 = Migration(
+        SHIPPED + 1, "report_tags", "CREATE TABLE report_tags (report_id TEXT, tag TEXT);\n"
+    )
     with SqliteStorage.open(path, migrations=[*shipped("sqlite"), v2]) as storage:
-        assert storage.schema_version() == 2
+        assert storage.schema_version() == SHIPPED + 1
         with storage.unit_of_work(read_only=True) as uow:
             assert uow.reports.get("r-1").version == 1
             assert uow.execute("SELECT count(*) FROM report_tags").fetchone()[0] == 0
@@ -90,12 +95,12 @@ def test_a_failed_migration_changes_nothing(tmp_path: Path) -> None:
     with SqliteStorage.open(path) as storage:
         _create(storage)
     broken = Migration(
-        2, "broken", "CREATE TABLE t (x INTEGER);\nINSERT INTO nowhere VALUES (1);\n"
+        SHIPPED + 1, "broken", "CREATE TABLE t (x INTEGER);\nINSERT INTO nowhere VALUES (1);\n"
     )
     with pytest.raises(StorageError):
         SqliteStorage.open(path, migrations=[*shipped("sqlite"), broken])
     with SqliteStorage.open(path) as storage:
-        assert storage.schema_version() == 1
+        assert storage.schema_version() == SHIPPED
         with storage.unit_of_work(read_only=True) as uow:
             assert uow.reports.get("r-1").version == 1
             tables = uow.execute("SELECT name FROM sqlite_master WHERE name = 't'").fetchall()
@@ -105,12 +110,12 @@ def test_a_failed_migration_changes_nothing(tmp_path: Path) -> None:
 def test_a_newer_file_is_refused(tmp_path: Path) -> None:
     """A file whose schema is newer than the library knows raises SchemaVersionError."""
     path = tmp_path / "a.sqlite3"
-    v2 = Migration(2, "future", "CREATE TABLE future (x INTEGER);\n")
+    v2 = Migration(SHIPPED + 1, "future", "CREATE TABLE future (x INTEGER);\n")
     SqliteStorage.open(path, migrations=[*shipped("sqlite"), v2]).close()
     with pytest.raises(SchemaVersionError) as info:
         SqliteStorage.open(path)
     assert info.value.code == "schema_too_new"
-    assert info.value.details == {"found": 2, "known": 1}
+    assert info.value.details == {"found": SHIPPED + 1, "known": SHIPPED}
     assert "upgrade" in info.value.message_en
 
 
@@ -177,3 +182,43 @@ def test_the_constructor_does_no_io(tmp_path: Path) -> None:
     storage = SqliteStorage(path)
     assert not path.exists()
     assert "closed=True" in repr(storage)
+
+
+def test_upgrading_a_version_1_file_gives_old_rows_their_office_and_kind(tmp_path: Path) -> None:
+    """Upgrading a version-1 file keeps every row, gives outbox and inbox rows their report's
+    office (version 2) and reports the kind of their first event (version 3)."""
+    path = tmp_path / "a.sqlite3"
+    with SqliteStorage.open(path, migrations=shipped("sqlite")[:1]) as storage:
+        with storage.unit_of_work() as uow:
+            # The adapter of today writes today's columns: a version-1 row is written by hand.
+            uow.execute(
+                "INSERT INTO reports (report_id, version, state, office, updated_at, sla_paused, "
+                "sla_stopped) VALUES ('r-1', 1, 'submitted', 'KNJP', "
+                "'2026-01-12T02:00:00.000000Z', 0, 0)"
+            )
+            uow.execute(
+                "INSERT INTO report_events (report_id, seq, payload) VALUES ('r-1', 1, "
+                "'{\"payload\":{\"kind\":\"aduan\"},\"seq\":1}')"
+            )
+            uow.execute(
+                "INSERT INTO outbox (key, report_id, payload, created_at, status, attempts, "
+                "next_attempt_at) VALUES ('r-1:1:ack', 'r-1', '{}', '2026-01-12T02:00:00.000000Z', "
+                "'pending', 0, '2026-01-12T02:00:00.000000Z')"
+            )
+            uow.execute(
+                "INSERT INTO inbox (message_id, report_id, received_at) "
+                "VALUES ('wamid.A', 'r-1', '2026-01-12T02:00:00.000000Z')"
+            )
+            uow.commit()
+        assert storage.schema_version() == 1
+    with SqliteStorage.open(path) as storage:
+        assert storage.schema_version() == SHIPPED
+        [message] = storage.outbox.claim_due(T0.add(years=1), office="KNJP")
+        assert message.key == "r-1:1:ack"
+        assert message.office == "KNJP"
+        assert storage.outbox.claim_due(T0.add(years=1), office="KMKS") == []
+        with storage.unit_of_work(read_only=True) as uow:
+            stored = uow.reports.get("r-1").projection
+            assert (stored.office, stored.kind) == ("KNJP", "aduan")
+            row = uow.execute("SELECT office FROM inbox WHERE message_id = 'wamid.A'").fetchone()
+            assert row[0] == "KNJP"

@@ -138,6 +138,72 @@ class RequirementsNotMetError(ValidationError):
         self.problems: tuple[Any, ...] = tuple(problems)
 
 
+class ConfigurationProblem:
+    """
+    One problem of an office configuration file: where it is, what it is, in both languages.
+
+    Attributes:
+        path: The key path at fault, e.g. ``"office.code"`` or ``"staff[2].roles[0]"``
+            (empty for the file as a whole).
+        line: The line of the key in the file, when known.
+        code: A stable code, e.g. ``unknown_key``, ``invalid_type``, ``missing_key``.
+        message: The problem, in Indonesian.
+        message_en: The problem, in English.
+    """
+
+    __slots__ = ("code", "line", "message", "message_en", "path")
+
+    def __init__(
+        self, path: str, line: int | None, code: str, message: str, message_en: str
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.code = code
+        self.message = message
+        self.message_en = message_en
+
+    def localized(self, language: str = "id") -> str:
+        """
+        The problem as one line: ``baris 12: office.code: …`` (``line 12: …`` in English).
+        """
+        text = self.message_en if language == "en" else self.message
+        where = ("line" if language == "en" else "baris") if self.line else ""
+        prefix = f"{where} {self.line}: " if self.line else ""
+        return f"{prefix}{self.path + ': ' if self.path else ''}{text}"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ConfigurationProblem):
+            return NotImplemented
+        return (self.path, self.line, self.code) == (other.path, other.line, other.code)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.line, self.code))
+
+    def __repr__(self) -> str:
+        return f"ConfigurationProblem(path={self.path!r}, line={self.line!r}, code={self.code!r})"
+
+
+class ConfigurationError(ValidationError):
+    """
+    An office configuration that cannot be used; ``problems`` holds every problem found, each
+    a :class:`ConfigurationProblem` with its line.
+    """
+
+    code = "invalid_configuration"
+
+    def __init__(self, problems: Any) -> None:
+        found = tuple(problems)
+        n = len(found)
+        super().__init__(
+            f"Konfigurasi kantor memiliki {n} masalah:\n"
+            + "\n".join(p.localized("id") for p in found),
+            f"The office configuration has {n} problem(s):\n"
+            + "\n".join(p.localized("en") for p in found),
+            details={"codes": [p.code for p in found]},
+        )
+        self.problems: tuple[ConfigurationProblem, ...] = found
+
+
 # --- calendar and working time ----------------------------------------------------------------
 
 
@@ -486,6 +552,15 @@ class WebhookPayloadError(MessagingError, ValueError):
         Where in the payload the problem is (``"$"`` for the body as a whole).
         """
         return self.field or "$"
+
+
+class UnknownBusinessNumberError(MessagingError, LookupError):
+    """
+    A webhook sent to a business number that no office of this deployment owns (or, given to
+    one office's desk, to another office's number): refused whole, nothing is stored.
+    """
+
+    code = "unknown_business_number"
 
 
 class WebhookSignatureError(MessagingError):

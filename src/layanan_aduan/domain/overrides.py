@@ -55,7 +55,7 @@ from layanan_aduan.domain.calendar import (
 )
 from layanan_aduan.exceptions import OverridesError, ValidationError
 
-__all__ = ["format_overrides", "infer_kind", "parse_overrides"]
+__all__ = ["format_overrides", "infer_kind", "overrides_from_mapping", "parse_overrides"]
 
 _TOP = ("closed", "reopened", "special_hours", "decreed_years")
 _CLOSED_KEYS = ("name", "kind", "name_en", "legal_basis")
@@ -326,12 +326,26 @@ def parse_overrides(text: str) -> Overrides:
             "The overrides are not valid TOML (nesting too deep).",
             code="overrides_syntax",
         ) from None
-    _no_unknown(data, _TOP, "")
+    return overrides_from_mapping(data)
+
+
+def overrides_from_mapping(data: Mapping[str, Any]) -> Overrides:
+    """
+    Read overrides from an already parsed TOML table (``closed``, ``reopened``,
+    ``special_hours``, ``decreed_years``): what :func:`parse_overrides` does after parsing,
+    for a file that embeds the overrides in a table of its own (the office configuration's
+    ``[calendar]``).
+
+    Raises:
+        OverridesError: As :func:`parse_overrides`, but never ``overrides_syntax``.
+    """
+    table = _table(data, "calendar")
+    _no_unknown(table, _TOP, "")
     return Overrides(
-        closed=_closed(_table(data.get("closed", {}), "closed")),
-        reopened=_reopened(_table(data.get("reopened", {}), "reopened")),
-        special_hours=_special(data.get("special_hours", [])),
-        decreed_years=_years(data.get("decreed_years", [])),
+        closed=_closed(_table(table.get("closed", {}), "closed")),
+        reopened=_reopened(_table(table.get("reopened", {}), "reopened")),
+        special_hours=_special(table.get("special_hours", [])),
+        decreed_years=_years(table.get("decreed_years", [])),
     )
 
 

@@ -8,10 +8,12 @@ and ``tutup`` perform a step as an officer or the section head (``--petugas ID``
 lists and retries dead letters; ``demo`` takes a bundled WhatsApp message through the five
 steps on a temporary database.
 
-Every command takes ``--db PATH`` (default: ``$LAYANAN_ADUAN_DB``, else
-``./layanan-aduan.sqlite3``) and ``--waktu ISO`` (act at a fixed instant instead of the
-system clock). The section head's WhatsApp number comes from ``--kasi-intel`` or
-``$LAYANAN_ADUAN_KASI_INTEL``; WhatsApp secrets only from ``WHATSAPP_*`` variables.
+Every command takes ``--konfigurasi BERKAS`` (default: ``$LAYANAN_ADUAN_KONFIGURASI``; without
+one, Kejaksaan Negeri Jakarta Pusat as the seed says), ``--db PATH`` (default: the storage the
+configuration names, else ``$LAYANAN_ADUAN_DB``, else ``./layanan-aduan.sqlite3``) and
+``--waktu ISO`` (act at a fixed instant instead of the system clock). The section head's
+WhatsApp number comes from ``--kasi-intel`` or ``$LAYANAN_ADUAN_KASI_INTEL``; WhatsApp secrets
+only from ``WHATSAPP_*`` variables.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
     import pendulum
 
+    from layanan_aduan.adapters.office_config import OfficeConfig
     from layanan_aduan.clock import Clock
     from layanan_aduan.messaging import FetchedMedia, Messenger
     from layanan_aduan.service_layer.bootstrap import Services
@@ -38,6 +41,8 @@ __all__ = ["DEMO_INSTANT", "register"]
 
 EXIT_OK = 0
 ENV_DB: Final = "LAYANAN_ADUAN_DB"
+#: The office configuration file (see docs/offices.md); the same name as the library's.
+ENV_CONFIG: Final = "LAYANAN_ADUAN_KONFIGURASI"
 ENV_SECTION_HEAD: Final = "LAYANAN_ADUAN_KASI_INTEL"
 DEFAULT_DB: Final = "layanan-aduan.sqlite3"
 #: The demo's fixed clock: Monday 12 January 2026, 09:05 WIB (the message came at 09:00).
@@ -49,9 +54,14 @@ _CLOSE_REASONS = ("spam", "duplicate", "not_a_report", "out_of_scope", "abandone
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--konfigurasi",
+        metavar="BERKAS",
+        help=f"berkas konfigurasi kantor (TOML; bawaan: ${ENV_CONFIG}, atau Kejari Jakarta Pusat)",
+    )
+    parser.add_argument(
         "--db",
         metavar="PATH",
-        help=f"berkas SQLite (bawaan: ${ENV_DB}, atau ./{DEFAULT_DB})",
+        help=f"berkas SQLite (bawaan: storage di konfigurasi, ${ENV_DB}, atau ./{DEFAULT_DB})",
     )
     parser.add_argument(
         "--waktu",
@@ -83,6 +93,20 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
     p = subparsers.add_parser("daftar", help="daftar laporan dengan status SLA")
     p.add_argument("--json", action="store_true", help="satu objek JSON per baris")
+    p.add_argument(
+        "--terbuka", action="store_true", help="hanya yang belum ditindaklanjuti/ditutup"
+    )
+    p.add_argument("--status", metavar="STATUS", help="hanya pada status ini (mis. submitted)")
+    p.add_argument(
+        "--jenis", choices=("laporan", "aduan", "permohonan_informasi"), help="hanya jenis ini"
+    )
+    p.add_argument(
+        "--tenggat-sebelum",
+        metavar="ISO",
+        help="hanya yang terbuka dengan tenggat sebelum waktu ini",
+    )
+    p.add_argument("--batas", type=int, metavar="N", help="paling banyak N laporan (satu halaman)")
+    p.add_argument("--setelah", metavar="KURSOR", help="halaman berikutnya (kursor dari --batas)")
     _common(p)
     p.set_defaults(run=_run_list)
 
@@ -143,9 +167,23 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 # --- wiring ---------------------------------------------------------------------------------
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    text = args.db or os.environ.get(ENV_DB) or DEFAULT_DB
-    return Path(text)
+def _db_path(args: argparse.Namespace, config: OfficeConfig | None = None) -> Path | None:
+    if args.db:
+        return Path(args.db)
+    if config is not None and config.source is not None:
+        # The configuration file says where its storage is.
+        return None if config.storage.kind == "postgres" else config.storage.sqlite_path
+    return Path(os.environ.get(ENV_DB) or DEFAULT_DB)
+
+
+def _config(args: argparse.Namespace) -> OfficeConfig | None:
+    """
+    The office configuration the command was given (``--konfigurasi`` or the environment).
+    """
+    from layanan_aduan.adapters.office_config import load_office_config
+
+    path = getattr(args, "konfigurasi", None) or os.environ.get(ENV_CONFIG)
+    return None if not path else load_office_config(path)
 
 
 def _clock(args: argparse.Namespace) -> Clock:
@@ -189,8 +227,10 @@ def _services(
         from layanan_aduan.domain.identity import PhoneNumber
 
         section_head = Recipient(phone=PhoneNumber.parse(number).e164)
+    config = _config(args)
     return bootstrap(
-        _db_path(args),
+        _db_path(args, config),
+        config=config,
         messenger=messenger if messenger is not None else ConsoleMessenger(sys.stdout),
         media=_DirectoryMedia(Path(media_dir) if media_dir else None),
         section_head=section_head,
@@ -286,9 +326,20 @@ def _run_ingest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _run_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    filters: dict[str, Any] = {
+        "state": args.status,
+        "kind": args.jenis,
+        "open_only": args.terbuka,
+        "due_before": None if args.tenggat_sebelum is None else _instant(args.tenggat_sebelum),
+    }
+    cursor = None
     with _services(args) as services:
         tz = services.desk.standard.office.schedule.timezone
-        lines = services.desk.list_reports()
+        if args.batas is None and args.setelah is None:
+            lines = services.desk.list_reports(**filters)
+        else:
+            page = services.desk.page_reports(**filters, limit=args.batas or 50, after=args.setelah)
+            lines, cursor = page.items, page.next_cursor
     if not args.json and not lines:
         print("belum ada laporan", file=stdout)
     for line in lines:
@@ -302,6 +353,7 @@ def _run_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
                 "received_at": received.isoformat() if received else None,
                 "deadline": deadline.isoformat() if deadline else None,
                 "sla": line.sla.value,
+                "kind": line.kind,
             }
             print(json.dumps(record), file=stdout)
         else:
@@ -310,6 +362,11 @@ def _run_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
                 f"{line.number}\t{_state(line.state)}\ttenggat {shown}\t{line.sla.label}",
                 file=stdout,
             )
+    if cursor is not None:
+        if args.json:
+            print(json.dumps({"next_cursor": cursor}), file=stdout)
+        else:
+            print(f"halaman berikutnya: --setelah {cursor}", file=stdout)
     return EXIT_OK
 
 

@@ -9,8 +9,13 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from layanan_aduan.entrypoints import _kalender, _meja, _tenggat
+from layanan_aduan.entrypoints import _kalender, _konfigurasi, _meja, _tenggat
 
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
-REGISTRY: list[Register] = [_kalender.register, _tenggat.register, _meja.register]
+REGISTRY: list[Register] = [
+    _kalender.register,
+    _tenggat.register,
+    _meja.register,
+    _konfigurasi.register,
+]

@@ -215,6 +215,8 @@ class InboundMessage:
         errors: Errors WhatsApp attached to the message.
         phone_number_id: The business number it was sent to (``metadata.phone_number_id``).
         business_account_id: The WhatsApp Business Account id (``entry[].id``).
+        display_phone_number: The business number as the platform displays it
+            (``metadata.display_phone_number``), or ``None``.
     """
 
     message_id: str
@@ -227,6 +229,7 @@ class InboundMessage:
     errors: tuple[PlatformErrorInfo, ...] = ()
     phone_number_id: str | None = None
     business_account_id: str | None = None
+    display_phone_number: str | None = None
 
     @property
     def sender_key(self) -> str:
@@ -275,6 +278,7 @@ class StatusUpdate:
             sends the notification's idempotency key there.
         errors: Why a ``failed`` message failed.
         phone_number_id: The business number that sent it.
+        display_phone_number: That number as the platform displays it, or ``None``.
     """
 
     message_id: str
@@ -285,6 +289,7 @@ class StatusUpdate:
     callback_data: str | None = None
     errors: tuple[PlatformErrorInfo, ...] = ()
     phone_number_id: str | None = None
+    display_phone_number: str | None = None
 
     @property
     def dedupe_key(self) -> str:

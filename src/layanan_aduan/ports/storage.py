@@ -171,6 +171,7 @@ class ReportProjection:
         sla_breached_from: The first instant at which the report is breached, or ``None``.
         sla_paused: True while the SLA clock is paused (waiting for the reporter).
         sla_stopped: True once the SLA clock stopped (step 5 done, or the report closed).
+        kind: The report's kind (``laporan``, ``aduan``, ``permohonan_informasi``), when known.
     """
 
     state: str = attrs.field(validator=_text_or_none("state", 64))
@@ -192,6 +193,7 @@ class ReportProjection:
     )
     sla_paused: bool = attrs.field(default=False, converter=bool)
     sla_stopped: bool = attrs.field(default=False, converter=bool)
+    kind: str | None = attrs.field(default=None, validator=_text_or_none("kind", 64))
 
     def is_breached(self, at: pendulum.DateTime) -> bool:
         """
@@ -289,6 +291,8 @@ class OutboxMessage:
         claimed_until: While a dispatcher holds it, the end of its lease.
         last_error: What the last failure said (written by the dispatcher, no personal data).
         sent_at: When it was sent.
+        office: The code of the office whose desk put it (and whose business number sends
+            it), or ``None`` for a storage used by one office only.
     """
 
     key: str
@@ -301,12 +305,14 @@ class OutboxMessage:
     claimed_until: pendulum.DateTime | None = None
     last_error: str | None = None
     sent_at: pendulum.DateTime | None = None
+    office: str | None = None
 
     def __repr__(self) -> str:
         # The payload carries personal data (telephone numbers, report text): never shown.
         return (
-            f"OutboxMessage(key={self.key!r}, status={self.status.value!r}, "
-            f"attempts={self.attempts!r}, next_attempt_at={self.next_attempt_at!r})"
+            f"OutboxMessage(key={self.key!r}, office={self.office!r}, "
+            f"status={self.status.value!r}, attempts={self.attempts!r}, "
+            f"next_attempt_at={self.next_attempt_at!r})"
         )
 
 
@@ -359,10 +365,20 @@ class ReportRepository(Protocol):
         ...
 
     def list_all(
-        self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+        self,
+        *,
+        office: str | None = None,
+        state: str | None = None,
+        kind: str | None = None,
+        open_only: bool = False,
+        due_before: dt.datetime | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
     ) -> Page[ReportSummary]:
         """
-        List reports, optionally of one office.
+        List reports; every condition given must hold: of one ``office``, in one ``state``, of
+        one ``kind``, ``open_only`` (the SLA clock not stopped: neither followed up nor
+        closed), ``due_before`` (an SLA deadline before that instant, the clock not stopped).
         """
         ...
 
@@ -384,6 +400,7 @@ class ReportRepository(Protocol):
         *,
         phone: str | None = None,
         user_id: str | None = None,
+        office: str | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Page[ReportSummary]:
@@ -391,7 +408,8 @@ class ReportRepository(Protocol):
         List the reports of a reporter known by telephone (E.164) or WhatsApp user id, or both.
 
         With both, a report matches when either matches (a reporter first known by number may
-        later write from a username). At least one is required.
+        later write from a username). At least one is required. With ``office``, only that
+        office's reports.
         """
         ...
 
@@ -436,12 +454,14 @@ class OutboxWriter(Protocol):
         created_at: pendulum.DateTime,
         report_id: str | None = None,
         not_before: pendulum.DateTime | None = None,
+        office: str | None = None,
     ) -> bool:
         """
         Add a notification; return False when ``key`` is already there with the same payload.
 
         The same key with a different payload raises ``IdempotencyKeyConflictError``. The
-        message becomes due at ``not_before`` (default: ``created_at``).
+        message becomes due at ``not_before`` (default: ``created_at``). ``office`` is the
+        code of the office that sends it (see :attr:`OutboxMessage.office`).
         """
         ...
 
@@ -453,10 +473,18 @@ class Inbox(Protocol):
     """
 
     def record(
-        self, message_id: str, *, received_at: pendulum.DateTime, report_id: str | None = None
+        self,
+        message_id: str,
+        *,
+        received_at: pendulum.DateTime,
+        report_id: str | None = None,
+        office: str | None = None,
     ) -> bool:
         """
-        Record ``message_id`` as handled; return False when it was already recorded.
+        Record ``message_id`` as handled (by ``office``'s desk); False when already recorded.
+
+        Message ids are unique across business numbers, so the record is too: a message is
+        taken once whichever desk sees it.
         """
         ...
 
@@ -537,10 +565,16 @@ class Outbox(Protocol):
     """
 
     def claim_due(
-        self, now: pendulum.DateTime, *, limit: int = 10, lease_seconds: int = 300
+        self,
+        now: pendulum.DateTime,
+        *,
+        limit: int = 10,
+        lease_seconds: int = 300,
+        office: str | None = None,
     ) -> list[OutboxMessage]:
         """
-        Lease up to ``limit`` pending messages due at ``now`` and not leased, oldest first.
+        Lease up to ``limit`` pending messages due at ``now`` and not leased, oldest first
+        (with ``office``, only that office's).
 
         A leased message is not claimed again until ``now + lease_seconds`` has passed, so a
         dispatcher that dies mid-send lets another one take over: delivery is at least once.
@@ -568,10 +602,24 @@ class Outbox(Protocol):
         ...
 
     def dead_letters(
-        self, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+        self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> Page[OutboxMessage]:
         """
-        List the dead letters, oldest first.
+        List the dead letters, oldest first (with ``office``, only that office's).
+        """
+        ...
+
+    def list(
+        self,
+        *,
+        status: OutboxStatus | None = None,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[OutboxMessage]:
+        """
+        List messages in the order they were put, optionally of one status and one office: what
+        an operator reads (nothing is leased or changed).
         """
         ...
 
@@ -587,9 +635,9 @@ class Outbox(Protocol):
         """
         ...
 
-    def counts(self) -> dict[OutboxStatus, int]:
+    def counts(self, *, office: str | None = None) -> dict[OutboxStatus, int]:
         """
-        Count the messages in each status.
+        Count the messages in each status (with ``office``, only that office's).
         """
         ...
 

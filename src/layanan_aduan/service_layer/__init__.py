@@ -6,7 +6,11 @@ The service layer: the desk, the dispatcher and the composition root that wires 
 - :mod:`~layanan_aduan.service_layer.desk`: :class:`Desk`, from webhooks to the five steps and
   the transactional outbox;
 - :mod:`~layanan_aduan.service_layer.dispatcher`: :class:`Dispatcher`, sending the outbox with
-  retries, backoff with jitter and dead letters.
+  retries, backoff with jitter and dead letters;
+- :mod:`~layanan_aduan.service_layer.routing`: :class:`OfficeRouter`, sending each webhook to
+  the desk of the office that owns the receiving business number;
+- :mod:`~layanan_aduan.service_layer.report_stream`: reports over the storage ports (load,
+  save, number and project them).
 
 Importing builds nothing: no connection, file or client exists until :func:`compose` or
 :func:`bootstrap` is called.
@@ -30,6 +34,7 @@ from layanan_aduan.service_layer.dispatcher import (
     DispatchSummary,
     RetryPolicy,
 )
+from layanan_aduan.service_layer.routing import OfficeRouter
 
 __all__ = [
     "DEFAULT_RETRY_POLICY",
@@ -37,6 +42,7 @@ __all__ = [
     "DispatchSummary",
     "Dispatcher",
     "IngestResult",
+    "OfficeRouter",
     "OutboxEntry",
     "ReportLine",
     "RetryPolicy",

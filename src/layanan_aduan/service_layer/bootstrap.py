@@ -31,19 +31,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import attrs
 
 from layanan_aduan.adapters.evidence_store import FilesystemEvidenceStore
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
+from layanan_aduan.adapters.office_config import OfficeConfig
 from layanan_aduan.adapters.storage import SqliteStorage
 from layanan_aduan.clock import Clock, SystemClock
 from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceLimits
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ServiceStandard
-from layanan_aduan.domain.worktime import WorkingTime
+from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds, WorkingTime
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW
+from layanan_aduan.exceptions import ConfigurationError, ConfigurationProblem
 from layanan_aduan.messaging import MediaFetcher, Messenger, Recipient
+from layanan_aduan.notifications import NotificationRenderer
 from layanan_aduan.ports import EvidenceStore, Storage
 from layanan_aduan.service_layer.desk import Desk
 from layanan_aduan.service_layer.dispatcher import DEFAULT_RETRY_POLICY, Dispatcher, RetryPolicy
@@ -89,6 +93,9 @@ def compose(
     retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
     draft_window: dt.timedelta = DEFAULT_DRAFT_WINDOW,
     limits: EvidenceLimits = DEFAULT_LIMITS,
+    renderer: NotificationRenderer | None = None,
+    business_numbers: Iterable[str] = (),
+    thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
 ) -> Services:
     """
     Build the desk and the dispatcher from their ports.
@@ -106,6 +113,13 @@ def compose(
         retry_policy: The dispatcher's backoff and dead-letter policy.
         draft_window: How close one sender's messages must be to make one report.
         limits: Evidence size limits.
+        renderer: The notification texts (rendered from ``standard`` by default).
+        business_numbers: The office's business numbers as the channel names them (the
+            WhatsApp ``phone_number_id``); webhooks to other numbers are refused.
+        thresholds: When a running SLA clock counts as at risk.
+
+    The desk and the dispatcher are bound to the standard's office: several offices share one
+    storage, each with its own :func:`compose`.
     """
     standard = KEJARI_JAKARTA_PUSAT if standard is None else standard
     if working_time is None:
@@ -120,8 +134,13 @@ def compose(
         section_head=section_head,
         draft_window=draft_window,
         limits=limits,
+        renderer=renderer,
+        business_numbers=business_numbers,
+        thresholds=thresholds,
     )
-    dispatcher = Dispatcher(storage.outbox, messenger, clock, policy=retry_policy)
+    dispatcher = Dispatcher(
+        storage.outbox, messenger, clock, policy=retry_policy, office=standard.office.code
+    )
     return Services(desk=desk, dispatcher=dispatcher, storage=storage)
 
 
@@ -137,30 +156,84 @@ def evidence_dir_for(path: str | os.PathLike[str]) -> Path:
 
 
 def bootstrap(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     messenger: Messenger,
     media: MediaFetcher,
+    config: OfficeConfig | None = None,
     section_head: Recipient | None = None,
     clock: Clock | None = None,
     standard: ServiceStandard | None = None,
     working_time: WorkingTime | None = None,
     retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    draft_window: dt.timedelta | None = None,
+    limits: EvidenceLimits = DEFAULT_LIMITS,
+    renderer: NotificationRenderer | None = None,
+    business_numbers: Iterable[str] | None = None,
+    thresholds: SlaThresholds | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Services:
     """
-    The embedded default: the SQLite file ``path`` (created and migrated when new) and a
-    filesystem evidence store beside it, wired by :func:`compose`.
+    Build a desk on its storage: the SQLite file ``path`` (created and migrated when new)
+    with a filesystem evidence store beside it, or what the office ``config`` says.
+
+    With ``config`` (:func:`~layanan_aduan.adapters.office_config.load_office_config`), the
+    standard, business numbers, calendar overrides, SLA thresholds, draft window and storage
+    come from the office's configuration file; an argument given here wins over the file
+    (``path`` over its SQLite file). A PostgreSQL storage reads its DSN from the environment
+    variable the file names (``environ``, ``os.environ`` by default); its evidence files go to
+    the folder beside the configuration file (``<config>.bukti``). Without ``config`` and
+    ``path`` there is nothing to open: ``path`` is required then.
     """
-    storage = SqliteStorage.open(path)
-    evidence = FilesystemEvidenceStore.open(evidence_dir_for(path))
-    return compose(
-        storage=storage,
-        evidence=evidence,
-        messenger=messenger,
-        media=media,
-        clock=SystemClock() if clock is None else clock,
-        section_head=section_head,
-        standard=standard,
-        working_time=working_time,
-        retry_policy=retry_policy,
-    )
+    config = OfficeConfig.default() if config is None else config
+    storage: Storage
+    if path is not None or config.storage.kind == "sqlite":
+        db = path if path is not None else config.storage.sqlite_path
+        if db is None:
+            raise ConfigurationError(
+                [
+                    ConfigurationProblem(
+                        "storage.sqlite",
+                        None,
+                        "missing_key",
+                        "Berkas SQLite belum diberikan (path, atau storage.sqlite di konfigurasi).",
+                        "No SQLite file given (path, or storage.sqlite in the configuration).",
+                    )
+                ]
+            )
+        storage = SqliteStorage.open(db)
+        evidence_dir = evidence_dir_for(db)
+    else:
+        from layanan_aduan.adapters.storage import PostgresStorage
+
+        storage = PostgresStorage.open(
+            config.storage.postgres_dsn(environ), schema=config.storage.postgres_schema
+        )
+        anchor = config.source if config.source is not None else Path("layanan-aduan")
+        evidence_dir = evidence_dir_for(anchor)
+    try:
+        evidence = FilesystemEvidenceStore.open(evidence_dir)
+        chosen = config.standard if standard is None else standard
+        if working_time is None:
+            working_time = WorkingTime(indonesian_calendar(chosen.schedule, config.overrides))
+        return compose(
+            storage=storage,
+            evidence=evidence,
+            messenger=messenger,
+            media=media,
+            clock=SystemClock() if clock is None else clock,
+            section_head=section_head,
+            standard=chosen,
+            working_time=working_time,
+            retry_policy=retry_policy,
+            draft_window=config.draft_window if draft_window is None else draft_window,
+            limits=limits,
+            renderer=renderer,
+            business_numbers=config.business_numbers
+            if business_numbers is None
+            else business_numbers,
+            thresholds=config.thresholds if thresholds is None else thresholds,
+        )
+    except BaseException:
+        storage.close()
+        raise

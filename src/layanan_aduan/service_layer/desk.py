@@ -57,7 +57,7 @@ from layanan_aduan.domain.history import Event
 from layanan_aduan.domain.report import Actor, CloseReason, Report, ReporterDetails, ReportKind
 from layanan_aduan.domain.standard import ServiceStandard
 from layanan_aduan.domain.workflow import Action, ReportState, Role
-from layanan_aduan.domain.worktime import WorkingTime
+from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds, WorkingTime
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW, Draft, DraftAssembler
 from layanan_aduan.exceptions import (
     IdempotencyKeyConflictError,
@@ -66,6 +66,7 @@ from layanan_aduan.exceptions import (
     OutboxMessageNotFoundError,
     OutboxStateError,
     ReportInputError,
+    UnknownBusinessNumberError,
 )
 from layanan_aduan.messaging import MediaFetcher, Recipient
 from layanan_aduan.notifications import (
@@ -75,6 +76,7 @@ from layanan_aduan.notifications import (
     RenderedNotification,
 )
 from layanan_aduan.ports import (
+    DEFAULT_PAGE_SIZE,
     EvidenceStore,
     OutboxStatus,
     Page,
@@ -128,6 +130,10 @@ _KINDS = {
 }
 _PAGE = 500
 _T = TypeVar("_T")
+
+
+def _digits(number: str) -> str:
+    return "".join(ch for ch in number if ch.isdigit())
 
 
 def _every(fetch: Callable[[str | None], Page[_T]]) -> Iterator[_T]:
@@ -273,8 +279,9 @@ class ReportLine:
         number: The number.
         state: The workflow state.
         received_at: When it arrived.
-        deadline: Its SLA deadline (``None`` once stopped).
+        deadline: Its SLA deadline (``None`` once stopped), in the office's time zone.
         sla: Its SLA status at the instant asked.
+        kind: The report's kind (``laporan``, ``aduan``, ``permohonan_informasi``), when known.
     """
 
     report_id: str
@@ -283,6 +290,7 @@ class ReportLine:
     received_at: pendulum.DateTime | None
     deadline: pendulum.DateTime | None
     sla: SlaState
+    kind: str | None = None
 
 
 def _sla_state(summary: ReportSummary, at: pendulum.DateTime) -> SlaState:
@@ -344,6 +352,14 @@ class Desk:
         draft_window: How close one sender's messages must be to make one report: within
             a batch, and across webhooks while the report is still ``submitted``.
         limits: Evidence size limits.
+        business_numbers: The office's business numbers as the channel names them (the
+            WhatsApp ``phone_number_id``, or a display number); the office's own WhatsApp
+            number always belongs. :meth:`ingest` refuses a webhook sent to any other.
+        thresholds: When a running SLA clock counts as at risk (the sweep's first alert).
+
+    A desk is bound to the office of its standard (``standard.office.code``): it stores every
+    report, outbox message and inbox entry as that office's, and its steps, listings and
+    sweeps see that office's reports only; another office's report is not found.
     """
 
     def __init__(
@@ -359,8 +375,11 @@ class Desk:
         renderer: NotificationRenderer | None = None,
         draft_window: dt.timedelta = DEFAULT_DRAFT_WINDOW,
         limits: EvidenceLimits = DEFAULT_LIMITS,
+        business_numbers: Iterable[str] = (),
+        thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
     ) -> None:
         self.storage = storage
+        self.thresholds = thresholds
         self.evidence = evidence
         self.media = media
         self.clock = clock
@@ -374,6 +393,42 @@ class Desk:
         )
         self.draft_window = draft_window
         self.limits = limits
+        self.office = standard.office.code
+        own = {standard.office.whatsapp, *business_numbers}
+        self.business_numbers = frozenset(own)
+        self._number_digits = frozenset(_digits(n) for n in own if _digits(n))
+
+    def owns(self, phone_number_id: str | None, display_phone_number: str | None = None) -> bool:
+        """
+        Whether a message sent to this business number (as the channel names it) is this
+        office's. A message that names no number (a channel without numbers) is.
+        """
+        if phone_number_id is None and display_phone_number is None:
+            return True
+        if phone_number_id is not None and phone_number_id in self.business_numbers:
+            return True
+        digits = None if display_phone_number is None else _digits(display_phone_number)
+        return bool(digits) and digits in self._number_digits
+
+    def _check_numbers(self, parsed: ParsedWebhook) -> None:
+        numbers = [(m.phone_number_id, m.display_phone_number) for m in parsed.messages] + [
+            (st.phone_number_id, st.display_phone_number) for st in parsed.statuses
+        ]
+        foreign = [n for n in numbers if not self.owns(*n)]
+        if foreign:
+            _log.warning(
+                "webhook refused: %d item(s) for another business number (office %s)",
+                len(foreign),
+                self.office,
+            )
+            raise UnknownBusinessNumberError(
+                f"Webhook ini dikirim ke nomor layanan yang bukan milik {self.office}; "
+                "tidak ada yang disimpan.",
+                f"This webhook was sent to a business number that is not {self.office}'s; "
+                "nothing was stored.",
+                field="phone_number_id",
+                details={"office": self.office, "items": len(foreign)},
+            )
 
     def __repr__(self) -> str:
         return f"Desk(office={self.standard.office.code!r}, storage={type(self.storage).__name__})"
@@ -390,7 +445,12 @@ class Desk:
         (``MessagingRetryLaterError``) raises and nothing is taken, so the redelivery
         is taken whole. A media file that is gone or too large is left out and the report
         records the evidence as missing.
+
+        Raises:
+            UnknownBusinessNumberError: A message or status of the webhook was sent to a
+                business number that is not this office's; nothing is taken.
         """
+        self._check_numbers(parsed)
         unique: dict[str, InboundMessage] = {}
         for m in parsed.messages:
             unique.setdefault(m.message_id, m)
@@ -525,7 +585,7 @@ class Desk:
         now = self.clock.now()
         with self.storage.unit_of_work() as uow:
             taken = [
-                uow.inbox.record(m.message_id, received_at=now, report_id=None)
+                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
                 for m in draft.messages
             ]
             if not all(taken):
@@ -533,12 +593,15 @@ class Desk:
             uow.commit()
         return len(draft.messages)
 
-    @staticmethod
     def _record_inbox(
-        uow: UnitOfWork, draft: Draft[InboundMessage], report_id: str, now: pendulum.DateTime
+        self,
+        uow: UnitOfWork,
+        draft: Draft[InboundMessage],
+        report_id: str,
+        now: pendulum.DateTime,
     ) -> bool:
         taken = [
-            uow.inbox.record(m.message_id, received_at=now, report_id=report_id)
+            uow.inbox.record(m.message_id, received_at=now, report_id=report_id, office=self.office)
             for m in draft.messages
         ]
         # Another worker took the same redelivery first: leave the block without committing.
@@ -561,15 +624,20 @@ class Desk:
         last event (the submission records its draft's first message, each addition its
         last one). Only the reporter who submitted it (the same WhatsApp key) adds to it.
         """
-        waiting = self._awaiting_completion(reports, sender.phone, sender.user_id)
-        if waiting is not None:
-            report = load_report(reports, waiting)
+        mine = self._sender_reports(reports, sender.phone, sender.user_id)
+        waiting = [x for x in mine if x.projection.state == ReportState.AWAITING_COMPLETION]
+        if waiting:
+            newest = max(waiting, key=lambda x: (x.projection.updated_at, x.report_id))
+            report = load_report(reports, newest.report_id, office=self.office)
             if report.submitter_id == actor_id:
                 return report
-        latest = self._latest(reports, sender.phone, sender.user_id)
-        if latest is None or latest.projection.state != ReportState.SUBMITTED:
+        received = [x for x in mine if x.projection.received_at is not None]
+        if not received:
             return None
-        report = load_report(reports, latest.report_id)
+        latest = max(received, key=lambda x: (x.projection.received_at, x.report_id))
+        if latest.projection.state != ReportState.SUBMITTED:
+            return None
+        report = load_report(reports, latest.report_id, office=self.office)
         if report.submitter_id != actor_id or report.state is not ReportState.SUBMITTED:
             return None
         # The gap between the draft's span and the report's, whichever arrived first.
@@ -580,46 +648,19 @@ class Desk:
         )
         return report if gap <= self.draft_window else None
 
-    @staticmethod
-    def _latest(
-        reports: ReportRepository, phone: str | None, user_id: str | None
-    ) -> ReportSummary | None:
+    def _sender_reports(
+        self, reports: ReportRepository, phone: str | None, user_id: str | None
+    ) -> list[ReportSummary]:
+        # An indexed lookup by sender: its cost follows the sender's reports, not the office's.
         if phone is None and user_id is None:
-            return None
-        latest: ReportSummary | None = None
-        for s in _every(
-            lambda after: reports.by_reporter(
-                phone=phone, user_id=user_id, limit=_PAGE, after=after
-            )
-        ):
-            received = s.projection.received_at
-            if received is None:
-                continue
-            if latest is None or (received, s.report_id) > (
-                latest.projection.received_at,
-                latest.report_id,
-            ):
-                latest = s
-        return latest
-
-    @staticmethod
-    def _awaiting_completion(
-        reports: ReportRepository, phone: str | None, user_id: str | None
-    ) -> str | None:
-        # Few reports await completion at once; a reporter may have many reports.
-        found = [
-            s
-            for s in _every(
-                lambda after: reports.by_state(
-                    ReportState.AWAITING_COMPLETION, limit=_PAGE, after=after
+            return []
+        return list(
+            _every(
+                lambda after: reports.by_reporter(
+                    phone=phone, user_id=user_id, office=self.office, limit=_PAGE, after=after
                 )
             )
-            if (phone is not None and s.projection.reporter_phone == phone)
-            or (user_id is not None and s.projection.reporter_user_id == user_id)
-        ]
-        if not found:
-            return None
-        return max(found, key=lambda s: s.projection.updated_at).report_id
+        )
 
     # --- the steps ------------------------------------------------------------------------
 
@@ -693,11 +734,10 @@ class Desk:
             uow.commit()
         return result
 
-    @staticmethod
-    def _load(reports: ReportRepository, ref: str) -> Report:
+    def _load(self, reports: ReportRepository, ref: str) -> Report:
         if "/" in ref:
-            return load_report_by_number(reports, ref)
-        return load_report(reports, ref)
+            return load_report_by_number(reports, ref, office=self.office)
+        return load_report(reports, ref, office=self.office)
 
     def _save(
         self,
@@ -712,8 +752,9 @@ class Desk:
         projection = project(
             report,
             self.working_time,
-            office=self.standard.office.code,
+            office=self.office,
             goal=self.standard.completion_time,
+            thresholds=self.thresholds,
         )
         save_report(uow.reports, report, projection)
         entries: list[OutboxEntry] = []
@@ -726,6 +767,7 @@ class Desk:
                     {**message.to_payload(), "notification": kind.value},
                     created_at=now,
                     report_id=report.id,
+                    office=self.office,
                 )
                 entries.append(OutboxEntry(key, kind))
         return StepResult(
@@ -750,7 +792,9 @@ class Desk:
         return Recipient(phone=d.phone, user_id=d.whatsapp_user_id)
 
     def _deadline(self, report: Report, at: pendulum.DateTime) -> pendulum.DateTime:
-        sla = report.sla(at, self.working_time, goal=self.standard.completion_time)
+        sla = report.sla(
+            at, self.working_time, goal=self.standard.completion_time, thresholds=self.thresholds
+        )
         return sla.deadline
 
     def _missing(self, report: Report) -> list[str]:
@@ -823,8 +867,13 @@ class Desk:
         now = self.clock.now()
         with self.storage.unit_of_work(read_only=True) as uow:
             reports = uow.reports
-            risky = list(_every(lambda after: reports.at_risk(now, limit=_PAGE, after=after)))
-            breached = list(_every(lambda after: reports.breached(now, limit=_PAGE, after=after)))
+            office = self.office
+            risky = list(
+                _every(lambda after: reports.at_risk(now, office=office, limit=_PAGE, after=after))
+            )
+            breached = list(
+                _every(lambda after: reports.breached(now, office=office, limit=_PAGE, after=after))
+            )
         entries: list[OutboxEntry] = []
         plan = [(s, (NotificationKind.SLA_AT_RISK,)) for s in risky] + [
             (s, (NotificationKind.SLA_BREACHED, NotificationKind.SERVICE_COMPLAINT_CHANNEL))
@@ -849,9 +898,14 @@ class Desk:
         entries: list[OutboxEntry] = []
         try:
             with self.storage.unit_of_work() as uow:
-                report = load_report(uow.reports, report_id)
+                report = load_report(uow.reports, report_id, office=self.office)
                 number = report.number if report.number is not None else report.id
-                sla = report.sla(now, self.working_time, goal=self.standard.completion_time)
+                sla = report.sla(
+                    now,
+                    self.working_time,
+                    goal=self.standard.completion_time,
+                    thresholds=self.thresholds,
+                )
                 for kind in kinds:
                     key = f"{report_id}:{kind.value}"
                     if kind is NotificationKind.SLA_AT_RISK:
@@ -869,6 +923,7 @@ class Desk:
                         {**message.to_payload(), "notification": kind.value},
                         created_at=now,
                         report_id=report_id,
+                        office=self.office,
                     )
                     entries.append(OutboxEntry(key, kind))
                 uow.commit()
@@ -899,8 +954,12 @@ class Desk:
                     "message %s failed after sending: %s", key, [e.code for e in status.errors]
                 )
                 continue
+            if not self.owns(status.phone_number_id, status.display_phone_number):
+                continue
             try:
                 message = self.storage.outbox.get(key)
+                if message.office not in (None, self.office):
+                    continue
                 if message.status is OutboxStatus.PENDING:
                     self.storage.outbox.mark_sent(key, at=status.at)
                     applied += 1
@@ -910,25 +969,89 @@ class Desk:
 
     # --- queries --------------------------------------------------------------------------
 
-    def list_reports(self, *, at: pendulum.DateTime | None = None) -> tuple[ReportLine, ...]:
+    def list_reports(
+        self,
+        *,
+        at: pendulum.DateTime | None = None,
+        state: str | None = None,
+        kind: str | None = None,
+        open_only: bool = False,
+        due_before: dt.datetime | None = None,
+    ) -> tuple[ReportLine, ...]:
         """
-        Every report, in the order it was first stored, with its SLA status at ``at`` (the
-        clock's instant by default).
+        The office's reports, in the order they were first stored, with their SLA status at
+        ``at`` (the clock's instant by default); every filter given must hold (see
+        :meth:`page_reports`).
+        """
+        lines: list[ReportLine] = []
+        after: str | None = None
+        while True:
+            page = self.page_reports(
+                at=at,
+                state=state,
+                kind=kind,
+                open_only=open_only,
+                due_before=due_before,
+                limit=_PAGE,
+                after=after,
+            )
+            lines.extend(page.items)
+            if page.next_cursor is None:
+                return tuple(lines)
+            after = page.next_cursor
+
+    def page_reports(
+        self,
+        *,
+        at: pendulum.DateTime | None = None,
+        state: str | None = None,
+        kind: str | None = None,
+        open_only: bool = False,
+        due_before: dt.datetime | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportLine]:
+        """
+        One page of the office's reports with their SLA status at ``at``.
+
+        Args:
+            at: The instant of the SLA status (the clock's by default).
+            state: Only reports in this workflow state.
+            kind: Only reports of this kind.
+            open_only: Only reports whose SLA clock runs or waits (not followed up, not closed).
+            due_before: Only open reports whose deadline is before this instant.
+            limit: At most this many (1 to 1000).
+            after: The previous page's ``next_cursor``.
         """
         instant = self.clock.now() if at is None else at
+        zone = self.standard.office.timezone
         with self.storage.unit_of_work(read_only=True) as uow:
-            reports = uow.reports
-            return tuple(
-                ReportLine(
-                    report_id=s.report_id,
-                    number=s.projection.number,
-                    state=s.projection.state,
-                    received_at=s.projection.received_at,
-                    deadline=None if s.projection.sla_stopped else s.projection.sla_deadline,
-                    sla=_sla_state(s, instant),
-                )
-                for s in _every(lambda after: reports.list_all(limit=_PAGE, after=after))
+            page = uow.reports.list_all(
+                office=self.office,
+                state=None if state is None else str(state),
+                kind=None if kind is None else str(kind),
+                open_only=open_only,
+                due_before=due_before,
+                limit=limit,
+                after=after,
             )
+        lines = tuple(
+            ReportLine(
+                report_id=s.report_id,
+                number=s.projection.number,
+                state=s.projection.state,
+                received_at=None
+                if s.projection.received_at is None
+                else s.projection.received_at.in_timezone(zone),
+                deadline=None
+                if s.projection.sla_stopped or s.projection.sla_deadline is None
+                else s.projection.sla_deadline.in_timezone(zone),
+                sla=_sla_state(s, instant),
+                kind=s.projection.kind,
+            )
+            for s in page.items
+        )
+        return Page(lines, page.next_cursor)
 
     def report(self, ref: str) -> Report:
         """

@@ -53,6 +53,7 @@ from layanan_aduan.exceptions import (
     MessagingConfigurationError,
     MessagingError,
     MessagingRetryLaterError,
+    OutboxMessageNotFoundError,
 )
 from layanan_aduan.messaging import Messenger, OutboundMessage, deliver
 from layanan_aduan.ports import Outbox, OutboxMessage, OutboxStatus
@@ -193,6 +194,9 @@ class Dispatcher:
         batch_size: Messages leased per pass.
         lease_seconds: How long a leased message is this dispatcher's; choose it longer
             than a send can take (the Cloud API adapter's timeout and retries).
+        office: The office whose messages this dispatcher sends (through that office's
+            business number: ``messenger``); ``None`` sends every office's, for a storage
+            that serves one office only.
     """
 
     def __init__(
@@ -206,6 +210,7 @@ class Dispatcher:
         sleep: Callable[[float], None] | None = None,
         batch_size: int = 20,
         lease_seconds: int = 120,
+        office: str | None = None,
     ) -> None:
         _check_count("batch_size", batch_size)
         _check_count("lease_seconds", lease_seconds)
@@ -217,16 +222,23 @@ class Dispatcher:
         self._sleep = sleep if sleep is not None else _time.sleep
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
+        self.office = office
 
     def __repr__(self) -> str:
-        return f"Dispatcher(messenger={type(self.messenger).__name__}, policy={self.policy!r})"
+        return (
+            f"Dispatcher(office={self.office!r}, messenger={type(self.messenger).__name__}, "
+            f"policy={self.policy!r})"
+        )
 
     def run_once(self) -> DispatchSummary:
         """
         Lease the messages due now and try each once.
         """
         claimed = self.outbox.claim_due(
-            self.clock.now(), limit=self.batch_size, lease_seconds=self.lease_seconds
+            self.clock.now(),
+            limit=self.batch_size,
+            lease_seconds=self.lease_seconds,
+            office=self.office,
         )
         summary = DispatchSummary(claimed=len(claimed))
         for item in claimed:
@@ -304,7 +316,7 @@ class Dispatcher:
         items: list[OutboxMessage] = []
         after: str | None = None
         while True:
-            page = self.outbox.dead_letters(limit=500, after=after)
+            page = self.outbox.dead_letters(office=self.office, limit=500, after=after)
             items.extend(page.items)
             if page.next_cursor is None:
                 return tuple(items)
@@ -318,6 +330,13 @@ class Dispatcher:
             OutboxMessageNotFoundError: No message has this key.
             OutboxStateError: The message is not a dead letter.
         """
+        if self.office is not None and self.outbox.get(key).office != self.office:
+            # Another office's message is answered like a missing one.
+            raise OutboxMessageNotFoundError(
+                "Pesan outbox tidak ditemukan.",
+                "No outbox message with this key.",
+                field="key",
+            )
         return self.outbox.retry(key, at=self.clock.now())
 
     def retry_all_dead_letters(self) -> tuple[OutboxMessage, ...]:

@@ -64,8 +64,9 @@ from layanan_aduan.domain.worktime import (
     SlaThresholds,
     WorkingTime,
 )
-from layanan_aduan.exceptions import StorageInputError, ValidationError
-from layanan_aduan.ports import ReportProjection, ReportRepository
+from layanan_aduan.exceptions import ReportNotFoundError, StorageInputError, ValidationError
+from layanan_aduan.ports import ReportProjection, ReportRepository, StoredReport
+from layanan_aduan.privacy import mask
 
 __all__ = [
     "assign_report_number",
@@ -88,16 +89,33 @@ def _rebuild(stored_events: tuple[dict[str, object], ...], **anchor: object) -> 
     return Report.from_events(events, **anchor)  # type: ignore[arg-type]  # anchor: number, version, head
 
 
-def load_report(reports: ReportRepository, report_id: str) -> Report:
+def _of_office(stored: StoredReport, office: str | None, field: str, value: str) -> StoredReport:
+    if office is not None and stored.projection.office != office:
+        # Another office's report is answered exactly like a missing one: a desk learns
+        # nothing about reports that are not its own.
+        what_id, what_en = ("nomor", "number") if field == "number" else ("id", "id")
+        shown = mask(value)
+        raise ReportNotFoundError(
+            f"Laporan dengan {what_id} {shown!r} tidak ditemukan.",
+            f"No report with {what_en} {shown!r}.",
+            field=field,
+            details={field: shown},
+        )
+    return stored
+
+
+def load_report(reports: ReportRepository, report_id: str, *, office: str | None = None) -> Report:
     """
     Load and rebuild the report ``report_id``; its history is verified on the way.
 
+    With ``office``, a report of another office is not found.
+
     Raises:
-        ReportNotFoundError: No such report.
+        ReportNotFoundError: No such report (of ``office``).
         HistoryTamperedError: The stored history is not intact (edited, removed, reordered,
             inserted events, or a stream shorter or longer than the stored version).
     """
-    stored = reports.get(report_id)
+    stored = _of_office(reports.get(report_id), office, "report_id", report_id)
     return _rebuild(
         stored.events,
         number=stored.projection.number,
@@ -106,11 +124,13 @@ def load_report(reports: ReportRepository, report_id: str) -> Report:
     )
 
 
-def load_report_by_number(reports: ReportRepository, number: str) -> Report:
+def load_report_by_number(
+    reports: ReportRepository, number: str, *, office: str | None = None
+) -> Report:
     """
     Load and rebuild the report with the human-readable ``number`` (see :func:`load_report`).
     """
-    stored = reports.get_by_number(number)
+    stored = _of_office(reports.get_by_number(number), office, "number", number)
     return _rebuild(
         stored.events,
         number=stored.projection.number,
@@ -288,4 +308,5 @@ def project(
         sla_breached_from=breach_from,
         sla_paused=report.is_paused,
         sla_stopped=stopped,
+        kind=str(report.kind),
     )

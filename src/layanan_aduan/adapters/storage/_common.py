@@ -333,6 +333,9 @@ class ReportFilter:
     user_id: str | None = None
     at_risk_at: pendulum.DateTime | None = None
     breached_at: pendulum.DateTime | None = None
+    kind: str | None = None
+    open_only: bool = False
+    due_before: pendulum.DateTime | None = None
 
 
 # --- the ports, checked: each adapter extends these and supplies the private methods ----------
@@ -421,9 +424,28 @@ class RepositoryChecks(abc.ABC):
         return self._select(f, limit, cursor_position(after))
 
     def list_all(
-        self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+        self,
+        *,
+        office: str | None = None,
+        state: str | None = None,
+        kind: str | None = None,
+        open_only: bool = False,
+        due_before: dt.datetime | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
     ) -> Page[ReportSummary]:
-        return self._query(ReportFilter(office=_office(office)), limit, after)
+        if state is not None:
+            check_text(state, "state", 64)
+        if kind is not None:
+            check_text(kind, "kind", 64)
+        f = ReportFilter(
+            office=_office(office),
+            state=state,
+            kind=kind,
+            open_only=bool(open_only),
+            due_before=None if due_before is None else utc(due_before, "due_before"),
+        )
+        return self._query(f, limit, after)
 
     def by_state(
         self,
@@ -441,11 +463,13 @@ class RepositoryChecks(abc.ABC):
         *,
         phone: str | None = None,
         user_id: str | None = None,
+        office: str | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Page[ReportSummary]:
         check_reporter_query(phone, user_id)
-        return self._query(ReportFilter(phone=phone, user_id=user_id), limit, after)
+        f = ReportFilter(office=_office(office), phone=phone, user_id=user_id)
+        return self._query(f, limit, after)
 
     def at_risk(
         self,
@@ -495,6 +519,7 @@ class OutboxWriterChecks(abc.ABC):
         created_at: pendulum.DateTime,
         report_id: str | None = None,
         not_before: pendulum.DateTime | None = None,
+        office: str | None = None,
     ) -> bool:
         check_text(key, "key")
         text = canonical_json(payload, "payload")
@@ -510,6 +535,7 @@ class OutboxWriterChecks(abc.ABC):
             status=OutboxStatus.PENDING,
             attempts=0,
             next_attempt_at=due,
+            office=_office(office),
         )
         return self._insert(message, text)
 
@@ -523,7 +549,13 @@ class InboxChecks(abc.ABC):
     """
 
     @abc.abstractmethod
-    def _record(self, message_id: str, instant: pendulum.DateTime, report_id: str | None) -> bool:
+    def _record(
+        self,
+        message_id: str,
+        instant: pendulum.DateTime,
+        report_id: str | None,
+        office: str | None,
+    ) -> bool:
         """
         Record ``message_id`` unless it is there; False when it is.
         """
@@ -541,13 +573,18 @@ class InboxChecks(abc.ABC):
         """
 
     def record(
-        self, message_id: str, *, received_at: pendulum.DateTime, report_id: str | None = None
+        self,
+        message_id: str,
+        *,
+        received_at: pendulum.DateTime,
+        report_id: str | None = None,
+        office: str | None = None,
     ) -> bool:
         check_text(message_id, "message_id")
         instant = utc(received_at, "received_at")
         if report_id is not None:
             check_text(report_id, "report_id")
-        return self._record(message_id, instant, report_id)
+        return self._record(message_id, instant, report_id, _office(office))
 
     def report_of(self, message_id: str) -> str | None:
         check_text(message_id, "message_id")
@@ -569,7 +606,7 @@ class OutboxChecks(abc.ABC):
 
     @abc.abstractmethod
     def _claim_due(
-        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int
+        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int, office: str | None
     ) -> list[OutboxMessage]:
         """
         Lease the due messages until ``until``.
@@ -590,9 +627,11 @@ class OutboxChecks(abc.ABC):
         """
 
     @abc.abstractmethod
-    def _dead_letters(self, limit: int, start: int) -> Page[OutboxMessage]:
+    def _list(
+        self, status: OutboxStatus | None, office: str | None, limit: int, start: int
+    ) -> Page[OutboxMessage]:
         """
-        The dead letters after position ``start``.
+        The messages (of ``status`` and ``office`` when given) after position ``start``.
         """
 
     @abc.abstractmethod
@@ -608,18 +647,27 @@ class OutboxChecks(abc.ABC):
         """
 
     @abc.abstractmethod
-    def counts(self) -> dict[OutboxStatus, int]:
+    def _counts(self, office: str | None) -> dict[OutboxStatus, int]:
         """
-        Count the messages in each status.
+        Count the messages (of ``office`` when given) in each status.
         """
 
+    def counts(self, *, office: str | None = None) -> dict[OutboxStatus, int]:
+        return self._counts(_office(office))
+
     def claim_due(
-        self, now: pendulum.DateTime, *, limit: int = 10, lease_seconds: int = 300
+        self,
+        now: pendulum.DateTime,
+        *,
+        limit: int = 10,
+        lease_seconds: int = 300,
+        office: str | None = None,
     ) -> list[OutboxMessage]:
         instant = utc(now, "now")
         check_limit(limit)
         check_lease(lease_seconds)
-        return self._claim_due(instant, instant.add(seconds=lease_seconds), limit)
+        until = instant.add(seconds=lease_seconds)
+        return self._claim_due(instant, until, limit, _office(office))
 
     def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
         check_text(key, "key")
@@ -642,10 +690,30 @@ class OutboxChecks(abc.ABC):
         return self._mark_failed(key, text, nxt, max_attempts)
 
     def dead_letters(
-        self, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+        self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> Page[OutboxMessage]:
+        return self.list(status=OutboxStatus.DEAD, office=office, limit=limit, after=after)
+
+    def list(
+        self,
+        *,
+        status: OutboxStatus | None = None,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[OutboxMessage]:
+        if status is not None and not isinstance(status, OutboxStatus):
+            try:
+                status = OutboxStatus(status)
+            except ValueError:
+                raise StorageInputError(
+                    "Status outbox tidak dikenal (pending, sent, dead).",
+                    "Unknown outbox status (pending, sent, dead).",
+                    code="invalid_status",
+                    field="status",
+                ) from None
         check_limit(limit)
-        return self._dead_letters(limit, cursor_position(after))
+        return self._list(status, _office(office), limit, cursor_position(after))
 
     def retry(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
         check_text(key, "key")

@@ -38,7 +38,7 @@ from layanan_aduan.ports import (
 _REPORT_COLUMNS = (
     "position, report_id, version, state, number, office, reporter_phone, reporter_user_id, "
     "received_at, updated_at, head_hash, sla_deadline, sla_at_risk_from, sla_breached_from, "
-    "sla_paused, sla_stopped"
+    "sla_paused, sla_stopped, kind"
 )
 # Dispatcher calls retry PostgreSQL serialization failures this many times in all.
 _DISPATCH_ATTEMPTS = 5
@@ -47,7 +47,7 @@ T = TypeVar("T")
 
 _OUTBOX_COLUMNS = (
     "position, key, report_id, payload, created_at, status, attempts, next_attempt_at, "
-    "claimed_until, last_error, sent_at"
+    "claimed_until, last_error, sent_at, office"
 )
 
 
@@ -435,6 +435,7 @@ def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
         sla_breached_from=d.read_instant_or_none(row[13]),
         sla_paused=bool(row[14]),
         sla_stopped=bool(row[15]),
+        kind=row[16],
     )
 
 
@@ -453,6 +454,7 @@ def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
         d.instant_or_none(p.sla_breached_from),
         p.sla_paused,
         p.sla_stopped,
+        p.kind,
     )
 
 
@@ -523,8 +525,8 @@ class SqlReportRepository(c.RepositoryChecks):
             cur = u.execute(
                 "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
                 "reporter_user_id, received_at, updated_at, head_hash, sla_deadline, "
-                "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped, kind) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (report_id) DO NOTHING",
                 (report_id, version, *_projection_params(d, p)),
             )
@@ -533,7 +535,7 @@ class SqlReportRepository(c.RepositoryChecks):
                 "UPDATE reports SET version = ?, state = ?, number = ?, office = ?, "
                 "reporter_phone = ?, reporter_user_id = ?, received_at = ?, updated_at = ?, "
                 "head_hash = ?, sla_deadline = ?, sla_at_risk_from = ?, sla_breached_from = ?, "
-                "sla_paused = ?, sla_stopped = ? "
+                "sla_paused = ?, sla_stopped = ?, kind = ? "
                 "WHERE report_id = ? AND version = ?",
                 (version, *_projection_params(d, p), report_id, expected),
             )
@@ -584,6 +586,15 @@ class SqlReportRepository(c.RepositoryChecks):
         if f.breached_at is not None:
             clauses.append("sla_breached_from IS NOT NULL AND sla_breached_from <= ?")
             params.append(d.instant(f.breached_at))
+        if f.kind is not None:
+            clauses.append("kind = ?")
+            params.append(f.kind)
+        if f.open_only:
+            clauses.append("sla_stopped = ?")
+            params.append(False)
+        if f.due_before is not None:
+            clauses.append("sla_stopped = ? AND sla_deadline IS NOT NULL AND sla_deadline < ?")
+            params += [False, d.instant(f.due_before)]
         rows = self._uow.execute(
             f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {' AND '.join(clauses)} "  # noqa: S608 - clauses are constants, values are parameters
             "ORDER BY position LIMIT ?",
@@ -606,6 +617,7 @@ def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:
         claimed_until=d.read_instant_or_none(row[8]),
         last_error=row[9],
         sent_at=d.read_instant_or_none(row[10]),
+        office=row[11],
     )
 
 
@@ -622,8 +634,16 @@ class SqlOutboxWriter(c.OutboxWriterChecks):
         d, m = self._uow._dialect, message
         cur = self._uow.execute(
             "INSERT INTO outbox (key, report_id, payload, created_at, status, attempts, "
-            "next_attempt_at) VALUES (?, ?, ?, ?, 'pending', 0, ?) ON CONFLICT (key) DO NOTHING",
-            (m.key, m.report_id, text, d.instant(m.created_at), d.instant(m.next_attempt_at)),
+            "next_attempt_at, office) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) "
+            "ON CONFLICT (key) DO NOTHING",
+            (
+                m.key,
+                m.report_id,
+                text,
+                d.instant(m.created_at),
+                d.instant(m.next_attempt_at),
+                m.office,
+            ),
         )
         if cur.rowcount == 1:
             return True
@@ -641,12 +661,18 @@ class SqlInbox(c.InboxChecks):
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
-    def _record(self, message_id: str, instant: pendulum.DateTime, report_id: str | None) -> bool:
+    def _record(
+        self,
+        message_id: str,
+        instant: pendulum.DateTime,
+        report_id: str | None,
+        office: str | None,
+    ) -> bool:
         self._uow.check_writable()
         cur = self._uow.execute(
-            "INSERT INTO inbox (message_id, report_id, received_at) VALUES (?, ?, ?) "
+            "INSERT INTO inbox (message_id, report_id, received_at, office) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (message_id) DO NOTHING",
-            (message_id, report_id, self._uow._dialect.instant(instant)),
+            (message_id, report_id, self._uow._dialect.instant(instant), office),
         )
         return bool(cur.rowcount == 1)
 
@@ -698,16 +724,17 @@ class SqlOutbox(c.OutboxChecks):
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _claim_due(
-        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int
+        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int, office: str | None
     ) -> list[OutboxMessage]:
         def claim(uow: SqlUnitOfWork) -> list[OutboxMessage]:
             d = uow._dialect
             t = d.instant(instant)
+            of_office = "" if office is None else "AND office = ? "
             rows = uow.execute(
-                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending' "  # noqa: S608 - constant columns
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending' {of_office}"  # noqa: S608 - constant columns and clauses
                 "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
                 f"ORDER BY next_attempt_at, position LIMIT ?{d.skip_locked}",
-                (t, t, limit),
+                (*(() if office is None else (office,)), t, t, limit),
             ).fetchall()
             lease = d.instant(until)
             uow.executemany(
@@ -757,12 +784,22 @@ class SqlOutbox(c.OutboxChecks):
 
         return self._transact(failed)
 
-    def _dead_letters(self, limit: int, start: int) -> Page[OutboxMessage]:
+    def _list(
+        self, status: OutboxStatus | None, office: str | None, limit: int, start: int
+    ) -> Page[OutboxMessage]:
+        clauses: list[str] = ["position > ?"]
+        params: list[Any] = [start]
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(status.value)
+        if office is not None:
+            clauses.append("office = ?")
+            params.append(office)
         with self._storage.unit_of_work(read_only=True) as uow:
             rows = uow.execute(
-                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'dead' AND position > ? "  # noqa: S608 - constant columns
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE {' AND '.join(clauses)} "  # noqa: S608 - constant columns and clauses
                 "ORDER BY position LIMIT ?",
-                (start, limit + 1),
+                (*params, limit + 1),
             ).fetchall()
             items = tuple(_message(uow._dialect, r) for r in rows[:limit])
         cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
@@ -787,11 +824,13 @@ class SqlOutbox(c.OutboxChecks):
         with self._storage.unit_of_work(read_only=True) as uow:
             return _message(uow._dialect, self._row(uow, key, lock=False))
 
-    def counts(self) -> dict[OutboxStatus, int]:
+    def _counts(self, office: str | None) -> dict[OutboxStatus, int]:
         result = dict.fromkeys(OutboxStatus, 0)
+        where, params = ("", ()) if office is None else (" WHERE office = ?", (office,))
         with self._storage.unit_of_work(read_only=True) as uow:
             for status, n in uow.execute(
-                "SELECT status, count(*) FROM outbox GROUP BY status"
+                f"SELECT status, count(*) FROM outbox{where} GROUP BY status",  # noqa: S608 - constant clause
+                params,
             ).fetchall():
                 result[OutboxStatus(status)] = int(n)
         return result

@@ -151,18 +151,24 @@ class _Draft:
 
 def _matches(row: _Report, f: c.ReportFilter) -> bool:
     p = row.projection
-    if f.office is not None and p.office != f.office:
-        return False
-    if f.state is not None and p.state != f.state:
-        return False
-    if (f.phone is not None or f.user_id is not None) and not (
-        (f.phone is not None and p.reporter_phone == f.phone)
-        or (f.user_id is not None and p.reporter_user_id == f.user_id)
-    ):
-        return False
-    if f.at_risk_at is not None and not p.is_at_risk(f.at_risk_at):
-        return False
-    return f.breached_at is None or p.is_breached(f.breached_at)
+    reporter = f.phone is None and f.user_id is None
+    if not reporter:
+        reporter = (f.phone is not None and p.reporter_phone == f.phone) or (
+            f.user_id is not None and p.reporter_user_id == f.user_id
+        )
+    due = f.due_before is None or (
+        not p.sla_stopped and p.sla_deadline is not None and p.sla_deadline < f.due_before
+    )
+    return (
+        (f.office is None or p.office == f.office)
+        and (f.state is None or p.state == f.state)
+        and reporter
+        and (f.at_risk_at is None or p.is_at_risk(f.at_risk_at))
+        and (f.breached_at is None or p.is_breached(f.breached_at))
+        and (f.kind is None or p.kind == f.kind)
+        and not (f.open_only and p.sla_stopped)
+        and due
+    )
 
 
 def _page(rows: Iterator[tuple[int, Any]], limit: int) -> tuple[list[Any], str | None]:
@@ -250,7 +256,14 @@ class _Inbox(c.InboxChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
-    def _record(self, message_id: str, instant: pendulum.DateTime, report_id: str | None) -> bool:
+    def _record(
+        self,
+        message_id: str,
+        instant: pendulum.DateTime,
+        report_id: str | None,
+        office: str | None,
+    ) -> bool:
+        # No query reads an inbox entry's office; a durable adapter keeps it for the record.
         draft = self._uow.writable()
         if message_id in draft.inbox:
             return False
@@ -340,7 +353,7 @@ class _Outbox(c.OutboxChecks):
         return result
 
     def _claim_due(
-        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int
+        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int, office: str | None
     ) -> list[OutboxMessage]:
         def claim(draft: _Draft) -> list[OutboxMessage]:
             due = sorted(
@@ -348,6 +361,7 @@ class _Outbox(c.OutboxChecks):
                     m
                     for m in draft.outbox.values()
                     if m.stored.status is OutboxStatus.PENDING
+                    and (office is None or m.stored.office == office)
                     and m.stored.next_attempt_at <= instant
                     and (m.stored.claimed_until is None or m.stored.claimed_until <= instant)
                 ),
@@ -412,12 +426,16 @@ class _Outbox(c.OutboxChecks):
         result: OutboxMessage = self._change(failed)
         return result
 
-    def _dead_letters(self, limit: int, start: int) -> Page[OutboxMessage]:
+    def _list(
+        self, status: OutboxStatus | None, office: str | None, limit: int, start: int
+    ) -> Page[OutboxMessage]:
         rows = sorted(self._storage._snapshot().outbox.values(), key=lambda m: m.position)
         selected = (
             (m.position, m.message())
             for m in rows
-            if m.stored.status is OutboxStatus.DEAD and m.position > start
+            if m.position > start
+            and (status is None or m.stored.status is status)
+            and (office is None or m.stored.office == office)
         )
         items, cursor = _page(selected, limit)
         return Page(tuple(items), cursor)
@@ -445,10 +463,11 @@ class _Outbox(c.OutboxChecks):
             raise c.outbox_not_found(key)
         return row.message()
 
-    def counts(self) -> dict[OutboxStatus, int]:
+    def _counts(self, office: str | None) -> dict[OutboxStatus, int]:
         result = dict.fromkeys(OutboxStatus, 0)
         for m in self._storage._snapshot().outbox.values():
-            result[m.stored.status] += 1
+            if office is None or m.stored.office == office:
+                result[m.stored.status] += 1
         return result
 
 

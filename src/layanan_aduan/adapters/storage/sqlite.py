@@ -29,7 +29,7 @@ the report version it was given (optimistic concurrency between officers).
 ...                                      ReportProjection("received", at))
 ...         uow.commit()
 ...     storage.schema_version()
-1
+3
 >>> with SqliteStorage.open(path) as storage, storage.unit_of_work(read_only=True) as uow:
 ...     uow.reports.get("r-1").version
 1

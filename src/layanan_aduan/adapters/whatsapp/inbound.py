@@ -578,6 +578,7 @@ class _Change:
     phone_number_id: str | None
     business_account_id: str | None
     contacts: tuple[_Contact, ...]
+    display_phone_number: str | None = None
 
 
 def _message(raw: object, path: str, change: _Change) -> InboundMessage | SkippedItem:
@@ -628,6 +629,7 @@ def _message(raw: object, path: str, change: _Change) -> InboundMessage | Skippe
         errors=_platform_errors(obj, path),
         phone_number_id=change.phone_number_id,
         business_account_id=change.business_account_id,
+        display_phone_number=change.display_phone_number,
     )
 
 
@@ -653,6 +655,7 @@ def _status(raw: object, path: str, change: _Change) -> StatusUpdate | SkippedIt
         callback_data=_opt_str(obj, "biz_opaque_callback_data", path),
         errors=_platform_errors(obj, path),
         phone_number_id=change.phone_number_id,
+        display_phone_number=change.display_phone_number,
     )
 
 
@@ -708,6 +711,7 @@ def _parse_change(
     metadata_raw = value.get("metadata")
     metadata = {} if metadata_raw is None else _obj(metadata_raw, f"{vpath}.metadata")
     phone_number_id = _opt_str(metadata, "phone_number_id", f"{vpath}.metadata")
+    display = _opt_str(metadata, "display_phone_number", f"{vpath}.metadata")
     if only is not None and phone_number_id != only:
         out.skip(SkippedItem(code="other_phone_number", path=path, item_type=field))
         return
@@ -717,7 +721,7 @@ def _parse_change(
             contacts.append(_contact(item, f"{vpath}.contacts[{i}]"))
         except WebhookPayloadError as e:
             out.malformed(e, f"{vpath}.contacts[{i}]", "contact")
-    context = _Change(phone_number_id, entry_id, tuple(contacts))
+    context = _Change(phone_number_id, entry_id, tuple(contacts), display)
     _take_items(value, vpath, "messages", out, lambda raw, p: _message(raw, p, context))
     _take_items(value, vpath, "statuses", out, lambda raw, p: _status(raw, p, context))
     _take_items(

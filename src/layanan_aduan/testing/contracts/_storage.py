@@ -6,6 +6,7 @@ The contract every :class:`layanan_aduan.ports.Storage` adapter must pass.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -550,6 +551,63 @@ class StorageContract:
             assert ids(r.breached(breach)) == [both, breach_only]
             assert ids(r.breached(breach.add(days=1), office="JKT")) == [both]
             assert ids(r.at_risk(risk.in_timezone("Asia/Jayapura"))) == [both, risk_only]
+
+    def test_listing_filters_by_state_kind_openness_and_deadline(self, storage: Storage) -> None:
+        """list_all's filters each hold: state, kind, open only, deadline before an instant."""
+        due = T0.add(hours=3)
+        a = create(storage, office="JKT", kind="aduan", sla_deadline=due)
+        b = create(
+            storage,
+            state="received",
+            office="JKT",
+            kind="permohonan_informasi",
+            sla_deadline=due.add(days=1),
+        )
+        c = create(storage, office="JKT", kind="aduan", sla_deadline=due, sla_stopped=True)
+        create(storage, office="BDG", kind="aduan", sla_deadline=due)
+
+        def ids(**kw: Any) -> list[str]:
+            with storage.unit_of_work(read_only=True) as uow:
+                pages = every(lambda x: uow.reports.list_all(office="JKT", limit=2, after=x, **kw))
+                return [s.report_id for s in pages]
+
+        assert ids() == [a, b, c]
+        assert ids(kind="aduan") == [a, c]
+        assert ids(state="received") == [b]
+        assert ids(open_only=True) == [a, b]
+        assert ids(due_before=due.add(microseconds=1)) == [a]
+        assert ids(due_before=due) == []
+        assert ids(kind="aduan", open_only=True) == [a]
+        with storage.unit_of_work(read_only=True) as uow:
+            assert uow.reports.get(a).projection.kind == "aduan"
+            with pytest.raises(NaiveDatetimeError):
+                uow.reports.list_all(due_before=dt.datetime(2026, 1, 1))  # noqa: DTZ001 - naive on purpose
+
+    def test_outbox_and_inbox_rows_keep_their_office(self, storage: Storage) -> None:
+        """Outbox messages carry their office; claims, listings, counts and dead letters filter
+        on it; the inbox records the office beside the message id."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("j1", {"n": 1}, created_at=T0, office="JKT")
+            uow.outbox.put("b1", {"n": 2}, created_at=T0, office="BDG")
+            uow.outbox.put("j2", {"n": 3}, created_at=T0.add(minutes=1), office="JKT")
+            assert uow.inbox.record("wamid.J", received_at=T0, office="JKT")
+            uow.commit()
+        out = storage.outbox
+        assert out.get("b1").office == "BDG"
+        assert [m.key for m in out.list(office="JKT").items] == ["j1", "j2"]
+        assert [m.key for m in out.list().items] == ["j1", "b1", "j2"]
+        assert out.counts(office="BDG")[OutboxStatus.PENDING] == 1
+        assert [m.key for m in out.claim_due(T0.add(hours=1), office="BDG")] == ["b1"]
+        assert [m.key for m in out.claim_due(T0.add(hours=1), office="BDG")] == []
+        out.mark_failed("j1", at=T0, error="e", next_attempt_at=None, max_attempts=1)
+        assert [m.key for m in out.dead_letters(office="JKT").items] == ["j1"]
+        assert out.dead_letters(office="BDG").items == ()
+        assert [m.key for m in out.list(status=OutboxStatus.DEAD).items] == ["j1"]
+        assert [m.key for m in every(lambda x: out.list(limit=1, after=x))] == ["j1", "b1", "j2"]
+        with pytest.raises(StorageInputError):
+            out.list(status="lost")  # type: ignore[arg-type]
+        with storage.unit_of_work(read_only=True) as uow:
+            assert uow.inbox.seen("wamid.J")
 
     def test_sla_instants_must_be_in_order(self, storage: Storage) -> None:
         """A projection at risk only after it is breached is refused."""

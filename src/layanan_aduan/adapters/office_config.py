@@ -1,0 +1,849 @@
+"""
+One office described by one TOML file: the configuration a desk is built from.
+
+The file says everything that makes one Kejaksaan office's service its own, so a new office is
+configured, not coded: the office and its service standard, its business numbers, its staff,
+its calendar overrides, the SLA thresholds, the notification language, where its storage is,
+and the *names* of the environment variables that hold its WhatsApp secrets (never the secrets
+themselves). Without a file the embedded default stays Kejaksaan Negeri Jakarta Pusat, exactly as
+the seed says.
+
+:func:`load_office_config` reads a file and returns an :class:`OfficeConfig`, or raises
+:class:`~layanan_aduan.exceptions.ConfigurationError` carrying **every** problem at once, each with
+its key path, its line in the file, a stable code and an Indonesian and English message.
+:func:`check_office_config` returns the problems instead of raising (what ``layanan-aduan
+periksa-konfigurasi`` prints).
+
+>>> config = parse_office_config('''
+... [office]
+... code = "KMKS"
+... name = "Kejaksaan Negeri Makassar"
+... address = "Jl. Amanagappa No. 1, Makassar"
+... telephone = "(0411) 3617380"
+... whatsapp = "0811-4100-2200"
+... website = "https://kejari-makassar.kejaksaan.go.id"
+... timezone = "Asia/Makassar"
+...
+... [standard]
+... completion_hours = 2
+...
+... [whatsapp]
+... phone_number_ids = ["207651463353033"]
+... ''')
+>>> config.standard.office.code, config.standard.completion_time
+('KMKS', datetime.timedelta(seconds=7200))
+>>> config.business_numbers
+('207651463353033',)
+
+Every problem is reported at once, with its line:
+
+>>> for problem in check_office_config('''
+... [office]
+... code = "kmks"
+... name = "Kejaksaan Negeri Makassar"
+... [sla]
+... at_risk = 2
+... '''):
+...     print(problem.localized())
+baris 2: office.address: office.address wajib diisi.
+baris 2: office.telephone: office.telephone wajib diisi.
+baris 2: office.website: office.website wajib diisi.
+baris 2: office.whatsapp: office.whatsapp wajib diisi.
+baris 3: office.code: Kode kantor harus 2-12 huruf besar atau angka (dipakai dalam nomor laporan).
+baris 6: sla.at_risk: Ambang SLA harus memenuhi 0 < berisiko <= kritis <= 1 (diberikan 2.0 dan 0.75).
+"""  # noqa: E501 (a doctest's expected line cannot be wrapped)
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import attrs
+
+from layanan_aduan.domain.calendar import OfficeSchedule, Overrides, WorkingInterval
+from layanan_aduan.domain.overrides import overrides_from_mapping
+from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ComplaintChannel, Office
+from layanan_aduan.domain.standard import ServiceStandard as _Standard
+from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds
+from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW
+from layanan_aduan.exceptions import ConfigurationError, ConfigurationProblem, LayananAduanError
+
+__all__ = [
+    "ENV_CONFIG",
+    "OfficeConfig",
+    "StorageSettings",
+    "WhatsAppSettings",
+    "check_office_config",
+    "load_office_config",
+    "parse_office_config",
+]
+
+#: The environment variable the command line reads the configuration file's path from.
+ENV_CONFIG: Final = "LAYANAN_ADUAN_KONFIGURASI"
+
+_TOP = (
+    "office",
+    "standard",
+    "complaints",
+    "whatsapp",
+    "staff",
+    "calendar",
+    "sla",
+    "notifications",
+    "storage",
+    "intake",
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_OFFICE_KEYS = ("code", "name", "address", "telephone", "whatsapp", "website", "timezone", "hours")
+_STANDARD_KEYS = (
+    "service_name",
+    "decree_number",
+    "completion_hours",
+    "completion_minutes",
+    "completion_text",
+    "fee_idr",
+    "fee_text",
+    "products",
+)
+_COMPLAINT_KEYS = ("unit", "unit_name", "by_letter", "telephone", "text", "text_en")
+_WHATSAPP_KEYS = (
+    "phone_number_ids",
+    "access_token_env",
+    "app_secret_env",
+    "verify_token_env",
+    "graph_base_url_env",
+)
+_INTERVAL_RE = re.compile(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})")
+_ENV_NAME_RE = re.compile(r"[A-Z_][A-Z0-9_]{0,99}")
+
+
+@attrs.frozen
+class StorageSettings:
+    """
+    Where the office's reports are stored.
+
+    Attributes:
+        kind: ``"sqlite"`` (the embedded default) or ``"postgres"``.
+        sqlite_path: The SQLite file (relative paths are taken from the configuration file's
+            folder), for ``"sqlite"``.
+        postgres_dsn_env: The name of the environment variable holding the PostgreSQL DSN (a
+            DSN may carry a password: it is never written in the file), for ``"postgres"``.
+        postgres_schema: The PostgreSQL schema.
+    """
+
+    kind: Literal["sqlite", "postgres"] = "sqlite"
+    sqlite_path: Path | None = None
+    postgres_dsn_env: str | None = None
+    postgres_schema: str = "public"
+
+    def postgres_dsn(self, environ: Mapping[str, str] | None = None) -> str:
+        """
+        The DSN, read from the environment variable the file names.
+
+        Raises:
+            ConfigurationError: The variable is not set.
+        """
+        env = os.environ if environ is None else environ
+        name = self.postgres_dsn_env or ""
+        value = env.get(name, "").strip()
+        if not value:
+            raise ConfigurationError(
+                [
+                    ConfigurationProblem(
+                        "storage.postgres_dsn_env",
+                        None,
+                        "environment_variable_missing",
+                        f"Variabel lingkungan {name} (DSN PostgreSQL) belum diisi.",
+                        f"The environment variable {name} (the PostgreSQL DSN) is not set.",
+                    )
+                ]
+            )
+        return value
+
+
+@attrs.frozen
+class WhatsAppSettings:
+    """
+    The names of the environment variables that hold the office's WhatsApp Cloud API secrets.
+
+    The file never holds a secret: a configuration file is shared, copied and committed.
+    """
+
+    # Names of environment variables, not secrets (bandit's S105 reads them as passwords).
+    access_token_env: str = "WHATSAPP_ACCESS_TOKEN"  # noqa: S105
+    app_secret_env: str = "WHATSAPP_APP_SECRET"  # noqa: S105
+    verify_token_env: str = "WHATSAPP_VERIFY_TOKEN"  # noqa: S105
+    graph_base_url_env: str = "WHATSAPP_GRAPH_BASE_URL"
+
+    def environment(
+        self, environ: Mapping[str, str] | None = None, *, phone_number_id: str | None = None
+    ) -> dict[str, str]:
+        """
+        The ``WHATSAPP_*`` variables :meth:`WhatsAppConfig.from_env
+        <layanan_aduan.adapters.whatsapp.config.WhatsAppConfig.from_env>` reads, taken from the
+        variables this configuration names; ``WHATSAPP_PHONE_NUMBER_ID`` defaults to the
+        office's first business number.
+
+        >>> settings = WhatsAppSettings(access_token_env="KMKS_WA_TOKEN")
+        >>> env = settings.environment({"KMKS_WA_TOKEN": "t0ken"}, phone_number_id="2076514")
+        >>> env["WHATSAPP_ACCESS_TOKEN"], env["WHATSAPP_PHONE_NUMBER_ID"]
+        ('t0ken', '2076514')
+        """
+        env = os.environ if environ is None else environ
+        out = {k: v for k, v in env.items() if k.startswith("WHATSAPP_")}
+        for target, name in (
+            ("WHATSAPP_ACCESS_TOKEN", self.access_token_env),
+            ("WHATSAPP_APP_SECRET", self.app_secret_env),
+            ("WHATSAPP_VERIFY_TOKEN", self.verify_token_env),
+            ("WHATSAPP_GRAPH_BASE_URL", self.graph_base_url_env),
+        ):
+            if name in env:
+                out[target] = env[name]
+            else:
+                out.pop(target, None)
+        if phone_number_id is not None and not out.get("WHATSAPP_PHONE_NUMBER_ID"):
+            out["WHATSAPP_PHONE_NUMBER_ID"] = phone_number_id
+        return out
+
+
+@attrs.frozen
+class OfficeConfig:
+    """
+    One office, as its configuration file describes it.
+
+    Attributes:
+        standard: The office's service standard (office, numbers, schedule, goal, fee,
+            complaint channel).
+        business_numbers: The WhatsApp ``phone_number_id`` values of the office's numbers.
+        staff: The ``[[staff]]`` tables, as read (the staff directory is built from them).
+        overrides: The office's calendar overrides (local closures, short-notice cuti bersama).
+        thresholds: When a running SLA clock counts as at risk.
+        language: The language of notifications (``"id"`` or ``"en"``).
+        storage: Where the reports are stored.
+        whatsapp: The names of the WhatsApp secrets' environment variables.
+        draft_window: How close one sender's messages must be to make one report.
+        source: The file it was read from, if any.
+    """
+
+    standard: _Standard = KEJARI_JAKARTA_PUSAT
+    business_numbers: tuple[str, ...] = ()
+    staff: tuple[Mapping[str, Any], ...] = ()
+    overrides: Overrides = attrs.field(factory=Overrides)
+    thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS
+    language: Literal["id", "en"] = "id"
+    storage: StorageSettings = attrs.field(factory=StorageSettings)
+    whatsapp: WhatsAppSettings = attrs.field(factory=WhatsAppSettings)
+    draft_window: dt.timedelta = DEFAULT_DRAFT_WINDOW
+    source: Path | None = None
+
+    @classmethod
+    def default(cls) -> OfficeConfig:
+        """
+        The embedded default: Kejaksaan Negeri Jakarta Pusat, as the seed says.
+        """
+        return cls()
+
+
+# --- where each key is in the file -----------------------------------------------------------
+
+_HEADER_RE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+_ARRAY_HEADER_RE = re.compile(r"^\s*\[\[\s*([^\[\]]+?)\s*\]\]\s*(?:#.*)?$")
+_KEY_RE = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=""")
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """
+    The line of each table and key path of a TOML text (``staff[2].roles``, ``office.code``).
+
+    A small scanner, not a parser: keys inside inline tables and multi-line values map to the
+    line of the key that holds them. Good enough to point a person at the right line.
+    """
+    lines: dict[str, int] = {}
+    table = ""
+    counts: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if m := _ARRAY_HEADER_RE.match(raw):
+            name = re.sub(r"\s*\.\s*", ".", m[1])
+            index = counts.get(name, 0)
+            counts[name] = index + 1
+            table = f"{name}[{index}]"
+            lines.setdefault(table, number)
+            lines.setdefault(name, number)
+        elif m := _HEADER_RE.match(raw):
+            table = re.sub(r"\s*\.\s*", ".", m[1])
+            lines.setdefault(table, number)
+        elif m := _KEY_RE.match(raw):
+            key = re.sub(r"\s*\.\s*", ".", m[1].strip("\"'"))
+            lines.setdefault(f"{table}.{key}" if table else key, number)
+    return lines
+
+
+def _line_of(lines: Mapping[str, int], path: str) -> int | None:
+    # The key itself, else the nearest enclosing key or table that has a line.
+    candidate = path
+    while candidate:
+        if candidate in lines:
+            return lines[candidate]
+        cut = max(candidate.rfind("."), candidate.rfind("["))
+        candidate = candidate[:cut] if cut > 0 else ""
+    return None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Collects every problem instead of stopping at the first."""
+
+    def __init__(self, lines: Mapping[str, int]) -> None:
+        self.lines = lines
+        self.problems: list[ConfigurationProblem] = []
+
+    def problem(self, path: str, code: str, message: str, message_en: str) -> None:
+        self.problems.append(
+            ConfigurationProblem(path, _line_of(self.lines, path), code, message, message_en)
+        )
+
+    def table(self, data: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            self.problem(key, "invalid_type", f"{key} harus tabel.", f"{key} must be a table.")
+            return {}
+        for unknown in sorted(set(value) - set(allowed)):
+            self.problem(
+                f"{key}.{unknown}",
+                "unknown_key",
+                f"Kunci {key}.{unknown} tidak dikenal (yang dikenal: {', '.join(allowed)}).",
+                f"Unknown key {key}.{unknown} (known: {', '.join(allowed)}).",
+            )
+        return value
+
+    def text(self, table: Mapping[str, Any], prefix: str, key: str) -> str | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(
+                f"{prefix}.{key}",
+                "invalid_type",
+                f"{prefix}.{key} harus teks yang tidak kosong.",
+                f"{prefix}.{key} must be non-empty text.",
+            )
+            return None
+        return value
+
+    def number(
+        self, table: Mapping[str, Any], prefix: str, key: str, *, integer: bool = False
+    ) -> float | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        ok = isinstance(value, int) if integer else isinstance(value, int | float)
+        if isinstance(value, bool) or not ok:
+            kind, kind_en = ("bilangan bulat", "an integer") if integer else ("angka", "a number")
+            self.problem(
+                f"{prefix}.{key}",
+                "invalid_type",
+                f"{prefix}.{key} harus {kind}.",
+                f"{prefix}.{key} must be {kind_en}.",
+            )
+            return None
+        return float(value)
+
+    def env_name(self, table: Mapping[str, Any], prefix: str, key: str, default: str) -> str:
+        value = self.text(table, prefix, key)
+        if value is None:
+            return default
+        if not _ENV_NAME_RE.fullmatch(value):
+            self.problem(
+                f"{prefix}.{key}",
+                "invalid_env_name",
+                f"{prefix}.{key} harus nama variabel lingkungan (huruf besar, angka, _), "
+                "bukan nilai rahasianya.",
+                f"{prefix}.{key} must name an environment variable (capitals, digits, _), "
+                "not hold the secret.",
+            )
+            return default
+        return value
+
+    def build(self, path: str, make: Callable[[], Any], *, use_field: bool = True) -> Any:
+        try:
+            return make()
+        except LayananAduanError as e:
+            field = getattr(e, "field", None) if use_field else None
+            where = f"{path}.{field}" if field and not path.endswith(field) else path
+            self.problem(where, e.code, e.message, e.message_en)
+            return None
+
+
+def _interval_maker(m: re.Match[str]) -> Callable[[], WorkingInterval]:
+    def make() -> WorkingInterval:
+        return WorkingInterval(dt.time(int(m[1]), int(m[2])), dt.time(int(m[3]) % 24, int(m[4])))
+
+    return make
+
+
+def _hours(reader: _Reader, value: Any) -> OfficeSchedule | None:
+    if not isinstance(value, dict):
+        reader.problem(
+            "office.hours",
+            "invalid_type",
+            "office.hours harus tabel.",
+            "office.hours must be a table.",
+        )
+        return None
+    default = OfficeSchedule().weekly
+    weekly = list(default)
+    for unknown in sorted(set(value) - set(_WEEKDAYS)):
+        reader.problem(
+            f"office.hours.{unknown}",
+            "unknown_key",
+            f"Hari {unknown!r} tidak dikenal (monday … sunday).",
+            f"Unknown day {unknown!r} (monday … sunday).",
+        )
+    for i, day in enumerate(_WEEKDAYS):
+        if day not in value:
+            continue
+        raw = value[day]
+        items = [raw] if isinstance(raw, str) else raw
+        intervals: list[WorkingInterval] = []
+        if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+            reader.problem(
+                f"office.hours.{day}",
+                "invalid_type",
+                f'office.hours.{day} harus teks "08:00-16:00" atau daftarnya.',
+                f'office.hours.{day} must be "08:00-16:00" or a list of such.',
+            )
+            continue
+        for item in items:
+            if item.strip() == "":
+                continue
+            m = _INTERVAL_RE.fullmatch(item.strip())
+            made = None
+            if m:
+                made = reader.build(
+                    f"office.hours.{day}",
+                    _interval_maker(m),
+                )
+            if made is None:
+                if not m:
+                    reader.problem(
+                        f"office.hours.{day}",
+                        "invalid_interval",
+                        f"Jam {item!r} tidak sah: tulis JJ:MM-JJ:MM, misalnya 08:00-16:00.",
+                        f"Hours {item!r} are not valid: write HH:MM-HH:MM, e.g. 08:00-16:00.",
+                    )
+                continue
+            intervals.append(made)
+        weekly[i] = tuple(intervals)
+    return None if reader.problems else OfficeSchedule(weekly=tuple(weekly))
+
+
+def _office(reader: _Reader, data: Mapping[str, Any]) -> Office | None:
+    table = reader.table(data, "office", _OFFICE_KEYS)
+    if "office" not in data:
+        return None
+    fields: dict[str, Any] = {}
+    for key in ("code", "name", "address", "telephone", "whatsapp", "website"):
+        value = reader.text(table, "office", key)
+        if value is None:
+            if key not in table:
+                reader.problem(
+                    f"office.{key}",
+                    "missing_key",
+                    f"office.{key} wajib diisi.",
+                    f"office.{key} is required.",
+                )
+            continue
+        fields[key] = value
+    timezone = reader.text(table, "office", "timezone") or "Asia/Jakarta"
+    schedule = OfficeSchedule(timezone=timezone) if "hours" not in table else None
+    if "hours" in table:
+        before = len(reader.problems)
+        weekly = _hours(reader, table["hours"])
+        if weekly is not None and len(reader.problems) == before:
+            schedule = reader.build(
+                "office.timezone", lambda: OfficeSchedule(timezone=timezone, weekly=weekly.weekly)
+            )
+    else:
+        schedule = reader.build("office.timezone", lambda: OfficeSchedule(timezone=timezone))
+    # Each field on its own, so every bad one is reported (a constructor stops at the first).
+    before = len(reader.problems)
+    for key, value in fields.items():
+        _check_office_field(reader, key, value)
+    if len(fields) < 6 or schedule is None or len(reader.problems) > before:
+        return None
+    office: Office | None = reader.build("office", lambda: Office(schedule=schedule, **fields))
+    return office
+
+
+def _check_office_field(reader: _Reader, key: str, value: str) -> None:
+    sample: dict[str, Any] = {
+        "code": "KNJP",
+        "name": "x",
+        "address": "x",
+        "telephone": "(021) 65851958",
+        "whatsapp": "0812-1231-3170",
+        "website": "https://example.go.id",
+    }
+    sample[key] = value
+    reader.build(f"office.{key}", lambda: Office(**sample))
+
+
+def _complaints(
+    reader: _Reader, complaints: Mapping[str, Any], current: ComplaintChannel
+) -> ComplaintChannel | None:
+    if not complaints:
+        return None
+    values: dict[str, Any] = {
+        "unit": current.unit,
+        "unit_name": current.unit_name,
+        "by_letter": current.by_letter,
+        "telephone": current.telephone,
+        "text": current.text,
+        "text_en": current.text_en,
+    }
+    for key in ("unit", "unit_name", "telephone", "text", "text_en"):
+        value = reader.text(complaints, "complaints", key)
+        if value is not None:
+            values[key] = value
+    if "by_letter" in complaints:
+        if isinstance(complaints["by_letter"], bool):
+            values["by_letter"] = complaints["by_letter"]
+        else:
+            reader.problem(
+                "complaints.by_letter",
+                "invalid_type",
+                "complaints.by_letter harus true atau false.",
+                "complaints.by_letter must be true or false.",
+            )
+    channel: ComplaintChannel | None = reader.build(
+        "complaints", lambda: ComplaintChannel(**values)
+    )
+    return channel
+
+
+def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -> _Standard | None:
+    table = reader.table(data, "standard", _STANDARD_KEYS)
+    complaints = reader.table(data, "complaints", _COMPLAINT_KEYS)
+    hours = reader.number(table, "standard", "completion_hours")
+    minutes = reader.number(table, "standard", "completion_minutes")
+    changes: dict[str, Any] = {}
+    if hours is not None or minutes is not None:
+        changes["completion_time"] = dt.timedelta(hours=hours or 0, minutes=minutes or 0)
+    for key in ("service_name", "completion_text", "fee_text", "decree_number"):
+        value = reader.text(table, "standard", key)
+        if value is not None:
+            changes[key] = value
+    fee = reader.number(table, "standard", "fee_idr", integer=True)
+    if fee is not None:
+        changes["fee_idr"] = int(fee)
+    if "products" in table:
+        products = table["products"]
+        if isinstance(products, list) and products and all(isinstance(p, str) for p in products):
+            changes["products"] = tuple(products)
+        else:
+            reader.problem(
+                "standard.products",
+                "invalid_type",
+                "standard.products harus daftar teks.",
+                "standard.products must be a list of texts.",
+            )
+    base = KEJARI_JAKARTA_PUSAT if office is None else _Standard.for_office(office)
+    channel = _complaints(reader, complaints, base.complaints)
+    if channel is not None:
+        changes["complaints"] = channel
+    if office is None and "office" in data:
+        return None
+    standard: _Standard | None = reader.build("standard", lambda: attrs.evolve(base, **changes))
+    return standard
+
+
+def _thresholds(reader: _Reader, data: Mapping[str, Any]) -> SlaThresholds:
+    table = reader.table(data, "sla", ("at_risk", "critical"))
+    at_risk = reader.number(table, "sla", "at_risk")
+    critical = reader.number(table, "sla", "critical")
+    if at_risk is None and critical is None:
+        return DEFAULT_SLA_THRESHOLDS
+    made = reader.build(
+        "sla.at_risk" if at_risk is not None else "sla.critical",
+        use_field=False,
+        make=lambda: SlaThresholds(
+            at_risk=DEFAULT_SLA_THRESHOLDS.at_risk if at_risk is None else at_risk,
+            critical=DEFAULT_SLA_THRESHOLDS.critical if critical is None else critical,
+        ),
+    )
+    return DEFAULT_SLA_THRESHOLDS if made is None else made
+
+
+def _storage(reader: _Reader, data: Mapping[str, Any], base_dir: Path | None) -> StorageSettings:
+    table = reader.table(data, "storage", ("sqlite", "postgres_dsn_env", "postgres_schema"))
+    sqlite = reader.text(table, "storage", "sqlite")
+    dsn_env = table.get("postgres_dsn_env")
+    if sqlite is not None and dsn_env is not None:
+        reader.problem(
+            "storage",
+            "conflicting_storage",
+            "Pilih salah satu: storage.sqlite atau storage.postgres_dsn_env.",
+            "Choose one: storage.sqlite or storage.postgres_dsn_env.",
+        )
+    if dsn_env is not None:
+        name = reader.env_name(table, "storage", "postgres_dsn_env", "")
+        schema = reader.text(table, "storage", "postgres_schema") or "public"
+        return StorageSettings(
+            kind="postgres", postgres_dsn_env=name or None, postgres_schema=schema
+        )
+    if sqlite is None:
+        return StorageSettings()
+    path = Path(sqlite)
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    return StorageSettings(kind="sqlite", sqlite_path=path)
+
+
+def _overrides(reader: _Reader, data: Mapping[str, Any], base_dir: Path | None) -> Overrides:
+    calendar = data.get("calendar", {})
+    if not isinstance(calendar, dict):
+        reader.problem(
+            "calendar", "invalid_type", "calendar harus tabel.", "calendar must be a table."
+        )
+        return Overrides()
+    inline = {k: v for k, v in calendar.items() if k != "overrides_file"}
+    result: Overrides = reader.build("calendar", lambda: overrides_from_mapping(inline))
+    result = Overrides() if result is None else result
+    file = calendar.get("overrides_file")
+    if file is not None:
+        if not isinstance(file, str):
+            reader.problem(
+                "calendar.overrides_file",
+                "invalid_type",
+                "calendar.overrides_file harus teks (jalur berkas).",
+                "calendar.overrides_file must be text (a path).",
+            )
+            return result
+        from layanan_aduan.adapters.overrides_file import load_overrides
+
+        path = Path(file)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        loaded = reader.build("calendar.overrides_file", lambda: load_overrides(path))
+        if loaded is not None:
+            merged = reader.build("calendar", lambda: result.merge(loaded))
+            result = result if merged is None else merged
+    return result
+
+
+def _whatsapp(reader: _Reader, data: Mapping[str, Any]) -> tuple[tuple[str, ...], WhatsAppSettings]:
+    table = reader.table(data, "whatsapp", _WHATSAPP_KEYS)
+    ids = table.get("phone_number_ids", [])
+    numbers: tuple[str, ...] = ()
+    if isinstance(ids, list) and all(isinstance(x, str) and x.isdigit() for x in ids):
+        numbers = tuple(ids)
+    else:
+        reader.problem(
+            "whatsapp.phone_number_ids",
+            "invalid_type",
+            "whatsapp.phone_number_ids harus daftar ID nomor (angka dalam tanda kutip).",
+            "whatsapp.phone_number_ids must be a list of number ids (digits, quoted).",
+        )
+    defaults = WhatsAppSettings()
+    settings = WhatsAppSettings(
+        **{
+            key: reader.env_name(table, "whatsapp", key, getattr(defaults, key))
+            for key in (
+                "access_token_env",
+                "app_secret_env",
+                "verify_token_env",
+                "graph_base_url_env",
+            )
+        }
+    )
+    return numbers, settings
+
+
+def _staff(reader: _Reader, data: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    staff = data.get("staff", [])
+    if not isinstance(staff, list) or not all(isinstance(s, dict) for s in staff):
+        reader.problem(
+            "staff",
+            "invalid_type",
+            "staff harus daftar tabel [[staff]].",
+            "staff must be a list of [[staff]] tables.",
+        )
+        return ()
+    return tuple(staff)
+
+
+def _read(
+    text: str, base_dir: Path | None
+) -> tuple[OfficeConfig | None, list[ConfigurationProblem]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+        line = int(m[1]) if m else None
+        where = f" (baris {line})" if line else ""
+        return None, [
+            ConfigurationProblem(
+                "",
+                line,
+                "config_syntax",
+                f"Berkas konfigurasi bukan TOML yang sah{where}.",
+                f"The configuration is not valid TOML: {e}.",
+            )
+        ]
+    except RecursionError:
+        return None, [
+            ConfigurationProblem(
+                "",
+                None,
+                "config_syntax",
+                "Berkas konfigurasi bersarang terlalu dalam.",
+                "The configuration is nested too deeply.",
+            )
+        ]
+    reader = _Reader(_key_lines(text))
+    for unknown in sorted(set(data) - set(_TOP)):
+        reader.problem(
+            unknown,
+            "unknown_key",
+            f"Bagian {unknown!r} tidak dikenal (yang dikenal: {', '.join(_TOP)}).",
+            f"Unknown section {unknown!r} (known: {', '.join(_TOP)}).",
+        )
+    office = _office(reader, data)
+    standard = _standard(reader, data, office)
+    numbers, whatsapp = _whatsapp(reader, data)
+    thresholds = _thresholds(reader, data)
+    storage = _storage(reader, data, base_dir)
+    overrides = _overrides(reader, data, base_dir)
+    staff = _staff(reader, data)
+    notifications = reader.table(data, "notifications", ("language",))
+    language = notifications.get("language", "id")
+    if language not in ("id", "en"):
+        reader.problem(
+            "notifications.language",
+            "invalid_language",
+            'notifications.language harus "id" atau "en".',
+            'notifications.language must be "id" or "en".',
+        )
+        language = "id"
+    intake = reader.table(data, "intake", ("draft_window_minutes",))
+    window = reader.number(intake, "intake", "draft_window_minutes")
+    draft_window: dt.timedelta = DEFAULT_DRAFT_WINDOW
+    if window is not None:
+        if 0 < window <= 24 * 60:
+            draft_window = dt.timedelta(minutes=window)
+        else:
+            reader.problem(
+                "intake.draft_window_minutes",
+                "invalid_range",
+                "intake.draft_window_minutes harus antara 0 dan 1440.",
+                "intake.draft_window_minutes must be between 0 and 1440.",
+            )
+    if reader.problems or standard is None:
+        return None, reader.problems
+    return (
+        OfficeConfig(
+            standard=standard,
+            business_numbers=numbers,
+            staff=staff,
+            overrides=overrides,
+            thresholds=thresholds,
+            language=language,
+            storage=storage,
+            whatsapp=whatsapp,
+            draft_window=draft_window,
+        ),
+        [],
+    )
+
+
+def parse_office_config(
+    text: str, *, base_dir: str | os.PathLike[str] | None = None
+) -> OfficeConfig:
+    """
+    Read an office configuration from TOML text; relative paths are taken from ``base_dir``.
+
+    Raises:
+        ConfigurationError: Every problem of the text at once (``problems``).
+    """
+    config, problems = _read(text, None if base_dir is None else Path(base_dir))
+    if config is None:
+        raise ConfigurationError(problems)
+    return config
+
+
+def _file_text(path: Path) -> tuple[str | None, list[ConfigurationProblem]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [
+            ConfigurationProblem(
+                "",
+                None,
+                "config_file_not_found",
+                f"Berkas konfigurasi {str(path)!r} tidak ditemukan.",
+                f"Configuration file {str(path)!r} not found.",
+            )
+        ]
+    except OSError as e:
+        reason = e.strerror or type(e).__name__
+        return None, [
+            ConfigurationProblem(
+                "",
+                None,
+                "config_file_unreadable",
+                f"Berkas konfigurasi tidak dapat dibaca ({reason}).",
+                f"The configuration file cannot be read ({reason}).",
+            )
+        ]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return None, [
+            ConfigurationProblem(
+                "",
+                None,
+                "config_file_unreadable",
+                "Berkas konfigurasi bukan teks UTF-8.",
+                "The configuration file is not UTF-8 text.",
+            )
+        ]
+
+
+def check_office_config(source: str | os.PathLike[str]) -> list[ConfigurationProblem]:
+    """
+    Every problem of a configuration (a file path, or TOML text when it holds a newline),
+    in file order; empty when it is good.
+    """
+    if isinstance(source, str) and "\n" in source:
+        return sorted(_read(source, None)[1], key=lambda p: (p.line or 0, p.path))
+    path = Path(source)
+    text, problems = _file_text(path)
+    if text is None:
+        return problems
+    found = _read(text, path.resolve().parent)[1]
+    return sorted(found, key=lambda p: (p.line or 0, p.path))
+
+
+def load_office_config(path: str | os.PathLike[str]) -> OfficeConfig:
+    """
+    Read the office configuration file at ``path``.
+
+    Raises:
+        ConfigurationError: The file is missing, unreadable, not TOML, or has problems (all
+            of them, each with its line).
+    """
+    file = Path(path)
+    text, problems = _file_text(file)
+    if text is None:
+        raise ConfigurationError(problems)
+    config, problems = _read(text, file.resolve().parent)
+    if config is None:
+        raise ConfigurationError(sorted(problems, key=lambda p: (p.line or 0, p.path)))
+    return attrs.evolve(config, source=file)
