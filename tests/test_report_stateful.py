@@ -84,6 +84,7 @@ class ReportMachine(RuleBasedStateMachine):
         details=st.none() | _reports.reporter_details(),
         evidence=st.lists(base.evidence_files(), max_size=1),
         reason=_reports.close_reasons(),
+        kind=_reports.report_kinds(),
     )
     def act(
         self,
@@ -94,6 +95,7 @@ class ReportMachine(RuleBasedStateMachine):
         details: ReporterDetails | None,
         evidence: list[bytes],
         reason: str,
+        kind: str,
     ) -> None:
         """Try any action; success follows the table, refusal changes nothing."""
         report = self.report
@@ -121,6 +123,9 @@ class ReportMachine(RuleBasedStateMachine):
                 at=at, actor=actor, message=text, details=details, evidence=evidence
             ),
             Action.CLOSE: lambda: report.close(at=at, actor=actor, reason=reason, note=text),
+            Action.CORRECT_KIND: lambda: report.correct_kind(
+                at=at, actor=actor, kind=kind, note=text
+            ),
         }
         if action is Action.SUBMIT:
             for role in Role:
@@ -151,6 +156,11 @@ class ReportMachine(RuleBasedStateMachine):
         assert event.to_state == row.target == report.state
         assert event.actor_role is actor.role
         assert event.at >= report.events[-2].at
+        if action is Action.CORRECT_KIND:
+            # A correction changes the kind only: the state and the SLA inputs stay.
+            assert report.kind == kind
+            assert report.state is state
+            assert report.message == before_message
         if action is Action.ADD_TO_SUBMISSION:
             # Adding never moves the report and keeps everything it held.
             assert report.state is ReportState.SUBMITTED

@@ -254,9 +254,12 @@ def test_available_lists_the_rows_from_a_state() -> None:
         "supplement_requirements",
         "complete_requirements",
         "close",
+        "correct_kind",
     ]
     assert REPORT_WORKFLOW.available("completed") == ()
-    assert [t.action for t in REPORT_WORKFLOW.available("forwarded", Role.OFFICER)] == []
+    assert [t.action for t in REPORT_WORKFLOW.available("forwarded", Role.OFFICER)] == [
+        "correct_kind"
+    ]
 
 
 def test_reporter_adds_to_a_submission_until_it_is_received() -> None:

@@ -918,6 +918,39 @@ class Report:
             note = _required_text(note, "note", "Catatan penutupan", "The note on closing")
         self._record(Action.CLOSE, at, actor, {"note": note.strip(), "reason": reason.value})
 
+    def correct_kind(
+        self, *, at: dt.datetime, actor: Actor, kind: ReportKind | str, note: str = ""
+    ) -> None:
+        """
+        Side path: the officer corrects what the report is (a request for information sent
+        as a complaint, ...), with an optional note; the state and the SLA clock do not change.
+
+        Raises:
+            ReportInputError: ``invalid_kind`` for a kind that does not exist, ``kind_unchanged``
+                when the report already is of that kind.
+        """
+        self._allowed(Action.CORRECT_KIND, actor)
+        try:
+            new = ReportKind(kind)
+        except ValueError:
+            raise ReportInputError(
+                "Jenis harus laporan, aduan atau permohonan_informasi.",
+                "The kind must be laporan, aduan or permohonan_informasi.",
+                code="invalid_kind",
+                field="kind",
+            ) from None
+        if new is self.kind:
+            raise ReportInputError(
+                f"Laporan ini sudah berjenis {new.label}.",
+                f"This report already is a {new.value}.",
+                code="kind_unchanged",
+                field="kind",
+            )
+        if not isinstance(note, str) or len(note) > _TEXT_LIMIT:
+            note = _required_text(note, "note", "Catatan", "The note")
+        payload = {"kind": new.value, "note": note.strip(), "previous": self.kind.value}
+        self._record(Action.CORRECT_KIND, at, actor, payload)
+
     def assign_number(self, number: str) -> None:
         """
         Give the report its human-readable number (once; storage allocates it).
@@ -1097,6 +1130,12 @@ class Report:
             reporter=_reporter_of(details),
         )
 
+    def _apply_kind(self, event: Event) -> None:
+        p = event.payload
+        if p["previous"] != self.kind.value or p["kind"] == p["previous"]:
+            raise _inconsistent(event, "the kind corrected is not the report's kind")
+        self._set(kind=ReportKind(p["kind"]))
+
     def _apply_close(self, event: Event) -> None:
         self._set(
             close_reason=CloseReason(event.payload["reason"]), close_note=event.payload["note"]
@@ -1129,4 +1168,5 @@ _APPLY = {
     Action.COMPLETE_REQUIREMENTS: Report._apply_requirements,
     Action.ADD_TO_SUBMISSION: Report._apply_addition,
     Action.CLOSE: Report._apply_close,
+    Action.CORRECT_KIND: Report._apply_kind,
 }

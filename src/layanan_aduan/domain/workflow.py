@@ -121,6 +121,7 @@ class Action(enum.StrEnum):
     COMPLETE_REQUIREMENTS = "complete_requirements"
     ADD_TO_SUBMISSION = "add_to_submission"
     CLOSE = "close"
+    CORRECT_KIND = "correct_kind"
 
 
 def _to_frozenset(value: Iterable[str]) -> frozenset[str]:
@@ -270,7 +271,7 @@ class Workflow:
         The transitions that may start from ``state`` (only ``role``'s, when given).
 
         >>> [t.action for t in REPORT_WORKFLOW.available("received", Role.OFFICER)]
-        ['forward', 'request_completion', 'close']
+        ['forward', 'request_completion', 'close', 'correct_kind']
         """
         return tuple(
             t for t in self.transitions if state in t.sources and (role is None or t.role is role)
@@ -598,6 +599,25 @@ REPORT_WORKFLOW = Workflow(
             Role.OFFICER,
             "menutup karena bukan laporan",
             "close as not a report",
+        ),
+        # The officer corrects the kind (laporan, aduan, permohonan informasi) while the
+        # report is open; the state does not change. One transition per open state.
+        *(
+            Transition(
+                Action.CORRECT_KIND,
+                (state,),
+                state,
+                Role.OFFICER,
+                "memperbaiki jenis (laporan, aduan, permohonan informasi)",
+                "correct the kind (report, complaint, request for information)",
+            )
+            for state in (
+                _S.SUBMITTED,
+                _S.RECEIVED,
+                _S.AWAITING_COMPLETION,
+                _S.FORWARDED,
+                _S.DIRECTED,
+            )
         ),
     ),
 )

@@ -91,24 +91,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     _common(p)
     p.set_defaults(run=_run_ingest)
 
-    p = subparsers.add_parser("daftar", help="daftar laporan dengan status SLA")
-    p.add_argument("--json", action="store_true", help="satu objek JSON per baris")
-    p.add_argument(
-        "--terbuka", action="store_true", help="hanya yang belum ditindaklanjuti/ditutup"
-    )
-    p.add_argument("--status", metavar="STATUS", help="hanya pada status ini (mis. submitted)")
-    p.add_argument(
-        "--jenis", choices=("laporan", "aduan", "permohonan_informasi"), help="hanya jenis ini"
-    )
-    p.add_argument(
-        "--tenggat-sebelum",
-        metavar="ISO",
-        help="hanya yang terbuka dengan tenggat sebelum waktu ini",
-    )
-    p.add_argument("--batas", type=int, metavar="N", help="paling banyak N laporan (satu halaman)")
-    p.add_argument("--setelah", metavar="KURSOR", help="halaman berikutnya (kursor dari --batas)")
-    _common(p)
-    p.set_defaults(run=_run_list)
+    _register_list(subparsers)
 
     steps = (
         ("terima-laporan", "langkah 2: petugas menerima laporan", "receive", None),
@@ -162,6 +145,35 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "demo", help="contoh pesan WhatsApp melewati kelima langkah (basis data sementara)"
     )
     p.set_defaults(run=_run_demo)
+
+
+def _register_list(subparsers: argparse._SubParsersAction[Any]) -> None:
+    p = subparsers.add_parser("daftar", help="daftar laporan dengan status SLA")
+    p.add_argument("--json", action="store_true", help="satu objek JSON per baris")
+    p.add_argument(
+        "--terbuka", action="store_true", help="hanya yang belum ditindaklanjuti/ditutup"
+    )
+    p.add_argument("--status", metavar="STATUS", help="hanya pada status ini (mis. submitted)")
+    p.add_argument(
+        "--jenis", choices=("laporan", "aduan", "permohonan_informasi"), help="hanya jenis ini"
+    )
+    p.add_argument(
+        "--tenggat-sebelum",
+        metavar="ISO",
+        help="hanya yang terbuka dengan tenggat sebelum waktu ini",
+    )
+    p.add_argument("--batas", type=int, metavar="N", help="paling banyak N laporan (satu halaman)")
+    p.add_argument("--setelah", metavar="KURSOR", help="halaman berikutnya (kursor dari --batas)")
+    _common(p)
+    p.set_defaults(run=_run_list)
+
+    p = subparsers.add_parser("ubah-jenis", help="perbaiki jenis laporan (sebagai peristiwa)")
+    p.add_argument("laporan", metavar="NOMOR")
+    p.add_argument("--petugas", required=True, metavar="ID")
+    p.add_argument("--jenis", required=True, choices=("laporan", "aduan", "permohonan_informasi"))
+    p.add_argument("--catatan", default="", metavar="TEKS")
+    _common(p)
+    p.set_defaults(run=_run_step, step="kind", teks=None)
 
 
 # --- wiring ---------------------------------------------------------------------------------
@@ -384,6 +396,8 @@ def _run_step(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             result = desk.give_direction(ref, section_head=who, direction=args.teks)
         elif args.step == "follow":
             result = desk.deliver_follow_up(ref, officer=who, follow_up=args.teks)
+        elif args.step == "kind":
+            result = desk.correct_kind(ref, officer=who, kind=args.jenis, note=args.catatan)
         else:
             result = desk.close(ref, officer=who, reason=args.alasan, note=args.catatan)
     notes = ", ".join(n.kind.value for n in result.notifications) or "-"

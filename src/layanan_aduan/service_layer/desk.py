@@ -15,7 +15,10 @@ sends them afterwards.
   checked with :func:`~layanan_aduan.domain.evidence.inspect_evidence` and kept in the
   evidence store. The reporter's contact comes from the sender (the domain never fills it
   itself); name, NIK, address and e-mail from ``Nama:``, ``NIK:``, ``Alamat:``,
-  ``Email:`` lines of the text, the kind from a ``Jenis:`` line (``aduan`` by default).
+  ``Email:`` lines of the text, the kind from a ``Jenis:`` line, else a request for
+  information when the text plainly asks and alleges nothing
+  (:func:`~layanan_aduan.domain.kinds.recognise_kind`), else ``aduan``; the officer corrects
+  it with :meth:`Desk.correct_kind`.
   A new report gets its number and the acknowledgement (number and deadline), and the
   list of what is missing when something is; a message from a sender whose report awaits
   completion completes it instead. WhatsApp delivers the text and the screenshot sent after
@@ -54,6 +57,7 @@ from layanan_aduan.domain.evidence import (
     inspect_evidence,
 )
 from layanan_aduan.domain.history import Event
+from layanan_aduan.domain.kinds import recognise_kind
 from layanan_aduan.domain.report import Actor, CloseReason, Report, ReporterDetails, ReportKind
 from layanan_aduan.domain.standard import ServiceStandard
 from layanan_aduan.domain.workflow import Action, ReportState, Role
@@ -544,7 +548,7 @@ class Desk:
                     id=report_id,
                     at=draft.first_at,
                     actor=actor,
-                    kind=kind if kind is not None else ReportKind.ADUAN,
+                    kind=kind or recognise_kind(rest) or ReportKind.ADUAN,
                     details=details.merged(contact),
                     message=rest,
                     evidence=evidence,
@@ -716,6 +720,18 @@ class Desk:
         actor = Actor(officer, Role.OFFICER)
         return self._step(
             report, lambda r, at: r.close(at=at, actor=actor, reason=reason, note=note)
+        )
+
+    def correct_kind(
+        self, report: str, *, officer: str, kind: ReportKind | str, note: str = ""
+    ) -> StepResult:
+        """
+        Side path: the officer corrects the report's kind (a request for information sent as
+        a complaint, ...); the state and the SLA clock do not change.
+        """
+        actor = Actor(officer, Role.OFFICER)
+        return self._step(
+            report, lambda r, at: r.correct_kind(at=at, actor=actor, kind=kind, note=note)
         )
 
     def _step(
