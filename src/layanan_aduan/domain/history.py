@@ -54,7 +54,7 @@ import pendulum
 
 from layanan_aduan.domain.workflow import Role
 from layanan_aduan.exceptions import EventFormatError, HistoryTamperedError, NaiveDatetimeError
-from layanan_aduan.privacy import mask
+from layanan_aduan.privacy import mask, redact_identifiers
 
 __all__ = [
     "GENESIS_HASH",
@@ -215,9 +215,10 @@ def _to_role(value: Role | str) -> Role:
     try:
         return Role(value)
     except ValueError:
+        shown = redact_identifiers(str(value))
         raise EventFormatError(
-            f"Peran '{value}' tidak dikenal.",
-            f"Unknown role '{value}'.",
+            f"Peran {shown!r} tidak dikenal.",
+            f"Unknown role {shown!r}.",
             code="invalid_role",
             field="actor_role",
         ) from None
