@@ -120,8 +120,11 @@ PROVINCES: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
-_NIK_SEPARATORS: Final = frozenset(" .-\t\n\r\u00a0")
-_PHONE_SEPARATORS: Final = frozenset(" .-()/\t\u00a0")
+# What may stand between the digits, once folded by NFKC (full-width forms onto ASCII): white
+# space of any kind, dashes of any kind and invisible format characters are allowed too (see
+# _is_separator).
+_NIK_SEPARATORS: Final = frozenset(".-")
+_PHONE_SEPARATORS: Final = frozenset(".-()/")
 _ACCEPTED_PHONE_TYPES: Final = frozenset(
     {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 )
@@ -150,13 +153,25 @@ def _not_text(code: str, field: str, label: str, label_en: str) -> Problem:
     return _problem(code, field, f"{label} harus berupa teks.", f"{label_en} must be text.")
 
 
+def _is_separator(ch: str, separators: frozenset[str]) -> bool:
+    """
+    Whether ``ch`` separates digit groups: one of ``separators`` or its full-width form
+    (U+FF0E, U+FF08), white space of any kind (tab, no-break and ideographic spaces), a dash
+    of any kind (hyphen, en and em dash, U+FF0D, the minus sign) or an invisible format
+    character (the direction marks a phone adds when a number is copied).
+    """
+    if ch.isspace() or unicodedata.category(ch) in ("Pd", "Cf") or ch == "\u2212":
+        return True
+    return unicodedata.normalize("NFKC", ch) in separators
+
+
 def _ascii_digits(text: str, separators: frozenset[str]) -> str:
     """
     Drop separators and turn any Unicode decimal digit (e.g. full-width) into ASCII.
     """
     out: list[str] = []
     for ch in text:
-        if ch in separators:
+        if _is_separator(ch, separators):
             continue
         digit = unicodedata.decimal(ch, None)
         out.append(str(digit) if digit is not None else ch)
@@ -183,7 +198,10 @@ def nik_problems(text: str | None, *, field: str = "nik") -> tuple[Problem, ...]
     """
     Every structure problem of a NIK as typed, or ``()`` when it is valid.
 
-    Spaces, dots and hyphens between digits are ignored. Characters and length are
+    Spaces, dots and hyphens between digits are ignored, in any of their forms: white space
+    of any kind (tabs, no-break and ideographic spaces), full-width dots, dashes of any kind
+    (en and em dashes, the full-width hyphen, the minus sign) and invisible format
+    characters; full-width and other Unicode digits are read as digits. Characters and length are
     checked first; when they are wrong nothing else is reported. Otherwise each part is
     checked on its own and every broken rule is reported:
 
@@ -218,8 +236,8 @@ def nik_problems(text: str | None, *, field: str = "nik") -> tuple[Problem, ...]
             _problem(
                 "nik_invalid_characters",
                 field,
-                "NIK hanya boleh berisi angka.",
-                "The NIK may contain digits only.",
+                "NIK hanya boleh berisi angka, dipisah spasi, titik atau tanda hubung.",
+                "The NIK may contain digits only, separated by spaces, dots or hyphens.",
             ),
         )
     if len(digits) != NIK_LENGTH:
