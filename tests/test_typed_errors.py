@@ -34,7 +34,7 @@ from layanan_aduan.domain.identity import (
     whatsapp_user_id_problems,
 )
 from layanan_aduan.domain.report import ReporterDetails
-from layanan_aduan.domain.requirements import check_requirements
+from layanan_aduan.domain.requirements import Problem, Requirement, check_requirements
 from layanan_aduan.exceptions import (
     InvalidNikError,
     InvalidTypeError,
@@ -95,6 +95,7 @@ ENTRY_POINTS: dict[str, tuple[Callable[..., object], dict[str, Any]]] = {
         },
     ),
     "RequirementsCheck.reporter_message": (CHECK.reporter_message, {"language": "id"}),
+    "Requirement.of": (Requirement.of, {"problem": Problem("nik_missing", "nik", "a", "b")}),
     "inspect_evidence": (
         inspect_evidence,
         {"data": PDF, "limits": DEFAULT_LIMITS, "file_name": "surat.pdf", "field": "evidence"},

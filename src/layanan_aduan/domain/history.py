@@ -370,12 +370,14 @@ class Event:
                 code="missing_key",
                 field=key,
             )
-        for key in sorted(keys - expected):
+        for key in sorted(keys - expected, key=str):
+            # Stored data, possibly tampered with: shown masked like any caller's input.
+            unknown = redact_identifiers(str(key))
             raise EventFormatError(
-                f"Peristiwa memuat kunci yang tidak dikenal '{key}'.",
-                f"The event has an unknown key '{key}'.",
+                f"Peristiwa memuat kunci yang tidak dikenal {unknown!r}.",
+                f"The event has an unknown key {unknown!r}.",
                 code="unknown_key",
-                field=str(key),
+                field=unknown,
             )
         for key, types in _FIELD_TYPES.items():
             value = data[key]

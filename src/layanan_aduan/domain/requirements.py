@@ -88,7 +88,17 @@ class Requirement(enum.Enum):
     def of(cls, problem: Problem) -> Requirement:
         """
         The requirement a problem belongs to (evidence fields start with ``evidence``).
+
+        Raises:
+            InvalidTypeError: ``problem`` is not a :class:`Problem` with a text field.
         """
+        if not isinstance(problem, Problem) or not isinstance(problem.field, str):
+            raise InvalidTypeError(
+                "problem harus berupa Problem.",
+                "problem must be a Problem.",
+                field="problem",
+                details={"type": type(problem).__name__},
+            )
         return cls.EVIDENCE if problem.field.startswith("evidence") else cls.REPORTER_IDENTITY
 
 
