@@ -200,6 +200,25 @@ def test_from_dict_refuses_malformed_events(change: Any, code: str, field: str) 
     assert isinstance(info.value, ValidationError)
 
 
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (lambda d: d.update({"3171010101900001": 1}), "unknown_key"),
+        (lambda d: d.update(actor_role="0812-3456-7890"), "invalid_role"),
+    ],
+)
+def test_event_refusals_mask_identifiers_in_the_data(change: Any, code: str) -> None:
+    """A NIK or telephone number where a key or role belongs never appears whole in the refusal."""
+    data = make_chain(1)[0].to_dict()
+    change(data)
+    with pytest.raises(EventFormatError) as info:
+        Event.from_dict(data)
+    shown = " ".join([str(info.value), info.value.message_en, repr(info.value)])
+    assert info.value.code == code
+    assert "3171010101900001" not in shown
+    assert "0812-3456-7890" not in shown
+
+
 def test_from_dict_refuses_a_non_mapping() -> None:
     """Anything but a JSON object is no event."""
     with pytest.raises(EventFormatError):

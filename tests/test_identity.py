@@ -168,6 +168,85 @@ def test_nik_parse_accepts_separators_and_unicode_digits() -> None:
     assert Nik.parse(full_width(JAKARTA_MAN)).value == JAKARTA_MAN
 
 
+# What a phone keyboard puts between digit groups: the separators accepted in ASCII (space,
+# dot, hyphen) in their full-width, dash and white-space variants, and invisible marks.
+FULL_WIDTH_DIGITS = str.maketrans({str(d): chr(0xFF10 + d) for d in range(10)})
+KEYBOARD_SEPARATORS = [
+    " ",
+    ".",
+    "-",
+    "\u3000",  # ideographic space
+    "\uff0d",  # full-width hyphen-minus
+    "\uff0e",  # full-width full stop
+    "\u2013",  # en dash
+    "\u2014",  # em dash
+    "\u2010",  # hyphen
+    "\u2011",  # non-breaking hyphen (Android contacts)
+    "\u2212",  # minus sign
+    "\u00a0",
+    "\u202f",  # narrow no-break space
+    "\t",
+    "\u200e",  # left-to-right mark (pasted with a copied number)
+]
+
+
+@given(
+    niks(historical=None).map(lambda text: "".join(ch for ch in text if ch.isdigit())),
+    st.lists(st.sampled_from(KEYBOARD_SEPARATORS), min_size=15, max_size=15),
+    st.lists(st.booleans(), min_size=15, max_size=15),
+)
+def test_nik_typed_on_a_phone_keyboard_is_read(
+    digits: str, separators: list[str], used: list[bool]
+) -> None:
+    """Full-width spaces and hyphens, any dash and invisible marks between digits are ignored."""
+    typed = digits[0] + "".join(
+        (sep if use else "") + d for sep, use, d in zip(separators, used, digits[1:], strict=True)
+    )
+    assert nik_problems(typed) == ()
+    assert Nik.parse(typed).value == digits
+    assert Nik.parse(typed.translate(FULL_WIDTH_DIGITS)).value == digits
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "3171\u30000101\u30000190\u30000001",
+        "3171\uff0d0101\uff0d0190\uff0d0001",
+        "3171\u20130101\u20130190\u20130001",
+    ],
+)
+def test_nik_with_issue_15_separators_is_read(typed: str) -> None:
+    """U+3000, U+FF0D and the en dash between NIK groups are read as separators."""
+    assert Nik.parse(typed).value == JAKARTA_MAN
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["3171/0101/0190/0001", "3171,0101,0190,0001", "3171_0101_0190_0001", "NIK 3171010101900001"],
+)
+def test_nik_with_other_characters_is_refused_clearly(typed: str) -> None:
+    """Slashes, commas, underscores and letters are refused; the message says what is allowed."""
+    [problem] = nik_problems(typed)
+    assert problem.code == "nik_invalid_characters"
+    assert (
+        problem.message == "NIK hanya boleh berisi angka, dipisah spasi, titik atau tanda hubung."
+    )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "0812\u20133456\u20137890",
+        "\u202a+62 812\u20113456\u20117890\u202c",  # as Android copies it
+        "\uff08+62\uff09 812\u30003456\u30007890",
+        "0812\uff0d3456\uff0d7890",
+    ],
+)
+def test_phone_typed_on_a_phone_keyboard_is_read(typed: str) -> None:
+    """A telephone number takes the same full-width, dash and invisible separators as a NIK."""
+    assert PhoneNumber.parse(typed).e164 == "+6281234567890"
+
+
 def test_nik_constructor_takes_only_the_canonical_form() -> None:
     """Nik(...) wants bare digits; separators go through Nik.parse."""
     with pytest.raises(InvalidNikError) as info:

@@ -231,8 +231,8 @@ def test_handover_to_the_head_of_the_intelligence_section() -> None:
     assert note.text.startswith("Yth. Kepala Seksi Intelijen Kejaksaan Negeri Jakarta Pusat,\n")
     assert "diterima pada Senin, 12 Januari 2026 pukul 08.30 WIB" in note.text
     assert "Batas waktu penyelesaian: Senin, 12 Januari 2026 pukul 11.30 WIB." in note.text
-    assert "Ringkasan: Dugaan pungli di kantor desa.\nPelapor: 081******890\n" in note.text
-    assert note.template.parameters[3] == "Dugaan pungli di kantor desa. Pelapor: 081******890"
+    assert "Ringkasan: Dugaan pungli di kantor desa.\nPelapor: 081* **** *890\n" in note.text
+    assert note.template.parameters[3] == "Dugaan pungli di kantor desa. Pelapor: 081* **** *890"
     assert "Ringkasan: -\n" in RENDERER.handover(NUMBER, RECEIVED, DEADLINE).text
 
 

@@ -158,9 +158,14 @@ def test_interleaved_webhooks_give_each_office_only_its_own_reports(world: World
         "LAP/KMKS/2026/000001",
         "LAP/KMKS/2026/000002",
     ]
-    # A desk does not find, let alone act on, the other office's report.
-    with pytest.raises(ReportNotFoundError):
+    # A desk does not find, let alone act on, the other office's report: the refusal is
+    # the one a number nobody holds gets.
+    with pytest.raises(ReportNotFoundError) as foreign:
         makassar.report("LAP/KNJP/2026/000001")
+    with pytest.raises(ReportNotFoundError) as missing:
+        makassar.report("LAP/KNJP/2026/000099")
+    assert (foreign.value.code, foreign.value.field) == (missing.value.code, missing.value.field)
+    assert foreign.value.message == missing.value.message.replace("000099", "000001")
     jakarta_id = jakarta.list_reports()[0].report_id
     with pytest.raises(ReportNotFoundError):
         makassar.report(jakarta_id)

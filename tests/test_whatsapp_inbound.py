@@ -990,6 +990,57 @@ def test_config_refuses_missing_or_invalid_settings(env: dict[str, str], field: 
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://graph.facebook.com",
+        "http://graph.example.id:8080",
+        "http://10.0.0.5",
+        "http://0.0.0.0:9000",
+        "http://localhost.example.com",
+        "http://127.0.0.1.nip.io",
+    ],
+)
+def test_config_refuses_a_clear_text_base_url_off_loopback(url: str) -> None:
+    """An http base URL to anything but loopback is refused: the bearer token would go in clear."""
+    env = {
+        "WHATSAPP_ACCESS_TOKEN": "EAAG-secret",
+        "WHATSAPP_PHONE_NUMBER_ID": "1",
+        "WHATSAPP_GRAPH_BASE_URL": url,
+    }
+    with pytest.raises(MessagingConfigurationError) as caught:
+        WhatsAppConfig.from_env(env)
+    assert (caught.value.code, caught.value.field) == ("insecure_base_url", "base_url")
+    assert "EAAG-secret" not in str(caught.value)
+    with pytest.raises(MessagingConfigurationError):
+        WhatsAppConfig(access_token="t", phone_number_id="1", base_url=url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://graph.facebook.com",
+        "https://graph.example.id:8443/",
+        "http://127.0.0.1:8080",
+        "http://127.10.0.3",
+        "http://[::1]:9000",
+        "http://localhost:1234",
+        "http://LOCALHOST",
+    ],
+)
+def test_config_accepts_https_and_loopback_http(url: str) -> None:
+    """https anywhere, and http to 127.0.0.0/8, ::1 or localhost (a test server), are accepted."""
+    config = WhatsAppConfig(access_token="t", phone_number_id="1", base_url=url)
+    assert config.base_url == url.rstrip("/")
+
+
+def test_config_refuses_a_malformed_base_url_with_its_own_error() -> None:
+    """A URL that urlsplit cannot read is refused as a configuration error, not a ValueError."""
+    with pytest.raises(MessagingConfigurationError) as caught:
+        WhatsAppConfig(access_token="t", phone_number_id="1", base_url="https://[::1")
+    assert caught.value.field == "base_url"
+
+
 def test_config_reads_os_environ_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without a mapping, from_env reads the process environment."""
     monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "EAAG-env")

@@ -70,6 +70,18 @@ class ValidationError(LayananAduanError, ValueError):
     code = "validation_error"
 
 
+class InvalidTypeError(ValidationError, TypeError):
+    """
+    A value of the wrong type, e.g. a number or bytes where text is expected.
+
+    ``field`` names the argument; ``details["type"]`` the type given (never the value).
+    Value objects refuse a wrong type with their own error instead (``nik_not_text`` is an
+    :class:`InvalidNikError`), so that one ``except`` catches every refusal of a field.
+    """
+
+    code = "invalid_type"
+
+
 class NaiveDatetimeError(ValidationError):
     """
     A datetime without a time zone was given where an instant is required.
@@ -202,6 +214,37 @@ class ConfigurationError(ValidationError):
             details={"codes": [p.code for p in found]},
         )
         self.problems: tuple[ConfigurationProblem, ...] = found
+
+
+# --- installation -----------------------------------------------------------------------------
+
+
+class MissingDependencyError(LayananAduanError, ImportError):
+    """
+    An adapter needs an optional extra that is not installed.
+
+    ``details["extra"]`` names the extra (``"postgres"``, ``"whatsapp"``) and
+    ``details["module"]`` the module that could not be imported; the message says what to
+    install, e.g. ``pip install 'layanan-aduan[postgres]'``.
+    """
+
+    code = "missing_extra"
+
+
+def missing_extra(module: str, extra: str) -> MissingDependencyError:
+    """
+    The error for ``module`` missing: install ``layanan-aduan[extra]``.
+
+    >>> print(missing_extra("httpx", "whatsapp"))
+    Modul httpx belum terpasang: pasang dengan pip install 'layanan-aduan[whatsapp]'.
+    """
+    command = f"pip install 'layanan-aduan[{extra}]'"
+    return MissingDependencyError(
+        f"Modul {module} belum terpasang: pasang dengan {command}.",
+        f"The module {module} is not installed: install it with {command}.",
+        field=extra,
+        details={"extra": extra, "module": module},
+    )
 
 
 # --- calendar and working time ----------------------------------------------------------------

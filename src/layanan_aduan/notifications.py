@@ -14,9 +14,10 @@ Both come from one body per notification and language, so what a person reads is
 either way. :meth:`NotificationRenderer.template_bodies` gives the bodies to submit for
 approval in WhatsApp Manager.
 
-Free texts (a summary, a follow-up, the missing requirements) pass through
-:func:`redact_identifiers`: a NIK or a telephone number in them is masked, so a
-notification never carries one whole. Long free texts are cut to fit, marked with ``…``.
+Free texts (a summary, a follow-up, the missing requirements) are cleaned up, then pass
+through :func:`~layanan_aduan.privacy.redact_identifiers` (re-exported here): a NIK or a
+telephone number in them is masked however it is typed, so a notification never carries
+one whole. Long free texts are cut to fit, marked with ``…``.
 
 >>> import pendulum
 >>> renderer = NotificationRenderer()
@@ -39,7 +40,7 @@ import enum
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final, Literal
 
 import attrs
@@ -54,7 +55,7 @@ from layanan_aduan.messaging import (
     Recipient,
     TemplateRef,
 )
-from layanan_aduan.privacy import mask
+from layanan_aduan.privacy import MIN_IDENTIFIER_DIGITS, redact_identifiers
 
 __all__ = [
     "DEFAULT_OFFICE",
@@ -75,9 +76,6 @@ Language = Literal["id", "en"]
 MAX_TEMPLATE_BODY_LENGTH: Final = 1024
 _ELLIPSIS = "…"
 _PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
-# A run of digits with single separators between them, as people write numbers.
-_DIGIT_RUN = re.compile(r"\+?\d(?:[ .\-()/]?\d)*")
-_MIN_IDENTIFIER_DIGITS = 10
 _REPORT_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ./_\-]{0,63}")
 
 _DAYS = {
@@ -208,28 +206,6 @@ def format_duration(duration: dt.timedelta, language: Language = "id") -> str:
         if minutes:
             parts.append(f"{minutes} minute" + ("s" if minutes != 1 else ""))
     return " ".join(parts)
-
-
-def redact_identifiers(text: str, *, keep: Iterable[str] = ()) -> str:
-    """
-    Mask every number long enough to be a NIK or a telephone number (10 digits or more,
-    separators allowed), except those whose digits equal one in ``keep``.
-
-    >>> redact_identifiers("NIK 3171234567890001, HP 0812-3456-7890, Rp 150.000.000")
-    'NIK 3171********0001, HP 081******890, Rp 150.000.000'
-    >>> redact_identifiers("laporan LAP-2026-000123", keep=["LAP-2026-000123"])
-    'laporan LAP-2026-000123'
-    """
-    kept = {re.sub(r"\D", "", k) for k in keep}
-    kept.discard("")
-
-    def replace(match: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", match.group())
-        if len(digits) < _MIN_IDENTIFIER_DIGITS or digits in kept:
-            return match.group()
-        return mask(digits)
-
-    return _DIGIT_RUN.sub(replace, text)
 
 
 _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
@@ -594,9 +570,13 @@ class NotificationRenderer:
         for i, value in fixed.items():
             text_parameters[i] = template_parameters[i] = value
         for i, value in free.items():
-            redacted = redact_identifiers(value, keep=keep)
-            text_parameters[i] = _free_text(redacted, keep_newlines=True) or "-"
-            template_parameters[i] = _free_text(redacted, keep_newlines=False) or "-"
+            # Clean up first, then redact: what a person reads is what was checked.
+            text_parameters[i] = redact_identifiers(
+                _free_text(value, keep_newlines=True) or "-", keep=keep
+            )
+            template_parameters[i] = redact_identifiers(
+                _free_text(value, keep_newlines=False) or "-", keep=keep
+            )
         shrinkable = sorted(free)
         text = _hydrate(body, _fit(body, text_parameters, shrinkable, MAX_TEXT_LENGTH))
         template_parameters = _fit(body, template_parameters, shrinkable, MAX_TEMPLATE_BODY_LENGTH)
@@ -619,10 +599,10 @@ class NotificationRenderer:
             or not _REPORT_NUMBER.fullmatch(value)
             or (
                 not re.search(r"[A-Za-z]", value)
-                and len(re.sub(r"\D", "", value)) >= _MIN_IDENTIFIER_DIGITS
+                and len(re.sub(r"\D", "", value)) >= MIN_IDENTIFIER_DIGITS
             )
         ):
-            # A number of ten digits or more without letters could be a NIK or a telephone
+            # A number of nine digits or more without letters could be a NIK or a telephone
             # number passed by mistake: refused rather than sent whole.
             raise _refuse(
                 "report_number",

@@ -29,7 +29,7 @@ from typing import Final
 import attrs
 
 from layanan_aduan.domain._problem import Problem
-from layanan_aduan.exceptions import InvalidEvidenceError, ValidationError
+from layanan_aduan.exceptions import InvalidEvidenceError, InvalidTypeError, ValidationError
 from layanan_aduan.privacy import mask
 
 __all__ = [
@@ -63,6 +63,29 @@ class MediaType(enum.Enum):
         Whether WhatsApp would send it as an image (JPEG, PNG, WebP) rather than a document.
         """
         return self is not MediaType.PDF
+
+
+def _wrong_type(field: str, expected: str, expected_en: str, value: object) -> InvalidTypeError:
+    return InvalidTypeError(
+        f"{field} harus berupa {expected}.",
+        f"{field} must be {expected_en}.",
+        field=field,
+        details={"type": type(value).__name__},
+    )
+
+
+def _as_bytes(data: object) -> bytes | None:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, bytearray | memoryview):
+        return bytes(data)
+    return None
+
+
+def _check_media_type(value: object, field: str = "media_type") -> MediaType | None:
+    if value is None or isinstance(value, MediaType):
+        return value
+    raise _wrong_type(field, "MediaType atau None", "a MediaType or None", value)
 
 
 def _check_limit(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -99,6 +122,8 @@ class EvidenceLimits:
         """
         The largest accepted size for ``media_type``.
         """
+        if _check_media_type(media_type) is None:
+            raise _wrong_type("media_type", "MediaType", "a MediaType", media_type)
         return self.image_bytes if media_type.is_image else self.document_bytes
 
     @property
@@ -116,9 +141,16 @@ class EvidenceLimits:
 
         An unrecognised file (``media_type=None``) is held to :attr:`largest`.
 
+        Raises:
+            InvalidTypeError: ``media_type`` is not a :class:`MediaType` or ``None``, or
+                ``size`` not an integer.
+
         >>> [p.code for p in EvidenceLimits(image_bytes=1000).size_problems(MediaType.PNG, 1001)]
         ['evidence_too_large']
         """
+        _check_media_type(media_type)
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise _wrong_type("size", "bilangan bulat", "an integer", size)
         limit = self.largest if media_type is None else self.limit_for(media_type)
         if size <= limit:
             return ()
@@ -138,11 +170,11 @@ DEFAULT_LIMITS: Final = EvidenceLimits()
 
 
 def _hex_digest(value: str) -> str:
-    return value.lower()
+    return value.lower() if isinstance(value, str) else value
 
 
 def _check_digest(_instance: object, _attribute: object, value: str) -> None:
-    if _SHA256_HEX.fullmatch(value) is None:
+    if not isinstance(value, str) or _SHA256_HEX.fullmatch(value) is None:
         raise InvalidEvidenceError(
             "Sidik SHA-256 bukti harus 64 karakter heksadesimal.",
             "The evidence SHA-256 digest must be 64 hexadecimal characters.",
@@ -152,12 +184,39 @@ def _check_digest(_instance: object, _attribute: object, value: str) -> None:
 
 
 def _check_size(_instance: object, _attribute: object, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidEvidenceError(
+            "Ukuran bukti harus bilangan bulat.",
+            "The evidence size must be an integer.",
+            code="evidence_invalid_size",
+            field="size",
+        )
     if value <= 0:
         raise InvalidEvidenceError(
             "Ukuran bukti harus lebih dari 0 byte.",
             "The evidence size must be more than 0 bytes.",
             code="evidence_empty",
             field="size",
+        )
+
+
+def _check_file_type(_instance: object, _attribute: object, value: MediaType) -> None:
+    if not isinstance(value, MediaType):
+        raise InvalidEvidenceError(
+            "Format bukti harus berupa MediaType.",
+            "The evidence format must be a MediaType.",
+            code="evidence_invalid_media_type",
+            field="media_type",
+        )
+
+
+def _check_file_name(_instance: object, _attribute: object, value: str | None) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidEvidenceError(
+            "Nama berkas bukti harus berupa teks.",
+            "The evidence file name must be text.",
+            code="evidence_invalid_file_name",
+            field="file_name",
         )
 
 
@@ -178,9 +237,9 @@ class EvidenceFile:
     """
 
     sha256: str = attrs.field(converter=_hex_digest, validator=_check_digest)
-    media_type: MediaType = attrs.field(validator=attrs.validators.instance_of(MediaType))
+    media_type: MediaType = attrs.field(validator=_check_file_type)
     size: int = attrs.field(validator=_check_size)
-    file_name: str | None = attrs.field(default=None)
+    file_name: str | None = attrs.field(default=None, validator=_check_file_name)
 
     @classmethod
     def from_bytes(
@@ -210,7 +269,11 @@ class EvidenceFile:
     def matches(self, data: bytes) -> bool:
         """
         Whether ``data`` is exactly the bytes this evidence describes.
+
+        Raises:
+            InvalidTypeError: ``data`` is not bytes.
         """
+        data = _require_bytes(data)
         return len(data) == self.size and hashlib.sha256(data).hexdigest() == self.sha256
 
     def __repr__(self) -> str:
@@ -252,6 +315,13 @@ _PDF_HEADER: Final = re.compile(rb"%PDF-[12]\.[0-9]")
 _PDF_TAIL: Final = 1024
 
 
+def _require_bytes(data: object) -> bytes:
+    found = _as_bytes(data)
+    if found is None:
+        raise _wrong_type("data", "bytes", "bytes", data)
+    return found
+
+
 def recognise(data: bytes) -> MediaType | None:
     """
     The format announced by the magic number at the start of ``data``, if any.
@@ -259,11 +329,15 @@ def recognise(data: bytes) -> MediaType | None:
     Only the first bytes are read: a recognised header says what a file claims to be,
     not that it is whole (:func:`inspect_evidence` checks that).
 
+    Raises:
+        InvalidTypeError: ``data`` is not bytes (``bytearray`` and ``memoryview`` are read).
+
     >>> recognise(b"%PDF-1.7\\n...")
     <MediaType.PDF: 'application/pdf'>
     >>> recognise(b"GIF89a") is None
     True
     """
+    data = _require_bytes(data)
     if _PDF_HEADER.match(data):
         return MediaType.PDF
     if data.startswith(b"\xff\xd8\xff"):
@@ -418,7 +492,12 @@ def inspect_evidence(
     (``evidence_unrecognised``; also ``evidence_too_large`` when larger than every
     limit); within the size limit of its format (``evidence_too_large``); and whole
     (``evidence_truncated``, ``evidence_malformed``). A file too large is not parsed
-    further. ``file_name`` is stored on the result, never read.
+    further. ``file_name`` is stored on the result, never read. ``data`` that is not bytes
+    (``bytearray`` and ``memoryview`` are read) is reported as ``evidence_not_bytes``.
+
+    Raises:
+        InvalidTypeError: ``limits`` is not an :class:`EvidenceLimits`, or ``file_name`` not
+            text (programming errors, not bad input).
 
     >>> inspect_evidence(b"%PDF-1.4\\n%%EOF\\n").evidence.media_type
     <MediaType.PDF: 'application/pdf'>
@@ -427,6 +506,20 @@ def inspect_evidence(
     >>> [p.code for p in inspect_evidence(b"hello").problems]
     ['evidence_unrecognised']
     """
+    if not isinstance(limits, EvidenceLimits):
+        raise _wrong_type("limits", "EvidenceLimits", "an EvidenceLimits", limits)
+    if file_name is not None and not isinstance(file_name, str):
+        raise _wrong_type("file_name", "teks", "text", file_name)
+    found = _as_bytes(data)
+    if found is None:
+        problem = Problem(
+            "evidence_not_bytes",
+            field,
+            "Berkas bukti harus berupa isi berkas (bytes).",
+            "The evidence file must be the file's contents (bytes).",
+        )
+        return EvidenceInspection(evidence=None, problems=(problem,), media_type=None)
+    data = found
     if not data:
         problem = Problem(
             "evidence_empty",

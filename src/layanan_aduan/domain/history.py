@@ -54,7 +54,7 @@ import pendulum
 
 from layanan_aduan.domain.workflow import Role
 from layanan_aduan.exceptions import EventFormatError, HistoryTamperedError, NaiveDatetimeError
-from layanan_aduan.privacy import mask
+from layanan_aduan.privacy import mask, redact_identifiers
 
 __all__ = [
     "GENESIS_HASH",
@@ -215,9 +215,10 @@ def _to_role(value: Role | str) -> Role:
     try:
         return Role(value)
     except ValueError:
+        shown = redact_identifiers(str(value))
         raise EventFormatError(
-            f"Peran '{value}' tidak dikenal.",
-            f"Unknown role '{value}'.",
+            f"Peran {shown!r} tidak dikenal.",
+            f"Unknown role {shown!r}.",
             code="invalid_role",
             field="actor_role",
         ) from None
@@ -369,12 +370,14 @@ class Event:
                 code="missing_key",
                 field=key,
             )
-        for key in sorted(keys - expected):
+        for key in sorted(keys - expected, key=str):
+            # Stored data, possibly tampered with: shown masked like any caller's input.
+            unknown = redact_identifiers(str(key))
             raise EventFormatError(
-                f"Peristiwa memuat kunci yang tidak dikenal '{key}'.",
-                f"The event has an unknown key '{key}'.",
+                f"Peristiwa memuat kunci yang tidak dikenal {unknown!r}.",
+                f"The event has an unknown key {unknown!r}.",
                 code="unknown_key",
-                field=str(key),
+                field=unknown,
             )
         for key, types in _FIELD_TYPES.items():
             value = data[key]

@@ -44,6 +44,7 @@ from layanan_aduan.domain._problem import Problem
 from layanan_aduan.exceptions import (
     InvalidNikError,
     InvalidPhoneNumberError,
+    InvalidTypeError,
     InvalidWhatsAppUserIdError,
     RequirementsNotMetError,
 )
@@ -119,8 +120,11 @@ PROVINCES: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
-_NIK_SEPARATORS: Final = frozenset(" .-\t\n\r\u00a0")
-_PHONE_SEPARATORS: Final = frozenset(" .-()/\t\u00a0")
+# What may stand between the digits, once folded by NFKC (full-width forms onto ASCII): white
+# space of any kind, dashes of any kind and invisible format characters are allowed too (see
+# _is_separator).
+_NIK_SEPARATORS: Final = frozenset(".-")
+_PHONE_SEPARATORS: Final = frozenset(".-()/")
 _ACCEPTED_PHONE_TYPES: Final = frozenset(
     {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 )
@@ -144,13 +148,30 @@ def _problem(code: str, field: str, message: str, message_en: str) -> Problem:
     return Problem(code=code, field=field, message=message, message_en=message_en)
 
 
+def _not_text(code: str, field: str, label: str, label_en: str) -> Problem:
+    # The type is named, never the value: it may be a NIK or a number given as an int.
+    return _problem(code, field, f"{label} harus berupa teks.", f"{label_en} must be text.")
+
+
+def _is_separator(ch: str, separators: frozenset[str]) -> bool:
+    """
+    Whether ``ch`` separates digit groups: one of ``separators`` or its full-width form
+    (U+FF0E, U+FF08), white space of any kind (tab, no-break and ideographic spaces), a dash
+    of any kind (hyphen, en and em dash, U+FF0D, the minus sign) or an invisible format
+    character (the direction marks a phone adds when a number is copied).
+    """
+    if ch.isspace() or unicodedata.category(ch) in ("Pd", "Cf") or ch == "\u2212":
+        return True
+    return unicodedata.normalize("NFKC", ch) in separators
+
+
 def _ascii_digits(text: str, separators: frozenset[str]) -> str:
     """
     Drop separators and turn any Unicode decimal digit (e.g. full-width) into ASCII.
     """
     out: list[str] = []
     for ch in text:
-        if ch in separators:
+        if _is_separator(ch, separators):
             continue
         digit = unicodedata.decimal(ch, None)
         out.append(str(digit) if digit is not None else ch)
@@ -177,7 +198,10 @@ def nik_problems(text: str | None, *, field: str = "nik") -> tuple[Problem, ...]
     """
     Every structure problem of a NIK as typed, or ``()`` when it is valid.
 
-    Spaces, dots and hyphens between digits are ignored. Characters and length are
+    Spaces, dots and hyphens between digits are ignored, in any of their forms: white space
+    of any kind (tabs, no-break and ideographic spaces), full-width dots, dashes of any kind
+    (en and em dashes, the full-width hyphen, the minus sign) and invisible format
+    characters; full-width and other Unicode digits are read as digits. Characters and length are
     checked first; when they are wrong nothing else is reported. Otherwise each part is
     checked on its own and every broken rule is reported:
 
@@ -195,6 +219,8 @@ def nik_problems(text: str | None, *, field: str = "nik") -> tuple[Problem, ...]
     >>> [p.code for p in nik_problems("31710101900001")]
     ['nik_invalid_length']
     """
+    if text is not None and not isinstance(text, str):
+        return (_not_text("nik_not_text", field, "NIK", "The NIK"),)
     if text is None or not text.strip():
         return (
             _problem(
@@ -210,8 +236,8 @@ def nik_problems(text: str | None, *, field: str = "nik") -> tuple[Problem, ...]
             _problem(
                 "nik_invalid_characters",
                 field,
-                "NIK hanya boleh berisi angka.",
-                "The NIK may contain digits only.",
+                "NIK hanya boleh berisi angka, dipisah spasi, titik atau tanda hubung.",
+                "The NIK may contain digits only, separated by spaces, dots or hyphens.",
             ),
         )
     if len(digits) != NIK_LENGTH:
@@ -413,13 +439,26 @@ class Nik:
         A NIK is issued from birth, so a birth date after ``reference`` is impossible;
         between two past candidates, the one a hundred years earlier is far less likely.
         ``reference`` is usually the day the report was received (the domain never reads
-        the clock). Returns ``None`` when every candidate is after ``reference``.
+        the clock); a datetime counts as its own calendar date. Returns ``None`` when every
+        candidate is after ``reference``.
+
+        Raises:
+            InvalidTypeError: ``reference`` is not a date.
 
         >>> Nik("3171010101300001").birth_date(dt.date(2026, 1, 1))
         datetime.date(1930, 1, 1)
         >>> Nik("3171010101050001").birth_date(dt.date(2026, 1, 1))
         datetime.date(2005, 1, 1)
         """
+        if isinstance(reference, dt.datetime):
+            reference = reference.date()
+        if not isinstance(reference, dt.date):
+            raise InvalidTypeError(
+                "Tanggal acuan harus berupa tanggal.",
+                "The reference must be a date.",
+                field="reference",
+                details={"type": type(reference).__name__},
+            )
         past = [d for d in self.birth_date_candidates if d <= reference]
         return past[-1] if past else None
 
@@ -460,6 +499,8 @@ def _phone_candidates(compact: str) -> list[str]:
 
 
 def _normalise_phone(text: str | None, field: str) -> tuple[str | None, tuple[Problem, ...]]:
+    if text is not None and not isinstance(text, str):
+        return None, (_not_text("phone_not_text", field, "Nomor telepon", "The telephone number"),)
     if text is None or not text.strip():
         return None, (
             _problem(
@@ -511,8 +552,7 @@ def phone_problems(text: str | None, *, field: str = "phone") -> tuple[Problem, 
 
 
 def _check_e164(_instance: object, _attribute: object, value: str) -> None:
-    text = value if isinstance(value, str) else None
-    e164, problems = _normalise_phone(text, "phone")
+    e164, problems = _normalise_phone(value, "phone")
     _raise_first(InvalidPhoneNumberError, problems)
     if e164 != value:
         raise InvalidPhoneNumberError(
@@ -583,6 +623,8 @@ class PhoneNumber:
         >>> PhoneNumber.from_wa_id("6281234567890").e164
         '+6281234567890'
         """
+        if not isinstance(wa_id, str):
+            _raise_first(InvalidPhoneNumberError, _normalise_phone(wa_id, "phone")[1])
         if not (wa_id.isascii() and wa_id.isdigit()):
             _raise_first(InvalidPhoneNumberError, (_phone_invalid("phone"),))
         return cls.parse("+" + wa_id)
@@ -645,6 +687,12 @@ def whatsapp_user_id_problems(
     >>> [p.code for p in whatsapp_user_id_problems("6281234567890")]
     ['whatsapp_user_id_invalid']
     """
+    if text is not None and not isinstance(text, str):
+        return (
+            _not_text(
+                "whatsapp_user_id_not_text", field, "ID pengguna WhatsApp", "The WhatsApp user id"
+            ),
+        )
     if text is None or not text.strip():
         return (
             _problem(
@@ -674,7 +722,7 @@ def _check_user_id(_instance: object, _attribute: object, value: str) -> None:
     if isinstance(value, str) and _USER_ID.fullmatch(value):
         return
     # Raw input may carry surrounding white space; the canonical value may not.
-    problems = whatsapp_user_id_problems(value if isinstance(value, str) else None)
+    problems = whatsapp_user_id_problems(value)
     _raise_first(InvalidWhatsAppUserIdError, problems or (_user_id_invalid("whatsapp_user_id"),))
 
 
@@ -723,8 +771,9 @@ class WhatsAppUserId:
 
 
 def _clean_text(value: str | None) -> str | None:
-    if value is None:
-        return None
+    if not isinstance(value, str):
+        # Not text (or None): left as it is for the checks to report.
+        return value
     cleaned = " ".join(value.split())
     return cleaned or None
 
@@ -736,6 +785,8 @@ def name_problems(text: str | None, *, field: str = "name") -> tuple[Problem, ..
     >>> [p.code for p in name_problems("   ")]
     ['name_missing']
     """
+    if text is not None and not isinstance(text, str):
+        return (_not_text("name_not_text", field, "Nama lengkap", "The full name"),)
     cleaned = _clean_text(text)
     if cleaned is None:
         return (
@@ -771,6 +822,8 @@ def address_problems(text: str | None, *, field: str = "address") -> tuple[Probl
     """
     Every problem of an (optional) address: ``()`` when it is absent or acceptable.
     """
+    if text is not None and not isinstance(text, str):
+        return (_not_text("address_not_text", field, "Alamat", "The address"),)
     cleaned = _clean_text(text)
     if cleaned is not None and len(cleaned) > ADDRESS_MAX_LENGTH:
         return (
@@ -791,6 +844,8 @@ def email_problems(text: str | None, *, field: str = "email") -> tuple[Problem, 
     >>> [p.code for p in email_problems("budi@")]
     ['email_invalid']
     """
+    if text is not None and not isinstance(text, str):
+        return (_not_text("email_not_text", field, "Alamat e-mail", "The e-mail address"),)
     cleaned = _clean_email(text)
     if cleaned is not None and (
         len(cleaned) > EMAIL_MAX_LENGTH or _EMAIL.fullmatch(cleaned) is None
@@ -816,11 +871,28 @@ def _contact_missing() -> Problem:
 
 
 def _clean_name(value: str) -> str:
-    return _clean_text(value) or ""
+    return _clean_text(value) or "" if isinstance(value, str) else value
 
 
 def _clean_email(value: str | None) -> str | None:
-    return None if value is None else value.strip() or None
+    return value.strip() or None if isinstance(value, str) else value
+
+
+def _value_problems(
+    value: object, kind: type, field: str, label: str, maker: str
+) -> tuple[Problem, ...]:
+    if value is None and field != "nik":
+        return ()
+    if isinstance(value, kind):
+        return ()
+    return (
+        _problem(
+            f"{field}_invalid_type",
+            field,
+            f"{label} harus berupa nilai {kind.__name__} (buat dengan {maker}).",
+            f"{field} must be a {kind.__name__} value (made with {maker}).",
+        ),
+    )
 
 
 @attrs.frozen(repr=False)
@@ -835,7 +907,8 @@ class Reporter:
 
     Raises:
         RequirementsNotMetError: listing every problem (``name_missing``,
-            ``contact_missing``, ``email_invalid``, …).
+            ``contact_missing``, ``email_invalid``, …), a value of the wrong type included
+            (``name_not_text``, ``nik_invalid_type`` for a NIK given as text, …).
 
     >>> reporter = Reporter(
     ...     name="Budi Santoso",
@@ -851,20 +924,26 @@ class Reporter:
     """
 
     name: str = attrs.field(converter=_clean_name)
-    nik: Nik = attrs.field(validator=attrs.validators.instance_of(Nik))
-    phone: PhoneNumber | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(PhoneNumber))
-    )
-    whatsapp_user_id: WhatsAppUserId | None = attrs.field(
-        default=None,
-        validator=attrs.validators.optional(attrs.validators.instance_of(WhatsAppUserId)),
-    )
+    nik: Nik
+    phone: PhoneNumber | None = None
+    whatsapp_user_id: WhatsAppUserId | None = None
     address: str | None = attrs.field(default=None, converter=_clean_text)
     email: str | None = attrs.field(default=None, converter=_clean_email)
 
     def __attrs_post_init__(self) -> None:
         problems = [
             *name_problems(self.name),
+            *_value_problems(self.nik, Nik, "nik", "NIK", "Nik.parse"),
+            *_value_problems(
+                self.phone, PhoneNumber, "phone", "Nomor telepon", "PhoneNumber.parse"
+            ),
+            *_value_problems(
+                self.whatsapp_user_id,
+                WhatsAppUserId,
+                "whatsapp_user_id",
+                "ID pengguna WhatsApp",
+                "WhatsAppUserId",
+            ),
             *address_problems(self.address),
             *email_problems(self.email),
         ]

@@ -82,7 +82,7 @@ from layanan_aduan.exceptions import (
     RequirementsAlreadyMetError,
     TransitionNotAllowedError,
 )
-from layanan_aduan.privacy import mask, mask_name
+from layanan_aduan.privacy import mask, mask_name, redact_identifiers
 
 __all__ = [
     "Actor",
@@ -205,9 +205,10 @@ def _to_role(value: Role | str) -> Role:
     try:
         return Role(value)
     except ValueError:
+        shown = redact_identifiers(str(value))
         raise ReportInputError(
-            f"Peran '{value}' tidak dikenal.",
-            f"Unknown role '{value}'.",
+            f"Peran {shown!r} tidak dikenal.",
+            f"Unknown role {shown!r}.",
             code="invalid_role",
             field="role",
         ) from None

@@ -52,7 +52,7 @@ from layanan_aduan.domain.identity import (
     phone_problems,
     whatsapp_user_id_problems,
 )
-from layanan_aduan.exceptions import RequirementsNotMetError
+from layanan_aduan.exceptions import InvalidTypeError, RequirementsNotMetError
 
 __all__ = [
     "Problem",
@@ -88,7 +88,17 @@ class Requirement(enum.Enum):
     def of(cls, problem: Problem) -> Requirement:
         """
         The requirement a problem belongs to (evidence fields start with ``evidence``).
+
+        Raises:
+            InvalidTypeError: ``problem`` is not a :class:`Problem` with a text field.
         """
+        if not isinstance(problem, Problem) or not isinstance(problem.field, str):
+            raise InvalidTypeError(
+                "problem harus berupa Problem.",
+                "problem must be a Problem.",
+                field="problem",
+                details={"type": type(problem).__name__},
+            )
         return cls.EVIDENCE if problem.field.startswith("evidence") else cls.REPORTER_IDENTITY
 
 
@@ -206,8 +216,9 @@ def _describe(problem: Problem, en: bool) -> str:
     return text
 
 
-def _given(value: str | None) -> bool:
-    return value is not None and bool(value.strip())
+def _given(value: object) -> bool:
+    # A value that is not text counts as given, so that its problem is reported.
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
 def _soften(problems: Sequence[Problem]) -> list[Problem]:
@@ -244,7 +255,13 @@ def check_requirements(
     when both are absent); a bad telephone number or user id does not block when the
     other one is valid. Evidence blocks when none is given (``evidence_missing``) or
     when no file is acceptable; a bad file beside an acceptable one does not block.
-    Address and e-mail problems never block. Nothing raises for bad input.
+    Address and e-mail problems never block. Nothing raises for bad input: a value of
+    the wrong type (a NIK given as an int, evidence that is not bytes) is a problem too
+    (``nik_not_text``, ``evidence_not_bytes``, …).
+
+    Raises:
+        InvalidTypeError: ``limits`` is not an :class:`EvidenceLimits` (a programming error,
+            not bad input).
 
     >>> check = check_requirements(
     ...     name="Siti Aminah", nik="3171014101000001", phone="0812-3456-7890",
@@ -255,6 +272,7 @@ def check_requirements(
     >>> check.reporter.email is None, check.reporter.nik.sex.value
     (True, 'female')
     """
+    _check_limits(limits)
     problems: list[Problem] = [*name_problems(name), *nik_problems(nik)]
     phone_value, user_id_value, contact_found = _check_contact(phone, whatsapp_user_id)
     problems.extend(contact_found)
@@ -307,9 +325,34 @@ def _check_contact(
     return phone_value, user_id_value, found
 
 
+def _check_limits(limits: object) -> None:
+    if not isinstance(limits, EvidenceLimits):
+        raise InvalidTypeError(
+            "limits harus berupa EvidenceLimits.",
+            "limits must be an EvidenceLimits.",
+            field="limits",
+            details={"type": type(limits).__name__},
+        )
+
+
+def _not_a_list(field: str) -> Problem:
+    return Problem(
+        "evidence_not_a_list",
+        field,
+        "Bukti harus berupa daftar berkas.",
+        "The evidence must be a list of files.",
+    )
+
+
 def _check_evidence(
     evidence: Sequence[bytes | EvidenceFile], limits: EvidenceLimits
 ) -> tuple[tuple[EvidenceFile, ...], list[Problem]]:
+    if evidence is not None and (
+        isinstance(evidence, str | bytes | bytearray | memoryview)
+        or not isinstance(evidence, Sequence)
+    ):
+        # One file passed bare, or not a list at all: never iterated byte by byte.
+        return (), [_not_a_list("evidence")]
     if not evidence:
         missing = Problem(
             "evidence_missing",
@@ -327,7 +370,7 @@ def _check_evidence(
             if not here:
                 accepted.append(item)
         else:
-            inspection = inspect_evidence(bytes(item), limits=limits, field=field)
+            inspection = inspect_evidence(item, limits=limits, field=field)
             here = inspection.problems
             if inspection.evidence is not None:
                 accepted.append(inspection.evidence)

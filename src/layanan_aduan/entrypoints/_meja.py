@@ -298,6 +298,7 @@ def _state(name: str) -> str:
 def _run_ingest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from layanan_aduan.adapters.whatsapp.inbound import parse_webhook, verify_signature
     from layanan_aduan.exceptions import WebhookPayloadError, WebhookSignatureError
+    from layanan_aduan.privacy import redact_identifiers
 
     if args.berkas == "-":
         body = stdin.read().encode("utf-8")
@@ -305,9 +306,10 @@ def _run_ingest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         try:
             body = Path(args.berkas).read_bytes()
         except OSError:
+            shown = redact_identifiers(args.berkas)
             raise WebhookPayloadError(
-                f"berkas {args.berkas!r} tidak dapat dibaca",
-                f"the file {args.berkas!r} cannot be read",
+                f"berkas {shown!r} tidak dapat dibaca",
+                f"the file {shown!r} cannot be read",
                 code="unreadable_file",
                 field="berkas",
             ) from None

@@ -65,6 +65,7 @@ from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds,
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW, Draft, DraftAssembler
 from layanan_aduan.exceptions import (
     IdempotencyKeyConflictError,
+    InvalidTypeError,
     MediaFetchError,
     MessagingConfigurationError,
     OutboxMessageNotFoundError,
@@ -169,7 +170,17 @@ def parse_details(text: str) -> tuple[ReporterDetails, ReportKind | None, str]:
                     whatsapp_user_id=None, address=None, email=None)
     >>> kind, rest
     (<ReportKind.LAPORAN: 'laporan'>, 'Ada pungli.')
+
+    Raises:
+        InvalidTypeError: ``text`` is not text.
     """
+    if not isinstance(text, str):
+        raise InvalidTypeError(
+            "Isi pesan harus berupa teks.",
+            "The message must be text.",
+            field="text",
+            details={"type": type(text).__name__},
+        )
     found: dict[str, str] = {}
     kind: ReportKind | None = None
     rest: list[str] = []

@@ -66,7 +66,7 @@ from layanan_aduan.domain.worktime import (
 )
 from layanan_aduan.exceptions import ReportNotFoundError, StorageInputError, ValidationError
 from layanan_aduan.ports import ReportProjection, ReportRepository, StoredReport
-from layanan_aduan.privacy import mask
+from layanan_aduan.privacy import redact_identifiers
 
 __all__ = [
     "assign_report_number",
@@ -94,7 +94,7 @@ def _of_office(stored: StoredReport, office: str | None, field: str, value: str)
         # Another office's report is answered exactly like a missing one: a desk learns
         # nothing about reports that are not its own.
         what_id, what_en = ("nomor", "number") if field == "number" else ("id", "id")
-        shown = mask(value)
+        shown = redact_identifiers(value)
         raise ReportNotFoundError(
             f"Laporan dengan {what_id} {shown!r} tidak ditemukan.",
             f"No report with {what_en} {shown!r}.",

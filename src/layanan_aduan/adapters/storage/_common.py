@@ -42,6 +42,7 @@ from layanan_aduan.ports import (
     ReportSummary,
     StoredReport,
 )
+from layanan_aduan.privacy import redact_identifiers
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 _MAX_ID = 200
@@ -727,16 +728,27 @@ class OutboxChecks(abc.ABC):
 # --- errors -----------------------------------------------------------------------------------
 
 
+def shown(value: object) -> str:
+    """
+    A caller's id, number or key as an error may show it: any number long enough to be a
+    NIK or a telephone number masked (an operator may type one by mistake).
+
+    >>> shown("3171010101900001"), shown("LAP/KNJP/2026/000123")
+    ('3171********0001', 'LAP/KNJP/2026/000123')
+    """
+    return redact_identifiers(value if isinstance(value, str) else repr(value))
+
+
 def report_not_found(field: str, value: str) -> ReportNotFoundError:
     """
-    No report with this id or number.
+    No report with this id or number (shown masked where it could be a NIK or a telephone).
     """
     what_id, what_en = ("nomor", "number") if field == "number" else ("id", "id")
     return ReportNotFoundError(
-        f"Laporan dengan {what_id} {value!r} tidak ditemukan.",
-        f"No report with {what_en} {value!r}.",
+        f"Laporan dengan {what_id} {shown(value)!r} tidak ditemukan.",
+        f"No report with {what_en} {shown(value)!r}.",
         field=field,
-        details={field: value},
+        details={field: shown(value)},
     )
 
 
@@ -744,13 +756,18 @@ def conflict(report_id: str, expected: int, actual: int) -> ConcurrencyConflictE
     """
     The report's stored version is not the one the step was decided on.
     """
+    rid = shown(report_id)
     return ConcurrencyConflictError(
-        f"Laporan {report_id!r} sudah diubah orang lain (versi {actual}, bukan {expected}); "
+        f"Laporan {rid!r} sudah diubah orang lain (versi {actual}, bukan {expected}); "
         "muat ulang lalu putuskan lagi.",
-        f"Report {report_id!r} was changed by someone else (version {actual}, not {expected}); "
+        f"Report {rid!r} was changed by someone else (version {actual}, not {expected}); "
         "reload it and decide again.",
         field="expected_version",
-        details={"report_id": report_id, "expected_version": expected, "actual_version": actual},
+        details={
+            "report_id": rid,
+            "expected_version": expected,
+            "actual_version": actual,
+        },
     )
 
 
@@ -771,10 +788,10 @@ def duplicate_number(number: str) -> DuplicateReportNumberError:
     The number is already held by another report.
     """
     return DuplicateReportNumberError(
-        f"Nomor laporan {number!r} sudah dipakai laporan lain.",
-        f"Report number {number!r} is already used by another report.",
+        f"Nomor laporan {shown(number)!r} sudah dipakai laporan lain.",
+        f"Report number {shown(number)!r} is already used by another report.",
         field="number",
-        details={"number": number},
+        details={"number": shown(number)},
     )
 
 
@@ -850,10 +867,10 @@ def outbox_not_found(key: str) -> OutboxMessageNotFoundError:
     No outbox message has this key.
     """
     return OutboxMessageNotFoundError(
-        f"Pesan keluar dengan kunci {key!r} tidak ditemukan.",
-        f"No outbox message with key {key!r}.",
+        f"Pesan keluar dengan kunci {shown(key)!r} tidak ditemukan.",
+        f"No outbox message with key {shown(key)!r}.",
         field="key",
-        details={"key": key},
+        details={"key": shown(key)},
     )
 
 
@@ -861,11 +878,12 @@ def outbox_transition(key: str, status: OutboxStatus, action: str) -> OutboxStat
     """
     ``action`` is not allowed from the message's ``status``.
     """
+    masked = shown(key)
     return OutboxStateError(
-        f"Pesan keluar {key!r} berstatus {status.value!r}; tindakan {action!r} tidak diizinkan.",
-        f"Outbox message {key!r} is {status.value!r}; {action!r} is not allowed.",
+        f"Pesan keluar {masked!r} berstatus {status.value!r}; tindakan {action!r} tidak diizinkan.",
+        f"Outbox message {masked!r} is {status.value!r}; {action!r} is not allowed.",
         field="key",
-        details={"key": key, "status": status.value, "action": action},
+        details={"key": masked, "status": status.value, "action": action},
     )
 
 
@@ -874,8 +892,8 @@ def idempotency_conflict(key: str) -> IdempotencyKeyConflictError:
     The key is taken by a message with another payload.
     """
     return IdempotencyKeyConflictError(
-        f"Kunci idempoten {key!r} sudah dipakai pesan lain dengan isi berbeda.",
-        f"Idempotency key {key!r} is already used by a message with a different payload.",
+        f"Kunci idempoten {shown(key)!r} sudah dipakai pesan lain dengan isi berbeda.",
+        f"Idempotency key {shown(key)!r} is already used by a message with a different payload.",
         field="key",
-        details={"key": key},
+        details={"key": shown(key)},
     )

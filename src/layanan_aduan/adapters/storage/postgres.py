@@ -2,8 +2,12 @@
 The PostgreSQL storage adapter: one database shared by several application servers.
 
 Needs the ``postgres`` extra (``pip install 'layanan-aduan[postgres]'``: psycopg 3 and
-psycopg_pool). Open it with :meth:`PostgresStorage.open`; the schema is created or upgraded on
-open, under an advisory lock so several servers starting at once migrate it exactly once.
+psycopg_pool); without it, importing this module (or ``PostgresStorage`` from
+:mod:`layanan_aduan.adapters.storage`) raises
+:class:`~layanan_aduan.exceptions.MissingDependencyError` (code ``missing_extra``).
+
+Open it with :meth:`PostgresStorage.open`; the schema is created or upgraded on open, under an
+advisory lock so several servers starting at once migrate it exactly once.
 
 Concurrency: a step locks its report row (``SELECT ... FOR UPDATE``) and checks the version it
 was decided on; a second officer acting on the same report waits for the first, then gets
@@ -27,14 +31,18 @@ from collections.abc import Sequence
 from typing import Any
 
 import pendulum
-import psycopg
-import psycopg_pool
-from psycopg import errors as pg_errors
 
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.adapters.storage._migrations import Migration, shipped
 from layanan_aduan.adapters.storage._sql import Dialect, SqlStorage, UniqueViolation
-from layanan_aduan.exceptions import StorageError, StorageInputError
+from layanan_aduan.exceptions import StorageError, StorageInputError, missing_extra
+
+try:
+    import psycopg
+    import psycopg_pool
+    from psycopg import errors as pg_errors
+except ImportError as e:  # the postgres extra is not installed
+    raise missing_extra(getattr(e, "name", None) or "psycopg", "postgres") from e
 
 __all__ = ["PostgresStorage"]
 

@@ -1,7 +1,9 @@
 """
 The WhatsApp Cloud API over httpx: sending messages, fetching media, a health check.
 
-Install the ``whatsapp`` extra (``pip install 'layanan-aduan[whatsapp]'``). The adapter
+Install the ``whatsapp`` extra (``pip install 'layanan-aduan[whatsapp]'``); without it,
+importing this module raises :class:`~layanan_aduan.exceptions.MissingDependencyError`
+(code ``missing_extra``) saying so. The adapter
 implements the :class:`~layanan_aduan.messaging.Messenger` and
 :class:`~layanan_aduan.messaging.MediaFetcher` ports. Graph API errors become the library's
 errors (:func:`map_graph_error`): rate limits and outages are retryable
@@ -25,8 +27,6 @@ from types import TracebackType
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-import httpx
-
 from layanan_aduan.adapters.whatsapp.config import WhatsAppConfig
 from layanan_aduan.exceptions import (
     InvalidRecipientError,
@@ -42,8 +42,14 @@ from layanan_aduan.exceptions import (
     OutsideCustomerServiceWindowError,
     RecipientIdNotSupportedError,
     RecipientUnreachableError,
+    missing_extra,
 )
 from layanan_aduan.messaging import FetchedMedia, OutboundMessage, SendResult
+
+try:
+    import httpx
+except ImportError as e:  # the whatsapp extra is not installed
+    raise missing_extra("httpx", "whatsapp") from e
 
 __all__ = [
     "AUTH_CODES",

@@ -7,11 +7,12 @@ secret store, never from code, and never appear in a ``repr`` or a log line.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import attrs
 
@@ -71,12 +72,28 @@ def _check_phone_number_id(_: object, attribute: attrs.Attribute[str], value: st
         )
 
 
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _check_base_url(_: object, attribute: attrs.Attribute[str], value: str) -> None:
-    parts = urlsplit(value) if isinstance(value, str) else None
+    parts: SplitResult | None = None
+    host: str | None = None
+    try:
+        if isinstance(value, str):
+            parts = urlsplit(value)
+            host = parts.hostname
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        parts = None
     if (
         parts is None
         or parts.scheme not in ("https", "http")
-        or not parts.hostname
+        or not host
         or parts.query
         or parts.fragment
         or parts.username
@@ -85,6 +102,16 @@ def _check_base_url(_: object, attribute: attrs.Attribute[str], value: str) -> N
             "base_url",
             "base_url harus berupa URL http(s) tanpa query, fragmen, atau kredensial.",
             "base_url must be an http(s) URL without query, fragment or credentials.",
+        )
+    if parts.scheme == "http" and not _is_loopback(host):
+        # The bearer token goes with every request: in clear only to this machine.
+        raise MessagingConfigurationError(
+            "base_url harus memakai https: token akses dikirim pada setiap permintaan; "
+            "http hanya boleh ke alamat loopback (127.0.0.0/8, ::1, localhost).",
+            "base_url must use https: the access token is sent with every request; "
+            "http is allowed only to a loopback address (127.0.0.0/8, ::1, localhost).",
+            code="insecure_base_url",
+            field="base_url",
         )
 
 
@@ -124,7 +151,9 @@ class WhatsAppConfig:
         phone_number_id: The business phone number's ID (not the number itself).
         app_secret: The app secret that signs webhook bodies, or ``None`` where only sending.
         verify_token: The token the subscription handshake must present, or ``None``.
-        base_url: The Graph API origin (a loopback server in tests).
+        base_url: The Graph API origin: ``https``, or ``http`` to a loopback address only
+            (127.0.0.0/8, ``::1``, ``localhost``: a test server), since the access token is
+            sent with every request (``insecure_base_url`` otherwise).
         version: The Graph API version, e.g. ``"v25.0"``.
         timeout: Seconds to wait for connecting, each read and each write.
         max_media_bytes: Largest media download accepted (100 MB: WhatsApp's document limit).

@@ -22,6 +22,7 @@ from layanan_aduan.exceptions import (
     ConcurrencyConflictError,
     DuplicateReportNumberError,
     IdempotencyKeyConflictError,
+    LayananAduanError,
     NaiveDatetimeError,
     OutboxMessageNotFoundError,
     OutboxStateError,
@@ -187,6 +188,24 @@ class StorageContract:
             with pytest.raises(ReportNotFoundError) as by_number:
                 uow.reports.get_by_number("LAP/NOPE/2026/1")
             assert by_number.value.field == "number"
+
+    def test_refusals_mask_a_nik_typed_as_a_reference(self, storage: Storage) -> None:
+        """A NIK given as a report id, number or outbox key never appears whole in the refusal."""
+        nik = "3171010101900001"
+        refusals: list[LayananAduanError] = []
+        with storage.unit_of_work(read_only=True) as uow:
+            with pytest.raises(ReportNotFoundError) as by_id:
+                uow.reports.get(nik)
+            with pytest.raises(ReportNotFoundError) as by_number:
+                uow.reports.get_by_number("3171 0101 0190 0001")
+            refusals += [by_id.value, by_number.value]
+        with pytest.raises(OutboxMessageNotFoundError) as by_key:
+            storage.outbox.get(nik)
+        refusals.append(by_key.value)
+        for error in refusals:
+            shown = " ".join([str(error), error.message_en, repr(error), repr(error.details)])
+            assert nik not in shown.replace(" ", "")
+            assert "3171********0001" in error.message or "3171 **** **** 0001" in error.message
 
     def test_created_report_loads_back_whole(self, storage: Storage) -> None:
         """A created report loads with its id, version, projection and events unchanged."""
