@@ -111,6 +111,7 @@ from layanan_aduan.domain.standard import (
     ComplaintChannel,
     Office,
     ProcedureStep,
+    RequirementPolicy,
     ServiceStandard,
     StatedRequirement,
 )
@@ -211,7 +212,6 @@ from layanan_aduan.messaging import (
 from layanan_aduan.notifications import (
     NotificationKind,
     NotificationRenderer,
-    OfficeProfile,
     RenderedNotification,
 )
 from layanan_aduan.ports import (
@@ -324,7 +324,6 @@ __all__ = [
     "NotificationRenderer",
     "Office",
     "OfficeCalendar",
-    "OfficeProfile",
     "OfficeSchedule",
     "OutboundMessage",
     "Outbox",
@@ -357,6 +356,7 @@ __all__ = [
     "Reporter",
     "ReporterDetails",
     "Requirement",
+    "RequirementPolicy",
     "RequirementsAlreadyMetError",
     "RequirementsCheck",
     "RequirementsNotMetError",

@@ -85,7 +85,6 @@ from layanan_aduan.messaging import MediaFetcher, Recipient
 from layanan_aduan.notifications import (
     NotificationKind,
     NotificationRenderer,
-    OfficeProfile,
     RenderedNotification,
 )
 from layanan_aduan.ports import (
@@ -367,11 +366,7 @@ class Desk:
         self.standard = standard
         self.working_time = working_time
         self.section_head = section_head
-        self.renderer = (
-            renderer
-            if renderer is not None
-            else NotificationRenderer(OfficeProfile.from_standard(standard))
-        )
+        self.renderer = renderer if renderer is not None else NotificationRenderer(standard)
         self.draft_window = draft_window
         self.limits = limits
 
@@ -770,7 +765,7 @@ class Desk:
             yield (
                 NotificationKind.ACKNOWLEDGEMENT,
                 self._reporter(report),
-                render.acknowledgement(number, self._deadline(report, event.at)),
+                render.acknowledgement(number, self._deadline(report, event.at), kind=report.kind),
             )
         if action in (Action.SUBMIT, Action.REQUEST_COMPLETION, Action.SUPPLEMENT_REQUIREMENTS):
             missing = self._missing(report)
@@ -778,7 +773,7 @@ class Desk:
                 yield (
                     NotificationKind.MISSING_REQUIREMENTS,
                     self._reporter(report),
-                    render.missing_requirements(number, missing),
+                    render.missing_requirements(number, missing, kind=report.kind),
                 )
         if action == Action.ADD_TO_SUBMISSION:
             # No second acknowledgement: the reporter hears again only when what is missing
@@ -788,7 +783,7 @@ class Desk:
                 yield (
                     NotificationKind.MISSING_REQUIREMENTS,
                     self._reporter(report),
-                    render.missing_requirements(number, missing),
+                    render.missing_requirements(number, missing, kind=report.kind),
                 )
         if action == Action.FORWARD:
             yield (
@@ -799,6 +794,8 @@ class Desk:
                     report.received_at,
                     self._deadline(report, event.at),
                     summary=summary,
+                    fallback_summary=report.message,
+                    kind=report.kind,
                 ),
             )
         if action == Action.DELIVER_FOLLOW_UP:
@@ -806,7 +803,7 @@ class Desk:
             yield (
                 NotificationKind.FOLLOW_UP,
                 self._reporter(report),
-                render.follow_up(number, report.follow_up),
+                render.follow_up(number, report.follow_up, kind=report.kind),
             )
 
     # --- SLA ------------------------------------------------------------------------------
@@ -861,7 +858,9 @@ class Desk:
                         rendered = self.renderer.sla_breached(number, sla.deadline, sla.overrun)
                         recipient = self._section_head()
                     else:
-                        rendered = self.renderer.service_complaint_channel(number, sla.deadline)
+                        rendered = self.renderer.service_complaint_channel(
+                            number, sla.deadline, kind=report.kind
+                        )
                         recipient = self._reporter(report)
                     message = rendered.message(recipient, key)
                     uow.outbox.put(
