@@ -30,7 +30,11 @@ from typing import Any, Final, Literal
 import attrs
 import phonenumbers
 
-from layanan_aduan.domain.calendar import DEFAULT_OFFICE_SCHEDULE, OfficeSchedule
+from layanan_aduan.domain.calendar import (
+    DEFAULT_OFFICE_SCHEDULE,
+    OfficeSchedule,
+    WorkingInterval,
+)
 from layanan_aduan.domain.workflow import (
     REPORT_WORKFLOW,
     SECTION_HEAD_TITLE,
@@ -39,7 +43,7 @@ from layanan_aduan.domain.workflow import (
     Role,
     Workflow,
 )
-from layanan_aduan.exceptions import ServiceStandardError
+from layanan_aduan.exceptions import ServiceStandardError, ValidationError
 
 __all__ = [
     "DEFAULT_REQUIREMENTS",
@@ -873,6 +877,32 @@ class ServiceStandard:
             return f"Biaya layanan ini {format_rupiah(self.fee_idr)}."
         return f"The fee for this service is {format_rupiah(self.fee_idr, 'en')}."
 
+    def to_dict(self) -> dict[str, Any]:
+        """
+        The standard as JSON and TOML values (telephones in E.164, the goal in seconds,
+        working hours as ``"08:00-16:00"`` strings by weekday; no ``None``: an absent
+        complaints telephone or decree number is left out). :meth:`from_dict` reads it
+        back to an equal standard.
+
+        >>> ServiceStandard.from_dict(KEJARI_JAKARTA_PUSAT.to_dict()) == KEJARI_JAKARTA_PUSAT
+        True
+        >>> KEJARI_JAKARTA_PUSAT.to_dict()["office"]["schedule"]["weekly"]["friday"]
+        ['08:00-16:00']
+        """
+        return _standard_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ServiceStandard:
+        """
+        Read a standard written by :meth:`to_dict` (from JSON, or a TOML table).
+
+        Raises:
+            ServiceStandardError: ``missing_key``, ``invalid_type``, ``unknown_key``,
+                ``invalid_interval`` or any refusal of the fields themselves; ``field`` is
+                the key path at fault, e.g. ``"office.schedule.weekly.friday"``.
+        """
+        return _standard_from_dict(data)
+
     @classmethod
     def for_office(cls, office: Office, **changes: Any) -> ServiceStandard:
         """
@@ -948,6 +978,216 @@ def _interval_text(start: dt.time, end: dt.time, language: Language) -> str:
     separator = "." if language == "id" else ":"
     end_text = f"24{separator}00" if end == dt.time(0) else _clock(end, separator)
     return f"{_clock(start, separator)}-{end_text}"
+
+
+# --- serialisation ----------------------------------------------------------------------------
+
+_WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _key(data: Mapping[str, Any], key: str, prefix: str, kind: type | tuple[type, ...]) -> Any:
+    field = f"{prefix}{key}"
+    if not isinstance(data, Mapping):
+        raise _standard_error(
+            "invalid_type",
+            prefix.rstrip(".") or "standard",
+            f"'{prefix.rstrip('.') or 'standard'}' harus berupa tabel.",
+            f"'{prefix.rstrip('.') or 'standard'}' must be a table.",
+        )
+    if key not in data:
+        raise _standard_error(
+            "missing_key", field, f"Kunci '{field}' wajib diisi.", f"Key '{field}' is required."
+        )
+    value = data[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _standard_error(
+            "invalid_type",
+            field,
+            f"Nilai '{field}' berjenis salah.",
+            f"The value of '{field}' has the wrong type.",
+        )
+    return value
+
+
+def _schedule_to_dict(schedule: OfficeSchedule) -> dict[str, Any]:
+    return {
+        "timezone": schedule.timezone,
+        "weekly": {
+            name: [i.isoformat() for i in day]
+            for name, day in zip(_WEEKDAYS, schedule.weekly, strict=True)
+            if day
+        },
+    }
+
+
+def _schedule_from_dict(data: Mapping[str, Any], prefix: str) -> OfficeSchedule:
+    weekly = _key(data, "weekly", prefix, Mapping)
+    unknown = sorted(set(weekly) - set(_WEEKDAYS))
+    if unknown:
+        raise _standard_error(
+            "unknown_key",
+            f"{prefix}weekly.{unknown[0]}",
+            f"Hari '{unknown[0]}' tidak dikenal; pakai monday ... sunday.",
+            f"Unknown day '{unknown[0]}'; use monday ... sunday.",
+        )
+    days = []
+    for name in _WEEKDAYS:
+        hours = weekly.get(name, [])
+        field = f"{prefix}weekly.{name}"
+        if not isinstance(hours, list) or not all(isinstance(h, str) for h in hours):
+            raise _standard_error(
+                "invalid_type",
+                field,
+                f"'{field}' harus berupa daftar jam, mis. [\"08:00-16:00\"].",
+                f"'{field}' must be a list of hours, e.g. [\"08:00-16:00\"].",
+            )
+        try:
+            days.append(tuple(WorkingInterval.parse(h) for h in hours))
+        except ValidationError as e:
+            raise _standard_error(e.code, field, e.message, e.message_en) from None
+    try:
+        return OfficeSchedule(_key(data, "timezone", prefix, str), tuple(days))
+    except ValueError as e:
+        raise _standard_error(
+            "invalid_schedule",
+            f"{prefix}weekly",
+            "Jam kerja dalam satu hari harus berurutan dan tidak tumpang tindih.",
+            "A day's working intervals must be sorted and must not overlap.",
+        ) from e
+
+
+def _standard_to_dict(standard: ServiceStandard) -> dict[str, Any]:
+    office = standard.office
+    complaints = standard.complaints
+    data: dict[str, Any] = {
+        "service_name": standard.service_name,
+        "office": {
+            "name": office.name,
+            "address": office.address,
+            "telephone": office.telephone,
+            "whatsapp": office.whatsapp,
+            "website": office.website,
+            "code": office.code,
+            "schedule": _schedule_to_dict(office.schedule),
+        },
+        "section_head_title": standard.section_head_title,
+        "section_head_title_en": standard.section_head_title_en,
+        "completion_time_seconds": int(standard.completion_time.total_seconds()),
+        "completion_text": standard.completion_text,
+        "completion_text_en": standard.completion_text_en,
+        "fee_idr": standard.fee_idr,
+        "fee_text": standard.fee_text,
+        "products": list(standard.products),
+        "complaints": {
+            "unit": complaints.unit,
+            "unit_name": complaints.unit_name,
+            "by_letter": complaints.by_letter,
+            "text": complaints.text,
+            "text_en": complaints.text_en,
+        },
+        "requirements": [
+            {"number": r.number, "text": r.text, "text_en": r.text_en}
+            for r in standard.requirements
+        ],
+        "requirement_policy": {
+            "required_identity": sorted(standard.requirement_policy.required_identity),
+            "evidence_required": standard.requirement_policy.evidence_required,
+        },
+        "procedure": [
+            {"number": s.number, "action": str(s.action), "text": s.text, "text_en": s.text_en}
+            for s in standard.procedure
+        ],
+    }
+    if complaints.telephone is not None:
+        data["complaints"]["telephone"] = complaints.telephone
+    if standard.decree_number is not None:
+        data["decree_number"] = standard.decree_number
+    return data
+
+
+def _standard_from_dict(data: Mapping[str, Any]) -> ServiceStandard:
+    office = _key(data, "office", "", Mapping)
+    complaints = _key(data, "complaints", "", Mapping)
+    policy = _key(data, "requirement_policy", "", Mapping)
+    telephone = complaints.get("telephone")
+    if telephone is not None and not isinstance(telephone, str):
+        raise _standard_error(
+            "invalid_type",
+            "complaints.telephone",
+            "Nilai 'complaints.telephone' berjenis salah.",
+            "The value of 'complaints.telephone' has the wrong type.",
+        )
+    decree = data.get("decree_number")
+    if decree is not None and not isinstance(decree, str):
+        raise _standard_error(
+            "invalid_type",
+            "decree_number",
+            "Nilai 'decree_number' berjenis salah.",
+            "The value of 'decree_number' has the wrong type.",
+        )
+    try:
+        procedure = tuple(
+            ProcedureStep(
+                _key(s, "number", f"procedure[{i}].", int),
+                _key(s, "action", f"procedure[{i}].", str),
+                _key(s, "text", f"procedure[{i}].", str),
+                _key(s, "text_en", f"procedure[{i}].", str),
+            )
+            for i, s in enumerate(_key(data, "procedure", "", list))
+        )
+    except ValueError as e:
+        if isinstance(e, ServiceStandardError):
+            raise
+        raise _standard_error(
+            "procedure_mismatch",
+            "procedure",
+            "Tindakan prosedur tidak dikenal.",
+            "A procedure action is unknown.",
+        ) from e
+    return ServiceStandard(
+        service_name=_key(data, "service_name", "", str),
+        office=Office(
+            name=_key(office, "name", "office.", str),
+            address=_key(office, "address", "office.", str),
+            telephone=_key(office, "telephone", "office.", str),
+            whatsapp=_key(office, "whatsapp", "office.", str),
+            website=_key(office, "website", "office.", str),
+            code=_key(office, "code", "office.", str),
+            schedule=_schedule_from_dict(
+                _key(office, "schedule", "office.", Mapping), "office.schedule."
+            ),
+        ),
+        complaints=ComplaintChannel(
+            unit=_key(complaints, "unit", "complaints.", str),
+            unit_name=_key(complaints, "unit_name", "complaints.", str),
+            by_letter=_key(complaints, "by_letter", "complaints.", bool),
+            telephone=telephone,
+            text=_key(complaints, "text", "complaints.", str),
+            text_en=_key(complaints, "text_en", "complaints.", str),
+        ),
+        procedure=procedure,
+        requirements=tuple(
+            StatedRequirement(
+                _key(r, "number", f"requirements[{i}].", int),
+                _key(r, "text", f"requirements[{i}].", str),
+                _key(r, "text_en", f"requirements[{i}].", str),
+            )
+            for i, r in enumerate(_key(data, "requirements", "", list))
+        ),
+        requirement_policy=RequirementPolicy(
+            required_identity=_key(policy, "required_identity", "requirement_policy.", list),
+            evidence_required=_key(policy, "evidence_required", "requirement_policy.", bool),
+        ),
+        completion_time=dt.timedelta(seconds=_key(data, "completion_time_seconds", "", int)),
+        completion_text=_key(data, "completion_text", "", str),
+        completion_text_en=_key(data, "completion_text_en", "", str),
+        fee_idr=_key(data, "fee_idr", "", int),
+        fee_text=_key(data, "fee_text", "", str),
+        products=tuple(_key(data, "products", "", list)),
+        decree_number=decree,
+        section_head_title=_key(data, "section_head_title", "", str),
+        section_head_title_en=_key(data, "section_head_title_en", "", str),
+    )
 
 
 _KNJP_OFFICE = Office(
