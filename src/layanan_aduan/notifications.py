@@ -714,13 +714,15 @@ class NotificationRenderer:
         Laporan/aduan nomor LAP-2026-000123 belum dapat diproses karena persyaratan berikut belum lengkap: 1) NIK belum diisi; 2) Bukti laporan belum dilampirkan.
         """  # noqa: E501 - a doctest's expected output is one line
         number = self._report_number(report_number)
-        items = [_one_line(m).rstrip(" .;") for m in missing if isinstance(m, str)]
+        items = [_one_line(m) for m in missing if isinstance(m, str)]
         if isinstance(missing, str) or not items or any(not m for m in items):
             raise _refuse(
                 "missing",
                 "Daftar persyaratan yang kurang harus berisi teks yang tidak kosong.",
                 "The list of missing requirements must hold non-empty texts.",
             )
+        # An item's own closing full stop would double the list's ("dilampirkan..").
+        items = [m.rstrip(" .;") or m for m in items]
         listed = "; ".join(f"{i}) {m}" for i, m in enumerate(items, start=1)) + "."
         return self._render(
             NotificationKind.MISSING_REQUIREMENTS,
