@@ -734,8 +734,8 @@ class Desk:
     def _section_head(self) -> Recipient:
         if self.section_head is None:
             raise MessagingConfigurationError(
-                "Nomor WhatsApp Kepala Seksi Intelijen belum diatur.",
-                "The Head of the Intelligence Section's WhatsApp number is not set.",
+                f"Nomor WhatsApp {self.standard.section_head_title} belum diatur.",
+                f"The WhatsApp number of the {self.standard.section_head_title_en} is not set.",
                 field="section_head",
             )
         return self.section_head
