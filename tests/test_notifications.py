@@ -9,20 +9,20 @@ import datetime as dt
 import re
 import unicodedata
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT
+from layanan_aduan.domain.calendar import OfficeSchedule
+from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ServiceStandard
 from layanan_aduan.exceptions import InvalidMessageError, NaiveDatetimeError
 from layanan_aduan.messaging import MAX_TEXT_LENGTH, Recipient
 from layanan_aduan.notifications import (
-    DEFAULT_OFFICE,
     MAX_TEMPLATE_BODY_LENGTH,
     NotificationKind,
     NotificationRenderer,
-    OfficeProfile,
     RenderedNotification,
     format_duration,
     format_instant,
@@ -199,7 +199,8 @@ def test_acknowledgement_to_the_reporter() -> None:
     assert note.kind.audience == "reporter"
     assert note.text == (
         "Terima kasih. Laporan/aduan Anda telah kami terima dengan nomor LAP-2026-000123.\n"
-        "Petugas akan menindaklanjutinya paling lambat Senin, 12 Januari 2026 pukul 11.30 WIB.\n"
+        "Petugas akan menindaklanjutinya dalam 3 jam kerja (Senin-Jumat 08.00-16.00 WIB, di "
+        "luar hari libur), paling lambat Senin, 12 Januari 2026 pukul 11.30 WIB.\n"
         "Layanan ini tidak dipungut biaya. Simpan nomor laporan untuk menanyakan "
         "perkembangannya.\nKejaksaan Negeri Jakarta Pusat"
     )
@@ -230,7 +231,9 @@ def test_handover_to_the_head_of_the_intelligence_section() -> None:
     assert note.kind.audience == "section_head"
     assert note.text.startswith("Yth. Kepala Seksi Intelijen Kejaksaan Negeri Jakarta Pusat,\n")
     assert "diterima pada Senin, 12 Januari 2026 pukul 08.30 WIB" in note.text
-    assert "Batas waktu penyelesaian: Senin, 12 Januari 2026 pukul 11.30 WIB." in note.text
+    assert "Batas waktu penyelesaian (3 jam kerja): Senin, 12 Januari 2026 pukul 11.30 WIB." in (
+        note.text
+    )
     assert "Ringkasan: Dugaan pungli di kantor desa.\nPelapor: 081* **** *890\n" in note.text
     assert note.template.parameters[3] == "Dugaan pungli di kantor desa. Pelapor: 081* **** *890"
     assert "Ringkasan: -\n" in RENDERER.handover(NUMBER, RECEIVED, DEADLINE).text
@@ -345,26 +348,23 @@ def test_other_refusals() -> None:
 
 def test_another_office_in_another_zone() -> None:
     """An office's own name, zone and complaint channel appear in its notifications."""
-    office = OfficeProfile(
+    office = attrs.evolve(
+        KEJARI_JAKARTA_PUSAT.office,
         name="Kejaksaan Negeri Makassar",
-        timezone="Asia/Makassar",
-        complaint_unit="PTSP",
-        complaint_phone="(0411) 123456",
+        telephone="(0411) 871234",
+        schedule=OfficeSchedule("Asia/Makassar"),
     )
-    note = NotificationRenderer(office).service_complaint_channel(NUMBER, DEADLINE)
+    standard = ServiceStandard.for_office(office)
+    note = NotificationRenderer(standard).service_complaint_channel(NUMBER, DEADLINE)
     assert "(Senin, 12 Januari 2026 pukul 12.30 WITA)" in note.text
     assert "PTSP Kejaksaan Negeri Makassar" in note.text
-    assert note.text.endswith("(0411) 123456.")
-    assert DEFAULT_OFFICE.complaint_phone == "(021) 65851958"
-    with pytest.raises(InvalidMessageError) as caught:
-        OfficeProfile(timezone="Asia/Nowhere")
-    assert caught.value.field == "timezone"
-    with pytest.raises(InvalidMessageError):
-        OfficeProfile(name="two\nlines")
+    assert note.text.endswith("dengan bersurat atau melalui nomor telepon (0411) 871234.")
 
 
-def test_the_office_profile_comes_from_the_service_standard() -> None:
-    """The bundled Kejari Jakarta Pusat standard gives the default profile, phone as printed."""
-    office = OfficeProfile.from_standard(KEJARI_JAKARTA_PUSAT)
-    assert office == DEFAULT_OFFICE
-    assert office.complaint_phone == "(021) 65851958"
+def test_a_standard_text_that_cannot_go_into_a_template_is_refused() -> None:
+    """An office name over two lines, or holding a placeholder, is refused by the renderer."""
+    for name in ("Kejaksaan Negeri\nMakassar", "Kejaksaan Negeri {{1}}"):
+        office = attrs.evolve(KEJARI_JAKARTA_PUSAT.office, name=name)
+        with pytest.raises(InvalidMessageError) as caught:
+            NotificationRenderer(ServiceStandard.for_office(office))
+        assert caught.value.field == "office.name"

@@ -117,7 +117,7 @@ def test_another_office_defines_its_own_standard() -> None:
     assert standard.procedure[0].text.endswith("melalui nomor 0811-4800-0000")
     assert standard.complaints.telephone == office.telephone
     assert "Kejaksaan Negeri Jayapura" in standard.service_name
-    assert "Senin-Kamis 07:30-15:30; Jumat 07:30-11:30 Asia/Jayapura" in standard.completion_text
+    assert "Senin-Kamis 07.30-15.30; Jumat 07.30-11.30 WIT" in standard.completion_text
     assert standard.channel.address == "+6281148000000"
 
 
@@ -161,9 +161,10 @@ def test_bad_standard_is_refused(changes: dict[str, object], code: str) -> None:
 def test_office_links_and_schedule_words() -> None:
     """The office gives its wa.me link, and the schedule reads as the standard writes it."""
     assert STD.office.whatsapp_link == "https://wa.me/6281212313170"
-    assert describe_schedule(STD.schedule) == "Senin-Jumat 08:00-16:00 Asia/Jakarta"
+    assert describe_schedule(STD.schedule) == "Senin-Jumat 08.00-16.00 WIB"
     night = OfficeSchedule(weekly=((WorkingInterval(dt.time(16), dt.time(0)),),) * 7)
-    assert describe_schedule(night) == "Senin-Minggu 16:00-24:00 Asia/Jakarta"
+    assert describe_schedule(night) == "Senin-Minggu 16.00-24.00 WIB"
+    assert describe_schedule(night, "en") == "Monday-Sunday 16:00-24:00 WIB"
 
 
 def test_channel_round_trip() -> None:

@@ -198,7 +198,7 @@ def test_upgrading_a_version_1_file_gives_old_rows_their_office_and_kind(tmp_pat
             )
             uow.execute(
                 "INSERT INTO report_events (report_id, seq, payload) VALUES ('r-1', 1, "
-                "'{\"payload\":{\"kind\":\"aduan\"},\"seq\":1}')"
+                '\'{"payload":{"kind":"aduan"},"seq":1}\')'
             )
             uow.execute(
                 "INSERT INTO outbox (key, report_id, payload, created_at, status, attempts, "

@@ -102,6 +102,7 @@ from layanan_aduan.domain.standard import (
     ComplaintChannel,
     Office,
     ProcedureStep,
+    RequirementPolicy,
     ServiceStandard,
     StatedRequirement,
 )
@@ -206,7 +207,6 @@ from layanan_aduan.messaging import (
 from layanan_aduan.notifications import (
     NotificationKind,
     NotificationRenderer,
-    OfficeProfile,
     RenderedNotification,
 )
 from layanan_aduan.ports import (
@@ -329,7 +329,6 @@ __all__ = [
     "NotificationRenderer",
     "Office",
     "OfficeCalendar",
-    "OfficeProfile",
     "OfficeRouter",
     "OfficeSchedule",
     "OutboundMessage",
@@ -363,6 +362,7 @@ __all__ = [
     "Reporter",
     "ReporterDetails",
     "Requirement",
+    "RequirementPolicy",
     "RequirementsAlreadyMetError",
     "RequirementsCheck",
     "RequirementsNotMetError",

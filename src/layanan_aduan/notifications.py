@@ -1,8 +1,11 @@
 """
-Notification templates: what the service tells reporters and the Head of the Intelligence
-Section, in Indonesian first and in English.
+Notification templates: what the service tells reporters and the section head (the
+Kepala Seksi the office's standard names), in Indonesian first and in English.
 
-Each notification is rendered from plain values (a report number, instants, durations,
+Everything a notification says about the office comes from its
+:class:`~layanan_aduan.domain.standard.ServiceStandard`: the office's name, the section
+head's title, the goal (``3 jam kerja``), the working hours and zone, the fee and where to
+complain about the service. Each notification is rendered from plain values (a report number, instants, durations,
 texts) into a :class:`RenderedNotification` that holds both forms WhatsApp needs:
 
 - ``text``: free-form text, allowed within 24 hours of the person's last message
@@ -26,7 +29,7 @@ one whole. Long free texts are cut to fit, marked with ``…``.
 ... )
 >>> print(ack.text)
 Terima kasih. Laporan/aduan Anda telah kami terima dengan nomor LAP-2026-000123.
-Petugas akan menindaklanjutinya paling lambat Senin, 12 Januari 2026 pukul 10.00 WIB.
+Petugas akan menindaklanjutinya dalam 3 jam kerja (Senin-Jumat 08.00-16.00 WIB, di luar hari libur), paling lambat Senin, 12 Januari 2026 pukul 10.00 WIB.
 Layanan ini tidak dipungut biaya. Simpan nomor laporan untuk menanyakan perkembangannya.
 Kejaksaan Negeri Jakarta Pusat
 >>> ack.template
@@ -40,14 +43,14 @@ import enum
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Sequence
-from typing import Any, Final, Literal
+from collections.abc import Sequence
+from typing import Final, Literal
 
 import attrs
 import pendulum
-import phonenumbers
 
-from layanan_aduan.domain.standard import ServiceStandard
+from layanan_aduan.domain.report import ReportKind
+from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ServiceStandard, zone_name
 from layanan_aduan.exceptions import InvalidMessageError, NaiveDatetimeError
 from layanan_aduan.messaging import (
     MAX_TEXT_LENGTH,
@@ -58,16 +61,15 @@ from layanan_aduan.messaging import (
 from layanan_aduan.privacy import MIN_IDENTIFIER_DIGITS, redact_identifiers
 
 __all__ = [
-    "DEFAULT_OFFICE",
     "MAX_TEMPLATE_BODY_LENGTH",
     "Language",
     "NotificationKind",
     "NotificationRenderer",
-    "OfficeProfile",
     "RenderedNotification",
     "format_duration",
     "format_instant",
     "redact_identifiers",
+    "shorten",
 ]
 
 Language = Literal["id", "en"]
@@ -111,13 +113,6 @@ _MONTHS = {
         "November",
         "December",
     ),
-}
-# Indonesia's three zones by their official names; other zones are shown as a UTC offset.
-_ZONE_NAMES = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
 }
 
 
@@ -164,10 +159,7 @@ def format_instant(
     _require_aware(instant, "instant")
     _check_language(language)
     local = pendulum.instance(instant).in_timezone(timezone)
-    zone = _ZONE_NAMES.get(timezone)
-    if zone is None:
-        offset = local.format("Z")
-        zone = f"UTC{offset}"
+    zone = zone_name(timezone, local)
     day = _DAYS[language][local.weekday()]
     month = _MONTHS[language][local.month - 1]
     date = f"{day}, {local.day} {month} {local.year}"
@@ -282,10 +274,22 @@ class NotificationKind(enum.Enum):
         """
         return _TEMPLATE_NAMES[self]
 
+    def template_name_for(self, report_kind: ReportKind | str | None = None) -> str:
+        """
+        The name of its template for a report of ``report_kind``: :attr:`template_name`
+        for a laporan or aduan, ``informasi_...`` for a request for information.
+
+        >>> NotificationKind.ACKNOWLEDGEMENT.template_name_for("permohonan_informasi")
+        'informasi_tanda_terima'
+        """
+        if _wording(report_kind) == "default":
+            return self.template_name
+        return "informasi_" + self.template_name.removeprefix("aduan_")
+
     @property
     def audience(self) -> Literal["reporter", "section_head"]:
         """
-        Who receives it: the reporter, or the Head of the Intelligence Section.
+        Who receives it: the reporter, or the section head (Kepala Seksi).
         """
         return "section_head" if self in _TO_SECTION_HEAD else "reporter"
 
@@ -303,173 +307,164 @@ _TEMPLATE_NAMES = {
     NotificationKind.SERVICE_COMPLAINT_CHANNEL: "aduan_saluran_pengaduan_layanan",
 }
 
-# Bodies: $office, $complaint_unit and $complaint_phone are the office's fixed text;
-# {{1}}, {{2}}... are the template's parameters. WhatsApp refuses a body that starts or ends
-# with a parameter, so none does.
+# What a report is called, by its kind: a request for information is not a complaint. The
+# default wording ("laporan/aduan") covers reports and complaints, and keeps the template
+# names already approved; the other wording has its own templates ("informasi_...").
+_WORDING: Final = {
+    "default": {
+        "id": ("laporan/aduan", "Laporan/aduan"),
+        "en": ("report/complaint", "Report/complaint"),
+    },
+    "information": {
+        "id": ("permohonan informasi", "Permohonan informasi"),
+        "en": ("request for information", "Request for information"),
+    },
+}
+_Wording = Literal["default", "information"]
+
+
+def _wording(kind: ReportKind | str | None) -> _Wording:
+    if kind is None:
+        return "default"
+    try:
+        report_kind = ReportKind(kind)
+    except ValueError:
+        raise _refuse(
+            "kind",
+            "Jenis laporan harus laporan, aduan atau permohonan_informasi.",
+            "The report kind must be laporan, aduan or permohonan_informasi.",
+        ) from None
+    return "information" if report_kind is ReportKind.PERMOHONAN_INFORMASI else "default"
+
+
+# Bodies: $-names are the standard's fixed text ($office, $section_head, $goal, $hours, $fee,
+# $complaint_unit, $complaint_route) and the report's kind ($item, $Item); {{1}}, {{2}}...
+# are the template's parameters. WhatsApp refuses a body that starts or ends with a
+# parameter, so none does.
 _BODIES: Final[dict[NotificationKind, dict[str, str]]] = {
     NotificationKind.ACKNOWLEDGEMENT: {
         "id": (
-            "Terima kasih. Laporan/aduan Anda telah kami terima dengan nomor {{1}}.\n"
-            "Petugas akan menindaklanjutinya paling lambat {{2}}.\n"
-            "Layanan ini tidak dipungut biaya. Simpan nomor laporan untuk menanyakan "
-            "perkembangannya.\n$office"
+            "Terima kasih. $Item Anda telah kami terima dengan nomor {{1}}.\n"
+            "Petugas akan menindaklanjutinya dalam $goal ($hours, di luar hari libur), "
+            "paling lambat {{2}}.\n"
+            "$fee Simpan nomor laporan untuk menanyakan perkembangannya.\n$office"
         ),
         "en": (
-            "Thank you. Your report/complaint has been received with number {{1}}.\n"
-            "An officer will follow it up no later than {{2}}.\n"
-            "This service is free of charge. Keep the report number to ask about its "
-            "progress.\n$office"
+            "Thank you. Your $item has been received with number {{1}}.\n"
+            "An officer will follow it up within $goal ($hours, except holidays), "
+            "no later than {{2}}.\n"
+            "$fee Keep the report number to ask about its progress.\n$office"
         ),
     },
     NotificationKind.MISSING_REQUIREMENTS: {
         "id": (
-            "Laporan/aduan nomor {{1}} belum dapat diproses karena persyaratan berikut belum "
+            "$Item nomor {{1}} belum dapat diproses karena persyaratan berikut belum "
             "lengkap: {{2}}\nMohon lengkapi dengan membalas pesan ini.\n$office"
         ),
         "en": (
-            "Report/complaint number {{1}} cannot be processed yet because these "
+            "$Item number {{1}} cannot be processed yet because these "
             "requirements are incomplete: {{2}}\nPlease complete them by replying to this "
             "message.\n$office"
         ),
     },
     NotificationKind.HANDOVER: {
         "id": (
-            "Yth. Kepala Seksi Intelijen $office,\n"
-            "laporan/aduan masyarakat nomor {{1}} diterima pada {{2}} dan disampaikan untuk "
-            "petunjuk selanjutnya. Batas waktu penyelesaian: {{3}}.\n"
+            "Yth. $section_head $office,\n"
+            "$item masyarakat nomor {{1}} diterima pada {{2}} dan disampaikan untuk "
+            "petunjuk selanjutnya. Batas waktu penyelesaian ($goal): {{3}}.\n"
             "Ringkasan: {{4}}\n"
             "Mohon arahan tindak lanjut kepada petugas pelaksana."
         ),
         "en": (
-            "To the Head of the Intelligence Section, $office:\n"
-            "public report/complaint number {{1}} was received on {{2}} and is handed over "
-            "for further direction. Completion deadline: {{3}}.\n"
+            "To the $section_head, $office:\n"
+            "public $item number {{1}} was received on {{2}} and is handed over "
+            "for further direction. Completion deadline ($goal): {{3}}.\n"
             "Summary: {{4}}\n"
             "Please give the officer direction for the follow-up."
         ),
     },
     NotificationKind.FOLLOW_UP: {
         "id": (
-            "Tindak lanjut atas laporan/aduan Anda nomor {{1}}:\n{{2}}\n"
+            "Tindak lanjut atas $item Anda nomor {{1}}:\n{{2}}\n"
             "Terima kasih telah menggunakan layanan Laporan dan Aduan Masyarakat melalui "
             "WhatsApp $office."
         ),
         "en": (
-            "Follow-up on your report/complaint number {{1}}:\n{{2}}\n"
+            "Follow-up on your $item number {{1}}:\n{{2}}\n"
             "Thank you for using the public reports and complaints service over WhatsApp of "
             "$office."
         ),
     },
     NotificationKind.SLA_AT_RISK: {
         "id": (
-            "Peringatan: laporan/aduan nomor {{1}} mendekati batas waktu penyelesaian ({{2}}); "
-            "sisa waktu kerja {{3}}.\nMohon segera dipastikan tindak lanjutnya."
+            "Peringatan: $item nomor {{1}} mendekati batas waktu penyelesaian $goal "
+            "({{2}}); sisa waktu kerja {{3}}.\nMohon segera dipastikan tindak lanjutnya."
         ),
         "en": (
-            "Warning: report/complaint number {{1}} is close to its completion deadline "
+            "Warning: $item number {{1}} is close to its completion deadline of $goal "
             "({{2}}); {{3}} of working time left.\nPlease make sure it is followed up promptly."
         ),
     },
     NotificationKind.SLA_BREACHED: {
         "id": (
-            "Batas waktu penyelesaian laporan/aduan nomor {{1}} telah terlewati ({{2}}); "
+            "Batas waktu penyelesaian $goal untuk $item nomor {{1}} telah terlewati ({{2}}); "
             "terlambat {{3}} waktu kerja.\nMohon segera ditindaklanjuti."
         ),
         "en": (
-            "The completion deadline of report/complaint number {{1}} has passed ({{2}}); "
+            "The completion deadline of $goal for $item number {{1}} has passed ({{2}}); "
             "{{3}} of working time overdue.\nPlease follow it up immediately."
         ),
     },
     NotificationKind.SERVICE_COMPLAINT_CHANNEL: {
         "id": (
-            "Mohon maaf, penyelesaian laporan/aduan Anda nomor {{1}} melewati batas waktu "
-            "layanan ({{2}}). Laporan Anda tetap kami tindak lanjuti.\n"
+            "Mohon maaf, penyelesaian $item Anda nomor {{1}} melewati batas waktu "
+            "layanan $goal ({{2}}). $Item Anda tetap kami tindak lanjuti.\n"
             "Apabila terdapat keluhan atas pelayanan ini, Anda dapat menghubungi "
-            "$complaint_unit $office dengan bersurat atau melalui nomor telepon "
-            "$complaint_phone."
+            "$complaint_unit $office $complaint_route."
         ),
         "en": (
-            "We apologise: the completion of your report/complaint number {{1}} has passed "
-            "the service deadline ({{2}}). Your report is still being followed up.\n"
+            "We apologise: the completion of your $item number {{1}} has passed "
+            "the service deadline of $goal ({{2}}). Your $item is still being followed up.\n"
             "If you have a complaint about this service, you can contact the "
-            "$complaint_unit of $office by letter or by telephone at $complaint_phone."
+            "$complaint_unit of $office $complaint_route."
         ),
     },
 }
 
-
-def _check_line(limit: int) -> Callable[[object, attrs.Attribute[Any], Any], None]:
-    def check(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if (
-            not isinstance(value, str)
-            or not value.strip()
-            or len(value) > limit
-            or (_one_line(value) != value)
-        ):
-            raise _refuse(
-                attribute.name,
-                f"{attribute.name} harus berupa satu baris teks, paling banyak {limit} karakter.",
-                f"{attribute.name} must be one line of text of at most {limit} characters.",
-            )
-
-    return check
+#: How many characters of the report's own text a handover shows when the officer gives
+#: no summary.
+FALLBACK_SUMMARY_LENGTH: Final = 160
 
 
-def _check_timezone(_: object, attribute: attrs.Attribute[str], value: str) -> None:
-    try:
-        pendulum.timezone(value)
-    except (ValueError, TypeError) as e:
+def shorten(text: str, limit: int = FALLBACK_SUMMARY_LENGTH) -> str:
+    """
+    ``text`` on one line, cut to at most ``limit`` characters at a word where it can be,
+    marked with ``…`` when cut.
+
+    >>> shorten("Dugaan pungutan liar dalam pengurusan izin usaha di kecamatan.", 30)
+    'Dugaan pungutan liar dalam…'
+    >>> shorten("Singkat.")
+    'Singkat.'
+    """
+    line = _one_line(text)
+    if len(line) <= limit:
+        return line
+    cut = line[: max(0, limit - len(_ELLIPSIS))]
+    if " " in cut and not line[len(cut)].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + _ELLIPSIS
+
+
+def _standard_text(value: str, field: str) -> str:
+    # The standard's texts go into every body: one line each, and never a template
+    # placeholder that _hydrate would fill.
+    if not value or _one_line(value) != value or "{{" in value or "}}" in value:
         raise _refuse(
-            "timezone",
-            "Zona waktu kantor tidak dikenal.",
-            "The office time zone is unknown.",
-        ) from e
-
-
-@attrs.frozen
-class OfficeProfile:
-    """
-    What notifications say about the office. The defaults are Kejaksaan Negeri Jakarta
-    Pusat's service standard; another office builds its own, e.g. with :meth:`from_standard`.
-
-    Attributes:
-        name: The office's name.
-        timezone: The office's time zone, in which instants are shown.
-        complaint_unit: Who takes complaints about the service itself.
-        complaint_phone: Their telephone number, as printed.
-    """
-
-    name: str = attrs.field(default="Kejaksaan Negeri Jakarta Pusat", validator=_check_line(120))
-    timezone: str = attrs.field(default="Asia/Jakarta", validator=_check_timezone)
-    complaint_unit: str = attrs.field(default="PTSP", validator=_check_line(60))
-    complaint_phone: str = attrs.field(default="(021) 65851958", validator=_check_line(40))
-
-    @classmethod
-    def from_standard(cls, standard: ServiceStandard) -> OfficeProfile:
-        """
-        The profile of the office a service standard describes (its name, time zone and
-        channel for complaints about the service, the telephone in national form).
-
-        >>> from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT
-        >>> OfficeProfile.from_standard(KEJARI_JAKARTA_PUSAT) == DEFAULT_OFFICE
-        True
-        """
-        telephone = standard.complaints.telephone
-        try:
-            shown = phonenumbers.format_number(
-                phonenumbers.parse(telephone, "ID"), phonenumbers.PhoneNumberFormat.NATIONAL
-            )
-        except phonenumbers.NumberParseException:
-            shown = telephone
-        return cls(
-            name=standard.office.name,
-            timezone=standard.office.timezone,
-            complaint_unit=standard.complaints.unit,
-            complaint_phone=shown,
+            field,
+            f"Teks standar '{field}' harus satu baris tanpa '{{{{' atau '}}}}'.",
+            f"The standard's text '{field}' must be one line without '{{{{' or '}}}}'.",
         )
-
-
-DEFAULT_OFFICE: Final = OfficeProfile()
+    return value
 
 
 @attrs.frozen(repr=False)
@@ -525,45 +520,83 @@ class RenderedNotification:
 
 class NotificationRenderer:
     """
-    Renders the service's notifications for one office.
+    Renders the service's notifications for the office of one service standard.
 
-    Every method takes ``language`` (``"id"`` by default, or ``"en"``) and refuses
-    malformed values with :class:`~layanan_aduan.exceptions.InvalidMessageError`.
+    What a notification says about the office (its name, the section head's title, the
+    goal, the working hours and zone, the fee, where to complain about the service) comes
+    from ``standard`` (:data:`~layanan_aduan.domain.standard.KEJARI_JAKARTA_PUSAT` by
+    default); instants are shown in its office's time zone. Every method takes
+    ``language`` (``"id"`` by default, or ``"en"``) and refuses malformed values with
+    :class:`~layanan_aduan.exceptions.InvalidMessageError`. The methods that name the
+    report take its ``kind`` (a request for information is not called a complaint); the
+    default wording, "laporan/aduan", is the one for ``None``, laporan and aduan.
+
+    Raises:
+        InvalidMessageError: A text of the standard that cannot go into a template (more
+            than one line, or a ``{{`` placeholder).
     """
 
-    def __init__(self, office: OfficeProfile = DEFAULT_OFFICE) -> None:
-        self.office = office
+    def __init__(self, standard: ServiceStandard = KEJARI_JAKARTA_PUSAT) -> None:
+        self.standard = standard
+        office = _standard_text(standard.office.name, "office.name")
+        unit = _standard_text(standard.complaints.unit, "complaints.unit")
+        self._fixed: dict[str, dict[str, str]] = {
+            language: {
+                "office": office,
+                "section_head": _standard_text(
+                    standard.section_head(language), "section_head_title"
+                ),
+                "goal": standard.goal_text(language),
+                "hours": standard.hours_text(language),
+                "fee": _standard_text(standard.fee_sentence(language), "fee_text"),
+                "complaint_unit": unit,
+                "complaint_route": standard.complaints.route(language),
+            }
+            for language in ("id", "en")
+        }
+        phone = standard.complaints.telephone_display
+        # The office's own numbers are public: never masked as if they were a reporter's.
+        self._keep = [n for n in (phone, standard.office.whatsapp_display) if n is not None]
 
-    def template_bodies(self, language: Language = "id") -> dict[NotificationKind, str]:
+    def __repr__(self) -> str:
+        return f"NotificationRenderer(office={self.standard.office.code!r})"
+
+    def template_bodies(
+        self, language: Language = "id", kind: ReportKind | str | None = None
+    ) -> dict[NotificationKind, str]:
         """
-        The template bodies to submit for approval in WhatsApp Manager, by notification.
+        The template bodies to submit for approval in WhatsApp Manager, by notification
+        (for reports of ``kind``: the default wording, or a request for information's,
+        under :meth:`NotificationKind.template_name_for`).
 
         >>> bodies = NotificationRenderer().template_bodies("id")
         >>> print(bodies[NotificationKind.SLA_BREACHED])
-        Batas waktu penyelesaian laporan/aduan nomor {{1}} telah terlewati ({{2}}); terlambat {{3}} waktu kerja.
+        Batas waktu penyelesaian 3 jam kerja untuk laporan/aduan nomor {{1}} telah terlewati ({{2}}); terlambat {{3}} waktu kerja.
         Mohon segera ditindaklanjuti.
         """  # noqa: E501 - a doctest's expected output is one line
         _check_language(language)
-        return {kind: self._body(kind, language) for kind in NotificationKind}
+        wording = _wording(kind)
+        return {n: self._body(n, language, wording) for n in NotificationKind}
 
-    def _body(self, kind: NotificationKind, language: Language) -> str:
+    def _body(self, kind: NotificationKind, language: Language, wording: _Wording) -> str:
+        item, item_capital = _WORDING[wording][language]
         return string.Template(_BODIES[kind][language]).substitute(
-            office=self.office.name,
-            complaint_unit=self.office.complaint_unit,
-            complaint_phone=self.office.complaint_phone,
+            self._fixed[language], item=item, Item=item_capital
         )
 
-    def _render(
+    def _render(  # noqa: PLR0917 - private; every caller passes the same six in order
         self,
         kind: NotificationKind,
         language: Language,
         fixed: dict[int, str],
         free: dict[int, str],
         keep: Sequence[str],
+        report_kind: ReportKind | str | None,
     ) -> RenderedNotification:
         _check_language(language)
-        body = self._body(kind, language)
-        keep = [*keep, self.office.complaint_phone]
+        wording = _wording(report_kind)
+        body = self._body(kind, language, wording)
+        keep = [*keep, *self._keep]
         count = len(fixed) + len(free)
         text_parameters = [""] * count
         template_parameters = [""] * count
@@ -584,13 +617,15 @@ class NotificationRenderer:
             kind=kind,
             language=language,
             text=text,
-            template=TemplateRef(kind.template_name, language, tuple(template_parameters)),
+            template=TemplateRef(
+                kind.template_name_for(report_kind), language, tuple(template_parameters)
+            ),
         )
 
     def _when(self, instant: dt.datetime, field: str, language: Language) -> str:
         _require_aware(instant, field)
         _check_language(language)
-        return format_instant(instant, self.office.timezone, language)
+        return format_instant(instant, self.standard.office.timezone, language)
 
     @staticmethod
     def _report_number(value: str) -> str:
@@ -612,11 +647,24 @@ class NotificationRenderer:
         return value
 
     def acknowledgement(
-        self, report_number: str, deadline: dt.datetime, *, language: Language = "id"
+        self,
+        report_number: str,
+        deadline: dt.datetime,
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
     ) -> RenderedNotification:
         """
-        To the reporter: the report was received, its number, and the deadline.
-        """
+        To the reporter: the report was received, its number, the goal and the deadline.
+
+        >>> import pendulum
+        >>> ack = NotificationRenderer().acknowledgement(
+        ...     "LAP-2026-000124", pendulum.datetime(2026, 1, 12, 3, tz="UTC"),
+        ...     kind="permohonan_informasi",
+        ... )
+        >>> ack.text.splitlines()[0], ack.template.name
+        ('Terima kasih. Permohonan informasi Anda telah kami terima dengan nomor LAP-2026-000124.', 'informasi_tanda_terima')
+        """  # noqa: E501 - a doctest's expected output is one line
         number = self._report_number(report_number)
         return self._render(
             NotificationKind.ACKNOWLEDGEMENT,
@@ -624,19 +672,26 @@ class NotificationRenderer:
             {0: number, 1: self._when(deadline, "deadline", language)},
             {},
             [number],
+            kind,
         )
 
     def missing_requirements(
-        self, report_number: str, missing: Sequence[str], *, language: Language = "id"
+        self,
+        report_number: str,
+        missing: Sequence[str],
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
     ) -> RenderedNotification:
         """
-        To the reporter: which requirements are missing (each item in ``missing``).
+        To the reporter: which requirements are missing (each item in ``missing``; an
+        item's own closing full stop or semicolon is dropped, so the list ends with one).
 
         >>> n = NotificationRenderer().missing_requirements(
-        ...     "LAP-2026-000123", ["NIK pelapor", "bukti berupa scan surat atau tangkapan layar"]
+        ...     "LAP-2026-000123", ["NIK belum diisi.", "Bukti laporan belum dilampirkan."]
         ... )
         >>> print(n.text.splitlines()[0])
-        Laporan/aduan nomor LAP-2026-000123 belum dapat diproses karena persyaratan berikut belum lengkap: 1) NIK pelapor; 2) bukti berupa scan surat atau tangkapan layar.
+        Laporan/aduan nomor LAP-2026-000123 belum dapat diproses karena persyaratan berikut belum lengkap: 1) NIK belum diisi; 2) Bukti laporan belum dilampirkan.
         """  # noqa: E501 - a doctest's expected output is one line
         number = self._report_number(report_number)
         items = [_one_line(m) for m in missing if isinstance(m, str)]
@@ -646,9 +701,16 @@ class NotificationRenderer:
                 "Daftar persyaratan yang kurang harus berisi teks yang tidak kosong.",
                 "The list of missing requirements must hold non-empty texts.",
             )
+        # An item's own closing full stop would double the list's ("dilampirkan..").
+        items = [m.rstrip(" .;") or m for m in items]
         listed = "; ".join(f"{i}) {m}" for i, m in enumerate(items, start=1)) + "."
         return self._render(
-            NotificationKind.MISSING_REQUIREMENTS, language, {0: number}, {1: listed}, [number]
+            NotificationKind.MISSING_REQUIREMENTS,
+            language,
+            {0: number},
+            {1: listed},
+            [number],
+            kind,
         )
 
     def handover(
@@ -658,15 +720,31 @@ class NotificationRenderer:
         deadline: dt.datetime,
         *,
         summary: str | None = None,
+        fallback_summary: str | None = None,
+        kind: ReportKind | str | None = None,
         language: Language = "id",
     ) -> RenderedNotification:
         """
-        To the Head of the Intelligence Section: a report handed over for direction.
+        To the section head: a report handed over for direction.
 
-        ``summary`` is what the officer chose to pass on (numbers that could be a NIK or a
-        telephone number are masked); ``"-"`` when ``None``.
+        ``summary`` is what the officer chose to pass on. Without one, ``fallback_summary``
+        (the report's own text, say) is shown cut to :data:`FALLBACK_SUMMARY_LENGTH`
+        characters; ``"-"`` when neither has text. Numbers that could be a NIK or a
+        telephone number are masked in both.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2026, 1, 12, 3, tz="UTC")
+        >>> n = NotificationRenderer().handover(
+        ...     "LAP-2026-000123", t, t.add(hours=3),
+        ...     fallback_summary="Dugaan pungli di kantor desa, pelapor 0812-3456-7890.",
+        ... )
+        >>> n.template.parameters[3]
+        'Dugaan pungli di kantor desa, pelapor 081*-****-*890.'
         """
         number = self._report_number(report_number)
+        text = summary if isinstance(summary, str) and _one_line(summary) else ""
+        if not text and isinstance(fallback_summary, str):
+            text = shorten(fallback_summary)
         return self._render(
             NotificationKind.HANDOVER,
             language,
@@ -675,15 +753,21 @@ class NotificationRenderer:
                 1: self._when(received_at, "received_at", language),
                 2: self._when(deadline, "deadline", language),
             },
-            {3: summary if isinstance(summary, str) else ""},
+            {3: text},
             [number],
+            kind,
         )
 
     def follow_up(
-        self, report_number: str, follow_up: str, *, language: Language = "id"
+        self,
+        report_number: str,
+        follow_up: str,
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
     ) -> RenderedNotification:
         """
-        To the reporter: the follow-up, as the Head of the Intelligence Section directed it.
+        To the reporter: the follow-up, as the section head directed it.
         """
         number = self._report_number(report_number)
         if not isinstance(follow_up, str) or not _one_line(follow_up):
@@ -693,7 +777,7 @@ class NotificationRenderer:
                 "The follow-up text must not be empty.",
             )
         return self._render(
-            NotificationKind.FOLLOW_UP, language, {0: number}, {1: follow_up}, [number]
+            NotificationKind.FOLLOW_UP, language, {0: number}, {1: follow_up}, [number], kind
         )
 
     def sla_at_risk(
@@ -702,11 +786,11 @@ class NotificationRenderer:
         deadline: dt.datetime,
         remaining: dt.timedelta,
         *,
+        kind: ReportKind | str | None = None,
         language: Language = "id",
     ) -> RenderedNotification:
         """
-        To the Head of the Intelligence Section: the deadline is near (``remaining`` working
-        time left).
+        To the section head: the deadline is near (``remaining`` working time left).
         """
         number = self._report_number(report_number)
         return self._render(
@@ -719,6 +803,7 @@ class NotificationRenderer:
             },
             {},
             [number],
+            kind,
         )
 
     def sla_breached(
@@ -727,11 +812,11 @@ class NotificationRenderer:
         deadline: dt.datetime,
         overdue: dt.timedelta,
         *,
+        kind: ReportKind | str | None = None,
         language: Language = "id",
     ) -> RenderedNotification:
         """
-        To the Head of the Intelligence Section: the deadline passed (``overdue`` working
-        time ago).
+        To the section head: the deadline passed (``overdue`` working time ago).
         """
         number = self._report_number(report_number)
         return self._render(
@@ -744,13 +829,20 @@ class NotificationRenderer:
             },
             {},
             [number],
+            kind,
         )
 
     def service_complaint_channel(
-        self, report_number: str, deadline: dt.datetime, *, language: Language = "id"
+        self,
+        report_number: str,
+        deadline: dt.datetime,
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
     ) -> RenderedNotification:
         """
-        To the reporter, on a breach: an apology and where to complain about the service.
+        To the reporter, on a breach: an apology and where to complain about the service
+        (by letter, by telephone, or both, as the standard's complaint channel says).
 
         >>> import pendulum
         >>> n = NotificationRenderer().service_complaint_channel(
@@ -766,4 +858,5 @@ class NotificationRenderer:
             {0: number, 1: self._when(deadline, "deadline", language)},
             {},
             [number],
+            kind,
         )

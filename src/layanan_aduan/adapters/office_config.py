@@ -67,7 +67,14 @@ import attrs
 
 from layanan_aduan.domain.calendar import OfficeSchedule, Overrides, WorkingInterval
 from layanan_aduan.domain.overrides import overrides_from_mapping
-from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ComplaintChannel, Office
+from layanan_aduan.domain.standard import (
+    DEFAULT_REQUIREMENT_POLICY,
+    IDENTITY_FIELDS,
+    KEJARI_JAKARTA_PUSAT,
+    ComplaintChannel,
+    Office,
+    RequirementPolicy,
+)
 from layanan_aduan.domain.standard import ServiceStandard as _Standard
 from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW
@@ -109,6 +116,10 @@ _STANDARD_KEYS = (
     "fee_idr",
     "fee_text",
     "products",
+    "completion_text_en",
+    "section_head_title",
+    "section_head_title_en",
+    "requirements",
 )
 _COMPLAINT_KEYS = ("unit", "unit_name", "by_letter", "telephone", "text", "text_en")
 _WHATSAPP_KEYS = (
@@ -508,6 +519,10 @@ def _complaints(
         "text": current.text,
         "text_en": current.text_en,
     }
+    if "by_letter" in complaints or "telephone" in complaints:
+        # The sentences are written again from the new route unless the file gives them.
+        values.pop("text")
+        values.pop("text_en")
     for key in ("unit", "unit_name", "telephone", "text", "text_en"):
         value = reader.text(complaints, "complaints", key)
         if value is not None:
@@ -536,7 +551,15 @@ def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -
     changes: dict[str, Any] = {}
     if hours is not None or minutes is not None:
         changes["completion_time"] = dt.timedelta(hours=hours or 0, minutes=minutes or 0)
-    for key in ("service_name", "completion_text", "fee_text", "decree_number"):
+    for key in (
+        "service_name",
+        "completion_text",
+        "completion_text_en",
+        "fee_text",
+        "decree_number",
+        "section_head_title",
+        "section_head_title_en",
+    ):
         value = reader.text(table, "standard", key)
         if value is not None:
             changes[key] = value
@@ -554,14 +577,69 @@ def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -
                 "standard.products harus daftar teks.",
                 "standard.products must be a list of texts.",
             )
+    policy = _policy(reader, table.get("requirements"))
+    if policy is not None:
+        changes["requirement_policy"] = policy
     base = KEJARI_JAKARTA_PUSAT if office is None else _Standard.for_office(office)
     channel = _complaints(reader, complaints, base.complaints)
     if channel is not None:
         changes["complaints"] = channel
     if office is None and "office" in data:
         return None
-    standard: _Standard | None = reader.build("standard", lambda: attrs.evolve(base, **changes))
+    if office is None and not changes:
+        return KEJARI_JAKARTA_PUSAT
+    # Texts the file does not give are written from the rest (the goal, the fee, the title).
+    where = office if office is not None else KEJARI_JAKARTA_PUSAT.office
+    standard: _Standard | None = reader.build(
+        "standard", lambda: _Standard.for_office(where, **changes)
+    )
     return standard
+
+
+def _policy(reader: _Reader, value: Any) -> RequirementPolicy | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        reader.problem(
+            "standard.requirements",
+            "invalid_type",
+            "standard.requirements harus tabel (identity, evidence).",
+            "standard.requirements must be a table (identity, evidence).",
+        )
+        return None
+    for unknown in sorted(set(value) - {"identity", "evidence"}):
+        reader.problem(
+            f"standard.requirements.{unknown}",
+            "unknown_key",
+            f"Kunci standard.requirements.{unknown} tidak dikenal (identity, evidence).",
+            f"Unknown key standard.requirements.{unknown} (identity, evidence).",
+        )
+    identity = value.get("identity", sorted(DEFAULT_REQUIREMENT_POLICY.required_identity))
+    evidence = value.get("evidence", DEFAULT_REQUIREMENT_POLICY.evidence_required)
+    if not isinstance(identity, list) or not all(isinstance(x, str) for x in identity):
+        reader.problem(
+            "standard.requirements.identity",
+            "invalid_type",
+            f"standard.requirements.identity harus daftar dari: {', '.join(IDENTITY_FIELDS)}.",
+            f"standard.requirements.identity must be a list of: {', '.join(IDENTITY_FIELDS)}.",
+        )
+        return None
+    if not isinstance(evidence, bool):
+        reader.problem(
+            "standard.requirements.evidence",
+            "invalid_type",
+            "standard.requirements.evidence harus true atau false.",
+            "standard.requirements.evidence must be true or false.",
+        )
+        return None
+    made: RequirementPolicy | None = reader.build(
+        "standard.requirements.identity",
+        use_field=False,
+        make=lambda: RequirementPolicy(
+            required_identity=frozenset(identity), evidence_required=evidence
+        ),
+    )
+    return made
 
 
 def _thresholds(reader: _Reader, data: Mapping[str, Any]) -> SlaThresholds:

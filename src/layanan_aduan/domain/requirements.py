@@ -52,6 +52,7 @@ from layanan_aduan.domain.identity import (
     phone_problems,
     whatsapp_user_id_problems,
 )
+from layanan_aduan.domain.standard import DEFAULT_REQUIREMENT_POLICY, RequirementPolicy
 from layanan_aduan.exceptions import InvalidTypeError, RequirementsNotMetError
 
 __all__ = [
@@ -235,6 +236,7 @@ def check_requirements(
     email: str | None = None,
     evidence: Sequence[bytes | EvidenceFile] = (),
     limits: EvidenceLimits = DEFAULT_LIMITS,
+    policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
 ) -> RequirementsCheck:
     """
     Check both requirements on raw input and report every problem at once.
@@ -249,6 +251,10 @@ def check_requirements(
         evidence: The evidence: raw bytes (recognised here) or already-recognised
             :class:`EvidenceFile` values (held to ``limits`` too).
         limits: Size limits for evidence.
+        policy: What the service standard requires
+            (:class:`~layanan_aduan.domain.standard.RequirementPolicy`, e.g.
+            ``standard.requirement_policy``); by default the published standard's: name,
+            NIK, contact and evidence.
 
     Blocking rules: a missing or invalid name or NIK blocks; the contact blocks when
     neither a valid telephone number nor a valid user id is given (``contact_missing``
@@ -262,6 +268,13 @@ def check_requirements(
     Raises:
         InvalidTypeError: ``limits`` is not an :class:`EvidenceLimits` (a programming error,
             not bad input).
+
+    That is the default policy. Under another policy, a field it does not require is not
+    missing when absent and does not block when invalid (its problem is kept as a note); a
+    required address or e-mail blocks when absent (``address_missing``, ``email_missing``)
+    or invalid; evidence not required is not missing when absent. ``reporter`` is then
+    ``None`` while requirement 1 is unmet, or when the name, the NIK or a contact (which a
+    :class:`Reporter` always holds) is absent or invalid.
 
     >>> check = check_requirements(
     ...     name="Siti Aminah", nik="3171014101000001", phone="0812-3456-7890",
@@ -295,7 +308,42 @@ def check_requirements(
         )
     accepted, evidence_found = _check_evidence(evidence, limits)
     problems.extend(evidence_found)
+    if policy != DEFAULT_REQUIREMENT_POLICY:
+        problems = _apply_policy(problems, policy, address, email)
+        if any(p.blocking and _policy_field(p) != "evidence" for p in problems):
+            reporter = None
     return RequirementsCheck(problems=tuple(problems), reporter=reporter, evidence=accepted)
+
+
+def _policy_field(problem: Problem) -> str:
+    if problem.field.startswith("evidence"):
+        return "evidence"
+    if problem.field in ("phone", "whatsapp_user_id", "contact"):
+        return "contact"
+    return problem.field
+
+
+def _apply_policy(
+    problems: Sequence[Problem], policy: RequirementPolicy, address: str | None, email: str | None
+) -> list[Problem]:
+    adjusted: list[Problem] = []
+    for p in problems:
+        field = _policy_field(p)
+        required = policy.evidence_required if field == "evidence" else policy.requires(field)
+        if required and field in ("address", "email"):
+            adjusted.append(attrs.evolve(p, blocking=True))
+        elif required:
+            adjusted.append(p)
+        elif not p.code.endswith("_missing"):
+            adjusted.append(attrs.evolve(p, blocking=False))
+    for field, value, message, message_en in (
+        ("address", address, "Alamat pelapor belum diisi.", "The reporter's address is missing."),
+        ("email", email, "E-mail pelapor belum diisi.", "The reporter's e-mail is missing."),
+    ):
+        if policy.requires(field) and not _given(value):
+            adjusted.append(Problem(f"{field}_missing", field, message, message_en))
+    order = {f: i for i, f in enumerate(("name", "nik", "contact", "address", "email"))}
+    return sorted(adjusted, key=lambda p: order.get(_policy_field(p), len(order)))
 
 
 def _check_contact(

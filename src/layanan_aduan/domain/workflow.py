@@ -41,6 +41,7 @@ from __future__ import annotations
 import enum
 from collections import Counter, deque
 from collections.abc import Iterable
+from typing import Final
 
 import attrs
 
@@ -48,6 +49,8 @@ from layanan_aduan.exceptions import TransitionNotAllowedError, WorkflowDefiniti
 
 __all__ = [
     "REPORT_WORKFLOW",
+    "SECTION_HEAD_TITLE",
+    "SECTION_HEAD_TITLE_EN",
     "Action",
     "ReportState",
     "Role",
@@ -56,6 +59,13 @@ __all__ = [
     "Workflow",
     "to_mermaid",
 ]
+
+
+#: The section head's title in the published standard; another office's standard may name
+#: another section (``ServiceStandard.section_head_title``).
+SECTION_HEAD_TITLE: Final = "Kepala Seksi Intelijen"
+#: The same title in English.
+SECTION_HEAD_TITLE_EN: Final = "Head of the Intelligence Section"
 
 
 class Role(enum.StrEnum):
@@ -73,7 +83,8 @@ class Role(enum.StrEnum):
     @property
     def label(self) -> str:
         """
-        The Indonesian name of the role, as the service standard says it.
+        The Indonesian name of the role, as the published standard says it (an office's
+        own title for the section head: ``ServiceStandard.role_label``).
         """
         return _ROLE_LABELS[self][0]
 
@@ -88,7 +99,7 @@ class Role(enum.StrEnum):
 _ROLE_LABELS = {
     Role.REPORTER: ("pemohon", "applicant"),
     Role.OFFICER: ("petugas pelaksana", "officer"),
-    Role.SECTION_HEAD: ("Kepala Seksi Intelijen", "Head of the Intelligence Section"),
+    Role.SECTION_HEAD: (SECTION_HEAD_TITLE, SECTION_HEAD_TITLE_EN),
 }
 
 
@@ -343,6 +354,43 @@ class Workflow:
             details={"allowed_from": allowed},
         )
 
+    def with_section_head(self, title: str, title_en: str) -> Workflow:
+        """
+        The same table, with the labels that name the section head naming ``title``
+        (Indonesian) and ``title_en`` (English) instead of :data:`SECTION_HEAD_TITLE`.
+
+        An office whose standard names another section head uses this table, so that its
+        error messages and diagrams name its own (``ServiceStandard.workflow``).
+
+        >>> table = REPORT_WORKFLOW.with_section_head(
+        ...     "Kepala Seksi Pidana Umum", "Head of the General Crimes Section"
+        ... )
+        >>> table.state("forwarded").label, table.state("forwarded").label_en
+        ('diteruskan ke Kepala Seksi Pidana Umum', 'forwarded to the Head of the General Crimes Section')
+        """  # noqa: E501 - a doctest's expected output is one line
+
+        def retitle(text: str, default: str, title: str) -> str:
+            return text.replace(default, title)
+
+        return Workflow(
+            states=tuple(
+                attrs.evolve(
+                    s,
+                    label=retitle(s.label, SECTION_HEAD_TITLE, title),
+                    label_en=retitle(s.label_en, SECTION_HEAD_TITLE_EN, title_en),
+                )
+                for s in self.states
+            ),
+            transitions=tuple(
+                attrs.evolve(
+                    t,
+                    label=retitle(t.label, SECTION_HEAD_TITLE, title),
+                    label_en=retitle(t.label_en, SECTION_HEAD_TITLE_EN, title_en),
+                )
+                for t in self.transitions
+            ),
+        )
+
     def _spec_or_none(self, name: str) -> StateSpec | None:
         try:
             return self.state(name)
@@ -502,8 +550,8 @@ REPORT_WORKFLOW = Workflow(
         ),
         StateSpec(
             _S.FORWARDED,
-            "diteruskan ke Kepala Seksi Intelijen",
-            "forwarded to the Head of the Intelligence Section",
+            f"diteruskan ke {SECTION_HEAD_TITLE}",
+            f"forwarded to the {SECTION_HEAD_TITLE_EN}",
         ),
         StateSpec(_S.DIRECTED, "arahan tindak lanjut diberikan", "direction given"),
         StateSpec(
@@ -538,8 +586,8 @@ REPORT_WORKFLOW = Workflow(
             (_S.RECEIVED,),
             _S.FORWARDED,
             Role.OFFICER,
-            "menyampaikan kepada Kepala Seksi Intelijen",
-            "pass it to the Head of the Intelligence Section",
+            f"menyampaikan kepada {SECTION_HEAD_TITLE}",
+            f"pass it to the {SECTION_HEAD_TITLE_EN}",
             step=3,
         ),
         Transition(

@@ -71,7 +71,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kasi-intel",
         metavar="NOMOR",
-        help=f"nomor WhatsApp Kepala Seksi Intelijen (bawaan: ${ENV_SECTION_HEAD})",
+        help=f"nomor WhatsApp Kepala Seksi penerima laporan (bawaan: ${ENV_SECTION_HEAD})",
     )
 
 
@@ -96,8 +96,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     steps = (
         ("terima-laporan", "langkah 2: petugas menerima laporan", "receive", None),
         ("minta-lengkapi", "petugas meminta pelapor melengkapi persyaratan", "request", None),
-        ("teruskan", "langkah 3: teruskan ke Kepala Seksi Intelijen", "forward", "--ringkasan"),
-        ("arahan", "langkah 4: Kepala Seksi Intelijen memberi arahan", "direct", "--teks"),
+        ("teruskan", "langkah 3: teruskan ke Kepala Seksi", "forward", "--ringkasan"),
+        ("arahan", "langkah 4: Kepala Seksi memberi arahan", "direct", "--teks"),
         ("tindak-lanjut", "langkah 5: sampaikan tindak lanjut ke pelapor", "follow", "--teks"),
     )
     for name, help_text, step, text_option in steps:
@@ -472,6 +472,7 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from layanan_aduan.adapters.messaging import ConsoleMessenger, InMemoryMediaFetcher
     from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
     from layanan_aduan.clock import FixedClock
+    from layanan_aduan.domain.standard import zone_name
     from layanan_aduan.messaging import Recipient
     from layanan_aduan.service_layer.bootstrap import bootstrap
 
@@ -496,17 +497,19 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         with services:
             desk, dispatcher = services.desk, services.dispatcher
 
+            timezone = desk.standard.office.schedule.timezone
+            head = desk.standard.section_head_title
+
             def at() -> str:
-                return (
-                    clock.now().in_timezone(desk.standard.office.schedule.timezone).format("HH.mm")
-                )
+                local = clock.now().in_timezone(timezone)
+                return f"{local.format('HH.mm')} {zone_name(timezone, local)}"
 
             print(
                 "Demo layanan-aduan: satu pesan WhatsApp melewati kelima langkah "
                 f"(jam tetap {DEMO_INSTANT}, basis data sementara).",
                 file=out,
             )
-            say(f"1. Pemohon mengirim teks dan tangkapan layar; diterima sistem {at()} WIB")
+            say(f"1. Pemohon mengirim teks dan tangkapan layar; diterima sistem {at()}")
             (step,) = desk.ingest(parse_webhook(body)).steps
             number = step.number
             assert number is not None  # noqa: S101 - ingest numbers every new report
@@ -520,12 +523,12 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             plan: list[tuple[int, str, Callable[[], StepResult]]] = [
                 (10, "2. Petugas pelaksana (petugas-01) menerima laporan",
                  lambda: desk.receive(number, officer="petugas-01")),
-                (10, "3. Petugas meneruskan ke Kepala Seksi Intelijen",
+                (10, f"3. Petugas meneruskan ke {head}",
                  lambda: desk.forward(
                      number, officer="petugas-01",
                      summary="Dugaan pungutan liar pengurusan surat di kantor kelurahan.",
                  )),
-                (30, "4. Kepala Seksi Intelijen (kasi-intel-01) memberi arahan tindak lanjut",
+                (30, f"4. {head} (kasi-intel-01) memberi arahan tindak lanjut",
                  lambda: desk.give_direction(
                      number, section_head="kasi-intel-01",
                      direction="Lakukan klarifikasi ke kelurahan dan kabari pelapor.",
@@ -539,7 +542,7 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             ]  # fmt: skip
             for minutes, title, act in plan:
                 clock.advance(pendulum.duration(minutes=minutes))
-                say(f"{title} ({at()} WIB)")
+                say(f"{title} ({at()})")
                 result = act()
                 print(f"Status: {_state(result.state)}", file=out)
                 dispatcher.run()

@@ -77,7 +77,6 @@ from layanan_aduan.messaging import MediaFetcher, Recipient
 from layanan_aduan.notifications import (
     NotificationKind,
     NotificationRenderer,
-    OfficeProfile,
     RenderedNotification,
 )
 from layanan_aduan.ports import (
@@ -401,11 +400,7 @@ class Desk:
         self.standard = standard
         self.working_time = working_time
         self.section_head = section_head
-        self.renderer = (
-            renderer
-            if renderer is not None
-            else NotificationRenderer(OfficeProfile.from_standard(standard))
-        )
+        self.renderer = renderer if renderer is not None else NotificationRenderer(standard)
         self.draft_window = draft_window
         self.limits = limits
         self.office = standard.office.code
@@ -808,8 +803,8 @@ class Desk:
     def _section_head(self) -> Recipient:
         if self.section_head is None:
             raise MessagingConfigurationError(
-                "Nomor WhatsApp Kepala Seksi Intelijen belum diatur.",
-                "The Head of the Intelligence Section's WhatsApp number is not set.",
+                f"Nomor WhatsApp {self.standard.section_head_title} belum diatur.",
+                f"The WhatsApp number of the {self.standard.section_head_title_en} is not set.",
                 field="section_head",
             )
         return self.section_head
@@ -841,7 +836,7 @@ class Desk:
             yield (
                 NotificationKind.ACKNOWLEDGEMENT,
                 self._reporter(report),
-                render.acknowledgement(number, self._deadline(report, event.at)),
+                render.acknowledgement(number, self._deadline(report, event.at), kind=report.kind),
             )
         if action in (Action.SUBMIT, Action.REQUEST_COMPLETION, Action.SUPPLEMENT_REQUIREMENTS):
             missing = self._missing(report)
@@ -849,7 +844,7 @@ class Desk:
                 yield (
                     NotificationKind.MISSING_REQUIREMENTS,
                     self._reporter(report),
-                    render.missing_requirements(number, missing),
+                    render.missing_requirements(number, missing, kind=report.kind),
                 )
         if action == Action.ADD_TO_SUBMISSION:
             # No second acknowledgement: the reporter hears again only when what is missing
@@ -859,7 +854,7 @@ class Desk:
                 yield (
                     NotificationKind.MISSING_REQUIREMENTS,
                     self._reporter(report),
-                    render.missing_requirements(number, missing),
+                    render.missing_requirements(number, missing, kind=report.kind),
                 )
         if action == Action.FORWARD:
             yield (
@@ -870,6 +865,8 @@ class Desk:
                     report.received_at,
                     self._deadline(report, event.at),
                     summary=summary,
+                    fallback_summary=report.message,
+                    kind=report.kind,
                 ),
             )
         if action == Action.DELIVER_FOLLOW_UP:
@@ -877,7 +874,7 @@ class Desk:
             yield (
                 NotificationKind.FOLLOW_UP,
                 self._reporter(report),
-                render.follow_up(number, report.follow_up),
+                render.follow_up(number, report.follow_up, kind=report.kind),
             )
 
     # --- SLA ------------------------------------------------------------------------------
@@ -942,7 +939,9 @@ class Desk:
                         rendered = self.renderer.sla_breached(number, sla.deadline, sla.overrun)
                         recipient = self._section_head()
                     else:
-                        rendered = self.renderer.service_complaint_channel(number, sla.deadline)
+                        rendered = self.renderer.service_complaint_channel(
+                            number, sla.deadline, kind=report.kind
+                        )
                         recipient = self._reporter(report)
                     message = rendered.message(recipient, key)
                     uow.outbox.put(

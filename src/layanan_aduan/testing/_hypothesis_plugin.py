@@ -23,9 +23,11 @@ def _hypothesis_setup_hook() -> None:
     import pendulum
     from hypothesis import strategies as st
 
+    from layanan_aduan.domain.calendar import OfficeSchedule, Overrides
     from layanan_aduan.domain.evidence import EvidenceFile
     from layanan_aduan.domain.identity import Nik, PhoneNumber, Reporter, WhatsAppUserId
     from layanan_aduan.domain.report import Actor, Report
+    from layanan_aduan.domain.standard import Office, RequirementPolicy, ServiceStandard
 
     types: tuple[type, ...] = (
         pendulum.DateTime,
@@ -36,6 +38,11 @@ def _hypothesis_setup_hook() -> None:
         EvidenceFile,
         Report,
         Actor,
+        OfficeSchedule,
+        Office,
+        RequirementPolicy,
+        ServiceStandard,
+        Overrides,
     )
     for type_ in types:
         st.register_type_strategy(type_, _resolve)

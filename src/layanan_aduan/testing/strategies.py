@@ -10,13 +10,18 @@ them to generate the library's inputs in their own property-based tests.
   :func:`names`; as values: :func:`reporters`;
 - evidence, as raw bytes: :func:`evidence_files` (real, minimal, decodable PDF, JPEG,
   PNG and WebP files) and :func:`invalid_evidence`;
+- the office and its standard: :func:`office_schedules`, :func:`offices`,
+  :func:`requirement_policies`, :func:`service_standards`; the calendar:
+  :func:`calendar_overrides`;
 - the procedure: :func:`roles`, :func:`actors`, :func:`workflow_actions`,
   :func:`report_kinds`, :func:`close_reasons`, :func:`reporter_details`, and
   :func:`reports` (reports driven through the workflow to any state by legal actions).
 
 Hypothesis registers :func:`type_strategies` through its entry point, so
 ``st.from_type(Nik)`` (and ``PhoneNumber``, ``WhatsAppUserId``, ``Reporter``,
-``EvidenceFile``, ``Report``, ``Actor``, ``pendulum.DateTime``) work in any test.
+``EvidenceFile``, ``Report``, ``Actor``, ``Office``, ``OfficeSchedule``,
+``ServiceStandard``, ``RequirementPolicy``, ``Overrides``, ``pendulum.DateTime``) work in
+any test.
 
 >>> from hypothesis import given
 >>> from layanan_aduan.domain.identity import Nik, PhoneNumber
@@ -45,9 +50,11 @@ from typing import Any
 import pendulum
 from hypothesis import strategies as st
 
+from layanan_aduan.domain.calendar import OfficeSchedule, Overrides
 from layanan_aduan.domain.evidence import EvidenceFile
 from layanan_aduan.domain.identity import Nik, PhoneNumber, Reporter, WhatsAppUserId
 from layanan_aduan.domain.report import Actor, Report
+from layanan_aduan.domain.standard import Office, RequirementPolicy, ServiceStandard
 from layanan_aduan.testing._base import (
     NIK_STRUCTURE_FAULTS,
     PHONE_INPUT_FORMS,
@@ -73,12 +80,26 @@ from layanan_aduan.testing._reports import (
     roles,
     workflow_actions,
 )
+from layanan_aduan.testing._standard import (
+    INDONESIAN_ZONES,
+    OFFICE_PLACES,
+    SECTION_HEAD_TITLES,
+    calendar_overrides,
+    office_schedules,
+    offices,
+    requirement_policies,
+    service_standards,
+)
 
 __all__ = [
+    "INDONESIAN_ZONES",
     "NIK_STRUCTURE_FAULTS",
+    "OFFICE_PLACES",
     "PHONE_INPUT_FORMS",
     "RETIRED_REGENCY_CODES",
+    "SECTION_HEAD_TITLES",
     "actors",
+    "calendar_overrides",
     "close_reasons",
     "evidence_files",
     "instants",
@@ -87,6 +108,8 @@ __all__ = [
     "invalid_phone_numbers",
     "names",
     "niks",
+    "office_schedules",
+    "offices",
     "phone_input_forms",
     "phone_numbers",
     "register_type_strategies",
@@ -94,7 +117,9 @@ __all__ = [
     "reporter_details",
     "reporters",
     "reports",
+    "requirement_policies",
     "roles",
+    "service_standards",
     "type_strategies",
     "whatsapp_user_ids",
     "workflow_actions",
@@ -119,6 +144,12 @@ def type_strategies() -> dict[type, st.SearchStrategy[Any]]:
         # The procedure: reports driven through the workflow, and who acts on them.
         Report: reports(),
         Actor: actors(),
+        # The office, its standard and its calendar.
+        OfficeSchedule: office_schedules(),
+        Office: offices(),
+        RequirementPolicy: requirement_policies(),
+        ServiceStandard: service_standards(),
+        Overrides: calendar_overrides(),
     }
 
 
