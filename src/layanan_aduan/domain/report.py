@@ -68,6 +68,7 @@ from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceFile, Evidence
 from layanan_aduan.domain.history import Event, to_instant, verify
 from layanan_aduan.domain.identity import Reporter
 from layanan_aduan.domain.requirements import RequirementsCheck, check_requirements
+from layanan_aduan.domain.staff import StaffRole
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, Channel
 from layanan_aduan.domain.workflow import REPORT_WORKFLOW, Action, ReportState, Role
 from layanan_aduan.domain.worktime import (
@@ -223,23 +224,53 @@ def _check_actor_id(instance: object, attribute: attrs.Attribute[str], value: st
         )
 
 
+def _to_staff_role(value: StaffRole | str | None) -> StaffRole | None:
+    if value is None:
+        return None
+    try:
+        return StaffRole(value)
+    except ValueError:
+        raise ReportInputError(
+            f"Peran staf '{value}' tidak dikenal.",
+            f"Unknown staff role '{value}'.",
+            code="invalid_role",
+            field="staff_role",
+        ) from None
+
+
 @attrs.frozen(repr=False)
 class Actor:
     """
-    Who performs an action: an id and a role.
+    Who performs an action: an id, a role and, for staff, the directory's role.
 
     The reporter's id is their WhatsApp key (user id or E.164 number); staff ids are the
     office's own (e.g. an employee number). Ids are personal data: masked in the repr.
+    ``staff_role`` is the role the office's staff directory gave a staff member at the
+    instant (e.g. ``acting_section_head`` acting as ``section_head``); the history records
+    it beside the workflow role (:attr:`Event.actor_staff_role`).
 
     >>> Actor("+6281234567890", "reporter")
     Actor(id='+62********890', role='reporter')
+    >>> Actor("plh-kasi", "section_head", staff_role="acting_section_head")
+    Actor(id='pl****si', role='section_head', staff_role='acting_section_head')
     """
 
     id: str = attrs.field(validator=_check_actor_id)
     role: Role = attrs.field(converter=_to_role)
+    staff_role: StaffRole | None = attrs.field(default=None, kw_only=True, converter=_to_staff_role)
+
+    def __attrs_post_init__(self) -> None:
+        if self.staff_role is not None and self.staff_role.workflow_role is not self.role:
+            raise ReportInputError(
+                f"Peran staf '{self.staff_role}' tidak bertindak sebagai '{self.role}'.",
+                f"The staff role '{self.staff_role}' does not act as '{self.role}'.",
+                code="invalid_role",
+                field="staff_role",
+            )
 
     def __repr__(self) -> str:
-        return f"Actor(id={mask(self.id)!r}, role={self.role.value!r})"
+        staff = "" if self.staff_role is None else f", staff_role={self.staff_role.value!r}"
+        return f"Actor(id={mask(self.id)!r}, role={self.role.value!r}{staff})"
 
 
 def _opt_text(value: str | None) -> str | None:
@@ -1023,6 +1054,7 @@ class Report:
             from_state=self.state,
             to_state=target,
             payload=payload,
+            actor_staff_role=None if actor.staff_role is None else actor.staff_role.value,
         )
         self._apply(event)
         self._pending.append(event)
@@ -1037,6 +1069,9 @@ class Report:
         reporter_acts = state is not None and event.actor_role is Role.REPORTER
         if reporter_acts and event.actor_id != self.submitter_id:
             raise _inconsistent(event, "a reporter other than the submitter acted")
+        staff_role = event.actor_staff_role
+        if staff_role is not None and _STAFF_ACTS_AS.get(staff_role) is not event.actor_role:
+            raise _inconsistent(event, "its staff role does not act as its role")
         handler = _APPLY[Action(event.action)]
         handler(self, event)
         self._set(events=(*self.events, event), state=ReportState(event.to_state))
@@ -1107,6 +1142,9 @@ class Report:
             f"Report(id={self.id!r}, number={self.number!r}, kind={self.kind.value!r}, "
             f"state={self.state.value!r}, version={self.version})"
         )
+
+
+_STAFF_ACTS_AS = {r.value: r.workflow_role for r in StaffRole}
 
 
 def _inconsistent(event: Event, why: str) -> HistoryTamperedError:
