@@ -2,24 +2,29 @@
 The composition root: the one place that builds the desk and the dispatcher from their ports.
 
 :func:`compose` takes every port (storage, evidence store, messenger, media fetcher, clock,
-service standard, working time) and wires them; nothing is built at import time or in a
-default argument. :func:`bootstrap` is the embedded default: a SQLite file and a filesystem
-evidence store beside it (``<file>.bukti/``), the Indonesian calendar, the Kejari Jakarta
-Pusat standard and the system clock unless told otherwise.
+staff directory, service standard, working time) and wires them; nothing is built at import
+time or in a default argument. Without a staff directory the desk gets an empty one: every
+staff step is then refused (``unknown_staff``) until staff are registered. :func:`bootstrap`
+is the embedded default: a SQLite file and a filesystem evidence store beside it
+(``<file>.bukti/``), the Indonesian calendar, the Kejari Jakarta Pusat standard and the
+system clock unless told otherwise.
 
 >>> import pendulum
 >>> from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 >>> from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+>>> from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 >>> from layanan_aduan.adapters.storage import InMemoryStorage
 >>> from layanan_aduan.clock import FixedClock
->>> from layanan_aduan.messaging import Recipient
+>>> from layanan_aduan.domain.staff import Assignment, StaffMember
+>>> kasi = StaffMember("kasi-intel-01", "Andi Pratama", phone="+6281100002222",
+...                    assignments=(Assignment("section_head", "KNJP"),))
 >>> services = compose(
 ...     storage=InMemoryStorage(),
 ...     evidence=InMemoryEvidenceStore(),
 ...     messenger=InMemoryMessenger(),
 ...     media=InMemoryMediaFetcher(),
 ...     clock=FixedClock(pendulum.datetime(2026, 1, 12, 2, tz="UTC")),
-...     section_head=Recipient(phone="+6281100002222"),
+...     staff=InMemoryStaffDirectory({"KNJP": [kasi]}),
 ... )
 >>> services.desk
 Desk(office='KNJP', storage=InMemoryStorage)
@@ -37,14 +42,15 @@ import attrs
 
 from layanan_aduan.adapters.evidence_store import FilesystemEvidenceStore
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
+from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import SqliteStorage
 from layanan_aduan.clock import Clock, SystemClock
 from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceLimits
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ServiceStandard
 from layanan_aduan.domain.worktime import WorkingTime
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW
-from layanan_aduan.messaging import MediaFetcher, Messenger, Recipient
-from layanan_aduan.ports import EvidenceStore, Storage
+from layanan_aduan.messaging import MediaFetcher, Messenger
+from layanan_aduan.ports import EvidenceStore, StaffDirectory, Storage
 from layanan_aduan.service_layer.desk import Desk
 from layanan_aduan.service_layer.dispatcher import DEFAULT_RETRY_POLICY, Dispatcher, RetryPolicy
 
@@ -83,12 +89,13 @@ def compose(
     messenger: Messenger,
     media: MediaFetcher,
     clock: Clock,
-    section_head: Recipient | None = None,
+    staff: StaffDirectory | None = None,
     standard: ServiceStandard | None = None,
     working_time: WorkingTime | None = None,
     retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
     draft_window: dt.timedelta = DEFAULT_DRAFT_WINDOW,
     limits: EvidenceLimits = DEFAULT_LIMITS,
+    escalate_breaches_to_office_head: bool = False,
 ) -> Services:
     """
     Build the desk and the dispatcher from their ports.
@@ -99,13 +106,15 @@ def compose(
         messenger: The channel notifications go out by.
         media: Fetches inbound media.
         clock: The current instant.
-        section_head: Where the Head of the Intelligence Section's notifications go (a
-            step that would notify them is refused while it is ``None``).
+        staff: The office's staff directory: who may take which step and where the section
+            head's notifications go (an empty one when ``None``: every staff step is then
+            refused with ``unknown_staff``).
         standard: The service standard (Kejari Jakarta Pusat's by default).
         working_time: The office's working time (the Indonesian calendar by default).
         retry_policy: The dispatcher's backoff and dead-letter policy.
         draft_window: How close one sender's messages must be to make one report.
         limits: Evidence size limits.
+        escalate_breaches_to_office_head: Also send breach alerts to the office head.
     """
     standard = KEJARI_JAKARTA_PUSAT if standard is None else standard
     if working_time is None:
@@ -117,9 +126,10 @@ def compose(
         clock=clock,
         standard=standard,
         working_time=working_time,
-        section_head=section_head,
+        staff=InMemoryStaffDirectory() if staff is None else staff,
         draft_window=draft_window,
         limits=limits,
+        escalate_breaches_to_office_head=escalate_breaches_to_office_head,
     )
     dispatcher = Dispatcher(storage.outbox, messenger, clock, policy=retry_policy)
     return Services(desk=desk, dispatcher=dispatcher, storage=storage)
@@ -141,7 +151,7 @@ def bootstrap(
     *,
     messenger: Messenger,
     media: MediaFetcher,
-    section_head: Recipient | None = None,
+    staff: StaffDirectory | None = None,
     clock: Clock | None = None,
     standard: ServiceStandard | None = None,
     working_time: WorkingTime | None = None,
@@ -159,7 +169,7 @@ def bootstrap(
         messenger=messenger,
         media=media,
         clock=SystemClock() if clock is None else clock,
-        section_head=section_head,
+        staff=staff,
         standard=standard,
         working_time=working_time,
         retry_policy=retry_policy,
