@@ -12,7 +12,8 @@ them to generate the library's inputs in their own property-based tests.
   PNG and WebP files) and :func:`invalid_evidence`;
 - the procedure: :func:`roles`, :func:`actors`, :func:`workflow_actions`,
   :func:`report_kinds`, :func:`close_reasons`, :func:`reporter_details`, and
-  :func:`reports` (reports driven through the workflow to any state by legal actions).
+  :func:`reports` (reports driven through the workflow to any state by legal actions);
+- the office's staff: :func:`staff_ids`, :func:`assignments`, :func:`staff_members`.
 
 Hypothesis registers :func:`type_strategies` through its entry point, so
 ``st.from_type(Nik)`` (and ``PhoneNumber``, ``WhatsAppUserId``, ``Reporter``,
@@ -73,12 +74,14 @@ from layanan_aduan.testing._reports import (
     roles,
     workflow_actions,
 )
+from layanan_aduan.testing._staff import assignments, staff_ids, staff_members
 
 __all__ = [
     "NIK_STRUCTURE_FAULTS",
     "PHONE_INPUT_FORMS",
     "RETIRED_REGENCY_CODES",
     "actors",
+    "assignments",
     "close_reasons",
     "evidence_files",
     "instants",
@@ -95,6 +98,8 @@ __all__ = [
     "reporters",
     "reports",
     "roles",
+    "staff_ids",
+    "staff_members",
     "type_strategies",
     "whatsapp_user_ids",
     "workflow_actions",

@@ -5,8 +5,8 @@ A database records the versions applied in the table ``layanan_aduan_schema``. O
 applies the missing ones in order, in one transaction; a database whose version is newer than
 the newest shipped migration is refused, as is one that has our tables without that record.
 
->>> [(m.version, m.name) for m in shipped("sqlite")]
-[(1, 'initial')]
+>>> [(m.version, m.name) for m in shipped("sqlite")][0]
+(1, 'initial')
 """
 
 from __future__ import annotations
