@@ -178,7 +178,10 @@ def test_the_acting_section_head_holds_the_duties_on_their_dates_only() -> None:
     """Before, on and after the Plh's dates the duties are the section head's, the Plh's and
     the section head's again."""
     staff = [KASI, PLH, RINA]
-    holder = lambda at: duty_holder(staff, "KNJP", StaffRole.SECTION_HEAD, at, TZ)  # noqa: E731
+
+    def holder(at: pendulum.DateTime) -> StaffMember | None:
+        return duty_holder(staff, "KNJP", StaffRole.SECTION_HEAD, at, TZ)
+
     assert holder(_local(PLH_FROM - dt.timedelta(days=1))) is KASI
     assert holder(_local(PLH_FROM)) is PLH
     assert holder(_local(PLH_UNTIL)) is PLH
@@ -238,7 +241,7 @@ def test_the_reporter_never_acts_as_staff_on_their_own_report() -> None:
     with pytest.raises(StaffAuthorizationError) as info:
         _authorize(RINA, Role.OFFICER, _local(PLH_FROM), reporter=RINA.phone or "")
     assert info.value.code == "reporter_cannot_act"
-    assert RINA.phone not in str(info.value)
+    assert "+6281311112222" not in str(info.value)
 
 
 def test_the_history_records_the_directory_role_beside_the_workflow_role() -> None:
