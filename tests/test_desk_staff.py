@@ -409,3 +409,22 @@ def test_a_step_succeeds_iff_the_directory_grants_the_role_then(
         return
     assert expected
     assert desk.report(ref).events[-1].actor_id == who
+
+
+def test_an_office_head_without_a_contact_does_not_hold_back_the_breach_alert(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When the office head has neither number nor user id, the section head still gets the
+    breach alert; the missed escalation is logged by its code."""
+    silent = StaffMember(
+        "kajari", "Bambang Susilo", assignments=(Assignment(StaffRole.OFFICE_HEAD, OFFICE),)
+    )
+    services = _services(OFFICER, KASI, silent, escalate=True)
+    desk = services.desk
+    ref = _report_in(desk, ReportState.SUBMITTED)
+    _advance(desk, minutes=210)
+    assert [e.key for e in desk.sweep_sla()] == [
+        f"{ref}:sla_breached",
+        f"{ref}:service_complaint_channel",
+    ]
+    assert "holder_without_contact" in caplog.text

@@ -986,7 +986,12 @@ class Desk:
         # The breach escalation's recipient, when the desk escalates and the role is held.
         if not self.escalate_breaches_to_office_head:
             return None
-        head = self._holder(StaffRole.OFFICE_HEAD, at)
+        try:
+            head = self._holder(StaffRole.OFFICE_HEAD, at)
+        except StaffRoleVacantError as e:
+            # An escalation never holds back the section head's alert.
+            _log.warning("breach not escalated: %s", e.code)
+            return None
         if head is None:
             _log.warning("breach not escalated: nobody holds the role office_head")
         return head
