@@ -41,14 +41,15 @@ import pendulum
 from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
 from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import PostgresStorage, SqliteStorage
 from layanan_aduan.adapters.storage._common import canonical_json
 from layanan_aduan.adapters.storage._sql import _projection_params
 from layanan_aduan.clock import FixedClock
 from layanan_aduan.domain.report import Actor, Report, ReporterDetails
+from layanan_aduan.domain.staff import Assignment, StaffMember, StaffRole
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT
 from layanan_aduan.domain.worktime import WorkingTime
-from layanan_aduan.messaging import Recipient
 from layanan_aduan.ports import Storage
 from layanan_aduan.service_layer import compose
 from layanan_aduan.service_layer.report_stream import assign_report_number, project, save_report
@@ -141,7 +142,18 @@ def office_costs(storage: Storage, repeat: int) -> tuple[float, float, int]:
         messenger=InMemoryMessenger(),
         media=InMemoryMediaFetcher(),
         clock=FixedClock(SWEEP_AT),
-        section_head=Recipient(phone="+6281100002222"),
+        staff=InMemoryStaffDirectory(
+            {
+                KEJARI_JAKARTA_PUSAT.office.code: [
+                    StaffMember(
+                        "kasi-intel-01",
+                        "Andi Pratama",
+                        phone="+6281100002222",
+                        assignments=(Assignment(StaffRole.SECTION_HEAD, "KNJP"),),
+                    )
+                ]
+            }
+        ),
         standard=KEJARI_JAKARTA_PUSAT,
         working_time=WORKING_TIME,
     )

@@ -19,12 +19,27 @@ from layanan_aduan.entrypoints.cli import main
 
 EXAMPLES = resources.files("layanan_aduan.entrypoints") / "examples"
 NUMBER = "LAP/KNJP/2026/000001"
+STAFF = """
+[[staff]]
+id = "p-01"
+name = "Rina Wulandari"
+phone = "+6281311112222"
+roles = ["officer"]
+
+[[staff]]
+id = "k-01"
+name = "Andi Pratama"
+phone = "0811 0000 2222"
+roles = ["section_head"]
+"""
 
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LAYANAN_ADUAN_DB", str(tmp_path / "aduan.sqlite3"))
-    monkeypatch.setenv("LAYANAN_ADUAN_KASI_INTEL", "0811 0000 2222")
+    staff = tmp_path / "staf.toml"
+    staff.write_text(STAFF, encoding="utf-8")
+    monkeypatch.setenv("LAYANAN_ADUAN_STAF", str(staff))
     monkeypatch.delenv("WHATSAPP_APP_SECRET", raising=False)
     media = tmp_path / "media"
     media.mkdir()
@@ -84,16 +99,55 @@ def test_a_refused_step_is_one_indonesian_line_and_exit_2(
 
 
 def test_without_the_section_head_a_forward_is_refused_and_nothing_changes(
-    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """With no section head number the handover cannot be enqueued, so the step is refused."""
+    """With no section head in the staff file the handover cannot be enqueued, so the step
+    is refused."""
     _run("terima", str(env / "pesan.json"), "--media", str(env / "media"), "--waktu", _at(5))
     _run("terima-laporan", NUMBER, "--petugas", "p-01", "--waktu", _at(10))
-    monkeypatch.delenv("LAYANAN_ADUAN_KASI_INTEL")
+    officers_only = env / "petugas.toml"
+    officers_only.write_text("[[staff]]" + STAFF.split("[[staff]]")[1], "utf-8")
     capsys.readouterr()
-    assert _run("teruskan", NUMBER, "--petugas", "p-01", "--waktu", _at(20))[0] == 2
-    assert "Kepala Seksi Intelijen belum diatur" in capsys.readouterr().err
+    step = ("teruskan", NUMBER, "--petugas", "p-01", "--waktu", _at(20))
+    assert _run(*step, "--staf", str(officers_only))[0] == 2
+    assert capsys.readouterr().err.rstrip().endswith("[role_vacant]")
     assert "diterima petugas pelaksana" in _run("daftar", "--waktu", _at(21))[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (("terima-laporan", NUMBER, "--petugas", "p-99"), "unknown_staff"),
+        (("terima-laporan", NUMBER, "--petugas", "k-01"), "role_not_held"),
+        (("terima-laporan", NUMBER, "--petugas", "p-01", "--staf", "/tidak/ada.toml"), None),
+    ],
+)
+def test_a_step_by_someone_the_staff_file_does_not_allow_exits_2(
+    env: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], code: str | None
+) -> None:
+    """An id missing from the staff file, the section head taking an officer's step, and an
+    unreadable staff file are each refused with exit 2 and change nothing."""
+    _run("terima", str(env / "pesan.json"), "--media", str(env / "media"), "--waktu", _at(5))
+    capsys.readouterr()
+    assert _run(*argv, "--waktu", _at(10))[0] == 2
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith(f"[{code or 'staff_file_unreadable'}]")
+    assert "diajukan pemohon" in _run("daftar", "--waktu", _at(11))[1]
+
+
+def test_a_staff_file_with_a_fault_names_its_path(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Plh without dates in the staff file is refused naming staff[0].roles[0].from."""
+    bad = env / "salah.toml"
+    bad.write_text(
+        '[[staff]]\nid = "plh"\nname = "Sari Dewi"\nroles = ["acting_section_head"]\n',
+        "utf-8",
+    )
+    assert _run("daftar", "--staf", str(bad))[0] == 2
+    err = capsys.readouterr().err
+    assert "staff[0].roles[0].from" in err
+    assert "[acting_without_dates]" in err
 
 
 def test_signature_is_checked_when_asked(env: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import InMemoryStorage, SqliteStorage
 from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
 from layanan_aduan.clock import FixedClock
+from layanan_aduan.domain.staff import Assignment, StaffMember, StaffRole
 from layanan_aduan.domain.workflow import ReportState
 from layanan_aduan.exceptions import (
     MessagingUnavailableError,
@@ -40,6 +42,23 @@ BODY = (EXAMPLES / "pesan-whatsapp.json").read_bytes()
 MEDIA_ID = "1480000000000001"
 SECTION_HEAD = Recipient(phone="+6281100002222")
 T0 = pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC")  # Monday 09:05 WIB
+
+
+def _staff() -> InMemoryStaffDirectory:
+    """Two officers and the section head of the office (KNJP)."""
+
+    def member(staff_id: str, name: str, phone: str, role: StaffRole) -> StaffMember:
+        return StaffMember(staff_id, name, phone=phone, assignments=(Assignment(role, "KNJP"),))
+
+    return InMemoryStaffDirectory(
+        {
+            "KNJP": [
+                member("petugas-01", "Rina Wulandari", "+6281311112222", StaffRole.OFFICER),
+                member("petugas-02", "Dedi Kurniawan", "+6281311113333", StaffRole.OFFICER),
+                member("kasi-intel-01", "Andi Pratama", "+6281100002222", StaffRole.SECTION_HEAD),
+            ]
+        }
+    )
 
 
 class _FailingFetcher(InMemoryMediaFetcher):
@@ -73,7 +92,7 @@ def world(storage_kind: str, tmp_path: Path) -> Iterator[tuple[Services, InMemor
         messenger=messenger,
         media=media,
         clock=FixedClock(T0),
-        section_head=SECTION_HEAD,
+        staff=_staff(),
     )
     with services:
         yield services, messenger
@@ -339,7 +358,7 @@ def test_transient_media_failure_takes_nothing_so_the_redelivery_is_taken_whole(
         messenger=InMemoryMessenger(),
         media=media,
         clock=FixedClock(T0),
-        section_head=SECTION_HEAD,
+        staff=_staff(),
     )
     with services:
         with pytest.raises(MessagingUnavailableError):
@@ -475,7 +494,7 @@ def test_any_redelivery_schedule_makes_each_report_and_notification_once(
         messenger=InMemoryMessenger(),
         media=media,
         clock=FixedClock(T0.add(hours=3)),
-        section_head=SECTION_HEAD,
+        staff=_staff(),
     )
     made: list[str] = []
     for name in order:
@@ -504,7 +523,7 @@ def test_a_broken_screenshot_is_not_kept_and_the_reporter_is_told() -> None:
         messenger=InMemoryMessenger(),
         media=media,
         clock=FixedClock(T0),
-        section_head=SECTION_HEAD,
+        staff=_staff(),
     )
     (step,) = services.desk.ingest(parse_webhook(BODY)).steps
     assert [n.kind for n in step.notifications][-1] is NotificationKind.MISSING_REQUIREMENTS

@@ -17,14 +17,15 @@ from hypothesis import strategies as st
 
 from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import InMemoryStorage, SqliteStorage
 from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
 from layanan_aduan.clock import FixedClock
 from layanan_aduan.domain.kinds import ALLEGATION_WORDS, QUESTION_OPENINGS, recognise_kind
 from layanan_aduan.domain.report import ReportKind
+from layanan_aduan.domain.staff import Assignment, StaffMember, StaffRole
 from layanan_aduan.entrypoints.cli import main
 from layanan_aduan.exceptions import ReportInputError, TransitionNotAllowedError
-from layanan_aduan.messaging import Recipient
 from layanan_aduan.service_layer import Services, compose
 from layanan_aduan.service_layer.desk import SlaState
 
@@ -113,7 +114,18 @@ def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service
         messenger=InMemoryMessenger(),
         media=InMemoryMediaFetcher(),
         clock=FixedClock(T0),
-        section_head=Recipient(phone="+6281100002222"),
+        staff=InMemoryStaffDirectory(
+            {
+                "KNJP": [
+                    StaffMember(
+                        "petugas-01",
+                        "Rina Wulandari",
+                        phone="+6281311112222",
+                        assignments=(Assignment(StaffRole.OFFICER, "KNJP"),),
+                    )
+                ]
+            }
+        ),
     ) as built:
         yield built
 
@@ -195,6 +207,12 @@ def test_the_command_line_filters_pages_and_corrects(
     """daftar --jenis/--terbuka/--batas/--setelah and ubah-jenis work on a SQLite desk."""
     db = str(tmp_path / "desk.sqlite3")
     at = "2026-01-12T09:05:00+07:00"
+    staff = tmp_path / "staf.toml"
+    staff.write_text(
+        '[[staff]]\nid = "petugas-01"\nname = "Rina Wulandari"\nphone = "+6281311112222"\n'
+        'roles = ["officer"]\n',
+        encoding="utf-8",
+    )
     for i in range(3):
         payload = tmp_path / f"p{i}.json"
         text = f"Nama: Budi\nNIK: 3171010101900001\nPungli {i}."
@@ -211,7 +229,7 @@ def test_the_command_line_filters_pages_and_corrects(
     assert [r["number"] for r in rest] == ["LAP/KNJP/2026/000003"]
     number = lines[0]["number"]
     argv = ["ubah-jenis", number, "--jenis", "laporan", "--petugas", "petugas-01"]
-    assert main([*argv, "--db", db, "--waktu", at]) == 0
+    assert main([*argv, "--db", db, "--waktu", at, "--staf", str(staff)]) == 0
     capsys.readouterr()
     assert main(["daftar", "--db", db, "--waktu", at, "--jenis", "laporan", "--json"]) == 0
     [only] = [json.loads(x) for x in capsys.readouterr().out.splitlines()]

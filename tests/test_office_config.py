@@ -26,7 +26,11 @@ from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
 from layanan_aduan.clock import FixedClock
 from layanan_aduan.domain.calendar import DayKind
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT
-from layanan_aduan.exceptions import ConfigurationError, UnknownBusinessNumberError
+from layanan_aduan.exceptions import (
+    ConfigurationError,
+    StaffAuthorizationError,
+    UnknownBusinessNumberError,
+)
 from layanan_aduan.service_layer.bootstrap import bootstrap
 
 MAKASSAR = textwrap.dedent(
@@ -46,6 +50,11 @@ MAKASSAR = textwrap.dedent(
 
     [standard]
     completion_hours = 2
+    section_head_title = "Kepala Seksi Intelijen dan Penerangan Hukum"
+
+    [standard.requirements]
+    identity = ["name", "contact"]
+    evidence = false
 
     [complaints]
     by_letter = false
@@ -69,6 +78,24 @@ MAKASSAR = textwrap.dedent(
 
     [calendar.closed]
     2026-02-02 = { name = "Libur lokal HUT Kota Makassar", kind = "local_override" }
+
+    [[staff]]
+    id = "petugas-01"
+    name = "Rina Wulandari"
+    phone = "+6281311112222"
+    roles = ["officer"]
+
+    [[staff]]
+    id = "kasi-intel"
+    name = "Andi Pratama"
+    phone = "+6281233334444"
+    roles = ["section_head"]
+
+    [[staff]]
+    id = "plh-kasi"
+    name = "Sari Dewi"
+    phone = "+6281255556666"
+    roles = [{ role = "acting_section_head", from = 2026-01-19, until = 2026-01-23 }]
     """
 )
 
@@ -94,6 +121,10 @@ def test_a_full_file_configures_every_part_of_the_office(tmp_path: Path) -> None
     [closed] = config.overrides.closed
     assert (closed.date, closed.kind) == (dt.date(2026, 2, 2), DayKind.LOCAL_OVERRIDE)
     assert config.source == file
+    assert standard.section_head_title == "Kepala Seksi Intelijen dan Penerangan Hukum"
+    assert [m.staff_id for m in config.staff] == ["petugas-01", "kasi-intel", "plh-kasi"]
+    policy = standard.requirement_policy
+    assert (policy.nik_required, policy.evidence_required) == (False, False)
 
 
 def test_no_file_means_kejaksaan_negeri_jakarta_pusat() -> None:
@@ -238,4 +269,31 @@ def test_a_desk_built_from_the_file_is_that_offices_desk(tmp_path: Path) -> None
         assert line.deadline.in_timezone("Asia/Makassar").hour == 12
         with pytest.raises(UnknownBusinessNumberError):
             desk.ingest(parse_webhook(_webhook("106540352242922", "6281212313170", "w2")))
+        # The staff of the file act; the section head's title is the file's.
+        desk.receive(step.report_id, officer="petugas-01")
+        desk.forward(step.report_id, officer="petugas-01")
+        with pytest.raises(StaffAuthorizationError):
+            desk.give_direction(step.report_id, section_head="petugas-01", direction="x")
+        desk.give_direction(step.report_id, section_head="kasi-intel", direction="Klarifikasi.")
+        handover = [
+            m for m in services.storage.outbox.list(limit=10).items if m.key.endswith("handover")
+        ]
+        assert "Kepala Seksi Intelijen dan Penerangan Hukum" in json.dumps(handover[0].payload)
+        assert "6281233334444" in json.dumps(handover[0].payload)
     assert (tmp_path / "kmks.sqlite3").exists()
+
+
+def test_staff_problems_are_reported_with_their_lines(tmp_path: Path) -> None:
+    """A bad member is one problem at its own line; members are checked one by one."""
+    file = tmp_path / "kmks.toml"
+    bad = MAKASSAR.replace('roles = ["officer"]', 'roles = ["jaksa"]').replace(
+        "from = 2026-01-19, until = 2026-01-23", "from = 2026-01-19"
+    )
+    file.write_text(bad, encoding="utf-8")
+    problems = check_office_config(file)
+    paths = {p.path: p.line for p in problems}
+    assert any(path.startswith("staff[0].roles") for path in paths)
+    assert any(path.startswith("staff[2].roles") for path in paths)
+    lines = MAKASSAR.splitlines()
+    first = next(i for i, line in enumerate(lines, 1) if 'roles = ["officer"]' in line)
+    assert min(line for path, line in paths.items() if path.startswith("staff[0]")) <= first

@@ -20,10 +20,12 @@ from hypothesis import strategies as st
 
 from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import InMemoryStorage, SqliteStorage
 from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
 from layanan_aduan.clock import FixedClock
 from layanan_aduan.domain.calendar import OfficeSchedule
+from layanan_aduan.domain.staff import Assignment, StaffMember, StaffRole
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, Office, ServiceStandard
 from layanan_aduan.exceptions import (
     MessagingConfigurationError,
@@ -31,7 +33,6 @@ from layanan_aduan.exceptions import (
     ReportNotFoundError,
     UnknownBusinessNumberError,
 )
-from layanan_aduan.messaging import Recipient
 from layanan_aduan.ports import OutboxStatus, Storage
 from layanan_aduan.service_layer import OfficeRouter, Services, compose
 from layanan_aduan.testing.contracts import require_postgres_dsn
@@ -56,6 +57,7 @@ MAKASSAR = ServiceStandard.for_office(
 )
 OFFICES = {"KNJP": (KEJARI_JAKARTA_PUSAT, JAKARTA_ID), "KMKS": (MAKASSAR, MAKASSAR_ID)}
 SECTION_HEADS = {"KNJP": "+6281100002222", "KMKS": "+6281100003333"}
+OFFICERS = {"KNJP": "+6281311112222", "KMKS": "+6281311114444"}
 
 
 def _storage(kind: str, tmp_path: Path) -> Storage:
@@ -84,7 +86,24 @@ class World:
                 messenger=self.messengers[code],
                 media=self.media,
                 clock=self.clock,
-                section_head=Recipient(phone=SECTION_HEADS[code]),
+                staff=InMemoryStaffDirectory(
+                    {
+                        code: [
+                            StaffMember(
+                                f"kasi-{code.lower()}",
+                                "Kepala Seksi",
+                                phone=SECTION_HEADS[code],
+                                assignments=(Assignment(StaffRole.SECTION_HEAD, code),),
+                            ),
+                            StaffMember(
+                                f"petugas-{code.lower()}",
+                                "Petugas",
+                                phone=OFFICERS[code],
+                                assignments=(Assignment(StaffRole.OFFICER, code),),
+                            ),
+                        ]
+                    }
+                ),
                 standard=standard,
                 business_numbers=(number_id,),
             )

@@ -12,10 +12,12 @@ from types import ModuleType
 import pytest
 
 import layanan_aduan.adapters.evidence_store as evidence_adapters
+import layanan_aduan.adapters.staff as staff_adapters
 import layanan_aduan.adapters.storage as storage_adapters
 from layanan_aduan.testing.contracts import (
     CONTRACTS,
     EvidenceStoreContract,
+    StaffDirectoryContract,
     StorageContract,
     contract_cases,
 )
@@ -23,7 +25,11 @@ from layanan_aduan.testing.contracts import (
 TESTS = Path(__file__).parent
 MODULES = sorted(
     p
-    for p in [*TESTS.glob("test_storage_*.py"), *TESTS.glob("test_evidence_store*.py")]
+    for p in [
+        *TESTS.glob("test_storage_*.py"),
+        *TESTS.glob("test_evidence_store*.py"),
+        *TESTS.glob("test_staff_directory*.py"),
+    ]
     if p.name != Path(__file__).name
 )
 
@@ -51,7 +57,11 @@ def _suites() -> list[tuple[str, type, type]]:
 def _shipped(module: ModuleType, members: tuple[str, ...]) -> set[type]:
     """The public adapter classes of a module: those having every member of the port."""
     classes = (getattr(module, name) for name in module.__all__)
-    return {c for c in classes if inspect.isclass(c) and all(hasattr(c, m) for m in members)}
+    return {
+        c
+        for c in classes
+        if inspect.isclass(c) and not inspect.isabstract(c) and all(hasattr(c, m) for m in members)
+    }
 
 
 SUITES = _suites()
@@ -79,6 +89,24 @@ def test_every_shipped_adapter_runs_its_contract() -> None:
     assert not missing, f"adapters without a contract test class: {sorted(missing)}"
 
 
+def test_every_staff_directory_runs_its_contract_on_every_database() -> None:
+    """The in-memory directory and the SQL one on SQLite and on PostgreSQL run the staff
+    directory contract."""
+    members = ("member", "members", "by_contact", "holder", "put", "ping")
+    staff = _shipped(staff_adapters, members) | _shipped(storage_adapters, members)
+    assert staff == {staff_adapters.InMemoryStaffDirectory, storage_adapters.SqlStaffDirectory}
+    tested = {
+        (module, cls.adapter)
+        for module, cls, contract in SUITES
+        if contract is StaffDirectoryContract
+    }
+    assert tested == {
+        ("test_staff_directory.py", staff_adapters.InMemoryStaffDirectory),
+        ("test_staff_directory.py", storage_adapters.SqlStaffDirectory),
+        ("test_storage_postgres.py", storage_adapters.SqlStaffDirectory),
+    }
+
+
 @pytest.mark.parametrize(
     ("module", "cls", "contract"), SUITES, ids=lambda v: getattr(v, "__name__", v)
 )
@@ -99,4 +127,5 @@ def test_the_matrix_is_not_empty() -> None:
     """The contracts have cases and the adapter modules were found (a guard on this test itself)."""
     assert len(contract_cases(StorageContract)) >= 40
     assert len(contract_cases(EvidenceStoreContract)) >= 9
-    assert len(SUITES) >= 6
+    assert len(contract_cases(StaffDirectoryContract)) >= 12
+    assert len(SUITES) >= 9

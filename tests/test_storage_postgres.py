@@ -14,7 +14,7 @@ import pendulum
 import psycopg
 import pytest
 
-from layanan_aduan.adapters.storage import Migration, PostgresStorage
+from layanan_aduan.adapters.storage import Migration, PostgresStorage, SqlStaffDirectory
 from layanan_aduan.adapters.storage._migrations import shipped
 from layanan_aduan.exceptions import (
     ConcurrencyConflictError,
@@ -24,14 +24,18 @@ from layanan_aduan.exceptions import (
     StorageUnavailableError,
 )
 from layanan_aduan.ports import ReportProjection
-from layanan_aduan.testing.contracts import StorageContract, StorageFactory, require_postgres_dsn
+from layanan_aduan.testing.contracts import (
+    StaffDirectoryContract,
+    StaffRegistryFactory,
+    StorageContract,
+    StorageFactory,
+    require_postgres_dsn,
+)
 
 pytestmark = pytest.mark.postgres
 
 T0 = pendulum.datetime(2026, 1, 9, 9, tz="Asia/Jakarta")
-
-#: The schema version of the migrations this library ships.
-SHIPPED = len(shipped("postgres"))
+KNOWN = len(shipped("postgres"))  # the newest shipped schema version
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +47,7 @@ def _schema() -> str:
     return f"t_{uuid.uuid4().hex[:16]}"
 
 
-_TABLES = "reports, report_events, report_counters, outbox, inbox"
+_TABLES = "reports, report_events, report_counters, outbox, inbox, staff_assignments, staff_members"
 
 
 @pytest.fixture
@@ -92,6 +96,19 @@ class TestPostgresStorageSerializable(StorageContract):
         return lambda: make_storage(isolation="serializable")  # type: ignore[call-arg]  # make_storage forwards keywords
 
 
+class TestPostgresStaffDirectory(StaffDirectoryContract):
+    adapter = SqlStaffDirectory
+
+    @pytest.fixture
+    def staff_factory(self, make_storage: StorageFactory) -> StaffRegistryFactory:
+        def make() -> SqlStaffDirectory:
+            storage = make_storage()
+            assert isinstance(storage, PostgresStorage)
+            return storage.staff_directory()
+
+        return make
+
+
 def test_repr_never_shows_the_dsn(make_storage: StorageFactory, dsn: str) -> None:
     """The DSN (which may hold a password) is not in the adapter's repr."""
     storage = make_storage()
@@ -112,7 +129,7 @@ def test_a_newer_schema_is_refused(dsn: str, make_storage: StorageFactory) -> No
     storage = make_storage()
     schema = storage.schema  # type: ignore[attr-defined]  # a PostgresStorage
     storage.close()
-    v2 = Migration(SHIPPED + 1, "future", "CREATE TABLE future (x integer);")
+    v2 = Migration(KNOWN + 1, "future", "CREATE TABLE future (x integer);")
     PostgresStorage.open(dsn, schema=schema, migrations=[*shipped("postgres"), v2]).close()
     with pytest.raises(SchemaVersionError) as info:
         PostgresStorage.open(dsn, schema=schema)
@@ -120,16 +137,17 @@ def test_a_newer_schema_is_refused(dsn: str, make_storage: StorageFactory) -> No
 
 
 def test_an_older_schema_is_upgraded(dsn: str, make_storage: StorageFactory) -> None:
-    """Opening a version-1 schema with a library that knows version 2 migrates it, keeping data."""
+    """Opening the shipped schema with a library that knows one more version migrates it,
+    keeping data."""
     storage = make_storage()
     schema = storage.schema  # type: ignore[attr-defined]  # a PostgresStorage
     with storage.unit_of_work() as uow:
         uow.reports.append("r-1", 0, [{"seq": 1}], ReportProjection("submitted", T0))
         uow.commit()
     storage.close()
-    v2 = Migration(SHIPPED + 1, "tags", "CREATE TABLE report_tags (report_id text, tag text);")
+    v2 = Migration(KNOWN + 1, "tags", "CREATE TABLE report_tags (report_id text, tag text);")
     with PostgresStorage.open(dsn, schema=schema, migrations=[*shipped("postgres"), v2]) as s:
-        assert s.schema_version() == SHIPPED + 1
+        assert s.schema_version() == KNOWN + 1
         with s.unit_of_work(read_only=True) as uow:
             assert uow.reports.get("r-1").version == 1
 
@@ -140,16 +158,16 @@ def test_a_failed_migration_changes_nothing(dsn: str, make_storage: StorageFacto
     schema = storage.schema  # type: ignore[attr-defined]  # a PostgresStorage
     storage.close()
     broken = Migration(
-        SHIPPED + 1, "broken", "CREATE TABLE t (x integer); INSERT INTO nowhere VALUES (1);"
+        KNOWN + 1, "broken", "CREATE TABLE t (x integer); INSERT INTO nowhere VALUES (1);"
     )
     with pytest.raises(StorageError):
         PostgresStorage.open(dsn, schema=schema, migrations=[*shipped("postgres"), broken])
     with PostgresStorage.open(dsn, schema=schema) as s:
-        assert s.schema_version() == SHIPPED
+        assert s.schema_version() == KNOWN
 
 
 def test_servers_starting_together_migrate_once(dsn: str) -> None:
-    """Several storages opening one new schema at once all succeed; the schema is version 1."""
+    """Several storages opening one new schema at once all succeed, at the newest version."""
     import threading
 
     schema = _schema()
@@ -171,7 +189,7 @@ def test_servers_starting_together_migrate_once(dsn: str) -> None:
         t.join(timeout=60)
     try:
         assert errors == []
-        assert [s.schema_version() for s in opened] == [SHIPPED] * 3
+        assert [s.schema_version() for s in opened] == [KNOWN] * 3
     finally:
         for s in opened:
             s.close()

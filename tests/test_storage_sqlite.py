@@ -23,9 +23,7 @@ from layanan_aduan.ports import ReportProjection
 from layanan_aduan.testing.contracts import StorageContract, StorageFactory
 
 T0 = pendulum.datetime(2026, 1, 9, 9, tz="Asia/Jakarta")
-
-#: The schema version of the migrations this library ships.
-SHIPPED = len(shipped("sqlite"))
+KNOWN = len(shipped("sqlite"))  # the newest shipped schema version
 
 
 class TestSqliteStorage(StorageContract):
@@ -74,16 +72,17 @@ def test_data_survives_reopening(tmp_path: Path) -> None:
 
 
 def test_an_older_file_is_upgraded_keeping_its_data(tmp_path: Path) -> None:
-    """Opening a file of schema version 1 with a library that knows version 2 migrates it."""
+    """Opening a file of the shipped schema with a library that knows one more version
+    migrates it."""
     path = tmp_path / "a.sqlite3"
     with SqliteStorage.open(path) as storage:
         _create(storage)
-        assert storage.schema_version() == SHIPPED
+        assert storage.schema_version() == KNOWN
     v2 = Migration(
-        SHIPPED + 1, "report_tags", "CREATE TABLE report_tags (report_id TEXT, tag TEXT);\n"
+        KNOWN + 1, "report_tags", "CREATE TABLE report_tags (report_id TEXT, tag TEXT);\n"
     )
     with SqliteStorage.open(path, migrations=[*shipped("sqlite"), v2]) as storage:
-        assert storage.schema_version() == SHIPPED + 1
+        assert storage.schema_version() == KNOWN + 1
         with storage.unit_of_work(read_only=True) as uow:
             assert uow.reports.get("r-1").version == 1
             assert uow.execute("SELECT count(*) FROM report_tags").fetchone()[0] == 0
@@ -95,12 +94,12 @@ def test_a_failed_migration_changes_nothing(tmp_path: Path) -> None:
     with SqliteStorage.open(path) as storage:
         _create(storage)
     broken = Migration(
-        SHIPPED + 1, "broken", "CREATE TABLE t (x INTEGER);\nINSERT INTO nowhere VALUES (1);\n"
+        KNOWN + 1, "broken", "CREATE TABLE t (x INTEGER);\nINSERT INTO nowhere VALUES (1);\n"
     )
     with pytest.raises(StorageError):
         SqliteStorage.open(path, migrations=[*shipped("sqlite"), broken])
     with SqliteStorage.open(path) as storage:
-        assert storage.schema_version() == SHIPPED
+        assert storage.schema_version() == KNOWN
         with storage.unit_of_work(read_only=True) as uow:
             assert uow.reports.get("r-1").version == 1
             tables = uow.execute("SELECT name FROM sqlite_master WHERE name = 't'").fetchall()
@@ -110,12 +109,12 @@ def test_a_failed_migration_changes_nothing(tmp_path: Path) -> None:
 def test_a_newer_file_is_refused(tmp_path: Path) -> None:
     """A file whose schema is newer than the library knows raises SchemaVersionError."""
     path = tmp_path / "a.sqlite3"
-    v2 = Migration(SHIPPED + 1, "future", "CREATE TABLE future (x INTEGER);\n")
+    v2 = Migration(KNOWN + 1, "future", "CREATE TABLE future (x INTEGER);\n")
     SqliteStorage.open(path, migrations=[*shipped("sqlite"), v2]).close()
     with pytest.raises(SchemaVersionError) as info:
         SqliteStorage.open(path)
     assert info.value.code == "schema_too_new"
-    assert info.value.details == {"found": SHIPPED + 1, "known": SHIPPED}
+    assert info.value.details == {"found": KNOWN + 1, "known": KNOWN}
     assert "upgrade" in info.value.message_en
 
 
@@ -212,7 +211,7 @@ def test_upgrading_a_version_1_file_gives_old_rows_their_office_and_kind(tmp_pat
             uow.commit()
         assert storage.schema_version() == 1
     with SqliteStorage.open(path) as storage:
-        assert storage.schema_version() == SHIPPED
+        assert storage.schema_version() == KNOWN
         [message] = storage.outbox.claim_due(T0.add(years=1), office="KNJP")
         assert message.key == "r-1:1:ack"
         assert message.office == "KNJP"

@@ -28,6 +28,11 @@ from layanan_aduan.adapters.messaging import (
 from layanan_aduan.adapters.overrides_file import (
     load_overrides,
 )
+from layanan_aduan.adapters.staff import (
+    InMemoryStaffDirectory,
+    read_staff_file,
+    staff_from_mapping,
+)
 from layanan_aduan.adapters.storage.memory import (
     InMemoryStorage,
 )
@@ -96,6 +101,11 @@ from layanan_aduan.domain.requirements import (
     RequirementsCheck,
     check_requirements,
 )
+from layanan_aduan.domain.staff import (
+    Assignment,
+    StaffMember,
+    StaffRole,
+)
 from layanan_aduan.domain.standard import (
     KEJARI_JAKARTA_PUSAT,
     Channel,
@@ -151,6 +161,7 @@ from layanan_aduan.exceptions import (
     InvalidNikError,
     InvalidPhoneNumberError,
     InvalidRecipientError,
+    InvalidStaffError,
     InvalidThresholdError,
     InvalidTypeError,
     InvalidWhatsAppUserIdError,
@@ -181,6 +192,8 @@ from layanan_aduan.exceptions import (
     RequirementsNotMetError,
     SchemaVersionError,
     ServiceStandardError,
+    StaffAuthorizationError,
+    StaffRoleVacantError,
     StorageError,
     StorageInputError,
     StorageStateError,
@@ -220,6 +233,8 @@ from layanan_aduan.ports import (
     ReportProjection,
     ReportRepository,
     ReportSummary,
+    StaffDirectory,
+    StaffRegistry,
     Storage,
     StoredReport,
     UnitOfWork,
@@ -254,6 +269,7 @@ __all__ = [
     "REPORT_WORKFLOW",
     "Action",
     "Actor",
+    "Assignment",
     "CalendarDataMissingError",
     "CalendarError",
     "Channel",
@@ -291,6 +307,7 @@ __all__ = [
     "InMemoryEvidenceStore",
     "InMemoryMediaFetcher",
     "InMemoryMessenger",
+    "InMemoryStaffDirectory",
     "InMemoryStorage",
     "Inbox",
     "IngestResult",
@@ -302,6 +319,7 @@ __all__ = [
     "InvalidNikError",
     "InvalidPhoneNumberError",
     "InvalidRecipientError",
+    "InvalidStaffError",
     "InvalidThresholdError",
     "InvalidTypeError",
     "InvalidWhatsAppUserIdError",
@@ -380,6 +398,12 @@ __all__ = [
     "SlaThresholds",
     "SpecialHours",
     "SqliteStorage",
+    "StaffAuthorizationError",
+    "StaffDirectory",
+    "StaffMember",
+    "StaffRegistry",
+    "StaffRole",
+    "StaffRoleVacantError",
     "StateSpec",
     "StatedRequirement",
     "StepResult",
@@ -425,9 +449,11 @@ __all__ = [
     "load_report_by_number",
     "parse_overrides",
     "project_report",
+    "read_staff_file",
     "recognise",
     "save_report",
     "select_new",
+    "staff_from_mapping",
     "to_mermaid",
     "verify",
 ]

@@ -454,6 +454,69 @@ class ServiceStandardError(ValidationError):
     code = "service_standard_invalid"
 
 
+# staff directory and verified roles (layanan_aduan.domain.staff, .ports.staff, the desk)
+
+
+class InvalidStaffError(ValidationError):
+    """
+    Staff data refused: a member, an assignment or a staff file (``field`` is the path at
+    fault, e.g. ``staff[2].roles[0].until``).
+
+    ``code`` names the rule: ``staff_id_invalid``, ``staff_name_invalid``,
+    ``staff_role_unknown``, ``assignment_dates_invalid`` (ends before it starts, or not a
+    date), ``acting_without_dates`` (a Plh needs both dates), ``duplicate_staff_id``,
+    ``duplicate_contact`` (two members of one office with one number or user id),
+    ``contact_required``, ``invalid_office``, ``invalid_timezone``, ``staff_file_unreadable``,
+    ``staff_file_invalid``.
+    """
+
+    code = "staff_invalid"
+
+
+class StaffAuthorizationError(WorkflowError):
+    """
+    A step refused because the staff directory does not let this person take it now;
+    nothing was changed.
+
+    ``code`` is ``unknown_staff`` (no such member in the office's directory),
+    ``role_not_held`` (the member lacks the role the step needs), ``outside_acting_dates``
+    (a Plh outside the dates of their assignment), ``duties_delegated`` (the section head
+    during the dates an acting section head holds their duties) or ``reporter_cannot_act``
+    (the member's number or user id is the report's reporter's).
+
+    Attributes:
+        action: The step attempted, e.g. ``"give_direction"``.
+        needed: The directory role the step needs, e.g. ``"section_head"``.
+    """
+
+    code = "staff_not_authorized"
+
+    def __init__(
+        self,
+        message: str,
+        message_en: str,
+        *,
+        action: str,
+        needed: str,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        merged = {"action": action, "needed": needed, **(details or {})}
+        super().__init__(message, message_en, code=code, field="actor", details=merged)
+        self.action = action
+        self.needed = needed
+
+
+class StaffRoleVacantError(WorkflowError, LookupError):
+    """
+    Nobody in the staff directory holds the role a notification must go to at that instant
+    (code ``role_vacant``), or its holder has neither a number nor a user id
+    (``holder_without_contact``); ``details["role"]`` names the role.
+    """
+
+    code = "role_vacant"
+
+
 # --- storage ----------------------------------------------------------------------------------
 
 

@@ -67,6 +67,7 @@ import attrs
 
 from layanan_aduan.domain.calendar import OfficeSchedule, Overrides, WorkingInterval
 from layanan_aduan.domain.overrides import overrides_from_mapping
+from layanan_aduan.domain.staff import StaffMember
 from layanan_aduan.domain.standard import (
     DEFAULT_REQUIREMENT_POLICY,
     IDENTITY_FIELDS,
@@ -231,7 +232,8 @@ class OfficeConfig:
         standard: The office's service standard (office, numbers, schedule, goal, fee,
             complaint channel).
         business_numbers: The WhatsApp ``phone_number_id`` values of the office's numbers.
-        staff: The ``[[staff]]`` tables, as read (the staff directory is built from them).
+        staff: The office's staff from the ``[[staff]]`` tables (ids, names, WhatsApp
+            contacts, roles and a Plh's dates): the staff directory of a desk built from it.
         overrides: The office's calendar overrides (local closures, short-notice cuti bersama).
         thresholds: When a running SLA clock counts as at risk.
         language: The language of notifications (``"id"`` or ``"en"``).
@@ -243,7 +245,7 @@ class OfficeConfig:
 
     standard: _Standard = KEJARI_JAKARTA_PUSAT
     business_numbers: tuple[str, ...] = ()
-    staff: tuple[Mapping[str, Any], ...] = ()
+    staff: tuple[StaffMember, ...] = ()
     overrides: Overrides = attrs.field(factory=Overrides)
     thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS
     language: Literal["id", "en"] = "id"
@@ -744,7 +746,9 @@ def _whatsapp(reader: _Reader, data: Mapping[str, Any]) -> tuple[tuple[str, ...]
     return numbers, settings
 
 
-def _staff(reader: _Reader, data: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+def _staff(reader: _Reader, data: Mapping[str, Any], office: str | None) -> tuple[StaffMember, ...]:
+    from layanan_aduan.adapters.staff import staff_from_mapping
+
     staff = data.get("staff", [])
     if not isinstance(staff, list) or not all(isinstance(s, dict) for s in staff):
         reader.problem(
@@ -754,7 +758,26 @@ def _staff(reader: _Reader, data: Mapping[str, Any]) -> tuple[Mapping[str, Any],
             "staff must be a list of [[staff]] tables.",
         )
         return ()
-    return tuple(staff)
+    if office is None:
+        return ()
+    # Each member on its own first, so every bad one is reported with its own line; then all
+    # together for what only the whole can show (one id or one number twice).
+    before = len(reader.problems)
+    for i, entry in enumerate(staff):
+        try:
+            staff_from_mapping({"staff": [entry]}, office=office)
+        except LayananAduanError as e:
+            field = getattr(e, "field", None) or "staff[0]"
+            path = field.replace("staff[0]", f"staff[{i}]", 1)
+            reader.problem(path, e.code, e.message, e.message_en)
+    if len(reader.problems) > before:
+        return ()
+    try:
+        return staff_from_mapping({"staff": staff}, office=office)
+    except LayananAduanError as e:
+        field = getattr(e, "field", None) or "staff"
+        reader.problem(field, e.code, e.message, e.message_en)
+        return ()
 
 
 def _read(
@@ -799,7 +822,7 @@ def _read(
     thresholds = _thresholds(reader, data)
     storage = _storage(reader, data, base_dir)
     overrides = _overrides(reader, data, base_dir)
-    staff = _staff(reader, data)
+    staff = _staff(reader, data, None if standard is None else standard.office.code)
     notifications = reader.table(data, "notifications", ("language",))
     language = notifications.get("language", "id")
     if language not in ("id", "en"):

@@ -244,6 +244,11 @@ class Event:
         actor_id: Who acted: the reporter's key (WhatsApp user id or number) or an
             employee's id. Personal data: masked in the repr.
         actor_role: The actor's role.
+        actor_staff_role: For staff, the role the office's staff directory gave them at
+            that instant (e.g. ``"acting_section_head"`` for a Plh acting as
+            ``section_head``); ``None`` for the reporter and for events recorded before the
+            directory existed. Written (and hashed) only when set, so older histories keep
+            their hashes.
         at: When, as an instant in UTC.
         from_state: The state before (``None`` for the submission).
         to_state: The state after.
@@ -264,6 +269,7 @@ class Event:
     payload: FrozenMap = attrs.field(converter=_to_payload)
     prev_hash: str
     hash: str
+    actor_staff_role: str | None = attrs.field(default=None, kw_only=True)
 
     @classmethod
     def record(
@@ -278,6 +284,7 @@ class Event:
         from_state: str | None,
         to_state: str,
         payload: Mapping[str, Any] | None = None,
+        actor_staff_role: str | None = None,
     ) -> Event:
         """
         A new event chained after ``previous`` (``None`` for a report's first event): its
@@ -297,6 +304,7 @@ class Event:
             payload=FrozenMap(payload or {}),
             prev_hash=prev_hash,
             hash="",
+            actor_staff_role=None if actor_staff_role is None else str(actor_staff_role),
         )
         return attrs.evolve(draft, hash=draft.compute_hash())
 
@@ -304,7 +312,7 @@ class Event:
         """
         Every field but ``hash``, as JSON values: what the hash covers.
         """
-        return {
+        content: dict[str, Any] = {
             "action": self.action,
             "actor_id": self.actor_id,
             "actor_role": self.actor_role.value,
@@ -316,6 +324,9 @@ class Event:
             "seq": self.seq,
             "to_state": self.to_state,
         }
+        if self.actor_staff_role is not None:
+            content["actor_staff_role"] = self.actor_staff_role
+        return content
 
     def compute_hash(self) -> str:
         """
@@ -335,8 +346,8 @@ class Event:
         The event as plain JSON values, ``hash`` included; :meth:`from_dict` reads it back.
 
         Keys: ``action``, ``actor_id``, ``actor_role``, ``at``, ``from_state``, ``hash``,
-        ``payload``, ``prev_hash``, ``report_id``, ``seq``, ``to_state``. Stable: storage
-        writes it as it is.
+        ``payload``, ``prev_hash``, ``report_id``, ``seq``, ``to_state``, and
+        ``actor_staff_role`` when set. Stable: storage writes it as it is.
         """
         return {**self.content(), "hash": self.hash}
 
@@ -362,7 +373,7 @@ class Event:
                 code="invalid_event",
             )
         expected = set(_FIELD_TYPES)
-        keys = set(data)
+        keys = set(data) - set(_OPTIONAL_FIELD_TYPES)
         for key in sorted(expected - keys):
             raise EventFormatError(
                 f"Peristiwa tidak memuat '{key}'.",
@@ -379,7 +390,8 @@ class Event:
                 code="unknown_key",
                 field=unknown,
             )
-        for key, types in _FIELD_TYPES.items():
+        optional = {k: t for k, t in _OPTIONAL_FIELD_TYPES.items() if k in data}
+        for key, types in {**_FIELD_TYPES, **optional}.items():
             value = data[key]
             if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
                 raise EventFormatError(
@@ -419,13 +431,16 @@ class Event:
             payload=data["payload"],
             prev_hash=data["prev_hash"],
             hash=data["hash"],
+            actor_staff_role=data.get("actor_staff_role"),
         )
 
     def __repr__(self) -> str:
         keys = ",".join(self.payload)
+        as_staff = "" if self.actor_staff_role is None else f" as {self.actor_staff_role}"
         return (
             f"Event(seq={self.seq}, action={self.action!r}, "
-            f"actor={self.actor_role.value}:{mask(self.actor_id)}, at={_format_instant(self.at)}, "
+            f"actor={self.actor_role.value}:{mask(self.actor_id)}{as_staff}, "
+            f"at={_format_instant(self.at)}, "
             f"{self.from_state} -> {self.to_state}, payload_keys=[{keys}], "
             f"hash={self.hash[:12]}...)"
         )
@@ -443,6 +458,10 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "report_id": (str,),
     "seq": (int,),
     "to_state": (str,),
+}
+# Keys an event may lack (written only when set, so older events keep their hashes).
+_OPTIONAL_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "actor_staff_role": (str,),
 }
 
 

@@ -68,7 +68,13 @@ from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceFile, Evidence
 from layanan_aduan.domain.history import Event, to_instant, verify
 from layanan_aduan.domain.identity import Reporter
 from layanan_aduan.domain.requirements import RequirementsCheck, check_requirements
-from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, Channel
+from layanan_aduan.domain.staff import StaffRole
+from layanan_aduan.domain.standard import (
+    DEFAULT_REQUIREMENT_POLICY,
+    KEJARI_JAKARTA_PUSAT,
+    Channel,
+    RequirementPolicy,
+)
 from layanan_aduan.domain.workflow import REPORT_WORKFLOW, Action, ReportState, Role
 from layanan_aduan.domain.worktime import (
     DEFAULT_SLA_THRESHOLDS,
@@ -224,23 +230,53 @@ def _check_actor_id(instance: object, attribute: attrs.Attribute[str], value: st
         )
 
 
+def _to_staff_role(value: StaffRole | str | None) -> StaffRole | None:
+    if value is None:
+        return None
+    try:
+        return StaffRole(value)
+    except ValueError:
+        raise ReportInputError(
+            f"Peran staf '{value}' tidak dikenal.",
+            f"Unknown staff role '{value}'.",
+            code="invalid_role",
+            field="staff_role",
+        ) from None
+
+
 @attrs.frozen(repr=False)
 class Actor:
     """
-    Who performs an action: an id and a role.
+    Who performs an action: an id, a role and, for staff, the directory's role.
 
     The reporter's id is their WhatsApp key (user id or E.164 number); staff ids are the
     office's own (e.g. an employee number). Ids are personal data: masked in the repr.
+    ``staff_role`` is the role the office's staff directory gave a staff member at the
+    instant (e.g. ``acting_section_head`` acting as ``section_head``); the history records
+    it beside the workflow role (:attr:`Event.actor_staff_role`).
 
     >>> Actor("+6281234567890", "reporter")
     Actor(id='+62********890', role='reporter')
+    >>> Actor("plh-kasi", "section_head", staff_role="acting_section_head")
+    Actor(id='pl****si', role='section_head', staff_role='acting_section_head')
     """
 
     id: str = attrs.field(validator=_check_actor_id)
     role: Role = attrs.field(converter=_to_role)
+    staff_role: StaffRole | None = attrs.field(default=None, kw_only=True, converter=_to_staff_role)
+
+    def __attrs_post_init__(self) -> None:
+        if self.staff_role is not None and self.staff_role.workflow_role is not self.role:
+            raise ReportInputError(
+                f"Peran staf '{self.staff_role}' tidak bertindak sebagai '{self.role}'.",
+                f"The staff role '{self.staff_role}' does not act as '{self.role}'.",
+                code="invalid_role",
+                field="staff_role",
+            )
 
     def __repr__(self) -> str:
-        return f"Actor(id={mask(self.id)!r}, role={self.role.value!r})"
+        staff = "" if self.staff_role is None else f", staff_role={self.staff_role.value!r}"
+        return f"Actor(id={mask(self.id)!r}, role={self.role.value!r}{staff})"
 
 
 def _opt_text(value: str | None) -> str | None:
@@ -382,7 +418,10 @@ def _problem_from_dict(data: Mapping[str, Any]) -> Problem:
 
 
 def _check(
-    details: ReporterDetails, evidence: Sequence[bytes | EvidenceFile], limits: EvidenceLimits
+    details: ReporterDetails,
+    evidence: Sequence[bytes | EvidenceFile],
+    limits: EvidenceLimits,
+    policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
 ) -> RequirementsCheck:
     return check_requirements(
         name=details.name,
@@ -393,6 +432,7 @@ def _check(
         email=details.email,
         evidence=evidence,
         limits=limits,
+        policy=policy,
     )
 
 
@@ -487,6 +527,7 @@ class Report:
         channel: Channel | None = None,
         number: str | None = None,
         limits: EvidenceLimits = DEFAULT_LIMITS,
+        policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
     ) -> Report:
         """
         Step 1: the applicant sends a report or request; a new report in state ``submitted``.
@@ -506,6 +547,8 @@ class Report:
                 :data:`~layanan_aduan.domain.standard.KEJARI_JAKARTA_PUSAT` by default.
             number: The report number, when storage has allocated it already.
             limits: Size limits for evidence.
+            policy: What the office's standard requires (the seed's by default: name, NIK,
+                a contact and evidence); the problems it finds are recorded with the event.
 
         Raises:
             TransitionNotAllowedError: The actor is not a reporter.
@@ -537,7 +580,7 @@ class Report:
                 field="message",
             )
         _check_number(number)
-        check = _check(details, evidence, limits)
+        check = _check(details, evidence, limits, policy)
         channel = KEJARI_JAKARTA_PUSAT.channel if channel is None else channel
         payload = {
             "channel": channel.to_dict(),
@@ -822,6 +865,7 @@ class Report:
         details: ReporterDetails | None = None,
         evidence: Sequence[bytes | EvidenceFile] = (),
         limits: EvidenceLimits = DEFAULT_LIMITS,
+        policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
     ) -> None:
         """
         Side path: the reporter sends more data or evidence, and the requirements are
@@ -842,7 +886,7 @@ class Report:
             ReportInputError: ``nothing_supplied`` when neither details nor evidence is given.
         """
         self._allowed(Action.COMPLETE_REQUIREMENTS, actor)
-        check, payload = self._added_data(details, evidence, limits)
+        check, payload = self._added_data(details, evidence, limits, policy=policy)
         action = (
             Action.COMPLETE_REQUIREMENTS if check.is_complete else Action.SUPPLEMENT_REQUIREMENTS
         )
@@ -857,6 +901,7 @@ class Report:
         details: ReporterDetails | None = None,
         evidence: Sequence[bytes | EvidenceFile] = (),
         limits: EvidenceLimits = DEFAULT_LIMITS,
+        policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
     ) -> None:
         """
         Side path: the reporter adds to a report no officer has received yet (the
@@ -891,7 +936,7 @@ class Report:
                 field="message",
             )
         text = message.strip()
-        _, payload = self._added_data(details, evidence, limits, text=text)
+        _, payload = self._added_data(details, evidence, limits, text=text, policy=policy)
         self._record(Action.ADD_TO_SUBMISSION, at, actor, {**payload, "message": text})
 
     def close(
@@ -993,6 +1038,7 @@ class Report:
         limits: EvidenceLimits,
         *,
         text: str = "",
+        policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
     ) -> tuple[RequirementsCheck, dict[str, Any]]:
         # What the reporter adds (complete_requirements, add_to_submission), checked with
         # what the report holds already; the payload both record.
@@ -1004,7 +1050,7 @@ class Report:
                 code="nothing_supplied",
                 field="details",
             )
-        check = _check(self.details.merged(added), [*self.evidence, *evidence], limits)
+        check = _check(self.details.merged(added), [*self.evidence, *evidence], limits, policy)
         # Files already held are not added twice (a reporter may send the same one again).
         new_evidence = [e for e in check.evidence if e not in self.evidence]
         payload = {
@@ -1057,6 +1103,7 @@ class Report:
             from_state=self.state,
             to_state=target,
             payload=payload,
+            actor_staff_role=None if actor.staff_role is None else actor.staff_role.value,
         )
         self._apply(event)
         self._pending.append(event)
@@ -1071,6 +1118,9 @@ class Report:
         reporter_acts = state is not None and event.actor_role is Role.REPORTER
         if reporter_acts and event.actor_id != self.submitter_id:
             raise _inconsistent(event, "a reporter other than the submitter acted")
+        staff_role = event.actor_staff_role
+        if staff_role is not None and _STAFF_ACTS_AS.get(staff_role) is not event.actor_role:
+            raise _inconsistent(event, "its staff role does not act as its role")
         handler = _APPLY[Action(event.action)]
         handler(self, event)
         self._set(events=(*self.events, event), state=ReportState(event.to_state))
@@ -1147,6 +1197,9 @@ class Report:
             f"Report(id={self.id!r}, number={self.number!r}, kind={self.kind.value!r}, "
             f"state={self.state.value!r}, version={self.version})"
         )
+
+
+_STAFF_ACTS_AS = {r.value: r.workflow_role for r in StaffRole}
 
 
 def _inconsistent(event: Event, why: str) -> HistoryTamperedError:

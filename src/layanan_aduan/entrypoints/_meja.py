@@ -3,7 +3,8 @@ The main job on the embedded default (a SQLite file): the desk from the command 
 
 ``terima BERKAS`` ingests a webhook payload file; ``daftar`` lists reports with their SLA
 status; ``terima-laporan``, ``minta-lengkapi``, ``teruskan``, ``arahan``, ``tindak-lanjut``
-and ``tutup`` perform a step as an officer or the section head (``--petugas ID``);
+and ``tutup`` perform a step as an officer or the section head (``--petugas ID``, a staff
+id the staff file must give the step's role at that instant);
 ``pantau`` enqueues the SLA alerts due; ``kirim`` runs the dispatcher; ``antrean-gagal``
 lists and retries dead letters; ``demo`` takes a bundled WhatsApp message through the five
 steps on a temporary database.
@@ -11,9 +12,11 @@ steps on a temporary database.
 Every command takes ``--konfigurasi BERKAS`` (default: ``$LAYANAN_ADUAN_KONFIGURASI``; without
 one, Kejaksaan Negeri Jakarta Pusat as the seed says), ``--db PATH`` (default: the storage the
 configuration names, else ``$LAYANAN_ADUAN_DB``, else ``./layanan-aduan.sqlite3``) and
-``--waktu ISO`` (act at a fixed instant instead of the system clock). The section head's
-WhatsApp number comes from ``--kasi-intel`` or ``$LAYANAN_ADUAN_KASI_INTEL``; WhatsApp secrets
-only from ``WHATSAPP_*`` variables.
+``--waktu ISO`` (act at a fixed instant instead of the system clock). The office's staff (who
+may take which step, and where the section head's notifications go) come from the
+configuration's ``[[staff]]`` tables, or from the TOML staff file ``--staf FILE`` (default:
+``$LAYANAN_ADUAN_STAF``; see :mod:`layanan_aduan.adapters.staff`); WhatsApp secrets only from
+environment variables.
 """
 
 from __future__ import annotations
@@ -43,11 +46,12 @@ EXIT_OK = 0
 ENV_DB: Final = "LAYANAN_ADUAN_DB"
 #: The office configuration file (see docs/offices.md); the same name as the library's.
 ENV_CONFIG: Final = "LAYANAN_ADUAN_KONFIGURASI"
-ENV_SECTION_HEAD: Final = "LAYANAN_ADUAN_KASI_INTEL"
+ENV_STAFF: Final = "LAYANAN_ADUAN_STAF"
 DEFAULT_DB: Final = "layanan-aduan.sqlite3"
 #: The demo's fixed clock: Monday 12 January 2026, 09:05 WIB (the message came at 09:00).
 DEMO_INSTANT: Final = "2026-01-12T09:05:00+07:00"
 _DEMO_SECTION_HEAD = "+6281100002222"
+_DEMO_OFFICER = "+6281311112222"
 _DEMO_MEDIA_ID = "1480000000000001"
 _CLOSE_REASONS = ("spam", "duplicate", "not_a_report", "out_of_scope", "abandoned", "other")
 
@@ -69,9 +73,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="bertindak pada waktu ini (ISO 8601 dengan zona), bukan jam sistem",
     )
     parser.add_argument(
-        "--kasi-intel",
-        metavar="NOMOR",
-        help=f"nomor WhatsApp Kepala Seksi penerima laporan (bawaan: ${ENV_SECTION_HEAD})",
+        "--staf",
+        metavar="BERKAS",
+        help=f"berkas TOML staf kantor, tabel [[staff]] (bawaan: konfigurasi, atau ${ENV_STAFF})",
     )
 
 
@@ -230,22 +234,21 @@ def _services(
     media_dir: str | None = None,
 ) -> Services:
     from layanan_aduan.adapters.messaging import ConsoleMessenger
-    from layanan_aduan.messaging import Recipient
+    from layanan_aduan.adapters.staff import InMemoryStaffDirectory, read_staff_file
+    from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT
     from layanan_aduan.service_layer.bootstrap import bootstrap
 
-    number = args.kasi_intel or os.environ.get(ENV_SECTION_HEAD)
-    section_head = None
-    if number:
-        from layanan_aduan.domain.identity import PhoneNumber
-
-        section_head = Recipient(phone=PhoneNumber.parse(number).e164)
     config = _config(args)
+    office = (config.standard if config is not None else KEJARI_JAKARTA_PUSAT).office.code
+    path = args.staf or os.environ.get(ENV_STAFF)
+    # A staff file given on the command line wins over the configuration's [[staff]] tables.
+    staff = InMemoryStaffDirectory({office: read_staff_file(path, office=office)}) if path else None
     return bootstrap(
         _db_path(args, config),
         config=config,
         messenger=messenger if messenger is not None else ConsoleMessenger(sys.stdout),
         media=_DirectoryMedia(Path(media_dir) if media_dir else None),
-        section_head=section_head,
+        staff=staff,
         clock=_clock(args),
     )
 
@@ -470,10 +473,11 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     import pendulum
 
     from layanan_aduan.adapters.messaging import ConsoleMessenger, InMemoryMediaFetcher
+    from layanan_aduan.adapters.staff import InMemoryStaffDirectory
     from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
     from layanan_aduan.clock import FixedClock
-    from layanan_aduan.domain.standard import zone_name
-    from layanan_aduan.messaging import Recipient
+    from layanan_aduan.domain.staff import Assignment, StaffMember, StaffRole
+    from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, zone_name
     from layanan_aduan.service_layer.bootstrap import bootstrap
 
     examples = resources.files("layanan_aduan.entrypoints") / "examples"
@@ -482,6 +486,25 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     media.put(_DEMO_MEDIA_ID, (examples / "tangkapan-layar.png").read_bytes(), "image/png")
     clock = FixedClock(_instant(DEMO_INSTANT))
     out = stdout
+    office = KEJARI_JAKARTA_PUSAT.office.code
+    staff = InMemoryStaffDirectory(
+        {
+            office: [
+                StaffMember(
+                    "petugas-01",
+                    "Rina Wulandari",
+                    phone=_DEMO_OFFICER,
+                    assignments=(Assignment(StaffRole.OFFICER, office),),
+                ),
+                StaffMember(
+                    "kasi-intel-01",
+                    "Andi Pratama",
+                    phone=_DEMO_SECTION_HEAD,
+                    assignments=(Assignment(StaffRole.SECTION_HEAD, office),),
+                ),
+            ]
+        }
+    )
 
     def say(text: str) -> None:
         print(f"\n== {text}", file=out)
@@ -491,7 +514,7 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             Path(tmp) / "demo.sqlite3",
             messenger=ConsoleMessenger(out),
             media=media,
-            section_head=Recipient(phone=_DEMO_SECTION_HEAD),
+            staff=staff,
             clock=clock,
         )
         with services:

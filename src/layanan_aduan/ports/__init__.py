@@ -10,7 +10,8 @@ adapters.
   outbox (writer and dispatcher side), the inbox of messages taken, and the evidence store;
 - :mod:`~layanan_aduan.ports.messaging`: sending notifications and fetching inbound media;
 - :mod:`~layanan_aduan.ports.inbound`: the channel-neutral values a channel adapter delivers
-  (messages, senders, media, delivery statuses).
+  (messages, senders, media, delivery statuses);
+- :mod:`~layanan_aduan.ports.staff`: the office's staff directory (who holds which role when).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from layanan_aduan.ports.inbound import (
     StatusUpdate,
 )
 from layanan_aduan.ports.messaging import MediaFetcher, Messenger
+from layanan_aduan.ports.staff import StaffDirectory, StaffRegistry
 from layanan_aduan.ports.storage import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -72,6 +74,8 @@ __all__ = [
     "ReportedError",
     "Sender",
     "SkippedItem",
+    "StaffDirectory",
+    "StaffRegistry",
     "StatusUpdate",
     "Storage",
     "StoredReport",

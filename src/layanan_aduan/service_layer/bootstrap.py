@@ -2,24 +2,29 @@
 The composition root: the one place that builds the desk and the dispatcher from their ports.
 
 :func:`compose` takes every port (storage, evidence store, messenger, media fetcher, clock,
-service standard, working time) and wires them; nothing is built at import time or in a
-default argument. :func:`bootstrap` is the embedded default: a SQLite file and a filesystem
-evidence store beside it (``<file>.bukti/``), the Indonesian calendar, the Kejari Jakarta
-Pusat standard and the system clock unless told otherwise.
+staff directory, service standard, working time) and wires them; nothing is built at import
+time or in a default argument. Without a staff directory the desk gets an empty one: every
+staff step is then refused (``unknown_staff``) until staff are registered. :func:`bootstrap`
+is the embedded default: a SQLite file and a filesystem evidence store beside it
+(``<file>.bukti/``), the Indonesian calendar, the Kejari Jakarta Pusat standard and the
+system clock unless told otherwise.
 
 >>> import pendulum
 >>> from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 >>> from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+>>> from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 >>> from layanan_aduan.adapters.storage import InMemoryStorage
 >>> from layanan_aduan.clock import FixedClock
->>> from layanan_aduan.messaging import Recipient
+>>> from layanan_aduan.domain.staff import Assignment, StaffMember
+>>> kasi = StaffMember("kasi-intel-01", "Andi Pratama", phone="+6281100002222",
+...                    assignments=(Assignment("section_head", "KNJP"),))
 >>> services = compose(
 ...     storage=InMemoryStorage(),
 ...     evidence=InMemoryEvidenceStore(),
 ...     messenger=InMemoryMessenger(),
 ...     media=InMemoryMediaFetcher(),
 ...     clock=FixedClock(pendulum.datetime(2026, 1, 12, 2, tz="UTC")),
-...     section_head=Recipient(phone="+6281100002222"),
+...     staff=InMemoryStaffDirectory({"KNJP": [kasi]}),
 ... )
 >>> services.desk
 Desk(office='KNJP', storage=InMemoryStorage)
@@ -39,6 +44,7 @@ import attrs
 from layanan_aduan.adapters.evidence_store import FilesystemEvidenceStore
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
 from layanan_aduan.adapters.office_config import OfficeConfig
+from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import SqliteStorage
 from layanan_aduan.clock import Clock, SystemClock
 from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceLimits
@@ -46,9 +52,9 @@ from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ServiceStandard
 from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds, WorkingTime
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW
 from layanan_aduan.exceptions import ConfigurationError, ConfigurationProblem
-from layanan_aduan.messaging import MediaFetcher, Messenger, Recipient
+from layanan_aduan.messaging import MediaFetcher, Messenger
 from layanan_aduan.notifications import NotificationRenderer
-from layanan_aduan.ports import EvidenceStore, Storage
+from layanan_aduan.ports import EvidenceStore, StaffDirectory, Storage
 from layanan_aduan.service_layer.desk import Desk
 from layanan_aduan.service_layer.dispatcher import DEFAULT_RETRY_POLICY, Dispatcher, RetryPolicy
 
@@ -87,7 +93,7 @@ def compose(
     messenger: Messenger,
     media: MediaFetcher,
     clock: Clock,
-    section_head: Recipient | None = None,
+    staff: StaffDirectory | None = None,
     standard: ServiceStandard | None = None,
     working_time: WorkingTime | None = None,
     retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
@@ -96,6 +102,7 @@ def compose(
     renderer: NotificationRenderer | None = None,
     business_numbers: Iterable[str] = (),
     thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
+    escalate_breaches_to_office_head: bool = False,
 ) -> Services:
     """
     Build the desk and the dispatcher from their ports.
@@ -106,8 +113,9 @@ def compose(
         messenger: The channel notifications go out by.
         media: Fetches inbound media.
         clock: The current instant.
-        section_head: Where the Head of the Intelligence Section's notifications go (a
-            step that would notify them is refused while it is ``None``).
+        staff: The office's staff directory: who may take which step and where the section
+            head's notifications go (an empty one when ``None``: every staff step is then
+            refused with ``unknown_staff``).
         standard: The service standard (Kejari Jakarta Pusat's by default).
         working_time: The office's working time (the Indonesian calendar by default).
         retry_policy: The dispatcher's backoff and dead-letter policy.
@@ -117,6 +125,7 @@ def compose(
         business_numbers: The office's business numbers as the channel names them (the
             WhatsApp ``phone_number_id``); webhooks to other numbers are refused.
         thresholds: When a running SLA clock counts as at risk.
+        escalate_breaches_to_office_head: Also send breach alerts to the office head.
 
     The desk and the dispatcher are bound to the standard's office: several offices share one
     storage, each with its own :func:`compose`.
@@ -131,17 +140,23 @@ def compose(
         clock=clock,
         standard=standard,
         working_time=working_time,
-        section_head=section_head,
+        staff=InMemoryStaffDirectory() if staff is None else staff,
         draft_window=draft_window,
         limits=limits,
         renderer=renderer,
         business_numbers=business_numbers,
         thresholds=thresholds,
+        escalate_breaches_to_office_head=escalate_breaches_to_office_head,
     )
     dispatcher = Dispatcher(
         storage.outbox, messenger, clock, policy=retry_policy, office=standard.office.code
     )
     return Services(desk=desk, dispatcher=dispatcher, storage=storage)
+
+
+def _staff_of(config: OfficeConfig) -> StaffDirectory:
+    # The staff the configuration file lists, for the office it configures.
+    return InMemoryStaffDirectory({config.standard.office.code: config.staff})
 
 
 def evidence_dir_for(path: str | os.PathLike[str]) -> Path:
@@ -161,7 +176,7 @@ def bootstrap(
     messenger: Messenger,
     media: MediaFetcher,
     config: OfficeConfig | None = None,
-    section_head: Recipient | None = None,
+    staff: StaffDirectory | None = None,
     clock: Clock | None = None,
     standard: ServiceStandard | None = None,
     working_time: WorkingTime | None = None,
@@ -222,7 +237,7 @@ def bootstrap(
             messenger=messenger,
             media=media,
             clock=SystemClock() if clock is None else clock,
-            section_head=section_head,
+            staff=staff if staff is not None else _staff_of(config),
             standard=chosen,
             working_time=working_time,
             retry_policy=retry_policy,

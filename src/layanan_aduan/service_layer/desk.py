@@ -28,7 +28,15 @@ sends them afterwards.
   reporter hears again only when what is missing changed and something still is.
 - :meth:`Desk.receive`, :meth:`Desk.forward`, :meth:`Desk.give_direction`,
   :meth:`Desk.deliver_follow_up` (steps 2 to 5), :meth:`Desk.request_completion` and
-  :meth:`Desk.close` act as an officer or the section head; the events record who.
+  :meth:`Desk.close` take the acting person's staff id; the role is never taken on trust:
+  the office's staff directory must give them the step's role at the clock's instant
+  (:func:`~layanan_aduan.domain.staff.authorize`: officers for the officer's steps, whoever
+  holds the section head's duties, a Plh on their dates, for the direction), and the
+  reporter never acts as staff on their own report. The events record who, the workflow
+  role and the directory role (``actor_staff_role``).
+- The handover and the SLA alerts go to whoever holds the section head's duties at that
+  instant (the Plh on their dates); with ``escalate_breaches_to_office_head`` a breach
+  alert also goes to the office head.
 - :meth:`Desk.sweep_sla` enqueues the at-risk and breached alerts (and, on a breach, the
   channel for complaints about the service) once per report.
 - :meth:`Desk.record_statuses` marks outbox messages sent when WhatsApp confirms them.
@@ -59,6 +67,7 @@ from layanan_aduan.domain.evidence import (
 from layanan_aduan.domain.history import Event
 from layanan_aduan.domain.kinds import recognise_kind
 from layanan_aduan.domain.report import Actor, CloseReason, Report, ReporterDetails, ReportKind
+from layanan_aduan.domain.staff import StaffMember, StaffRole, authorize
 from layanan_aduan.domain.standard import ServiceStandard
 from layanan_aduan.domain.workflow import Action, ReportState, Role
 from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds, WorkingTime
@@ -67,10 +76,10 @@ from layanan_aduan.exceptions import (
     IdempotencyKeyConflictError,
     InvalidTypeError,
     MediaFetchError,
-    MessagingConfigurationError,
     OutboxMessageNotFoundError,
     OutboxStateError,
     ReportInputError,
+    StaffRoleVacantError,
     UnknownBusinessNumberError,
 )
 from layanan_aduan.messaging import MediaFetcher, Recipient
@@ -86,6 +95,7 @@ from layanan_aduan.ports import (
     Page,
     ReportRepository,
     ReportSummary,
+    StaffDirectory,
     Storage,
     UnitOfWork,
 )
@@ -360,12 +370,15 @@ class Desk:
         clock: The current instant.
         standard: The service standard (office code, completion time, complaint channel).
         working_time: The office's working-time engine.
-        section_head: The Head of the Intelligence Section's WhatsApp; without it a step
-            that would notify them is refused (``MessagingConfigurationError``).
+        staff: The office's staff directory: who may take which step, and where the section
+            head's (and the office head's) notifications go. A step that would notify a
+            role nobody holds is refused (``StaffRoleVacantError``).
         renderer: The notification templates (the standard's office by default).
         draft_window: How close one sender's messages must be to make one report: within
             a batch, and across webhooks while the report is still ``submitted``.
         limits: Evidence size limits.
+        escalate_breaches_to_office_head: Also send each breach alert to the office head
+            (Kepala Kejaksaan Negeri), when the directory has one.
         business_numbers: The office's business numbers as the channel names them (the
             WhatsApp ``phone_number_id``, or a display number); the office's own WhatsApp
             number always belongs. :meth:`ingest` refuses a webhook sent to any other.
@@ -385,12 +398,13 @@ class Desk:
         clock: Clock,
         standard: ServiceStandard,
         working_time: WorkingTime,
-        section_head: Recipient | None = None,
+        staff: StaffDirectory,
         renderer: NotificationRenderer | None = None,
         draft_window: dt.timedelta = DEFAULT_DRAFT_WINDOW,
         limits: EvidenceLimits = DEFAULT_LIMITS,
         business_numbers: Iterable[str] = (),
         thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
+        escalate_breaches_to_office_head: bool = False,
     ) -> None:
         self.storage = storage
         self.thresholds = thresholds
@@ -399,7 +413,8 @@ class Desk:
         self.clock = clock
         self.standard = standard
         self.working_time = working_time
-        self.section_head = section_head
+        self.staff = staff
+        self.escalate_breaches_to_office_head = escalate_breaches_to_office_head
         self.renderer = renderer if renderer is not None else NotificationRenderer(standard)
         self.draft_window = draft_window
         self.limits = limits
@@ -525,6 +540,7 @@ class Desk:
                             details=details,
                             evidence=evidence,
                             limits=self.limits,
+                            policy=self.standard.requirement_policy,
                         )
                     else:
                         report.add_to_submission(
@@ -534,6 +550,7 @@ class Desk:
                             details=details,
                             evidence=evidence,
                             limits=self.limits,
+                            policy=self.standard.requirement_policy,
                         )
                 except ReportInputError as e:
                     if e.code == "message_too_long":
@@ -560,6 +577,7 @@ class Desk:
                     evidence=evidence,
                     channel=self.standard.channel,
                     limits=self.limits,
+                    policy=self.standard.requirement_policy,
                 )
                 before = 0
                 year = report.received_at.in_timezone(self.standard.office.schedule.timezone).year
@@ -581,7 +599,9 @@ class Desk:
             if file is None:
                 continue
             inspection = inspect_evidence(
-                file.content, limits=self.limits, file_name=file.file_name
+                file.content,
+                limits=self.limits,
+                file_name=file.file_name,
             )
             if inspection.evidence is None:
                 # Kept as bytes: the report records what is wrong with the file.
@@ -674,48 +694,67 @@ class Desk:
 
     # --- the steps ------------------------------------------------------------------------
 
+    # Every step takes the acting person's staff id (``officer=`` / ``section_head=``, the
+    # names kept for callers) and raises StaffAuthorizationError, changing nothing, unless
+    # the staff directory gives them the step's role at the clock's instant.
+
     def receive(self, report: str, *, officer: str) -> StepResult:
         """
-        Step 2: the officer receives the report (by number or id).
+        Step 2: the officer ``officer`` (a staff id) receives the report (by number or id).
         """
-        actor = Actor(officer, Role.OFFICER)
-        return self._step(report, lambda r, at: r.receive(at=at, actor=actor))
+
+        def act(r: Report, at: pendulum.DateTime) -> None:
+            r.receive(at=at, actor=self._staff_actor(r, at, officer, Action.RECEIVE))
+
+        return self._step(report, act)
 
     def request_completion(self, report: str, *, officer: str) -> StepResult:
         """
         Side path: the officer asks the reporter to complete the requirements (the SLA
         clock pauses); the reporter is told what is missing.
         """
-        actor = Actor(officer, Role.OFFICER)
-        return self._step(report, lambda r, at: r.request_completion(at=at, actor=actor))
+
+        def act(r: Report, at: pendulum.DateTime) -> None:
+            actor = self._staff_actor(r, at, officer, Action.REQUEST_COMPLETION)
+            r.request_completion(at=at, actor=actor)
+
+        return self._step(report, act)
 
     def forward(self, report: str, *, officer: str, summary: str | None = None) -> StepResult:
         """
         Step 3: the officer passes the report to the Head of the Intelligence Section, who
-        is notified (with ``summary``, when given).
+        is notified (with ``summary``, when given): whoever holds the section head's duties
+        then, the acting section head (Plh) on their dates.
         """
-        actor = Actor(officer, Role.OFFICER)
-        return self._step(
-            report, lambda r, at: r.forward(at=at, actor=actor), handover_summary=summary
-        )
+
+        def act(r: Report, at: pendulum.DateTime) -> None:
+            r.forward(at=at, actor=self._staff_actor(r, at, officer, Action.FORWARD))
+
+        return self._step(report, act, handover_summary=summary)
 
     def give_direction(self, report: str, *, section_head: str, direction: str) -> StepResult:
         """
-        Step 4: the Head of the Intelligence Section gives the direction for the follow-up.
+        Step 4: the Head of the Intelligence Section gives the direction for the follow-up;
+        ``section_head`` is the staff id of whoever holds the section head's duties at the
+        clock's instant (the acting section head, Plh, on their dates).
         """
-        actor = Actor(section_head, Role.SECTION_HEAD)
-        return self._step(
-            report, lambda r, at: r.give_direction(at=at, actor=actor, direction=direction)
-        )
+
+        def act(r: Report, at: pendulum.DateTime) -> None:
+            actor = self._staff_actor(r, at, section_head, Action.GIVE_DIRECTION)
+            r.give_direction(at=at, actor=actor, direction=direction)
+
+        return self._step(report, act)
 
     def deliver_follow_up(self, report: str, *, officer: str, follow_up: str) -> StepResult:
         """
         Step 5: the officer delivers the follow-up; the reporter receives it.
         """
-        actor = Actor(officer, Role.OFFICER)
-        return self._step(
-            report, lambda r, at: r.deliver_follow_up(at=at, actor=actor, follow_up=follow_up)
-        )
+
+        def act(r: Report, at: pendulum.DateTime) -> None:
+            actor = self._staff_actor(r, at, officer, Action.DELIVER_FOLLOW_UP)
+            r.deliver_follow_up(at=at, actor=actor, follow_up=follow_up)
+
+        return self._step(report, act)
 
     def close(
         self, report: str, *, officer: str, reason: CloseReason | str, note: str = ""
@@ -723,10 +762,41 @@ class Desk:
         """
         Side path: the officer closes a message that is not a report.
         """
-        actor = Actor(officer, Role.OFFICER)
-        return self._step(
-            report, lambda r, at: r.close(at=at, actor=actor, reason=reason, note=note)
+
+        def act(r: Report, at: pendulum.DateTime) -> None:
+            actor = self._staff_actor(r, at, officer, Action.CLOSE)
+            r.close(at=at, actor=actor, reason=reason, note=note)
+
+        return self._step(report, act)
+
+    def _staff_actor(
+        self, report: Report, at: pendulum.DateTime, staff_id: str, action: Action
+    ) -> Actor:
+        # Who the directory says ``staff_id`` is, and the role it gives them now.
+        needed = Role.SECTION_HEAD if action is Action.GIVE_DIRECTION else Role.OFFICER
+        office = self.standard.office.code
+        timezone = self.standard.office.schedule.timezone
+        member = self.staff.member(office, staff_id)
+        holder = None
+        if needed is Role.SECTION_HEAD and member is not None:
+            holder = self.staff.holder(office, StaffRole.SECTION_HEAD, at, timezone)
+        details = report.details
+        granted = authorize(
+            member,
+            staff_id=staff_id,
+            action=action.value,
+            needed=needed,
+            office=office,
+            at=at,
+            timezone=timezone,
+            section_head=holder,
+            reporter={
+                "phone": details.phone,
+                "user_id": details.whatsapp_user_id,
+                "id": report.submitter_id,
+            },
         )
+        return Actor(staff_id, needed, staff_role=granted)
 
     def correct_kind(
         self, report: str, *, officer: str, kind: ReportKind | str, note: str = ""
@@ -735,10 +805,12 @@ class Desk:
         Side path: the officer corrects the report's kind (a request for information sent as
         a complaint, ...); the state and the SLA clock do not change.
         """
-        actor = Actor(officer, Role.OFFICER)
-        return self._step(
-            report, lambda r, at: r.correct_kind(at=at, actor=actor, kind=kind, note=note)
-        )
+
+        def act(r: Report, at: pendulum.DateTime) -> None:
+            actor = self._staff_actor(r, at, officer, Action.CORRECT_KIND)
+            r.correct_kind(at=at, actor=actor, kind=kind, note=note)
+
+        return self._step(report, act)
 
     def _step(
         self,
@@ -800,14 +872,37 @@ class Desk:
             notifications=tuple(entries),
         )
 
-    def _section_head(self) -> Recipient:
-        if self.section_head is None:
-            raise MessagingConfigurationError(
-                f"Nomor WhatsApp {self.standard.section_head_title} belum diatur.",
-                f"The WhatsApp number of the {self.standard.section_head_title_en} is not set.",
-                field="section_head",
+    def _section_head(self, at: pendulum.DateTime) -> Recipient:
+        recipient = self._holder(StaffRole.SECTION_HEAD, at)
+        if recipient is None:
+            raise StaffRoleVacantError(
+                f"Tidak ada {self.standard.section_head_title} (atau Plh-nya) di direktori staf "
+                "pada saat ini; daftarkan peran section_head di berkas staf ([[staff]]).",
+                f"Nobody holds the duties of the {self.standard.section_head_title_en} (nor an "
+                "acting head) in the staff directory now; register a section_head in the staff "
+                "file ([[staff]]).",
+                field="staff",
+                details={"role": StaffRole.SECTION_HEAD.value},
             )
-        return self.section_head
+        return recipient
+
+    def _holder(self, role: StaffRole, at: pendulum.DateTime) -> Recipient | None:
+        # Whoever holds ``role``'s duties at ``at``, as a recipient; None when nobody does.
+        office = self.standard.office
+        member: StaffMember | None = self.staff.holder(
+            office.code, role, at, office.schedule.timezone
+        )
+        if member is None:
+            return None
+        if member.phone is None and member.whatsapp_user_id is None:
+            raise StaffRoleVacantError(
+                f"Pemegang peran {role.value} tidak memiliki nomor WhatsApp atau ID pengguna.",
+                f"The holder of the role {role.value} has no WhatsApp number or user id.",
+                code="holder_without_contact",
+                field="staff",
+                details={"role": role.value},
+            )
+        return Recipient(phone=member.phone, user_id=member.whatsapp_user_id)
 
     def _reporter(self, report: Report) -> Recipient:
         d = report.details
@@ -859,7 +954,7 @@ class Desk:
         if action == Action.FORWARD:
             yield (
                 NotificationKind.HANDOVER,
-                self._section_head(),
+                self._section_head(event.at),
                 render.handover(
                     number,
                     report.received_at,
@@ -886,7 +981,11 @@ class Desk:
         At risk: an alert to the section head (``sla_at_risk``). Breached: an alert to the
         section head (``sla_breached``) and, to the reporter, the channel for complaints
         about the service (``service_complaint_channel``). Keys are
-        ``<report id>:<notification>``: a sweep run again enqueues nothing new.
+        ``<report id>:<notification>``: a sweep run again enqueues nothing new. The section
+        head is whoever holds the duties at the clock's instant (the Plh on their dates).
+        With ``escalate_breaches_to_office_head``, the breach alert also goes to the office
+        head, under ``<report id>:sla_breached:office_head`` (left out, and logged, while
+        nobody holds that role).
         """
         now = self.clock.now()
         with self.storage.unit_of_work(read_only=True) as uow:
@@ -934,10 +1033,10 @@ class Desk:
                     key = f"{report_id}:{kind.value}"
                     if kind is NotificationKind.SLA_AT_RISK:
                         rendered = self.renderer.sla_at_risk(number, sla.deadline, sla.remaining)
-                        recipient = self._section_head()
+                        recipient = self._section_head(now)
                     elif kind is NotificationKind.SLA_BREACHED:
                         rendered = self.renderer.sla_breached(number, sla.deadline, sla.overrun)
-                        recipient = self._section_head()
+                        recipient = self._section_head(now)
                     else:
                         rendered = self.renderer.service_complaint_channel(
                             number, sla.deadline, kind=report.kind
@@ -952,11 +1051,38 @@ class Desk:
                         office=self.office,
                     )
                     entries.append(OutboxEntry(key, kind))
+                    head = self._office_head(now) if kind is NotificationKind.SLA_BREACHED else None
+                    if head is not None:
+                        escalation = f"{key}:office_head"
+                        uow.outbox.put(
+                            escalation,
+                            {
+                                **rendered.message(head, escalation).to_payload(),
+                                "notification": kind.value,
+                            },
+                            created_at=now,
+                            report_id=report_id,
+                        )
+                        entries.append(OutboxEntry(escalation, kind))
                 uow.commit()
         except IdempotencyKeyConflictError:
             # A concurrent sweep enqueued the same alert first (with other figures): keep it.
             return []
         return entries
+
+    def _office_head(self, at: pendulum.DateTime) -> Recipient | None:
+        # The breach escalation's recipient, when the desk escalates and the role is held.
+        if not self.escalate_breaches_to_office_head:
+            return None
+        try:
+            head = self._holder(StaffRole.OFFICE_HEAD, at)
+        except StaffRoleVacantError as e:
+            # An escalation never holds back the section head's alert.
+            _log.warning("breach not escalated: %s", e.code)
+            return None
+        if head is None:
+            _log.warning("breach not escalated: nobody holds the role office_head")
+        return head
 
     # --- status callbacks -------------------------------------------------------------------
 

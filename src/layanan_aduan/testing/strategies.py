@@ -15,7 +15,8 @@ them to generate the library's inputs in their own property-based tests.
   :func:`calendar_overrides`;
 - the procedure: :func:`roles`, :func:`actors`, :func:`workflow_actions`,
   :func:`report_kinds`, :func:`close_reasons`, :func:`reporter_details`, and
-  :func:`reports` (reports driven through the workflow to any state by legal actions).
+  :func:`reports` (reports driven through the workflow to any state by legal actions);
+- the office's staff: :func:`staff_ids`, :func:`assignments`, :func:`staff_members`.
 
 Hypothesis registers :func:`type_strategies` through its entry point, so
 ``st.from_type(Nik)`` (and ``PhoneNumber``, ``WhatsAppUserId``, ``Reporter``,
@@ -80,6 +81,7 @@ from layanan_aduan.testing._reports import (
     roles,
     workflow_actions,
 )
+from layanan_aduan.testing._staff import assignments, staff_ids, staff_members
 from layanan_aduan.testing._standard import (
     INDONESIAN_ZONES,
     OFFICE_PLACES,
@@ -99,6 +101,7 @@ __all__ = [
     "RETIRED_REGENCY_CODES",
     "SECTION_HEAD_TITLES",
     "actors",
+    "assignments",
     "calendar_overrides",
     "close_reasons",
     "evidence_files",
@@ -120,6 +123,8 @@ __all__ = [
     "requirement_policies",
     "roles",
     "service_standards",
+    "staff_ids",
+    "staff_members",
     "type_strategies",
     "whatsapp_user_ids",
     "workflow_actions",

@@ -7,7 +7,9 @@ Storage adapters for reports, their histories, the outbox and the inbox.
   imported on first use, so the extra is needed only by those who use it.
 
 Every adapter implements :class:`layanan_aduan.ports.Storage` and passes the contract suite in
-``layanan_aduan.testing.contracts``.
+``layanan_aduan.testing.contracts``. The SQL storages also keep the offices' staff directories:
+``storage.staff_directory()`` gives a :class:`SqlStaffDirectory`
+(:class:`layanan_aduan.ports.StaffRegistry`).
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from layanan_aduan.adapters.storage._migrations import Migration
+from layanan_aduan.adapters.storage._staff import SqlStaffDirectory
 from layanan_aduan.adapters.storage.memory import InMemoryStorage
 from layanan_aduan.adapters.storage.sqlite import SqliteStorage
 
 if TYPE_CHECKING:
     from layanan_aduan.adapters.storage.postgres import PostgresStorage
 
-__all__ = ["InMemoryStorage", "Migration", "PostgresStorage", "SqliteStorage"]
+__all__ = ["InMemoryStorage", "Migration", "PostgresStorage", "SqlStaffDirectory", "SqliteStorage"]
 
 
 def __getattr__(name: str) -> Any:

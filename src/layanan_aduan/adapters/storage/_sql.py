@@ -13,7 +13,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import pendulum
 
@@ -34,6 +34,9 @@ from layanan_aduan.ports import (
     ReportSummary,
     StoredReport,
 )
+
+if TYPE_CHECKING:
+    from layanan_aduan.adapters.storage._staff import SqlStaffDirectory
 
 _REPORT_COLUMNS = (
     "position, report_id, version, state, number, office, reporter_phone, reporter_user_id, "
@@ -204,6 +207,15 @@ class SqlStorage(abc.ABC):
         with self.unit_of_work(read_only=True) as uow:
             row = uow.execute(f"SELECT max(version) FROM {SCHEMA_TABLE}").fetchone()  # noqa: S608 - constant
         return int(row[0] or 0)
+
+    def staff_directory(self) -> SqlStaffDirectory:
+        """
+        The offices' staff directory kept in this database (tables ``staff_members`` and
+        ``staff_assignments``; see :class:`layanan_aduan.ports.StaffRegistry`).
+        """
+        from layanan_aduan.adapters.storage._staff import SqlStaffDirectory
+
+        return SqlStaffDirectory(self)
 
     def __enter__(self) -> Self:
         return self

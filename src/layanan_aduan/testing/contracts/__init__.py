@@ -27,7 +27,9 @@ Suites:
 - :class:`StorageContract` for :class:`layanan_aduan.ports.Storage` (reports, units of work,
   numbers, queries, outbox, inbox, concurrency, and a hypothesis state machine);
 - :class:`EvidenceStoreContract` for :class:`layanan_aduan.ports.EvidenceStore` (override
-  ``evidence_store`` and ``corrupt``).
+  ``evidence_store`` and ``corrupt``);
+- :class:`StaffDirectoryContract` for :class:`layanan_aduan.ports.StaffRegistry` (a staff
+  directory that can be changed; override ``staff_factory``).
 
 :func:`contract_cases` lists a suite's cases, for completeness checks.
 
@@ -42,12 +44,15 @@ import os
 import pytest
 
 from layanan_aduan.testing.contracts._evidence import EvidenceStoreContract
+from layanan_aduan.testing.contracts._staff import StaffDirectoryContract, StaffRegistryFactory
 from layanan_aduan.testing.contracts._stateful import storage_state_machine
 from layanan_aduan.testing.contracts._storage import StorageContract, StorageFactory
 
 __all__ = [
     "CONTRACTS",
     "EvidenceStoreContract",
+    "StaffDirectoryContract",
+    "StaffRegistryFactory",
     "StorageContract",
     "StorageFactory",
     "contract_cases",
@@ -55,7 +60,7 @@ __all__ = [
     "storage_state_machine",
 ]
 
-CONTRACTS: tuple[type, ...] = (StorageContract, EvidenceStoreContract)
+CONTRACTS: tuple[type, ...] = (StorageContract, EvidenceStoreContract, StaffDirectoryContract)
 
 
 def contract_cases(contract: type) -> tuple[str, ...]:
