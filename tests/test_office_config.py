@@ -297,3 +297,26 @@ def test_staff_problems_are_reported_with_their_lines(tmp_path: Path) -> None:
     lines = MAKASSAR.splitlines()
     first = next(i for i, line in enumerate(lines, 1) if 'roles = ["officer"]' in line)
     assert min(line for path, line in paths.items() if path.startswith("staff[0]")) <= first
+
+
+def test_the_files_language_and_escalation_reach_the_desk(tmp_path: Path) -> None:
+    """notifications.language = "en" makes the desk write in English; [sla]
+    escalate_to_office_head reaches the desk."""
+    file = tmp_path / "kmks.toml"
+    text = MAKASSAR.replace('language = "id"', 'language = "en"').replace(
+        "critical = 0.8", "critical = 0.8\nescalate_to_office_head = true"
+    )
+    file.write_text(text, encoding="utf-8")
+    config = load_office_config(file)
+    assert (config.language, config.escalate_breaches_to_office_head) == ("en", True)
+    clock = FixedClock(pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC"))
+    with bootstrap(
+        config=config, messenger=InMemoryMessenger(), media=InMemoryMediaFetcher(), clock=clock
+    ) as services:
+        assert services.desk.escalate_breaches_to_office_head
+        services.desk.ingest(parse_webhook(_webhook("207651463353033", "6281141002200", "w1")))
+        [ack] = services.storage.outbox.list(limit=5).items
+    body = json.dumps(ack.payload)
+    assert "Thank you" in body
+    assert "Terima kasih" not in body
+    assert "WITA" in body

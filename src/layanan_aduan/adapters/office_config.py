@@ -240,6 +240,8 @@ class OfficeConfig:
         storage: Where the reports are stored.
         whatsapp: The names of the WhatsApp secrets' environment variables.
         draft_window: How close one sender's messages must be to make one report.
+        escalate_breaches_to_office_head: Whether a breach alert also goes to the office head
+            (``[sla] escalate_to_office_head = true``).
         source: The file it was read from, if any.
     """
 
@@ -252,6 +254,7 @@ class OfficeConfig:
     storage: StorageSettings = attrs.field(factory=StorageSettings)
     whatsapp: WhatsAppSettings = attrs.field(factory=WhatsAppSettings)
     draft_window: dt.timedelta = DEFAULT_DRAFT_WINDOW
+    escalate_breaches_to_office_head: bool = False
     source: Path | None = None
 
     @classmethod
@@ -645,7 +648,7 @@ def _policy(reader: _Reader, value: Any) -> RequirementPolicy | None:
 
 
 def _thresholds(reader: _Reader, data: Mapping[str, Any]) -> SlaThresholds:
-    table = reader.table(data, "sla", ("at_risk", "critical"))
+    table = reader.table(data, "sla", ("at_risk", "critical", "escalate_to_office_head"))
     at_risk = reader.number(table, "sla", "at_risk")
     critical = reader.number(table, "sla", "critical")
     if at_risk is None and critical is None:
@@ -846,6 +849,15 @@ def _read(
                 "intake.draft_window_minutes harus antara 0 dan 1440.",
                 "intake.draft_window_minutes must be between 0 and 1440.",
             )
+    sla = data.get("sla", {})
+    escalate = sla.get("escalate_to_office_head", False) if isinstance(sla, dict) else False
+    if not isinstance(escalate, bool):
+        reader.problem(
+            "sla.escalate_to_office_head",
+            "invalid_type",
+            "sla.escalate_to_office_head harus true atau false.",
+            "sla.escalate_to_office_head must be true or false.",
+        )
     if reader.problems or standard is None:
         return None, reader.problems
     return (
@@ -859,6 +871,7 @@ def _read(
             storage=storage,
             whatsapp=whatsapp,
             draft_window=draft_window,
+            escalate_breaches_to_office_head=escalate,
         ),
         [],
     )

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from layanan_aduan.adapters.office_config import OfficeConfig
     from layanan_aduan.clock import Clock
+    from layanan_aduan.domain.standard import ServiceStandard
     from layanan_aduan.messaging import FetchedMedia, Messenger
     from layanan_aduan.service_layer.bootstrap import Services
     from layanan_aduan.service_layer.desk import StepResult
@@ -289,10 +290,12 @@ class _DirectoryMedia:
         )
 
 
-def _state(name: str) -> str:
+def _state(name: str, standard: ServiceStandard | None = None) -> str:
+    # The state as the office's standard names it (its section head's title).
     from layanan_aduan.domain.workflow import REPORT_WORKFLOW
 
-    return REPORT_WORKFLOW.state(name).label
+    workflow = REPORT_WORKFLOW if standard is None else standard.workflow
+    return workflow.state(name).label
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -343,6 +346,8 @@ def _run_ingest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _run_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from layanan_aduan.domain.standard import zone_name
+
     filters: dict[str, Any] = {
         "state": args.status,
         "kind": args.jenis,
@@ -351,7 +356,8 @@ def _run_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     }
     cursor = None
     with _services(args) as services:
-        tz = services.desk.standard.office.schedule.timezone
+        standard = services.desk.standard
+        tz = standard.office.schedule.timezone
         if args.batas is None and args.setelah is None:
             lines = services.desk.list_reports(**filters)
         else:
@@ -374,9 +380,11 @@ def _run_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             }
             print(json.dumps(record), file=stdout)
         else:
-            shown = deadline.format("YYYY-MM-DD HH:mm") if deadline else "-"
+            shown = "-"
+            if deadline is not None:
+                shown = f"{deadline.format('YYYY-MM-DD HH:mm')} {zone_name(tz, deadline)}"
             print(
-                f"{line.number}\t{_state(line.state)}\ttenggat {shown}\t{line.sla.label}",
+                f"{line.number}\t{_state(line.state, standard)}\ttenggat {shown}\t{line.sla.label}",
                 file=stdout,
             )
     if cursor is not None:
@@ -390,6 +398,7 @@ def _run_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 def _run_step(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     with _services(args) as services:
         desk = services.desk
+        standard = desk.standard
         ref, who = args.laporan, args.petugas
         if args.step == "receive":
             result = desk.receive(ref, officer=who)
@@ -406,7 +415,7 @@ def _run_step(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         else:
             result = desk.close(ref, officer=who, reason=args.alasan, note=args.catatan)
     notes = ", ".join(n.kind.value for n in result.notifications) or "-"
-    print(f"{result.number}\t{_state(result.state)}\tnotifikasi: {notes}", file=stdout)
+    print(f"{result.number}\t{_state(result.state, standard)}\tnotifikasi: {notes}", file=stdout)
     return EXIT_OK
 
 

@@ -53,7 +53,7 @@ from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds,
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW
 from layanan_aduan.exceptions import ConfigurationError, ConfigurationProblem
 from layanan_aduan.messaging import MediaFetcher, Messenger
-from layanan_aduan.notifications import NotificationRenderer
+from layanan_aduan.notifications import Language, NotificationRenderer
 from layanan_aduan.ports import EvidenceStore, StaffDirectory, Storage
 from layanan_aduan.service_layer.desk import Desk
 from layanan_aduan.service_layer.dispatcher import DEFAULT_RETRY_POLICY, Dispatcher, RetryPolicy
@@ -103,6 +103,7 @@ def compose(
     business_numbers: Iterable[str] = (),
     thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
     escalate_breaches_to_office_head: bool = False,
+    language: Language = "id",
 ) -> Services:
     """
     Build the desk and the dispatcher from their ports.
@@ -126,6 +127,7 @@ def compose(
             WhatsApp ``phone_number_id``); webhooks to other numbers are refused.
         thresholds: When a running SLA clock counts as at risk.
         escalate_breaches_to_office_head: Also send breach alerts to the office head.
+        language: The language of the notifications (``"id"`` or ``"en"``).
 
     The desk and the dispatcher are bound to the standard's office: several offices share one
     storage, each with its own :func:`compose`.
@@ -147,6 +149,7 @@ def compose(
         business_numbers=business_numbers,
         thresholds=thresholds,
         escalate_breaches_to_office_head=escalate_breaches_to_office_head,
+        language=language,
     )
     dispatcher = Dispatcher(
         storage.outbox, messenger, clock, policy=retry_policy, office=standard.office.code
@@ -248,6 +251,8 @@ def bootstrap(
             if business_numbers is None
             else business_numbers,
             thresholds=config.thresholds if thresholds is None else thresholds,
+            escalate_breaches_to_office_head=config.escalate_breaches_to_office_head,
+            language=config.language,
         )
     except BaseException:
         storage.close()

@@ -84,6 +84,7 @@ from layanan_aduan.exceptions import (
 )
 from layanan_aduan.messaging import MediaFetcher, Recipient
 from layanan_aduan.notifications import (
+    Language,
     NotificationKind,
     NotificationRenderer,
     RenderedNotification,
@@ -342,19 +343,20 @@ class _Media:
     file_name: str | None
 
 
-def _missing_in(event: Event) -> list[str]:
+def _missing_in(event: Event, language: str = "id") -> list[str]:
+    field = "message_en" if language == "en" else "message"
     items: list[str] = []
     for p in event.payload.get("problems", ()):
-        if p["blocking"] and p["message"] not in items:
-            items.append(p["message"])
+        if p["blocking"] and p[field] not in items:
+            items.append(p[field])
     return items
 
 
-def _missing_before(report: Report, event: Event) -> list[str]:
+def _missing_before(report: Report, event: Event, language: str = "id") -> list[str]:
     # What the last requirements check before ``event`` found missing.
     for earlier in reversed(report.events[: event.seq - 1]):
         if "problems" in earlier.payload:
-            return _missing_in(earlier)
+            return _missing_in(earlier, language)
     return []
 
 
@@ -383,6 +385,7 @@ class Desk:
             WhatsApp ``phone_number_id``, or a display number); the office's own WhatsApp
             number always belongs. :meth:`ingest` refuses a webhook sent to any other.
         thresholds: When a running SLA clock counts as at risk (the sweep's first alert).
+        language: The language of the notifications (``"id"``, or ``"en"``).
 
     A desk is bound to the office of its standard (``standard.office.code``): it stores every
     report, outbox message and inbox entry as that office's, and its steps, listings and
@@ -405,9 +408,11 @@ class Desk:
         business_numbers: Iterable[str] = (),
         thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
         escalate_breaches_to_office_head: bool = False,
+        language: Language = "id",
     ) -> None:
         self.storage = storage
         self.thresholds = thresholds
+        self.language: Language = language
         self.evidence = evidence
         self.media = media
         self.clock = clock
@@ -917,8 +922,9 @@ class Desk:
     def _missing(self, report: Report) -> list[str]:
         items: list[str] = []
         for p in report.blocking_problems:
-            if p.message not in items:
-                items.append(p.message)
+            text = p.message_en if self.language == "en" else p.message
+            if text not in items:
+                items.append(text)
         return items
 
     def _notifications(
@@ -926,12 +932,15 @@ class Desk:
     ) -> Iterable[tuple[NotificationKind, Recipient, RenderedNotification]]:
         number = report.number if report.number is not None else report.id
         render = self.renderer
+        language = self.language
         action = event.action
         if action == Action.SUBMIT:
             yield (
                 NotificationKind.ACKNOWLEDGEMENT,
                 self._reporter(report),
-                render.acknowledgement(number, self._deadline(report, event.at), kind=report.kind),
+                render.acknowledgement(
+                    number, self._deadline(report, event.at), kind=report.kind, language=language
+                ),
             )
         if action in (Action.SUBMIT, Action.REQUEST_COMPLETION, Action.SUPPLEMENT_REQUIREMENTS):
             missing = self._missing(report)
@@ -939,17 +948,21 @@ class Desk:
                 yield (
                     NotificationKind.MISSING_REQUIREMENTS,
                     self._reporter(report),
-                    render.missing_requirements(number, missing, kind=report.kind),
+                    render.missing_requirements(
+                        number, missing, kind=report.kind, language=language
+                    ),
                 )
         if action == Action.ADD_TO_SUBMISSION:
             # No second acknowledgement: the reporter hears again only when what is missing
             # changed and something still is; once complete the officer's steps follow.
-            missing = _missing_in(event)
-            if missing and missing != _missing_before(report, event):
+            missing = _missing_in(event, language)
+            if missing and missing != _missing_before(report, event, language):
                 yield (
                     NotificationKind.MISSING_REQUIREMENTS,
                     self._reporter(report),
-                    render.missing_requirements(number, missing, kind=report.kind),
+                    render.missing_requirements(
+                        number, missing, kind=report.kind, language=language
+                    ),
                 )
         if action == Action.FORWARD:
             yield (
@@ -962,6 +975,7 @@ class Desk:
                     summary=summary,
                     fallback_summary=report.message,
                     kind=report.kind,
+                    language=language,
                 ),
             )
         if action == Action.DELIVER_FOLLOW_UP:
@@ -969,7 +983,7 @@ class Desk:
             yield (
                 NotificationKind.FOLLOW_UP,
                 self._reporter(report),
-                render.follow_up(number, report.follow_up, kind=report.kind),
+                render.follow_up(number, report.follow_up, kind=report.kind, language=language),
             )
 
     # --- SLA ------------------------------------------------------------------------------
@@ -1032,14 +1046,18 @@ class Desk:
                 for kind in kinds:
                     key = f"{report_id}:{kind.value}"
                     if kind is NotificationKind.SLA_AT_RISK:
-                        rendered = self.renderer.sla_at_risk(number, sla.deadline, sla.remaining)
+                        rendered = self.renderer.sla_at_risk(
+                            number, sla.deadline, sla.remaining, language=self.language
+                        )
                         recipient = self._section_head(now)
                     elif kind is NotificationKind.SLA_BREACHED:
-                        rendered = self.renderer.sla_breached(number, sla.deadline, sla.overrun)
+                        rendered = self.renderer.sla_breached(
+                            number, sla.deadline, sla.overrun, language=self.language
+                        )
                         recipient = self._section_head(now)
                     else:
                         rendered = self.renderer.service_complaint_channel(
-                            number, sla.deadline, kind=report.kind
+                            number, sla.deadline, kind=report.kind, language=self.language
                         )
                         recipient = self._reporter(report)
                     message = rendered.message(recipient, key)
@@ -1062,6 +1080,7 @@ class Desk:
                             },
                             created_at=now,
                             report_id=report_id,
+                            office=self.office,
                         )
                         entries.append(OutboxEntry(escalation, kind))
                 uow.commit()
