@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import InMemoryStorage
 from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
 from layanan_aduan.clock import FixedClock
@@ -26,6 +27,7 @@ from layanan_aduan.domain.calendar import OfficeSchedule, Overrides, WorkingInte
 from layanan_aduan.domain.overrides import format_overrides, parse_overrides
 from layanan_aduan.domain.report import ReportKind
 from layanan_aduan.domain.requirements import check_requirements
+from layanan_aduan.domain.staff import Assignment, StaffMember, StaffRole
 from layanan_aduan.domain.standard import (
     DEFAULT_REQUIREMENT_POLICY,
     KEJARI_JAKARTA_PUSAT,
@@ -39,7 +41,6 @@ from layanan_aduan.domain.standard import (
 )
 from layanan_aduan.domain.workflow import REPORT_WORKFLOW, Role, to_mermaid
 from layanan_aduan.exceptions import ServiceStandardError
-from layanan_aduan.messaging import Recipient
 from layanan_aduan.notifications import (
     FALLBACK_SUMMARY_LENGTH,
     Language,
@@ -473,7 +474,24 @@ def _services(standard: ServiceStandard) -> tuple[Services, InMemoryMessenger]:
         messenger=messenger,
         media=media,
         clock=FixedClock(pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC")),
-        section_head=Recipient(phone="+6281100002222"),
+        staff=InMemoryStaffDirectory(
+            {
+                standard.office.code: [
+                    StaffMember(
+                        "petugas-01",
+                        "Rina Wulandari",
+                        phone="+6281311112222",
+                        assignments=(Assignment(StaffRole.OFFICER, standard.office.code),),
+                    ),
+                    StaffMember(
+                        "kasi-01",
+                        "Andi Pratama",
+                        phone="+6281100002222",
+                        assignments=(Assignment(StaffRole.SECTION_HEAD, standard.office.code),),
+                    ),
+                ]
+            }
+        ),
         standard=standard,
     )
     return services, messenger

@@ -492,21 +492,31 @@ def _office(reader: _Reader, data: Mapping[str, Any]) -> Office | None:
     before = len(reader.problems)
     for key, value in fields.items():
         _check_office_field(reader, key, value)
+    if schedule is not None:
+        # The schedule against an office that is otherwise fine: its zone and its hours.
+        checked: OfficeSchedule = schedule
+        made = reader.build(
+            "office.timezone", lambda: Office(schedule=checked, **_SAMPLE_OFFICE), use_field=False
+        )
+        schedule = None if made is None else schedule
     if len(fields) < 6 or schedule is None or len(reader.problems) > before:
         return None
     office: Office | None = reader.build("office", lambda: Office(schedule=schedule, **fields))
     return office
 
 
+_SAMPLE_OFFICE: Final[Mapping[str, str]] = {
+    "code": "KNJP",
+    "name": "x",
+    "address": "x",
+    "telephone": "(021) 65851958",
+    "whatsapp": "0812-1231-3170",
+    "website": "https://example.go.id",
+}
+
+
 def _check_office_field(reader: _Reader, key: str, value: str) -> None:
-    sample: dict[str, Any] = {
-        "code": "KNJP",
-        "name": "x",
-        "address": "x",
-        "telephone": "(021) 65851958",
-        "whatsapp": "0812-1231-3170",
-        "website": "https://example.go.id",
-    }
+    sample: dict[str, Any] = dict(_SAMPLE_OFFICE)
     sample[key] = value
     reader.build(f"office.{key}", lambda: Office(**sample))
 
@@ -825,7 +835,8 @@ def _read(
     thresholds = _thresholds(reader, data)
     storage = _storage(reader, data, base_dir)
     overrides = _overrides(reader, data, base_dir)
-    staff = _staff(reader, data, None if standard is None else standard.office.code)
+    # Without a valid office the staff are still checked, against a stand-in code.
+    staff = _staff(reader, data, "CEK" if standard is None else standard.office.code)
     notifications = reader.table(data, "notifications", ("language",))
     language = notifications.get("language", "id")
     if language not in ("id", "en"):

@@ -424,19 +424,26 @@ class Desk:
         self.draft_window = draft_window
         self.limits = limits
         self.office = standard.office.code
-        own = {standard.office.whatsapp, *business_numbers}
-        self.business_numbers = frozenset(own)
-        self._number_digits = frozenset(_digits(n) for n in own if _digits(n))
+        given = tuple(business_numbers)
+        #: The channel's ids of the office's numbers (WhatsApp's ``phone_number_id``).
+        self.business_numbers = frozenset(n for n in given if not n.startswith("+"))
+        displays = {standard.office.whatsapp, *(n for n in given if n.startswith("+"))}
+        self._number_digits = frozenset(_digits(n) for n in displays if _digits(n))
 
     def owns(self, phone_number_id: str | None, display_phone_number: str | None = None) -> bool:
         """
         Whether a message sent to this business number (as the channel names it) is this
-        office's. A message that names no number (a channel without numbers) is.
+        office's.
+
+        The channel's number id decides when the desk knows its ids (``business_numbers``);
+        otherwise the displayed number must be one of the office's (its WhatsApp number, or
+        an E.164 number given in ``business_numbers``). A message that names no number at all
+        (a channel without numbers) is the office's.
         """
         if phone_number_id is None and display_phone_number is None:
             return True
-        if phone_number_id is not None and phone_number_id in self.business_numbers:
-            return True
+        if phone_number_id is not None and self.business_numbers:
+            return phone_number_id in self.business_numbers
         digits = None if display_phone_number is None else _digits(display_phone_number)
         return bool(digits) and digits in self._number_digits
 

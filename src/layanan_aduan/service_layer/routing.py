@@ -75,13 +75,12 @@ class OfficeRouter:
             UnknownBusinessNumberError: No office owns it (or no number is given).
         """
         if phone_number_id is not None or display_phone_number is not None:
-            # An id match wins over a display-number match, so an id is never shadowed.
-            for desk in self.desks.values():
-                if phone_number_id is not None and phone_number_id in desk.business_numbers:
-                    return desk
-            for desk in self.desks.values():
-                if desk.owns(None, display_phone_number):
-                    return desk
+            # Each desk answers by the same rule its own ingest applies; exactly one must own it.
+            owners = [
+                d for d in self.desks.values() if d.owns(phone_number_id, display_phone_number)
+            ]
+            if len(owners) == 1:
+                return owners[0]
         raise UnknownBusinessNumberError(
             "Webhook dikirim ke nomor layanan yang tidak dimiliki kantor mana pun; tidak ada "
             "yang disimpan.",
