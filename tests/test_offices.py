@@ -36,6 +36,7 @@ from layanan_aduan.exceptions import (
 from layanan_aduan.ports import OutboxStatus, Storage
 from layanan_aduan.service_layer import OfficeRouter, Services, compose
 from layanan_aduan.testing.contracts import require_postgres_dsn
+from layanan_aduan.testing.strategies import service_standards
 
 EXAMPLES = resources.files("layanan_aduan.entrypoints") / "examples"
 PNG = (EXAMPLES / "tangkapan-layar.png").read_bytes()
@@ -74,11 +75,17 @@ def _storage(kind: str, tmp_path: Path) -> Storage:
 class World:
     """Two offices' desks on one storage, one router, one messenger per office."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        offices: dict[str, tuple[ServiceStandard, str]] | None = None,
+    ) -> None:
+        offices = OFFICES if offices is None else offices
+        self.offices = offices
         self.storage = storage
         self.clock = FixedClock(T0)
         self.media = InMemoryMediaFetcher()
-        self.messengers = {code: InMemoryMessenger() for code in OFFICES}
+        self.messengers = {code: InMemoryMessenger() for code in offices}
         self.services: dict[str, Services] = {
             code: compose(
                 storage=storage,
@@ -92,13 +99,13 @@ class World:
                             StaffMember(
                                 f"kasi-{code.lower()}",
                                 "Kepala Seksi",
-                                phone=SECTION_HEADS[code],
+                                phone=SECTION_HEADS.get(code, f"+628110000{i:04d}"),
                                 assignments=(Assignment(StaffRole.SECTION_HEAD, code),),
                             ),
                             StaffMember(
                                 f"petugas-{code.lower()}",
                                 "Petugas",
-                                phone=OFFICERS[code],
+                                phone=OFFICERS.get(code, f"+628131111{i:04d}"),
                                 assignments=(Assignment(StaffRole.OFFICER, code),),
                             ),
                         ]
@@ -107,7 +114,7 @@ class World:
                 standard=standard,
                 business_numbers=(number_id,),
             )
-            for code, (standard, number_id) in OFFICES.items()
+            for i, (code, (standard, number_id)) in enumerate(offices.items())
         }
         self.router = OfficeRouter(s.desk for s in self.services.values())
 
@@ -122,10 +129,16 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
 
 
 def _webhook(
-    office: str, sender: str, message_id: str, text: str, *, at: pendulum.DateTime = T0
+    office: str,
+    sender: str,
+    message_id: str,
+    text: str,
+    *,
+    at: pendulum.DateTime = T0,
+    offices: dict[str, tuple[ServiceStandard, str]] | None = None,
 ) -> bytes:
     """A text message to ``office``'s business number, as WhatsApp sends it."""
-    standard, number_id = OFFICES[office]
+    standard, number_id = (OFFICES if offices is None else offices)[office]
     value = {
         "messaging_product": "whatsapp",
         "metadata": {
@@ -279,35 +292,62 @@ def test_the_router_refuses_two_desks_for_one_number(world: World) -> None:
 _SENDERS = [f"62812345{n:05d}" for n in range(6)]
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    schedule=st.lists(
-        st.tuples(st.sampled_from(sorted(OFFICES)), st.sampled_from(_SENDERS), st.integers(0, 600)),
-        min_size=1,
-        max_size=10,
+@st.composite
+def _offices_and_schedules(
+    draw: st.DrawFn,
+) -> tuple[dict[str, tuple[ServiceStandard, str]], list[tuple[str, str, int]]]:
+    """Two or three generated offices (distinct codes and numbers) and who writes to which."""
+    standards = draw(
+        st.lists(
+            service_standards(),
+            min_size=2,
+            max_size=3,
+            unique_by=(lambda s: s.office.code, lambda s: s.office.whatsapp),
+        )
     )
-)
+    offices = {s.office.code: (s, f"10654035224{i:04d}") for i, s in enumerate(standards)}
+    schedule = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(sorted(offices)), st.sampled_from(_SENDERS), st.integers(0, 600)
+            ),
+            min_size=1,
+            max_size=10,
+        )
+    )
+    return offices, schedule
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_offices_and_schedules())
 def test_no_office_ever_sees_or_notifies_about_another_offices_report(
-    schedule: list[tuple[str, str, int]],
+    generated: tuple[dict[str, tuple[ServiceStandard, str]], list[tuple[str, str, int]]],
 ) -> None:
-    """For any interleaving of senders writing to either office, every report, outbox message
-    and alert an office holds is its own."""
-    world = World(InMemoryStorage())
+    """For generated offices and any interleaving of senders writing to them, every report,
+    outbox message and alert an office holds is its own, and names no other office."""
+    offices, schedule = generated
+    world = World(InMemoryStorage(), offices)
     for i, (office, sender, seconds) in enumerate(schedule):
         at = T0.subtract(seconds=seconds)
-        body = _webhook(office, sender, f"wamid.{i}", REPORT_TEXT, at=at)
+        body = _webhook(office, sender, f"wamid.{i}", REPORT_TEXT, at=at, offices=offices)
         world.router.ingest(parse_webhook(body))
     world.clock.advance(pendulum.duration(days=3))
     for services in world.services.values():
         services.desk.sweep_sla()
-    for code in OFFICES:
+    for code, (standard, _) in offices.items():
         desk = world.services[code].desk
         mine = {line.report_id for line in desk.list_reports()}
         assert all((line.number or "").startswith(f"LAP/{code}/") for line in desk.list_reports())
+        others = [o.office for c, (o, _) in offices.items() if c != code]
         for message in world.storage.outbox.list(office=code, limit=1000).items:
             assert message.report_id in mine
-    sent_to = {code: sum(1 for o, _, _ in schedule if o == code) for code in OFFICES}
-    for code in OFFICES:
+            text = json.dumps(message.payload, ensure_ascii=False)
+            assert all(f"LAP/{other.code}/" not in text for other in others)
+            assert all(
+                other.name not in text for other in others if other.name not in standard.office.name
+            )
+    sent_to = {code: sum(1 for o, _, _ in schedule if o == code) for code in offices}
+    for code in offices:
         with world.storage.unit_of_work(read_only=True) as uow:
             reports = uow.reports.list_all(office=code, limit=1000).items
         assert (len(reports) == 0) == (sent_to[code] == 0)
