@@ -139,6 +139,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     _common(p)
     p.set_defaults(run=_run_send)
 
+    p = subparsers.add_parser("antrean", help="daftar notifikasi di antrean (outbox) kantor ini")
+    p.add_argument("--status", choices=("pending", "sent", "dead"), help="hanya status ini")
+    p.add_argument("--json", action="store_true", help="satu objek JSON per baris")
+    p.add_argument("--batas", type=int, default=50, metavar="N", help="paling banyak N (bawaan 50)")
+    p.add_argument("--setelah", metavar="KURSOR", help="halaman berikutnya")
+    _common(p)
+    p.set_defaults(run=_run_outbox)
+
     p = subparsers.add_parser("antrean-gagal", help="daftar dan ulangi notifikasi gagal")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--ulang", metavar="KUNCI", help="antrekan ulang satu notifikasi")
@@ -470,6 +478,45 @@ def _run_dead_letters(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -
     for message in dead:
         print(f"{message.key}\tpercobaan {message.attempts}\t{message.last_error}", file=stdout)
     print(f"antrean gagal: {len(dead)}", file=stdout)
+    return EXIT_OK
+
+
+def _run_outbox(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    # What an operator reads: nothing is leased or changed. No payload is printed (it holds
+    # the recipient and the text): the notification's kind and its report say what it is.
+    from layanan_aduan.ports import OutboxStatus
+
+    with _services(args) as services:
+        office = services.desk.office
+        page = services.storage.outbox.list(
+            status=None if args.status is None else OutboxStatus(args.status),
+            office=office,
+            limit=args.batas,
+            after=args.setelah,
+        )
+    for m in page.items:
+        record = {
+            "key": m.key,
+            "status": m.status.value,
+            "notification": m.payload.get("notification"),
+            "attempts": m.attempts,
+            "next_attempt_at": m.next_attempt_at.isoformat(),
+            "sent_at": None if m.sent_at is None else m.sent_at.isoformat(),
+            "last_error": m.last_error,
+        }
+        if args.json:
+            print(json.dumps(record), file=stdout)
+        else:
+            shown = record["sent_at"] or f"berikutnya {record['next_attempt_at']}"
+            print(
+                f"{m.key}\t{m.status.value}\t{record['notification']}\t"
+                f"percobaan {m.attempts}\t{shown}",
+                file=stdout,
+            )
+    if page.next_cursor is not None:
+        print(f"halaman berikutnya: --setelah {page.next_cursor}", file=stdout)
+    elif not page.items and not args.json:
+        print("antrean kosong", file=stdout)
     return EXIT_OK
 
 
