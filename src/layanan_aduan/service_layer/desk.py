@@ -235,6 +235,8 @@ class StepResult:
         state: The state after the step.
         actions: The actions recorded, in order.
         notifications: The notifications put in the outbox, in order.
+        version: The report's version in storage after the step (its number of events):
+            the ``expected_version`` a caller's next step is decided on.
     """
 
     report_id: str
@@ -242,6 +244,7 @@ class StepResult:
     state: ReportState
     actions: tuple[str, ...]
     notifications: tuple[OutboxEntry, ...]
+    version: int
 
 
 @attrs.frozen
@@ -715,7 +718,7 @@ class Desk:
             office=self.standard.office.code,
             goal=self.standard.completion_time,
         )
-        save_report(uow.reports, report, projection)
+        version = save_report(uow.reports, report, projection)
         entries: list[OutboxEntry] = []
         for event in new:
             for kind, recipient, rendered in self._notifications(report, event, handover_summary):
@@ -734,6 +737,7 @@ class Desk:
             state=report.state,
             actions=tuple(e.action for e in new),
             notifications=tuple(entries),
+            version=version,
         )
 
     def _section_head(self) -> Recipient:
