@@ -1,10 +1,11 @@
 """
-What a user of the distribution sees: the licence, the version and the top-level facade.
+What a user of the distribution sees: the licence, the version, the public facade and docs.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import re
 import subprocess
 import sys
 import tomllib
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 import layanan_aduan
+from layanan_aduan.adapters.storage import Migration, shipped_migrations
+from layanan_aduan.exceptions import StorageInputError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,3 +97,32 @@ def test_facade_import_does_not_need_httpx() -> None:
     """The webhook functions on the facade come without the whatsapp extra's httpx."""
     code = "import sys, layanan_aduan\nassert 'httpx' not in sys.modules, 'httpx imported'\n"
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603 - our interpreter, a fixed script
+
+
+PRIVATE_IMPORT = re.compile(r"(?:from|import)\s+layanan_aduan(?:\.\w+)*\._\w+")
+
+
+@pytest.mark.parametrize(
+    "doc", sorted([*ROOT.joinpath("docs").glob("*.md"), ROOT / "README.md"]), ids=lambda p: p.name
+)
+def test_docs_import_public_modules_only(doc: Path) -> None:
+    """No documentation example imports a private (underscore) module of the package."""
+    assert PRIVATE_IMPORT.findall(doc.read_text(encoding="utf-8")) == []
+
+
+def test_shipped_migrations_are_public() -> None:
+    """The shipped migrations of both dialects are listed by the public storage package."""
+    for dialect in ("sqlite", "postgres"):
+        migrations = shipped_migrations(dialect)
+        assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
+        assert all(isinstance(m, Migration) and m.sql for m in migrations)
+
+
+@pytest.mark.parametrize("dialect", ["oracle", "", "../sqlite", "SQLITE"])
+def test_shipped_migrations_refuse_an_unknown_dialect(dialect: str) -> None:
+    """An unknown dialect is a typed refusal (unknown_dialect), not a FileNotFoundError."""
+    with pytest.raises(StorageInputError) as info:
+        shipped_migrations(dialect)
+    assert info.value.code == "unknown_dialect"
+    assert info.value.field == "dialect"
+    assert info.value.message_en
