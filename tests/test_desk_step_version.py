@@ -6,10 +6,9 @@ Kept apart from ``test_desk.py`` (which is reworked in parallel) so the two merg
 
 from __future__ import annotations
 
-from importlib import resources
-
 import pendulum
 
+from layanan_aduan import examples
 from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
 from layanan_aduan.adapters.storage import InMemoryStorage
@@ -18,13 +17,11 @@ from layanan_aduan.clock import FixedClock
 from layanan_aduan.messaging import Recipient
 from layanan_aduan.service_layer.bootstrap import compose
 
-EXAMPLES = resources.files("layanan_aduan.entrypoints") / "examples"
-
 
 def test_each_step_reports_the_version_storage_holds_after_it() -> None:
     """StepResult.version is the report's stored version after ingest, receive and forward."""
     media = InMemoryMediaFetcher()
-    media.put("1480000000000001", (EXAMPLES / "tangkapan-layar.png").read_bytes(), "image/png")
+    media.put(examples.SCREENSHOT_MEDIA_ID, examples.screenshot_png(), "image/png")
     services = compose(
         storage=InMemoryStorage(),
         evidence=InMemoryEvidenceStore(),
@@ -35,7 +32,7 @@ def test_each_step_reports_the_version_storage_holds_after_it() -> None:
     )
     with services:
         desk = services.desk
-        (made,) = desk.ingest(parse_webhook((EXAMPLES / "pesan-whatsapp.json").read_bytes())).steps
+        (made,) = desk.ingest(parse_webhook(examples.whatsapp_webhook())).steps
         assert made.version == desk.report(made.report_id).version == len(made.actions)
         received = desk.receive(made.report_id, officer="petugas-01")
         assert received.version == made.version + 1 == desk.report(made.report_id).version

@@ -7,7 +7,8 @@ The public surface is re-exported here; implementation lives in private or layer
 - ``layanan_aduan.adapters``: technology behind the ports (holiday data, storage, WhatsApp);
 - ``layanan_aduan.service_layer``: the desk that wires ports together;
 - ``layanan_aduan.entrypoints``: the ``layanan-aduan`` command line;
-- ``layanan_aduan.testing``: hypothesis strategies and contract suites for downstream tests.
+- ``layanan_aduan.testing``: hypothesis strategies and contract suites for downstream tests;
+- ``layanan_aduan.examples``: the bundled example webhook and screenshot (used by the demo).
 
 ``layanan_aduan.__version__`` is the installed distribution's version, read from its
 metadata on first access (nothing is read at import time).

@@ -43,7 +43,6 @@ DEFAULT_DB: Final = "layanan-aduan.sqlite3"
 #: The demo's fixed clock: Monday 12 January 2026, 09:05 WIB (the message came at 09:00).
 DEMO_INSTANT: Final = "2026-01-12T09:05:00+07:00"
 _DEMO_SECTION_HEAD = "+6281100002222"
-_DEMO_MEDIA_ID = "1480000000000001"
 _CLOSE_REASONS = ("spam", "duplicate", "not_a_report", "out_of_scope", "abandoned", "other")
 
 
@@ -392,20 +391,21 @@ def _run_dead_letters(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -
 
 
 def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from importlib import resources
 
     import pendulum
 
+    from layanan_aduan import examples
     from layanan_aduan.adapters.messaging import ConsoleMessenger, InMemoryMediaFetcher
     from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
     from layanan_aduan.clock import FixedClock
     from layanan_aduan.messaging import Recipient
     from layanan_aduan.service_layer.bootstrap import bootstrap
 
-    examples = resources.files("layanan_aduan.entrypoints") / "examples"
-    body = (examples / "pesan-whatsapp.json").read_bytes()
+    body = examples.whatsapp_webhook()
     media = InMemoryMediaFetcher()
-    media.put(_DEMO_MEDIA_ID, (examples / "tangkapan-layar.png").read_bytes(), "image/png")
+    media.put(
+        examples.SCREENSHOT_MEDIA_ID, examples.screenshot_png(), examples.SCREENSHOT_MEDIA_TYPE
+    )
     clock = FixedClock(_instant(DEMO_INSTANT))
     out = stdout
 
