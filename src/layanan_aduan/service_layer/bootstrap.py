@@ -149,16 +149,19 @@ def bootstrap(
 ) -> Services:
     """
     The embedded default: the SQLite file ``path`` (created and migrated when new) and a
-    filesystem evidence store beside it, wired by :func:`compose`.
+    filesystem evidence store beside it, wired by :func:`compose`. Temporary files a crashed
+    evidence write left there are deleted when older than an hour by ``clock``'s instant.
     """
+    clock = SystemClock() if clock is None else clock
     storage = SqliteStorage.open(path)
-    evidence = FilesystemEvidenceStore.open(evidence_dir_for(path))
+    # Deletes what a crashed evidence write left behind, judged by the desk's own clock.
+    evidence = FilesystemEvidenceStore.open(evidence_dir_for(path), now=clock.now())
     return compose(
         storage=storage,
         evidence=evidence,
         messenger=messenger,
         media=media,
-        clock=SystemClock() if clock is None else clock,
+        clock=clock,
         section_head=section_head,
         standard=standard,
         working_time=working_time,
