@@ -535,6 +535,41 @@ def evidence_files(
     return st.one_of([makers[m] for m in MediaType if m in media_types])
 
 
+_ACTIVE_DICTIONARIES: Final = (
+    b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>",
+    b"/OpenAction << /S /Launch /F (cmd.exe) >>",
+    b"/Names << /EmbeddedFiles << /Names [(a.exe) 9 0 R] >> >>",
+    b"/AA << /O << /S /J#61vaScript /JS (x) >> >>",
+)
+
+
+def _active_pdfs() -> st.SearchStrategy[bytes]:
+    """
+    Whole PDFs whose catalogue runs a script, launches a program or carries a file.
+    """
+    return st.tuples(_pdfs(), st.sampled_from(_ACTIVE_DICTIONARIES)).map(
+        lambda t: t[0].replace(b"/Type /Catalog", b"/Type /Catalog " + t[1], 1)
+    )
+
+
+@st.composite
+def _pixel_bombs(draw: st.DrawFn, max_pixels: int) -> bytes:
+    """
+    A whole, small PNG whose header declares more than ``max_pixels`` pixels.
+    """
+    side = 2**31 - 1  # the largest a PNG header allows
+    width = draw(st.integers(max_pixels // side + 1, side))
+    least = max_pixels // width + 1  # the smallest height past the limit at this width
+    height = draw(st.integers(least, min(2**31 - 1, least + 1000)))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
 @st.composite
 def _truncated(draw: st.DrawFn) -> bytes:
     """
@@ -556,10 +591,18 @@ def invalid_evidence(draw: st.DrawFn, *, limits: EvidenceLimits | None = None) -
     Bytes that :func:`~layanan_aduan.domain.evidence.inspect_evidence` refuses.
 
     Empty files; random bytes without a known magic number; GIF, ZIP (``docx``) and
-    HTML files; whole files cut short. With ``limits``, also whole files padded past
-    those limits (pass small limits: the defaults would need megabytes).
+    HTML files; whole files cut short; PDFs with active content (a script run on opening,
+    a launch action, an embedded file) and PNGs declaring more pixels than the limit,
+    when those checks block (they do by default). With ``limits``, also whole files
+    padded past those limits (pass small limits: the defaults would need megabytes), and
+    the content faults only as far as ``limits.blocking`` refuses them.
     """
-    from layanan_aduan.domain.evidence import recognise
+    from layanan_aduan.domain.evidence import (
+        ACTIVE_CONTENT,
+        DEFAULT_LIMITS,
+        TOO_MANY_PIXELS,
+        recognise,
+    )
 
     choices: list[st.SearchStrategy[bytes]] = [
         st.just(b""),
@@ -569,6 +612,11 @@ def invalid_evidence(draw: st.DrawFn, *, limits: EvidenceLimits | None = None) -
         ),
         _truncated(),
     ]
+    policy = DEFAULT_LIMITS if limits is None else limits
+    if ACTIVE_CONTENT in policy.blocking:
+        choices.append(_active_pdfs())
+    if TOO_MANY_PIXELS in policy.blocking and policy.max_pixels < (2**31 - 1) ** 2:
+        choices.append(_pixel_bombs(policy.max_pixels))
     if limits is not None:
         padding = b"x" * max(limits.document_bytes, limits.image_bytes)
         # A comment line in a PDF, a text chunk in a PNG: still whole files, only larger.
