@@ -2,7 +2,8 @@
 Test-suite configuration: hypothesis profiles.
 
 ``ci`` (used when ``CI`` is set) tries more examples and has no deadline, since
-CI shares two cores with a database server; ``dev`` is the quick default.
+CI shares two cores with a database server; ``dev`` is the quick default. The tests in
+``downstream/`` are bound to hypothesis' ``default`` profile instead (see its conftest).
 """
 
 from __future__ import annotations

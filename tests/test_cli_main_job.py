@@ -9,15 +9,14 @@ import io
 import json
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from layanan_aduan import examples
 from layanan_aduan.adapters.whatsapp.inbound import compute_signature
 from layanan_aduan.entrypoints.cli import main
 
-EXAMPLES = resources.files("layanan_aduan.entrypoints") / "examples"
 NUMBER = "LAP/KNJP/2026/000001"
 STAFF = """
 [[staff]]
@@ -43,9 +42,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WHATSAPP_APP_SECRET", raising=False)
     media = tmp_path / "media"
     media.mkdir()
-    (media / "1480000000000001").write_bytes((EXAMPLES / "tangkapan-layar.png").read_bytes())
+    (media / "1480000000000001").write_bytes(examples.screenshot_png())
     payload = tmp_path / "pesan.json"
-    payload.write_bytes((EXAMPLES / "pesan-whatsapp.json").read_bytes())
+    payload.write_bytes(examples.whatsapp_webhook())
     return tmp_path
 
 

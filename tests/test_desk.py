@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from layanan_aduan import examples
 from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
 from layanan_aduan.adapters.staff import InMemoryStaffDirectory
@@ -36,9 +36,8 @@ from layanan_aduan.ports import OutboxStatus
 from layanan_aduan.service_layer.bootstrap import Services, compose
 from layanan_aduan.service_layer.desk import SlaState, parse_details
 
-EXAMPLES = resources.files("layanan_aduan.entrypoints") / "examples"
-PNG = (EXAMPLES / "tangkapan-layar.png").read_bytes()
-BODY = (EXAMPLES / "pesan-whatsapp.json").read_bytes()
+PNG = examples.screenshot_png()
+BODY = examples.whatsapp_webhook()
 MEDIA_ID = "1480000000000001"
 SECTION_HEAD = Recipient(phone="+6281100002222")
 T0 = pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC")  # Monday 09:05 WIB

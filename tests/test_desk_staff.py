@@ -29,7 +29,7 @@ from layanan_aduan.notifications import NotificationKind
 from layanan_aduan.service_layer.bootstrap import Services, compose
 from layanan_aduan.service_layer.desk import Desk
 
-EXAMPLES = resources.files("layanan_aduan.entrypoints") / "examples"
+EXAMPLES = resources.files("layanan_aduan.examples")
 PNG = (EXAMPLES / "tangkapan-layar.png").read_bytes()
 BODY = (EXAMPLES / "pesan-whatsapp.json").read_bytes()
 REPORTER = "+6281234567890"  # the example's sender

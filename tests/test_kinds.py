@@ -29,7 +29,7 @@ from layanan_aduan.exceptions import ReportInputError, TransitionNotAllowedError
 from layanan_aduan.service_layer import Services, compose
 from layanan_aduan.service_layer.desk import SlaState
 
-EXAMPLES = resources.files("layanan_aduan.entrypoints") / "examples"
+EXAMPLES = resources.files("layanan_aduan.examples")
 T0 = pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC")  # Monday 09:05 WIB
 
 

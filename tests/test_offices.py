@@ -38,7 +38,7 @@ from layanan_aduan.service_layer import OfficeRouter, Services, compose
 from layanan_aduan.testing.contracts import require_postgres_dsn
 from layanan_aduan.testing.strategies import service_standards
 
-EXAMPLES = resources.files("layanan_aduan.entrypoints") / "examples"
+EXAMPLES = resources.files("layanan_aduan.examples")
 PNG = (EXAMPLES / "tangkapan-layar.png").read_bytes()
 T0 = pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC")  # Monday 09:05 WIB, 10:05 WITA
 

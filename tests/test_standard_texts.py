@@ -464,7 +464,7 @@ def _services(standard: ServiceStandard) -> tuple[Services, InMemoryMessenger]:
     """A desk on in-memory storage for ``standard``, and the messenger it sends through."""
     from importlib import resources
 
-    examples = resources.files("layanan_aduan.entrypoints") / "examples"
+    examples = resources.files("layanan_aduan.examples")
     media = InMemoryMediaFetcher()
     media.put("1480000000000001", (examples / "tangkapan-layar.png").read_bytes(), "image/png")
     messenger = InMemoryMessenger()
@@ -502,7 +502,7 @@ def test_the_desk_acknowledges_by_kind_and_hands_over_the_reports_text() -> None
     a summary carries the start of the report's own text."""
     from importlib import resources
 
-    body = resources.files("layanan_aduan.entrypoints") / "examples" / "pesan-whatsapp.json"
+    body = resources.files("layanan_aduan.examples") / "pesan-whatsapp.json"
     document = json.loads(body.read_bytes())
     message = document["entry"][0]["changes"][0]["value"]["messages"][0]["text"]
     message["body"] = message["body"].replace("Jenis: aduan", "Jenis: permohonan informasi")

@@ -7,10 +7,16 @@ The public surface is re-exported here; implementation lives in private or layer
 - ``layanan_aduan.adapters``: technology behind the ports (holiday data, storage, WhatsApp);
 - ``layanan_aduan.service_layer``: the desk that wires ports together;
 - ``layanan_aduan.entrypoints``: the ``layanan-aduan`` command line;
-- ``layanan_aduan.testing``: hypothesis strategies and contract suites for downstream tests.
+- ``layanan_aduan.testing``: hypothesis strategies and contract suites for downstream tests;
+- ``layanan_aduan.examples``: the bundled example webhook and screenshot (used by the demo).
+
+``layanan_aduan.__version__`` is the installed distribution's version, read from its
+metadata on first access (nothing is read at import time).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
 
 from layanan_aduan.adapters.evidence_store import (
     FilesystemEvidenceStore,
@@ -38,6 +44,11 @@ from layanan_aduan.adapters.storage.memory import (
 )
 from layanan_aduan.adapters.storage.sqlite import (
     SqliteStorage,
+)
+from layanan_aduan.adapters.whatsapp.inbound import (
+    WhatsAppWebhook,
+    compute_signature,
+    parse_webhook,
 )
 from layanan_aduan.clock import (
     Clock,
@@ -74,6 +85,7 @@ from layanan_aduan.domain.history import (
     TamperKind,
     TamperProblem,
     Verification,
+    canonical_json,
     verify,
 )
 from layanan_aduan.domain.identity import (
@@ -427,6 +439,7 @@ __all__ = [
     "WebhookSignatureError",
     "WebhookVerificationError",
     "WhatsAppUserId",
+    "WhatsAppWebhook",
     "Workflow",
     "WorkflowDefinitionError",
     "WorkflowError",
@@ -437,8 +450,10 @@ __all__ = [
     "YearHolidays",
     "assign_report_number",
     "bootstrap",
+    "canonical_json",
     "check_requirements",
     "compose",
+    "compute_signature",
     "deliver",
     "format_overrides",
     "format_report_number",
@@ -448,6 +463,7 @@ __all__ = [
     "load_report",
     "load_report_by_number",
     "parse_overrides",
+    "parse_webhook",
     "project_report",
     "read_staff_file",
     "recognise",
@@ -457,3 +473,22 @@ __all__ = [
     "to_mermaid",
     "verify",
 ]
+
+
+_UNKNOWN_VERSION: Final = "0+unknown"
+
+if TYPE_CHECKING:
+    __version__: str
+else:
+    # A module ``__getattr__`` (as attrs does) reads the metadata on first use only. Type
+    # checkers see just ``__version__: str``, so a typo in another name is still caught.
+    def __getattr__(name: str) -> str:
+        if name == "__version__":
+            from importlib import metadata
+
+            try:
+                return metadata.version("layanan-aduan")
+            except metadata.PackageNotFoundError:
+                # Run from a source tree without being installed (e.g. PYTHONPATH=src).
+                return _UNKNOWN_VERSION
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

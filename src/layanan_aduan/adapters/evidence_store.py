@@ -20,23 +20,34 @@ layanan_aduan.exceptions.StorageInputError: Digest bukti harus 64 karakter heksa
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import re
 import tempfile
 import threading
 from pathlib import Path
+from typing import Final
 
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.exceptions import (
     EvidenceCorruptedError,
     EvidenceNotFoundError,
+    InvalidDurationError,
+    NaiveDatetimeError,
     StorageInputError,
 )
 
-__all__ = ["FilesystemEvidenceStore", "InMemoryEvidenceStore"]
+__all__ = ["DEFAULT_STALE_AFTER", "FilesystemEvidenceStore", "InMemoryEvidenceStore"]
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+_FAN_OUT = re.compile(r"[0-9a-f]{2}")
+# The names tempfile.mkstemp gives in _write_atomically (prefix ".tmp-", suffix ".part").
+_TEMPORARY = re.compile(r"\.tmp-[A-Za-z0-9_]+\.part")
+
+#: How old a leftover temporary file must be before :class:`FilesystemEvidenceStore` deletes
+#: it: far longer than any write takes, so a write in progress elsewhere is never touched.
+DEFAULT_STALE_AFTER: Final = dt.timedelta(hours=1)
 
 
 def _check_digest(digest: object) -> str:
@@ -141,6 +152,16 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _subdirectories(directory: Path) -> list[Path]:
+    # Fan-out directories only (two lower-case hex digits), never through a symbolic link.
+    with os.scandir(directory) as entries:
+        return [
+            Path(e.path)
+            for e in entries
+            if _FAN_OUT.fullmatch(e.name) and e.is_dir(follow_symlinks=False)
+        ]
+
+
 class FilesystemEvidenceStore:
     """
     Evidence files under a root directory, named by digest with two levels of fan-out.
@@ -148,8 +169,10 @@ class FilesystemEvidenceStore:
     The file for digest ``ab12cd...`` is ``<root>/ab/12/ab12cd...``. A write goes to a temporary
     file in the same directory, is flushed (``fsync``), renamed over the final name (atomic) and
     the directory is flushed, so a crash leaves either no file or the whole file, never a
-    partial one; a leftover ``.tmp-*`` file from a crash can be deleted when no writer runs.
-    Files are created with mode 0600 (evidence is personal data).
+    partial one. A crash can leave the temporary ``.tmp-*.part`` file behind:
+    :meth:`remove_stale_temporaries` deletes those older than a bound, and :meth:`open` does
+    so when given the current instant. Files are created with mode 0600 (evidence is
+    personal data).
 
     Build it with :meth:`open`, which creates the root directory.
 
@@ -163,12 +186,25 @@ class FilesystemEvidenceStore:
         self._fsync = fsync
 
     @classmethod
-    def open(cls, root: str | os.PathLike[str], *, fsync: bool = True) -> FilesystemEvidenceStore:
+    def open(
+        cls,
+        root: str | os.PathLike[str],
+        *,
+        fsync: bool = True,
+        now: dt.datetime | None = None,
+        stale_after: dt.timedelta = DEFAULT_STALE_AFTER,
+    ) -> FilesystemEvidenceStore:
         """
         Create the root directory if needed and return the store.
 
+        With ``now`` (the current instant, from the caller's clock: the store never reads
+        the wall clock), temporary files a crashed write left behind are deleted first
+        (see :meth:`remove_stale_temporaries`).
+
         Raises:
-            StorageUnavailableError: The directory cannot be created.
+            StorageUnavailableError: The directory cannot be created or cleaned.
+            NaiveDatetimeError: ``now`` has no time zone.
+            InvalidDurationError: ``stale_after`` is not positive.
         """
         store = cls(root, fsync=fsync)
         try:
@@ -176,7 +212,65 @@ class FilesystemEvidenceStore:
         except OSError as e:
             raise c.unavailable(type(e).__name__) from e
         store.ping()
+        if now is not None:
+            store.remove_stale_temporaries(now, older_than=stale_after)
         return store
+
+    def remove_stale_temporaries(
+        self, now: dt.datetime, *, older_than: dt.timedelta = DEFAULT_STALE_AFTER
+    ) -> int:
+        """
+        Delete the temporary files of writes that never finished; return how many.
+
+        A temporary file (``<root>/xx/yy/.tmp-*.part``) is deleted when its modification
+        time lies strictly more than ``older_than`` before ``now``; one as old or younger,
+        or dated after ``now``, may belong to a write in progress and is kept. The age is
+        judged against the given ``now`` (from the caller's clock), never the wall clock.
+        Stored evidence, other files, symbolic links and anything outside the two fan-out
+        levels are never touched.
+
+        Raises:
+            NaiveDatetimeError: ``now`` has no time zone.
+            InvalidDurationError: ``older_than`` is not positive.
+            StorageUnavailableError: The directory cannot be read or a file not deleted.
+        """
+        if not isinstance(now, dt.datetime) or now.utcoffset() is None:
+            raise NaiveDatetimeError(
+                "Waktu sekarang harus memakai zona waktu.",
+                "The current instant must have a time zone.",
+                field="now",
+            )
+        if not isinstance(older_than, dt.timedelta) or older_than <= dt.timedelta(0):
+            raise InvalidDurationError(
+                "Batas umur berkas sementara harus lebih dari 0.",
+                "The age bound for temporary files must be more than 0.",
+                field="older_than",
+            )
+        cutoff = now.timestamp() - older_than.total_seconds()
+        removed = 0
+        try:
+            for path in self._temporaries():
+                try:
+                    if path.lstat().st_mtime < cutoff:
+                        path.unlink()
+                        removed += 1
+                except FileNotFoundError:  # renamed or removed meanwhile by another process
+                    continue
+        except OSError as e:
+            raise c.unavailable(type(e).__name__) from e
+        return removed
+
+    def _temporaries(self) -> list[Path]:
+        found: list[Path] = []
+        for first in _subdirectories(self.root):
+            for second in _subdirectories(first):
+                with os.scandir(second) as entries:
+                    found.extend(
+                        Path(e.path)
+                        for e in entries
+                        if _TEMPORARY.fullmatch(e.name) and e.is_file(follow_symlinks=False)
+                    )
+        return found
 
     def __repr__(self) -> str:
         return f"FilesystemEvidenceStore(root={str(self.root)!r})"

@@ -25,6 +25,7 @@ says (it still labels 2027's Idul Fitri "estimated" although SKB 1205/2026 fixed
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from layanan_aduan.adapters._decrees_id import DECREED_YEARS, YearDecree, year_decree
@@ -93,7 +94,8 @@ class PythonHolidaysSource:
     Implements :class:`~layanan_aduan.domain.calendar.HolidaySource`. Answers every
     year from 1 to 9999: python-holidays covers 1946 to 2100; other years have no
     holidays and are not decreed. Years 2020 to 2027 are decreed and carry their legal
-    basis. Each year is computed once per instance.
+    basis. Each year is computed once per process and shared by every instance: the data
+    is fixed, and a new calendar (a test's, a worker's) then finds a year already loaded.
 
     >>> import datetime as dt
     >>> source = PythonHolidaysSource()
@@ -105,9 +107,6 @@ class PythonHolidaysSource:
     >>> source.non_working_days(2028).decreed
     False
     """
-
-    def __init__(self) -> None:
-        self._years: dict[int, YearHolidays] = {}
 
     def __repr__(self) -> str:
         return "PythonHolidaysSource()"
@@ -122,49 +121,49 @@ class PythonHolidaysSource:
         """
         Return ``year``'s libur nasional and cuti bersama.
         """
-        cached = self._years.get(year)
-        if cached is None:
-            cached = self._years[year] = self._load(year)
-        return cached
+        return _load(year)
 
-    def _load(self, year: int) -> YearHolidays:
-        # Imported on first use: nothing is loaded when this module is imported.
-        import holidays
-        from holidays.countries.indonesia import Indonesia
 
-        decree = year_decree(year)
-        if not Indonesia.start_year <= year <= Indonesia.end_year:
-            return YearHolidays(year, (), decreed=decree is not None)
-        bases = {
-            DayKind.NATIONAL_HOLIDAY: dict(decree.national_holidays) if decree else {},
-            DayKind.JOINT_LEAVE: dict(decree.joint_leave) if decree else {},
-        }
-        days: list[NonWorkingDay] = []
-        for category, kind in _CATEGORIES:
-            in_id = holidays.country_holidays(
-                "ID", years=year, categories=(category,), language="id"
-            )
-            in_en = holidays.country_holidays(
-                "ID", years=year, categories=(category,), language="en_US"
-            )
-            translate = getattr(in_en, "tr", None)
-            for day in sorted(in_id):
-                pairs = _pair(in_id.get_list(day), in_en.get_list(day), translate)
-                for raw_id, raw_en in pairs:
-                    name, est_id = _strip(raw_id, _ESTIMATED_ID)
-                    name_en, est_en = _strip(raw_en, _ESTIMATED_EN)
-                    basis = bases[kind].get(day)
-                    days.append(
-                        NonWorkingDay(
-                            date=day,
-                            kind=kind,
-                            name=_fix(name),
-                            name_en=name_en,
-                            legal_basis=basis,
-                            estimated=(est_id or est_en) and basis is None,
-                        )
+@functools.cache
+def _load(year: int) -> YearHolidays:
+    """
+    Compute ``year``'s holidays from python-holidays (once per process: the value is frozen).
+    """
+    # Imported on first use: nothing is loaded when this module is imported.
+    import holidays
+    from holidays.countries.indonesia import Indonesia
+
+    decree = year_decree(year)
+    if not Indonesia.start_year <= year <= Indonesia.end_year:
+        return YearHolidays(year, (), decreed=decree is not None)
+    bases = {
+        DayKind.NATIONAL_HOLIDAY: dict(decree.national_holidays) if decree else {},
+        DayKind.JOINT_LEAVE: dict(decree.joint_leave) if decree else {},
+    }
+    days: list[NonWorkingDay] = []
+    for category, kind in _CATEGORIES:
+        in_id = holidays.country_holidays("ID", years=year, categories=(category,), language="id")
+        in_en = holidays.country_holidays(
+            "ID", years=year, categories=(category,), language="en_US"
+        )
+        translate = getattr(in_en, "tr", None)
+        for day in sorted(in_id):
+            pairs = _pair(in_id.get_list(day), in_en.get_list(day), translate)
+            for raw_id, raw_en in pairs:
+                name, est_id = _strip(raw_id, _ESTIMATED_ID)
+                name_en, est_en = _strip(raw_en, _ESTIMATED_EN)
+                basis = bases[kind].get(day)
+                days.append(
+                    NonWorkingDay(
+                        date=day,
+                        kind=kind,
+                        name=_fix(name),
+                        name_en=name_en,
+                        legal_basis=basis,
+                        estimated=(est_id or est_en) and basis is None,
                     )
-        return YearHolidays(year, days, decreed=decree is not None)
+                )
+    return YearHolidays(year, days, decreed=decree is not None)
 
 
 def indonesian_calendar(

@@ -9,6 +9,12 @@ file name is kept only as metadata.
 Recognised formats: PDF (``application/pdf``), JPEG (``image/jpeg``), PNG
 (``image/png``) and WebP (``image/webp``). Nothing else is recognised.
 
+A whole file is then scanned, without decoding it, for three things an office may refuse
+(:data:`CONTENT_CHECKS`): active content in a PDF (``evidence_active_content``), an image
+declaring more pixels than :attr:`EvidenceLimits.max_pixels` (``evidence_too_many_pixels``,
+a decompression bomb), and bytes after the format's end marker (``evidence_trailing_data``).
+Which of them refuse the file and which are only reported is :attr:`EvidenceLimits.blocking`.
+
 >>> scan = b"%PDF-1.7\\n1 0 obj <<>> endobj\\ntrailer <<>>\\n%%EOF\\n"
 >>> evidence = EvidenceFile.from_bytes(scan, file_name="surat.pdf")
 >>> evidence.media_type, evidence.size, evidence.sha256[:12]
@@ -20,6 +26,7 @@ Recognised formats: PDF (``application/pdf``), JPEG (``image/jpeg``), PNG
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import re
 import struct
@@ -33,8 +40,14 @@ from layanan_aduan.exceptions import InvalidEvidenceError, InvalidTypeError, Val
 from layanan_aduan.privacy import mask
 
 __all__ = [
+    "ACTIVE_CONTENT",
+    "CONTENT_CHECKS",
+    "DEFAULT_BLOCKING",
     "DEFAULT_LIMITS",
+    "DEFAULT_MAX_PIXELS",
     "MIB",
+    "TOO_MANY_PIXELS",
+    "TRAILING_DATA",
     "EvidenceFile",
     "EvidenceInspection",
     "EvidenceLimits",
@@ -45,6 +58,21 @@ __all__ = [
 
 MIB: Final = 1024 * 1024
 _SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
+
+#: Problem code: a PDF with JavaScript, a launch action, embedded files or additional actions.
+ACTIVE_CONTENT: Final = "evidence_active_content"
+#: Problem code: an image whose header declares more pixels than the limit.
+TOO_MANY_PIXELS: Final = "evidence_too_many_pixels"
+#: Problem code: bytes (other than a little padding) after the format's end marker.
+TRAILING_DATA: Final = "evidence_trailing_data"
+#: The content checks whose outcome an office chooses: refuse the file, or only report it.
+CONTENT_CHECKS: Final = frozenset({ACTIVE_CONTENT, TOO_MANY_PIXELS, TRAILING_DATA})
+#: The content checks that refuse a file unless an office decides otherwise. Trailing data
+#: is only reported: phones append it to ordinary photos (motion photos, maker notes).
+DEFAULT_BLOCKING: Final = frozenset({ACTIVE_CONTENT, TOO_MANY_PIXELS})
+#: The default pixel limit: 50 megapixels, above any phone camera or A4 scan at 600 dpi
+#: (about 35 megapixels), below what a decoder can be made to allocate by a 20 KB file.
+DEFAULT_MAX_PIXELS: Final = 50_000_000
 
 
 class MediaType(enum.Enum):
@@ -98,10 +126,43 @@ def _check_limit(_instance: object, attribute: attrs.Attribute[int], value: int)
         )
 
 
+def _check_pixels(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError(
+            "Batas piksel bukti harus bilangan bulat lebih dari 0.",
+            "An evidence pixel limit must be an integer of more than 0.",
+            code="evidence_limit_invalid",
+            field=attribute.name,
+        )
+
+
+def _to_checks(value: object) -> frozenset[str]:
+    # A lone string would become a set of its characters: refuse it instead.
+    if isinstance(value, (str, bytes)) or not isinstance(value, (set, frozenset, list, tuple)):
+        raise ValidationError(
+            "Pemeriksaan yang menolak bukti harus berupa himpunan kode.",
+            "The blocking evidence checks must be a set of codes.",
+            code="evidence_blocking_invalid",
+            field="blocking",
+        )
+    checks = frozenset(value)
+    unknown = checks - CONTENT_CHECKS
+    if unknown:
+        raise ValidationError(
+            "Kode pemeriksaan bukti tidak dikenal: " + ", ".join(sorted(map(str, unknown))) + ".",
+            "Unknown evidence check codes: " + ", ".join(sorted(map(str, unknown))) + ".",
+            code="evidence_blocking_invalid",
+            field="blocking",
+            details={"unknown": sorted(map(str, unknown)), "known": sorted(CONTENT_CHECKS)},
+        )
+    return checks
+
+
 @attrs.frozen
 class EvidenceLimits:
     """
-    Size limits for evidence, in bytes, per kind of file (inclusive maxima).
+    Limits and policy for evidence: sizes in bytes per kind of file (inclusive maxima), a
+    pixel limit for images, and which content checks refuse a file.
 
     The defaults follow WhatsApp Cloud API media limits: images 5 MB, documents 100 MB.
     "MB" is read as MiB (2**20 bytes), the larger reading, so that a file WhatsApp
@@ -110,13 +171,29 @@ class EvidenceLimits:
     is an image). A photo sent "as a document" can exceed 5 MB: an office that wants
     those raises ``image_bytes``.
 
+    The content checks (:data:`CONTENT_CHECKS`) always run; ``blocking`` says which of
+    them refuse the file. The others are reported as non-blocking problems beside the
+    accepted evidence (a note to the reporter and the officer). An office whose standard
+    wants every trailing byte refused passes ``blocking=CONTENT_CHECKS``; one that accepts
+    PDFs with form scripts leaves out ``ACTIVE_CONTENT``.
+
+    >>> strict = EvidenceLimits(blocking=CONTENT_CHECKS)
+    >>> sorted(strict.blocking - DEFAULT_LIMITS.blocking)
+    ['evidence_trailing_data']
+
     Attributes:
         image_bytes: Largest accepted JPEG, PNG or WebP.
         document_bytes: Largest accepted PDF.
+        max_pixels: Largest accepted image area, width times height as the header declares
+            it (inclusive; default :data:`DEFAULT_MAX_PIXELS`, 50 megapixels).
+        blocking: The content checks that refuse a file (default :data:`DEFAULT_BLOCKING`:
+            active content and too many pixels; trailing data is only reported).
     """
 
     image_bytes: int = attrs.field(default=5 * MIB, validator=_check_limit)
     document_bytes: int = attrs.field(default=100 * MIB, validator=_check_limit)
+    max_pixels: int = attrs.field(default=DEFAULT_MAX_PIXELS, validator=_check_pixels)
+    blocking: frozenset[str] = attrs.field(default=DEFAULT_BLOCKING, converter=_to_checks)
 
     def limit_for(self, media_type: MediaType) -> int:
         """
@@ -252,11 +329,12 @@ class EvidenceFile:
         """
         Recognise ``data`` and describe it, or raise :class:`InvalidEvidenceError`.
 
-        The error carries the first problem's code; ``details["codes"]`` lists all.
+        The error carries the first blocking problem's code; ``details["codes"]`` lists
+        every problem's. Non-blocking problems do not stop the file being described.
         """
         inspection = inspect_evidence(data, limits=limits, file_name=file_name)
         if inspection.evidence is None:
-            first = inspection.problems[0]
+            first = inspection.blocking_problems[0]
             raise InvalidEvidenceError(
                 first.message,
                 first.message_en,
@@ -290,8 +368,9 @@ class EvidenceInspection:
     What :func:`inspect_evidence` found: the evidence when it is acceptable, and every problem.
 
     Attributes:
-        evidence: The recognised file, or ``None`` when any problem was found.
-        problems: Every problem found (empty when ``evidence`` is set).
+        evidence: The recognised file, or ``None`` when a blocking problem was found.
+        problems: Every problem found. Beside accepted evidence only non-blocking ones: the
+            content checks an office chose not to refuse (:attr:`EvidenceLimits.blocking`).
         media_type: The format recognised from the magic number, even when the file is
             refused (truncated, too large), else ``None``.
     """
@@ -306,6 +385,13 @@ class EvidenceInspection:
         Whether the file is acceptable evidence.
         """
         return self.evidence is not None
+
+    @property
+    def blocking_problems(self) -> tuple[Problem, ...]:
+        """
+        The problems that refuse the file (empty exactly when :attr:`ok`).
+        """
+        return tuple(p for p in self.problems if p.blocking)
 
 
 # --- recognition ------------------------------------------------------------------------------
@@ -349,7 +435,9 @@ def recognise(data: bytes) -> MediaType | None:
     return None
 
 
-# Each structure check returns None when the file is whole, else (code, id, en).
+# Each format's scan says whether the file is whole (a fault, else None) and, for a whole
+# file, what the content checks need: where the format ends, the declared image size, and
+# the active-content names found in a PDF.
 _Fault = tuple[str, str, str]
 _TRUNCATED: Final = (
     "evidence_truncated",
@@ -363,92 +451,257 @@ _MALFORMED: Final = (
 )
 
 
-def _check_pdf(data: bytes) -> _Fault | None:
-    # A whole PDF ends with %%EOF, possibly followed by line ends or padding.
-    return None if b"%%EOF" in data[-_PDF_TAIL:] else _TRUNCATED
+@attrs.frozen
+class _Scan:
+    fault: _Fault | None = None
+    end: int = 0  # offset just after the format's end marker
+    size: tuple[int, int] | None = None  # (width, height) as the header declares it
+    active: tuple[str, ...] = ()  # PDF names of active content, in _ACTIVE_NAMES order
 
+
+_BROKEN: Final = {f: _Scan(fault=f) for f in (_TRUNCATED, _MALFORMED)}
+
+# Bytes after the end marker that are only padding: PDF white space and NUL, at most this many.
+_PADDING: Final = b"\x00\t\n\x0c\r "
+_PADDING_TOLERANCE: Final = 1024
+
+# --- PDF ------------------------------------------------------------------------------------
+
+# The names of active content: scripts (/JavaScript, /JS, also how an /OpenAction or a
+# link runs a script), launching programs (/Launch), files carried inside (/EmbeddedFile,
+# /EmbeddedFiles) and actions run on events such as opening a page (/AA).
+_ACTIVE_NAMES: Final = ("JavaScript", "JS", "Launch", "EmbeddedFiles", "EmbeddedFile", "AA")
+# A name ends at white space or a delimiter (ISO 32000-1, 7.2.2).
+_NAME_END: Final = rb"(?![^\x00\t\n\x0c\r /\[\]<>(){}%])"
+
+
+_ESCAPE: Final = re.compile(rb"#([0-9A-Fa-f]{2})")
+_FEW_ESCAPES: Final = 10_000
+
+
+def _unescape(text: bytes) -> bytes:
+    """
+    ``text`` with every ``#xx`` escape of a letter written as the letter itself.
+
+    A name may write any character as ``#`` and two hex digits (``/J#61vaScript`` is
+    ``/JavaScript``). Only the letters of the names looked for are unescaped. A file with
+    many escapes is unescaped letter by letter with ``bytes.replace``, so the time stays
+    linear however many escapes it holds.
+    """
+    if text.count(b"#") <= _FEW_ESCAPES:
+        return _ESCAPE.sub(lambda m: _LETTER_ESCAPES.get(m[1].lower(), m[0]), text)
+    for spelled, letter in _SPELLED_ESCAPES:
+        text = text.replace(spelled, letter)
+    return text
+
+
+_LETTERS: Final = sorted(set("".join(_ACTIVE_NAMES) + "ObjStm" + "FlateDecode"))
+_LETTER_ESCAPES: Final = {f"{ord(c):02x}".encode(): c.encode() for c in _LETTERS}
+# A letter's code is 41-7A: its first hex digit has one spelling, its second one or two.
+_SPELLED_ESCAPES: Final = tuple(
+    (b"#" + variant.encode(), c.encode())
+    for c in _LETTERS
+    for variant in sorted({f"{ord(c):02x}", f"{ord(c):02X}"})
+)
+
+
+@functools.cache
+def _name_regex(name: str) -> re.Pattern[bytes]:
+    # One literal per name: the regex engine then searches for it at C speed.
+    return re.compile(re.escape(f"/{name}".encode()) + _NAME_END)
+
+
+def _find_names(text: bytes, names: tuple[str, ...]) -> set[str]:
+    """
+    Which of ``names`` occur in ``text`` as PDF names (escapes decoded): one search each.
+    """
+    if b"#" in text:
+        text = _unescape(text)
+    return {n for n in names if _name_regex(n).search(text)}
+
+
+# The stream keyword after a dictionary; its data runs to "endstream". Stream data
+# (images, page content) is skipped, so that binary bytes cannot look like a name; after
+# this many streams the rest of a file is scanned whole, to keep the time linear.
+_STREAM: Final = re.compile(rb">>[\x00\t\n\x0c\r ]*stream(?:\r\n|\n|\r)")
+_MAX_STREAMS: Final = 100_000
+_DICTIONARY_WINDOW: Final = 4096
+# Object streams (PDF 1.5) hide dictionaries in compressed data: they are inflated, up to
+# this many bytes in all per file, and scanned too.
+_OBJECT_STREAM: Final = {"ObjStm", "FlateDecode"}
+_INFLATE_BUDGET: Final = 32 * MIB
+
+
+def _active_names(data: bytes) -> tuple[str, ...]:
+    """
+    The active-content names in a PDF, outside stream data and inside object streams.
+
+    A heuristic byte scan, not a parser: it finds active content as PDF writers produce
+    it; a file crafted to hide it from this scan can (so PDFs are best opened in a sandbox).
+    """
+    found: set[str] = set()
+
+    def scan(part: bytes) -> None:
+        found.update(_find_names(part, tuple(n for n in _ACTIVE_NAMES if n not in found)))
+
+    budget, pos = _INFLATE_BUDGET, 0
+    for _ in range(_MAX_STREAMS):
+        stream = _STREAM.search(data, pos)
+        if stream is None:
+            break
+        scan(data[pos : stream.start()])
+        end = data.find(b"endstream", stream.end())
+        end = len(data) if end == -1 else end
+        head = data[max(pos, stream.start() - _DICTIONARY_WINDOW) : stream.start()]
+        head = head[head.rfind(b"obj") + 1 :]  # this object's dictionary (all, without "obj")
+        if budget > 0 and _find_names(head, ("ObjStm", "FlateDecode")) == _OBJECT_STREAM:
+            try:
+                inflated = zlib.decompressobj().decompress(data[stream.end() : end], budget)
+            except zlib.error:
+                inflated = b""  # not Flate after all: nothing to read
+            budget -= len(inflated)
+            scan(inflated)
+        pos = end
+    scan(data[pos:])
+    return tuple(f"/{n}" for n in _ACTIVE_NAMES if n in found)
+
+
+def _check_pdf(data: bytes) -> _Scan:
+    """
+    A whole PDF has ``%%EOF`` in its last 1024 bytes; the last one there is its end.
+    """
+    tail_start = max(0, len(data) - _PDF_TAIL)
+    marker = data.rfind(b"%%EOF", tail_start)
+    if marker == -1:
+        return _BROKEN[_TRUNCATED]
+    return _Scan(end=marker + len(b"%%EOF"), active=_active_names(data))
+
+
+# --- JPEG -----------------------------------------------------------------------------------
 
 # JPEG markers without a length field: TEM, RSTn, SOI, EOI.
 _JPEG_STANDALONE: Final = frozenset({0x01, *range(0xD0, 0xDA)})
 _JPEG_SOF: Final = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
-def _check_jpeg(data: bytes) -> _Fault | None:  # noqa: PLR0911 - one return per way the walk ends
+def _check_jpeg(data: bytes) -> _Scan:  # noqa: PLR0911, PLR0912 - one branch per way the walk ends
     """
     Walk the marker segments up to the scan; require a frame header and an EOI after it.
 
-    Bytes after the EOI are allowed (phones append trailers, e.g. motion photos).
+    The frame header (SOFn) gives the image size. The first EOI after the scan ends the
+    image (entropy-coded data cannot hold one); bytes after it are trailing data.
     """
-    pos, seen_frame = 2, False
+    pos, size = 2, None
     while True:
         if pos + 2 > len(data):
-            return _TRUNCATED
+            return _BROKEN[_TRUNCATED]
         if data[pos] != 0xFF:
-            return _MALFORMED
+            return _BROKEN[_MALFORMED]
         marker = data[pos + 1]
         if marker == 0xFF:  # fill byte before a marker
             pos += 1
             continue
         if marker in _JPEG_STANDALONE:
             if marker == 0xD9:
-                return _MALFORMED  # an image that ends before any scan
+                return _BROKEN[_MALFORMED]  # an image that ends before any scan
             pos += 2
             continue
         if pos + 4 > len(data):
-            return _TRUNCATED
+            return _BROKEN[_TRUNCATED]
         (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
         if length < 2:
-            return _MALFORMED
+            return _BROKEN[_MALFORMED]
         if pos + 2 + length > len(data):
-            return _TRUNCATED
+            return _BROKEN[_TRUNCATED]
         if marker in _JPEG_SOF:
-            seen_frame = True
+            if length < 8:  # precision, height, width, component count at least
+                return _BROKEN[_MALFORMED]
+            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
+            size = (width, height)
         if marker == 0xDA:  # start of scan: entropy-coded data follows, up to EOI
-            if not seen_frame:
-                return _MALFORMED
-            return None if data.find(b"\xff\xd9", pos + 2 + length) != -1 else _TRUNCATED
+            if size is None:
+                return _BROKEN[_MALFORMED]
+            eoi = data.find(b"\xff\xd9", pos + 2 + length)
+            return _BROKEN[_TRUNCATED] if eoi == -1 else _Scan(end=eoi + 2, size=size)
         pos += 2 + length
 
 
-def _check_png(data: bytes) -> _Fault | None:
+# --- PNG ------------------------------------------------------------------------------------
+
+_PNG_MAX_SIDE: Final = 2**31 - 1
+
+
+def _check_png(data: bytes) -> _Scan:
     """
-    Walk the chunks: IHDR first (13 bytes, valid CRC), every chunk inside the file, IEND last.
+    Walk the chunks: IHDR first (13 bytes, valid CRC, sides 1 to 2**31-1), every chunk
+    inside the file, IEND last.
     """
-    pos, first = len(_PNG_SIGNATURE), True
+    pos, size = len(_PNG_SIGNATURE), None
     while True:
         if pos + 8 > len(data):
-            return _TRUNCATED
+            return _BROKEN[_TRUNCATED]
         length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         end = pos + 8 + length + 4
         if end > len(data):
-            return _TRUNCATED
-        if first:
+            return _BROKEN[_TRUNCATED]
+        if size is None:
             if kind != b"IHDR" or length != 13:
-                return _MALFORMED
+                return _BROKEN[_MALFORMED]
             (crc,) = struct.unpack(">I", data[end - 4 : end])
             if zlib.crc32(data[pos + 4 : end - 4]) != crc:
-                return _MALFORMED
-            first = False
+                return _BROKEN[_MALFORMED]
+            size = struct.unpack(">II", data[pos + 8 : pos + 16])
+            if not all(1 <= side <= _PNG_MAX_SIDE for side in size):
+                return _BROKEN[_MALFORMED]
         if kind == b"IEND":
-            return None
+            return _Scan(end=end, size=size)
         pos = end
 
 
-def _check_webp(data: bytes) -> _Fault | None:
+# --- WebP -----------------------------------------------------------------------------------
+
+
+def _webp_size(kind: bytes, chunk: bytes) -> tuple[int, int] | None:
     """
-    The RIFF size covers the file, and the first chunk is VP8, VP8L or VP8X.
+    The canvas size in a WebP's first chunk, or ``None`` when its header is not there.
+    """
+    if kind == b"VP8 ":  # frame tag (3), start code 9D 01 2A, 14-bit width and height
+        if len(chunk) < 10 or chunk[3:6] != b"\x9d\x01\x2a":
+            return None
+        width, height = struct.unpack("<HH", chunk[6:10])
+        return (width & 0x3FFF, height & 0x3FFF)
+    if kind == b"VP8L":  # signature 2F, then width-1 and height-1 in 14 bits each
+        if len(chunk) < 5 or chunk[0] != 0x2F:
+            return None
+        (bits,) = struct.unpack("<I", chunk[1:5])
+        return ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
+    # VP8X: flags (1), reserved (3), canvas width-1 and height-1 in 24 bits each
+    if len(chunk) < 10:
+        return None
+    width = int.from_bytes(chunk[4:7], "little") + 1
+    height = int.from_bytes(chunk[7:10], "little") + 1
+    return (width, height)
+
+
+def _check_webp(data: bytes) -> _Scan:
+    """
+    The RIFF size covers the file, and the first chunk is VP8, VP8L or VP8X with its header.
     """
     (riff_size,) = struct.unpack("<I", data[4:8])
     if riff_size % 2 or riff_size < 4 + 8:
-        return _MALFORMED
+        return _BROKEN[_MALFORMED]
     if 8 + riff_size > len(data):
-        return _TRUNCATED
-    if data[12:16] not in (b"VP8 ", b"VP8L", b"VP8X"):
-        return _MALFORMED
+        return _BROKEN[_TRUNCATED]
+    kind = data[12:16]
+    if kind not in (b"VP8 ", b"VP8L", b"VP8X"):
+        return _BROKEN[_MALFORMED]
     (chunk_size,) = struct.unpack("<I", data[16:20])
     if 20 + chunk_size > 8 + riff_size:
-        return _MALFORMED
-    return None
+        return _BROKEN[_MALFORMED]
+    size = _webp_size(kind, data[20 : 20 + chunk_size])
+    if size is None:
+        return _BROKEN[_MALFORMED]
+    return _Scan(end=8 + riff_size, size=size)
 
 
 _STRUCTURE_CHECKS: Final = {
@@ -490,9 +743,14 @@ def inspect_evidence(
 
     Checks, in order: not empty (``evidence_empty``); a known magic number
     (``evidence_unrecognised``; also ``evidence_too_large`` when larger than every
-    limit); within the size limit of its format (``evidence_too_large``); and whole
-    (``evidence_truncated``, ``evidence_malformed``). A file too large is not parsed
-    further. ``file_name`` is stored on the result, never read. ``data`` that is not bytes
+    limit); within the size limit of its format (``evidence_too_large``); whole
+    (``evidence_truncated``, ``evidence_malformed``); and, for a whole file, the content
+    checks: no active content in a PDF (``evidence_active_content``), no more pixels
+    than ``limits.max_pixels`` (``evidence_too_many_pixels``) and nothing but up to 1024
+    bytes of padding (white space, NUL) after the end marker (``evidence_trailing_data``).
+    A content problem blocks when its code is in ``limits.blocking``; otherwise it is
+    reported with ``blocking=False`` and the file is accepted. A file too large is not
+    parsed further. ``file_name`` is stored on the result, never read. ``data`` that is not bytes
     (``bytearray`` and ``memoryview`` are read) is reported as ``evidence_not_bytes``.
 
     Raises:
@@ -505,6 +763,12 @@ def inspect_evidence(
     ['evidence_truncated']
     >>> [p.code for p in inspect_evidence(b"hello").problems]
     ['evidence_unrecognised']
+    >>> script = b"%PDF-1.4\\n1 0 obj << /OpenAction << /S /JavaScript /JS (x) >> >> endobj\\n%%EOF"
+    >>> [(p.code, p.blocking) for p in inspect_evidence(script).problems]
+    [('evidence_active_content', True)]
+    >>> padded = inspect_evidence(b"%PDF-1.4\\n%%EOF\\n<html>...</html>")
+    >>> padded.ok, [(p.code, p.blocking) for p in padded.problems]
+    (True, [('evidence_trailing_data', False)])
     """
     if not isinstance(limits, EvidenceLimits):
         raise _wrong_type("limits", "EvidenceLimits", "an EvidenceLimits", limits)
@@ -543,19 +807,79 @@ def inspect_evidence(
         )
     problems.extend(limits.size_problems(media_type, len(data), field=field))
     if media_type is not None and not problems:
-        fault = _STRUCTURE_CHECKS[media_type](data)
-        if fault is not None:
-            problems.append(Problem(fault[0], field, fault[1], fault[2]))
-    if problems:
+        scan = _STRUCTURE_CHECKS[media_type](data)
+        if scan.fault is not None:
+            problems.append(Problem(scan.fault[0], field, scan.fault[1], scan.fault[2]))
+        else:
+            problems.extend(_content_problems(data, media_type, scan, limits, field))
+    if any(p.blocking for p in problems):
         return EvidenceInspection(evidence=None, problems=tuple(problems), media_type=media_type)
-    assert media_type is not None  # noqa: S101 - no problems means a format was recognised
+    assert media_type is not None  # noqa: S101 - no blocking problem means a format was recognised
     evidence = EvidenceFile(
         sha256=hashlib.sha256(data).hexdigest(),
         media_type=media_type,
         size=len(data),
         file_name=file_name,
     )
-    return EvidenceInspection(evidence=evidence, problems=(), media_type=media_type)
+    return EvidenceInspection(evidence=evidence, problems=tuple(problems), media_type=media_type)
+
+
+def _content_problems(
+    data: bytes, media_type: MediaType, scan: _Scan, limits: EvidenceLimits, field: str
+) -> list[Problem]:
+    """
+    The content checks of a whole file, each blocking as ``limits.blocking`` says.
+    """
+    label = _LABELS[media_type]
+    found: list[tuple[str, str, str]] = []
+    if scan.active:
+        names = ", ".join(scan.active)
+        found.append(
+            (
+                ACTIVE_CONTENT,
+                f"Berkas PDF bukti memuat konten aktif ({names}); kirim PDF tanpa skrip, "
+                "aksi atau berkas tersemat, misalnya hasil cetak ulang ke PDF atau scan.",
+                f"The evidence PDF holds active content ({names}); send a PDF without scripts, "
+                "actions or embedded files, e.g. printed again to PDF, or a scan.",
+            )
+        )
+    if scan.size is not None and scan.size[0] * scan.size[1] > limits.max_pixels:
+        width, height = scan.size
+        found.append(
+            (
+                TOO_MANY_PIXELS,
+                f"Gambar bukti terlalu besar: {width} x {height} piksel; paling banyak "
+                f"{_pixels_label(limits.max_pixels, 'megapiksel', 'piksel')}.",
+                f"The evidence image is too large: {width} x {height} pixels; at most "
+                f"{_pixels_label(limits.max_pixels, 'megapixels', 'pixels')}.",
+            )
+        )
+    trailing = data[scan.end :]
+    if len(trailing) > _PADDING_TOLERANCE or trailing.strip(_PADDING):
+        found.append(
+            (
+                TRAILING_DATA,
+                f"Berkas bukti memuat {len(trailing)} byte data tambahan setelah akhir "
+                f"berkas {label}.",
+                f"The evidence file holds {len(trailing)} bytes of extra data after the end "
+                f"of the {label} file.",
+            )
+        )
+    return [
+        Problem(code, field, message, message_en, blocking=code in limits.blocking)
+        for code, message, message_en in found
+    ]
+
+
+def _pixels_label(pixels: int, mega: str, unit: str) -> str:
+    """
+    A pixel count for people: ``50 megapixels``, ``1.5 megapixels``, ``300 pixels``.
+    """
+    if pixels >= 1_000_000:
+        amount = pixels / 1_000_000
+        text = f"{amount:.0f}" if pixels % 1_000_000 == 0 else f"{amount:.1f}"
+        return f"{text} {mega}"
+    return f"{pixels} {unit}"
 
 
 def _chunk(kind: bytes, payload: bytes) -> bytes:

@@ -53,7 +53,6 @@ DEFAULT_DB: Final = "layanan-aduan.sqlite3"
 DEMO_INSTANT: Final = "2026-01-12T09:05:00+07:00"
 _DEMO_SECTION_HEAD = "+6281100002222"
 _DEMO_OFFICER = "+6281311112222"
-_DEMO_MEDIA_ID = "1480000000000001"
 _CLOSE_REASONS = ("spam", "duplicate", "not_a_report", "out_of_scope", "abandoned", "other")
 
 
@@ -524,10 +523,10 @@ def _run_outbox(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from importlib import resources
 
     import pendulum
 
+    from layanan_aduan import examples
     from layanan_aduan.adapters.messaging import ConsoleMessenger, InMemoryMediaFetcher
     from layanan_aduan.adapters.staff import InMemoryStaffDirectory
     from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
@@ -536,10 +535,11 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, zone_name
     from layanan_aduan.service_layer.bootstrap import bootstrap
 
-    examples = resources.files("layanan_aduan.entrypoints") / "examples"
-    body = (examples / "pesan-whatsapp.json").read_bytes()
+    body = examples.whatsapp_webhook()
     media = InMemoryMediaFetcher()
-    media.put(_DEMO_MEDIA_ID, (examples / "tangkapan-layar.png").read_bytes(), "image/png")
+    media.put(
+        examples.SCREENSHOT_MEDIA_ID, examples.screenshot_png(), examples.SCREENSHOT_MEDIA_TYPE
+    )
     clock = FixedClock(_instant(DEMO_INSTANT))
     out = stdout
     office = KEJARI_JAKARTA_PUSAT.office.code

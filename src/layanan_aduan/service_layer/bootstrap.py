@@ -201,8 +201,10 @@ def bootstrap(
     (``path`` over its SQLite file). A PostgreSQL storage reads its DSN from the environment
     variable the file names (``environ``, ``os.environ`` by default); its evidence files go to
     the folder beside the configuration file (``<config>.bukti``). Without ``config`` and
-    ``path`` there is nothing to open: ``path`` is required then.
+    ``path`` there is nothing to open: ``path`` is required then. Temporary files a crashed
+    evidence write left are deleted when older than an hour by ``clock``'s instant.
     """
+    clock = SystemClock() if clock is None else clock
     config = OfficeConfig.default() if config is None else config
     storage: Storage
     if path is not None or config.storage.kind == "sqlite":
@@ -230,7 +232,8 @@ def bootstrap(
         anchor = config.source if config.source is not None else Path("layanan-aduan")
         evidence_dir = evidence_dir_for(anchor)
     try:
-        evidence = FilesystemEvidenceStore.open(evidence_dir)
+        # Deletes what a crashed evidence write left behind, judged by the desk's own clock.
+        evidence = FilesystemEvidenceStore.open(evidence_dir, now=clock.now())
         chosen = config.standard if standard is None else standard
         if working_time is None:
             working_time = WorkingTime(indonesian_calendar(chosen.schedule, config.overrides))
@@ -239,7 +242,7 @@ def bootstrap(
             evidence=evidence,
             messenger=messenger,
             media=media,
-            clock=SystemClock() if clock is None else clock,
+            clock=clock,
             staff=staff if staff is not None else _staff_of(config),
             standard=chosen,
             working_time=working_time,

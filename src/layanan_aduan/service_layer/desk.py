@@ -266,6 +266,8 @@ class StepResult:
         state: The state after the step.
         actions: The actions recorded, in order.
         notifications: The notifications put in the outbox, in order.
+        version: The report's version in storage after the step (its number of events):
+            the ``expected_version`` a caller's next step is decided on.
     """
 
     report_id: str
@@ -273,6 +275,7 @@ class StepResult:
     state: ReportState
     actions: tuple[str, ...]
     notifications: tuple[OutboxEntry, ...]
+    version: int
 
 
 @attrs.frozen
@@ -862,7 +865,7 @@ class Desk:
             goal=self.standard.completion_time,
             thresholds=self.thresholds,
         )
-        save_report(uow.reports, report, projection)
+        version = save_report(uow.reports, report, projection)
         entries: list[OutboxEntry] = []
         for event in new:
             for kind, recipient, rendered in self._notifications(report, event, handover_summary):
@@ -882,6 +885,7 @@ class Desk:
             state=report.state,
             actions=tuple(e.action for e in new),
             notifications=tuple(entries),
+            version=version,
         )
 
     def _section_head(self, at: pendulum.DateTime) -> Recipient:

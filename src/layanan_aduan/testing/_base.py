@@ -3,15 +3,26 @@ Strategies for instants, the reporter's identity and evidence files.
 
 The implementation behind :mod:`layanan_aduan.testing.strategies`, which is the public
 module: import from there.
+
+**Warm-up.** The first use of some things is slow: hypothesis' first ``st.characters`` or
+``st.emails`` builds tables (seconds on a cold machine), the first telephone number loads
+libphonenumber's metadata, the first deadline in a year loads the python-holidays data and
+the time zones. Under hypothesis' defaults, that cost in a draw trips the ``too_slow``
+health check and in a test body the 200 ms deadline (then a flaky error on the fast
+replay). So the strategies that lead there are :func:`hypothesis.strategies.deferred`: their
+definition runs once, when ``@given`` validates its strategies before the first example,
+outside both timings, and warms those caches first (once per process).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import struct
 import zlib
-from collections.abc import Collection, Sequence
-from typing import Final
+from collections.abc import Callable, Collection, Sequence
+from typing import Final, TypeVar
 
 import pendulum
 import phonenumbers
@@ -50,21 +61,93 @@ __all__ = [
 
 _ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "UTC")
 
+_T = TypeVar("_T")
+#: At most this many years of holiday data are loaded ahead by :func:`instants`.
+_WARM_YEARS: Final = 12
 
-@st.composite
+
+def _warmed(
+    define: Callable[[], st.SearchStrategy[_T]], *warm: Callable[[], None]
+) -> st.SearchStrategy[_T]:
+    """
+    ``define()``'s strategy, built (after the ``warm`` calls) when first validated.
+    """
+
+    def definition() -> st.SearchStrategy[_T]:
+        for step in warm:
+            step()
+        return define()
+
+    return st.deferred(definition)
+
+
+@functools.cache
+def _warm_calendar(min_year: int, max_year: int) -> None:
+    """
+    Load, once per process, what the first deadline in each year of the range needs.
+    """
+    from layanan_aduan.adapters.holidays_id import indonesian_calendar
+    from layanan_aduan.domain.worktime import WorkingTime
+    from layanan_aduan.exceptions import LayananAduanError
+
+    working_time = WorkingTime(indonesian_calendar())
+    first = max(min_year, 1)
+    for year in range(first, min(max_year, 9998, first + _WARM_YEARS - 1) + 1):
+        # Warming is best effort: a year the calendar refuses is refused in the test too.
+        with contextlib.suppress(LayananAduanError):
+            working_time.add(pendulum.datetime(year, 6, 1, 9, tz="Asia/Jakarta"), dt.timedelta(1))
+    for zone in _ZONES:
+        pendulum.timezone(zone)
+
+
+@functools.cache
+def _warm_identity() -> None:
+    """
+    Build, once per process, the tables behind names, e-mails and telephone numbers.
+    """
+    # Validation builds hypothesis' character tables: st.emails() draws its domain labels
+    # from a regex over UTF-8 characters, whose table (seconds on a cold machine) it would
+    # otherwise build inside its first draw. Parsing loads libphonenumber's metadata for
+    # Indonesia and the regions foreign numbers come from.
+    for strategy in (
+        names(),
+        st.emails(),
+        st.characters(codec="utf-8"),
+        st.from_regex(r"[a-z0-9-]{1,8}", fullmatch=True),
+        _indonesian_mobile_nsns(),
+        whatsapp_user_ids(),
+    ):
+        strategy.validate()
+    PhoneNumber.parse("081234567890")
+    for region in _FOREIGN_REGIONS:
+        phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    Nik.parse("3171010101900001")
+
+
 def instants(
-    draw: st.DrawFn,
     *,
     min_year: int = 2020,
     max_year: int = 2027,
     zones: tuple[str, ...] = _ZONES,
-) -> pendulum.DateTime:
+) -> st.SearchStrategy[pendulum.DateTime]:
     """
     Aware instants, to the second, between ``min_year`` and ``max_year`` inclusive.
 
     Each is expressed in one of ``zones`` (WIB, WITA, WIT and UTC by default), so
-    tests also check that answers do not depend on the input's time zone.
+    tests also check that answers do not depend on the input's time zone. The holiday
+    data and time zones of the range's first years are loaded before the first example
+    (see the module's note on warm-up), so a test's first deadline in a year is fast.
     """
+    return _warmed(
+        lambda: _instants(min_year=min_year, max_year=max_year, zones=zones),
+        lambda: _warm_calendar(min_year, max_year),
+    )
+
+
+@st.composite
+def _instants(
+    draw: st.DrawFn, *, min_year: int, max_year: int, zones: tuple[str, ...]
+) -> pendulum.DateTime:
     naive = draw(
         st.datetimes(
             min_value=dt.datetime(min_year, 1, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
@@ -276,21 +359,27 @@ def _indonesian_mobile_nsns() -> st.SearchStrategy[str]:
     ).map(lambda t: "8" + t[0] + t[1])
 
 
-@st.composite
 def phone_numbers(
-    draw: st.DrawFn,
     *,
     forms: Sequence[str] = PHONE_INPUT_FORMS,
     foreign: bool = False,
-) -> str:
+) -> st.SearchStrategy[str]:
     """
     Telephone numbers that :meth:`PhoneNumber.parse` accepts, as people write them.
+
+    libphonenumber's metadata is loaded before the first example (see the module's note
+    on warm-up).
 
     Args:
         forms: Which of :data:`PHONE_INPUT_FORMS` to write Indonesian numbers in.
         foreign: ``True`` for a foreign mobile number (Malaysia, Saudi Arabia, Hong
             Kong, …) written ``+CC …`` or ``00CC…`` instead of an Indonesian one.
     """
+    return _warmed(lambda: _phone_numbers(forms=forms, foreign=foreign), _warm_identity)
+
+
+@st.composite
+def _phone_numbers(draw: st.DrawFn, *, forms: Sequence[str], foreign: bool) -> str:
     if foreign:
         region = draw(st.sampled_from(_FOREIGN_REGIONS))
         example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
@@ -380,7 +469,7 @@ def reporters(
     """
     if with_phone is False and with_user_id is False:
         raise ValueError("a reporter needs a telephone number or a WhatsApp user id")
-    return _reporters(with_phone, with_user_id)
+    return _warmed(lambda: _reporters(with_phone, with_user_id), _warm_identity)
 
 
 @st.composite
@@ -535,6 +624,41 @@ def evidence_files(
     return st.one_of([makers[m] for m in MediaType if m in media_types])
 
 
+_ACTIVE_DICTIONARIES: Final = (
+    b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>",
+    b"/OpenAction << /S /Launch /F (cmd.exe) >>",
+    b"/Names << /EmbeddedFiles << /Names [(a.exe) 9 0 R] >> >>",
+    b"/AA << /O << /S /J#61vaScript /JS (x) >> >>",
+)
+
+
+def _active_pdfs() -> st.SearchStrategy[bytes]:
+    """
+    Whole PDFs whose catalogue runs a script, launches a program or carries a file.
+    """
+    return st.tuples(_pdfs(), st.sampled_from(_ACTIVE_DICTIONARIES)).map(
+        lambda t: t[0].replace(b"/Type /Catalog", b"/Type /Catalog " + t[1], 1)
+    )
+
+
+@st.composite
+def _pixel_bombs(draw: st.DrawFn, max_pixels: int) -> bytes:
+    """
+    A whole, small PNG whose header declares more than ``max_pixels`` pixels.
+    """
+    side = 2**31 - 1  # the largest a PNG header allows
+    width = draw(st.integers(max_pixels // side + 1, side))
+    least = max_pixels // width + 1  # the smallest height past the limit at this width
+    height = draw(st.integers(least, min(2**31 - 1, least + 1000)))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
 @st.composite
 def _truncated(draw: st.DrawFn) -> bytes:
     """
@@ -556,10 +680,18 @@ def invalid_evidence(draw: st.DrawFn, *, limits: EvidenceLimits | None = None) -
     Bytes that :func:`~layanan_aduan.domain.evidence.inspect_evidence` refuses.
 
     Empty files; random bytes without a known magic number; GIF, ZIP (``docx``) and
-    HTML files; whole files cut short. With ``limits``, also whole files padded past
-    those limits (pass small limits: the defaults would need megabytes).
+    HTML files; whole files cut short; PDFs with active content (a script run on opening,
+    a launch action, an embedded file) and PNGs declaring more pixels than the limit,
+    when those checks block (they do by default). With ``limits``, also whole files
+    padded past those limits (pass small limits: the defaults would need megabytes), and
+    the content faults only as far as ``limits.blocking`` refuses them.
     """
-    from layanan_aduan.domain.evidence import recognise
+    from layanan_aduan.domain.evidence import (
+        ACTIVE_CONTENT,
+        DEFAULT_LIMITS,
+        TOO_MANY_PIXELS,
+        recognise,
+    )
 
     choices: list[st.SearchStrategy[bytes]] = [
         st.just(b""),
@@ -569,6 +701,11 @@ def invalid_evidence(draw: st.DrawFn, *, limits: EvidenceLimits | None = None) -
         ),
         _truncated(),
     ]
+    policy = DEFAULT_LIMITS if limits is None else limits
+    if ACTIVE_CONTENT in policy.blocking:
+        choices.append(_active_pdfs())
+    if TOO_MANY_PIXELS in policy.blocking and policy.max_pixels < (2**31 - 1) ** 2:
+        choices.append(_pixel_bombs(policy.max_pixels))
     if limits is not None:
         padding = b"x" * max(limits.document_bytes, limits.image_bytes)
         # A comment line in a PDF, a text chunk in a PNG: still whole files, only larger.

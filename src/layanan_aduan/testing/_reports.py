@@ -97,16 +97,22 @@ def actors(draw: st.DrawFn, role: Role | str | None = None) -> Actor:
     return Actor(draw(ids), chosen)
 
 
-@st.composite
-def reporter_details(draw: st.DrawFn, *, complete: bool | None = None) -> ReporterDetails:
+def reporter_details(*, complete: bool | None = None) -> st.SearchStrategy[ReporterDetails]:
     """
     The reporter's identity as sent: complete (name, valid NIK, a telephone number or a
     WhatsApp user id) or, with ``complete=False``, missing or spoiling at least one of them.
+
+    The tables behind names and telephone numbers are built before the first example.
 
     Args:
         complete: ``True`` for details that meet requirement 1, ``False`` for details that
             do not, ``None`` for either.
     """
+    return base._warmed(lambda: _reporter_details(complete=complete), base._warm_identity)
+
+
+@st.composite
+def _reporter_details(draw: st.DrawFn, *, complete: bool | None) -> ReporterDetails:
     whole = draw(st.booleans()) if complete is None else complete
     use_phone = draw(st.booleans())
     details = {
@@ -132,13 +138,11 @@ def _texts() -> st.SearchStrategy[str]:
     ).filter(lambda t: t.strip())
 
 
-@st.composite
-def reports(  # noqa: PLR0911 - one return per state the walk can stop in
-    draw: st.DrawFn,
+def reports(
     states: Collection[ReportState | str] | None = None,
     *,
     kinds: Collection[ReportKind | str] | None = None,
-) -> Report:
+) -> st.SearchStrategy[Report]:
     """
     Reports driven through the procedure to one of ``states`` (any state when ``None``).
 
@@ -149,10 +153,27 @@ def reports(  # noqa: PLR0911 - one return per state the walk can stop in
     ``submitted``, ``received`` or ``awaiting_completion``. The events are still pending:
     ``report.collect_new_events()`` returns them all.
 
+    The tables behind identities and the calendar of those years are loaded before the
+    first example, so that neither a first draw nor a first deadline is slow.
+
     Args:
         states: The states the report may end in.
         kinds: The kinds it may be (all when ``None``).
     """
+    return base._warmed(
+        lambda: _reports(states, kinds=kinds),
+        base._warm_identity,
+        lambda: base._warm_calendar(2024, 2027),
+    )
+
+
+@st.composite
+def _reports(  # noqa: PLR0911 - one return per state the walk can stop in
+    draw: st.DrawFn,
+    states: Collection[ReportState | str] | None,
+    *,
+    kinds: Collection[ReportKind | str] | None,
+) -> Report:
     target = ReportState(
         draw(st.sampled_from(sorted(ReportState(s) for s in states or ReportState)))
     )

@@ -6,6 +6,9 @@ Storage adapters for reports, their histories, the outbox and the inbox.
 - :class:`PostgresStorage`: a shared PostgreSQL database (install ``layanan-aduan[postgres]``);
   imported on first use, so the extra is needed only by those who use it.
 
+A system that extends the schema opens a storage with
+``migrations=[*shipped_migrations("sqlite"), *its_own]`` (each a :class:`Migration`).
+
 Every adapter implements :class:`layanan_aduan.ports.Storage` and passes the contract suite in
 ``layanan_aduan.testing.contracts``. The SQL storages also keep the offices' staff directories:
 ``storage.staff_directory()`` gives a :class:`SqlStaffDirectory`
@@ -17,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from layanan_aduan.adapters.storage._migrations import Migration
+from layanan_aduan.adapters.storage._migrations import shipped as shipped_migrations
 from layanan_aduan.adapters.storage._staff import SqlStaffDirectory
 from layanan_aduan.adapters.storage.memory import InMemoryStorage
 from layanan_aduan.adapters.storage.sqlite import SqliteStorage
@@ -24,7 +28,14 @@ from layanan_aduan.adapters.storage.sqlite import SqliteStorage
 if TYPE_CHECKING:
     from layanan_aduan.adapters.storage.postgres import PostgresStorage
 
-__all__ = ["InMemoryStorage", "Migration", "PostgresStorage", "SqlStaffDirectory", "SqliteStorage"]
+__all__ = [
+    "InMemoryStorage",
+    "Migration",
+    "PostgresStorage",
+    "SqlStaffDirectory",
+    "SqliteStorage",
+    "shipped_migrations",
+]
 
 
 def __getattr__(name: str) -> Any:

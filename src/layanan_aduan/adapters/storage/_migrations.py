@@ -17,12 +17,13 @@ from importlib import resources
 
 import attrs
 
-from layanan_aduan.exceptions import SchemaVersionError
+from layanan_aduan.exceptions import SchemaVersionError, StorageInputError
 
 __all__ = ["SCHEMA_TABLE", "Migration", "check_sequence", "shipped"]
 
 SCHEMA_TABLE = "layanan_aduan_schema"
 
+_DIALECTS = ("sqlite", "postgres")
 _FILE = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
 
 
@@ -40,7 +41,19 @@ class Migration:
 def shipped(dialect: str) -> tuple[Migration, ...]:
     """
     The migrations shipped for ``dialect`` (``"sqlite"`` or ``"postgres"``), oldest first.
+
+    Public as ``layanan_aduan.adapters.storage.shipped_migrations``.
+
+    Raises:
+        StorageInputError: ``dialect`` is not one the library ships (code ``unknown_dialect``).
     """
+    if dialect not in _DIALECTS:
+        raise StorageInputError(
+            "Dialek basis data tidak dikenal; pilih sqlite atau postgres.",
+            "Unknown database dialect; choose sqlite or postgres.",
+            code="unknown_dialect",
+            field="dialect",
+        )
     folder = resources.files("layanan_aduan.adapters.storage").joinpath("migrations", dialect)
     found = []
     for entry in folder.iterdir():
