@@ -320,3 +320,25 @@ def test_the_files_language_and_escalation_reach_the_desk(tmp_path: Path) -> Non
     assert "Thank you" in body
     assert "Terima kasih" not in body
     assert "WITA" in body
+
+
+def test_terima_refuses_an_unsigned_body_when_an_app_secret_is_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the office's app secret in its environment variable, a body without a signature is
+    refused (exit 2, nothing stored); with the right signature it is taken."""
+    from layanan_aduan.adapters.whatsapp.inbound import compute_signature
+    from layanan_aduan.entrypoints.cli import main
+
+    file = tmp_path / "kmks.toml"
+    file.write_text(MAKASSAR.replace("[sla]", 'app_secret_env = "KMKS_SECRET"\n\n[sla]'), "utf-8")
+    monkeypatch.setenv("KMKS_SECRET", "rahasia-aplikasi")
+    payload = tmp_path / "webhook.json"
+    body = _webhook("207651463353033", "6281141002200", "w1")
+    payload.write_bytes(body)
+    argv = ["terima", str(payload), "--konfigurasi", str(file), "--waktu", "2026-01-12T10:05+08:00"]
+    assert main(argv) == 2
+    assert "signature_missing" in capsys.readouterr().err
+    signature = compute_signature(body, "rahasia-aplikasi")
+    assert main([*argv, "--tanda-tangan", signature]) == 0
+    assert "LAP/KMKS/2026/000001" in capsys.readouterr().out

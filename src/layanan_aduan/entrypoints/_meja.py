@@ -326,8 +326,11 @@ def _run_ingest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
                 code="unreadable_file",
                 field="berkas",
             ) from None
-    secret = args.app_secret or os.environ.get("WHATSAPP_APP_SECRET")
-    if args.tanda_tangan is not None or args.app_secret is not None:
+    config = _config(args)
+    secret_env = "WHATSAPP_APP_SECRET" if config is None else config.whatsapp.app_secret_env
+    secret = args.app_secret or os.environ.get(secret_env)
+    # A configured app secret means every body must carry its signature: never fail open.
+    if args.tanda_tangan is not None or secret:
         if not secret:
             raise WebhookSignatureError(
                 "app secret tidak diberikan (--app-secret atau $WHATSAPP_APP_SECRET)",
@@ -441,7 +444,13 @@ def _run_send(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if args.saluran == "whatsapp":
         from layanan_aduan.adapters.whatsapp.cloud_api import WhatsAppCloudApi
 
-        api = WhatsAppCloudApi.from_env()
+        config = _config(args)
+        environ = None
+        if config is not None:
+            # The office's own secrets, under the names its configuration gives them.
+            first = config.business_numbers[0] if config.business_numbers else None
+            environ = config.whatsapp.environment(phone_number_id=first)
+        api = WhatsAppCloudApi.from_env(environ)
         try:
             summary = _dispatch(args, api)
         finally:
