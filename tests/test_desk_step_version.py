@@ -1,7 +1,6 @@
 """
 A step's result carries the report's version after the step, as storage holds it.
 
-Kept apart from ``test_desk.py`` (which is reworked in parallel) so the two merge cleanly.
 """
 
 from __future__ import annotations
@@ -11,10 +10,11 @@ import pendulum
 from layanan_aduan import examples
 from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
 from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import InMemoryStorage
 from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
 from layanan_aduan.clock import FixedClock
-from layanan_aduan.messaging import Recipient
+from layanan_aduan.domain.staff import Assignment, StaffMember, StaffRole
 from layanan_aduan.service_layer.bootstrap import compose
 
 
@@ -28,7 +28,24 @@ def test_each_step_reports_the_version_storage_holds_after_it() -> None:
         messenger=InMemoryMessenger(),
         media=media,
         clock=FixedClock(pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC")),
-        section_head=Recipient(phone="+6281100002222"),
+        staff=InMemoryStaffDirectory(
+            {
+                "KNJP": [
+                    StaffMember(
+                        "petugas-01",
+                        "Rina Wulandari",
+                        phone="+6281311112222",
+                        assignments=(Assignment(StaffRole.OFFICER, "KNJP"),),
+                    ),
+                    StaffMember(
+                        "kasi-intel-01",
+                        "Andi Pratama",
+                        phone="+6281100002222",
+                        assignments=(Assignment(StaffRole.SECTION_HEAD, "KNJP"),),
+                    ),
+                ]
+            }
+        ),
     )
     with services:
         desk = services.desk
