@@ -234,3 +234,20 @@ def test_the_command_line_filters_pages_and_corrects(
     assert main(["daftar", "--db", db, "--waktu", at, "--jenis", "laporan", "--json"]) == 0
     [only] = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert (only["number"], only["kind"]) == (number, "laporan")
+
+
+@pytest.mark.parametrize("bad_id", ["wamid.\x00bad", "wamid." + "x" * 300])
+def test_one_bad_item_is_refused_alone(services: Services, bad_id: str) -> None:
+    """A message whose id the storage cannot hold is refused alone: its sibling in the same
+    webhook is taken, and a redelivery refuses it again without failing."""
+    document = json.loads(_text_webhook("Nama: Budi\nNIK: 3171010101900001\nPungli.", "wamid.OK"))
+    value = document["entry"][0]["changes"][0]["value"]
+    bad = dict(value["messages"][0], id=bad_id, **{"from": "6281299998888"})
+    value["messages"].append(bad)
+    value["contacts"].append({"profile": {"name": "Lain"}, "wa_id": "6281299998888"})
+    body = json.dumps(document).encode()
+    first = services.desk.ingest(parse_webhook(body))
+    assert (len(first.steps), first.refused) == (1, 1)
+    again = services.desk.ingest(parse_webhook(body))
+    assert (again.steps, again.refused, again.duplicates) == ((), 1, 1)
+    assert len(services.desk.list_reports()) == 1

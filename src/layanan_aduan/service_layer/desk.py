@@ -80,6 +80,7 @@ from layanan_aduan.exceptions import (
     OutboxStateError,
     ReportInputError,
     StaffRoleVacantError,
+    StorageInputError,
     UnknownBusinessNumberError,
 )
 from layanan_aduan.messaging import MediaFetcher, Recipient
@@ -289,12 +290,16 @@ class IngestResult:
         ignored: Messages taken but not made into a report: nothing new for an open
             report, or input no report can hold (logged by its code).
         statuses: Status callbacks applied to the outbox.
+        refused: Messages refused alone, not taken: an id the storage cannot hold (a control
+            character, too long). Their siblings in the webhook are taken; a redelivery
+            refuses them again, alone, and fails on nothing.
     """
 
     steps: tuple[StepResult, ...] = ()
     duplicates: int = 0
     ignored: int = 0
     statuses: int = 0
+    refused: int = 0
 
 
 @attrs.frozen
@@ -494,9 +499,20 @@ class Desk:
         unique: dict[str, InboundMessage] = {}
         for m in parsed.messages:
             unique.setdefault(m.message_id, m)
+        fresh: list[InboundMessage] = []
+        refused = 0
         with self.storage.unit_of_work(read_only=True) as uow:
-            fresh = [m for m in unique.values() if not uow.inbox.seen(m.message_id)]
-        duplicates = len(parsed.messages) - len(fresh)
+            for m in unique.values():
+                try:
+                    seen = uow.inbox.seen(m.message_id)
+                except StorageInputError as e:
+                    # One bad item is refused alone: its siblings are still taken.
+                    _log.warning("message refused alone: %s (%s)", e.code, e.field)
+                    refused += 1
+                    continue
+                if not seen:
+                    fresh.append(m)
+        duplicates = len(parsed.messages) - len(fresh) - refused
         media = {m.message_id: self._fetch(m) for m in fresh if m.media is not None}
         assembler: DraftAssembler[InboundMessage] = DraftAssembler(window=self.draft_window)
         drafts = [*assembler.add_all(fresh), *assembler.drain()]
@@ -519,7 +535,11 @@ class Desk:
                 steps.append(outcome)
         statuses = self.record_statuses(parsed.statuses)
         return IngestResult(
-            steps=tuple(steps), duplicates=duplicates, ignored=ignored, statuses=statuses
+            steps=tuple(steps),
+            duplicates=duplicates,
+            ignored=ignored,
+            statuses=statuses,
+            refused=refused,
         )
 
     def _fetch(self, message: InboundMessage) -> _Media | None:
