@@ -116,8 +116,8 @@ def fill(storage: Storage, offices: int, n: int) -> None:
             sql.executemany(  # type: ignore[attr-defined]
                 "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
                 "reporter_user_id, received_at, updated_at, head_hash, sla_deadline, "
-                "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped, kind) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             sql.executemany(  # type: ignore[attr-defined]

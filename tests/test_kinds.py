@@ -251,3 +251,32 @@ def test_one_bad_item_is_refused_alone(services: Services, bad_id: str) -> None:
     again = services.desk.ingest(parse_webhook(body))
     assert (again.steps, again.refused, again.duplicates) == ((), 1, 1)
     assert len(services.desk.list_reports()) == 1
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded"),
+    [
+        (T0.add(years=74), T0),  # the year 2100: not believed
+        (pendulum.datetime(1970, 1, 1, tz="UTC"), T0),  # timestamp 0: not believed
+        (T0.add(seconds=3), T0),  # a little clock skew: never later than now
+        (T0.subtract(minutes=7), T0.subtract(minutes=7)),  # an ordinary delay: believed
+    ],
+)
+def test_a_messages_own_timestamp_is_bounded_by_the_clock(
+    services: Services, claimed: pendulum.DateTime, recorded: pendulum.DateTime
+) -> None:
+    """received_at is the message's timestamp bounded by the clock; the claim is kept in the
+    event when it is not believed; the officer can receive and close the report at once."""
+    document = json.loads(_text_webhook("Nama: Budi\nNIK: 3171010101900001\nPungli.", "wamid.T"))
+    document["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = str(
+        int(claimed.timestamp())
+    )
+    (step,) = services.desk.ingest(parse_webhook(json.dumps(document).encode())).steps
+    report = services.desk.report(step.report_id)
+    assert report.received_at == recorded
+    assert step.number == "LAP/KNJP/2026/000001"
+    claim = report.events[0].payload.get("claimed_at")
+    assert (claim is None) == (claimed == recorded)
+    services.desk.receive(step.report_id, officer="petugas-01")
+    closed = services.desk.close(step.report_id, officer="petugas-01", reason="duplicate")
+    assert closed.state.value == "closed"

@@ -436,6 +436,16 @@ def _check(
     )
 
 
+def _claim(claimed_at: dt.datetime | None, at: dt.datetime) -> dict[str, str]:
+    # The channel's claimed instant, kept beside the bounded one when they differ.
+    if claimed_at is None:
+        return {}
+    claimed = to_instant(claimed_at, "claimed_at")
+    if claimed == to_instant(at, "at"):
+        return {}
+    return {"claimed_at": claimed.in_timezone("UTC").isoformat().replace("+00:00", "Z")}
+
+
 def _joined(message: str, more: str) -> str:
     # Text added to a report goes on a new line; an empty part adds no blank line.
     return "\n".join(part for part in (message, more.strip()) if part)
@@ -528,6 +538,7 @@ class Report:
         number: str | None = None,
         limits: EvidenceLimits = DEFAULT_LIMITS,
         policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
+        claimed_at: dt.datetime | None = None,
     ) -> Report:
         """
         Step 1: the applicant sends a report or request; a new report in state ``submitted``.
@@ -549,6 +560,8 @@ class Report:
             limits: Size limits for evidence.
             policy: What the office's standard requires (the seed's by default: name, NIK,
                 a contact and evidence); the problems it finds are recorded with the event.
+            claimed_at: The instant the channel claimed for the message, when ``at`` is not
+                it (the desk bounds a claim by its clock): kept in the event for the record.
 
         Raises:
             TransitionNotAllowedError: The actor is not a reporter.
@@ -590,6 +603,7 @@ class Report:
             "message": message,
             "number": number,
             "problems": [_problem_to_dict(p) for p in check.problems],
+            **_claim(claimed_at, at),
         }
         event = Event.record(
             None,
@@ -866,6 +880,7 @@ class Report:
         evidence: Sequence[bytes | EvidenceFile] = (),
         limits: EvidenceLimits = DEFAULT_LIMITS,
         policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
+        claimed_at: dt.datetime | None = None,
     ) -> None:
         """
         Side path: the reporter sends more data or evidence, and the requirements are
@@ -887,6 +902,7 @@ class Report:
         """
         self._allowed(Action.COMPLETE_REQUIREMENTS, actor)
         check, payload = self._added_data(details, evidence, limits, policy=policy)
+        payload.update(_claim(claimed_at, at))
         action = (
             Action.COMPLETE_REQUIREMENTS if check.is_complete else Action.SUPPLEMENT_REQUIREMENTS
         )
@@ -902,6 +918,7 @@ class Report:
         evidence: Sequence[bytes | EvidenceFile] = (),
         limits: EvidenceLimits = DEFAULT_LIMITS,
         policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
+        claimed_at: dt.datetime | None = None,
     ) -> None:
         """
         Side path: the reporter adds to a report no officer has received yet (the
@@ -937,7 +954,8 @@ class Report:
             )
         text = message.strip()
         _, payload = self._added_data(details, evidence, limits, text=text, policy=policy)
-        self._record(Action.ADD_TO_SUBMISSION, at, actor, {**payload, "message": text})
+        payload = {**payload, "message": text, **_claim(claimed_at, at)}
+        self._record(Action.ADD_TO_SUBMISSION, at, actor, payload)
 
     def close(
         self, *, at: dt.datetime, actor: Actor, reason: CloseReason | str, note: str = ""

@@ -369,6 +369,11 @@ def _missing_before(report: Report, event: Event, language: str = "id") -> list[
 
 
 class Desk:
+    #: How far ahead of the clock a message's own timestamp is still believed.
+    CLOCK_SKEW: Final = dt.timedelta(minutes=5)
+    #: How far back a message's own timestamp is believed: WhatsApp redelivers for 7 days.
+    REDELIVERY_WINDOW: Final = dt.timedelta(days=7)
+
     """
     The service desk over its ports (build it with
     :func:`~layanan_aduan.service_layer.bootstrap.compose`).
@@ -394,6 +399,9 @@ class Desk:
             number always belongs. :meth:`ingest` refuses a webhook sent to any other.
         thresholds: When a running SLA clock counts as at risk (the sweep's first alert).
         language: The language of the notifications (``"id"``, or ``"en"``).
+        clock_skew: How far in the future a message's own timestamp is believed (see
+            :meth:`bounded`).
+        redelivery_window: How old a message's own timestamp is believed.
 
     A desk is bound to the office of its standard (``standard.office.code``): it stores every
     report, outbox message and inbox entry as that office's, and its steps, listings and
@@ -417,9 +425,13 @@ class Desk:
         thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
         escalate_breaches_to_office_head: bool = False,
         language: Language = "id",
+        clock_skew: dt.timedelta = CLOCK_SKEW,
+        redelivery_window: dt.timedelta = REDELIVERY_WINDOW,
     ) -> None:
         self.storage = storage
         self.thresholds = thresholds
+        self.clock_skew = clock_skew
+        self.redelivery_window = redelivery_window
         self.language: Language = language
         self.evidence = evidence
         self.media = media
@@ -542,6 +554,29 @@ class Desk:
             refused=refused,
         )
 
+    def bounded(self, claimed: pendulum.DateTime, now: pendulum.DateTime) -> pendulum.DateTime:
+        """
+        The instant a message is recorded as received: the channel's claim, bounded by the
+        clock. Never later than ``now``; a claim further in the future than ``clock_skew``
+        or older than ``redelivery_window`` (WhatsApp redelivers for seven days) is not
+        believed and the message counts as received ``now``. The claim itself is kept in
+        the event (``claimed_at``) whenever it is not the instant recorded.
+
+        >>> import pendulum
+        >>> from layanan_aduan.service_layer.desk import Desk
+        >>> now = pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC")
+        >>> class _Bounds:
+        ...     clock_skew, redelivery_window = Desk.CLOCK_SKEW, Desk.REDELIVERY_WINDOW
+        >>> [Desk.bounded(_Bounds(), now.add(seconds=s), now).isoformat()  # type: ignore[arg-type]
+        ...  for s in (-60, 3, 3600)]
+        ['2026-01-12T02:04:00+00:00', '2026-01-12T02:05:00+00:00', '2026-01-12T02:05:00+00:00']
+        >>> Desk.bounded(_Bounds(), pendulum.datetime(1970, 1, 1, tz="UTC"), now) == now
+        True
+        """
+        if claimed > now + self.clock_skew or claimed < now - self.redelivery_window:
+            return now
+        return min(claimed, now)
+
     def _fetch(self, message: InboundMessage) -> _Media | None:
         assert message.media is not None  # noqa: S101 - only media messages are fetched
         try:
@@ -562,11 +597,12 @@ class Desk:
         evidence = self._evidence_of(draft, media)
         actor = Actor(_reporter_id(first), Role.REPORTER)
         now = self.clock.now()
+        first_at, last_at = self.bounded(draft.first_at, now), self.bounded(draft.last_at, now)
         with self.storage.unit_of_work() as uow:
             report = self._open_report(uow.reports, sender, actor.id, draft)
             before = 0 if report is None else report.version
             if report is not None:
-                at = max(draft.last_at, report.events[-1].at)
+                at = max(last_at, report.events[-1].at)
                 try:
                     if report.state is ReportState.AWAITING_COMPLETION:
                         report.complete_requirements(
@@ -576,6 +612,7 @@ class Desk:
                             evidence=evidence,
                             limits=self.limits,
                             policy=self.standard.requirement_policy,
+                            claimed_at=draft.last_at,
                         )
                     else:
                         report.add_to_submission(
@@ -586,6 +623,7 @@ class Desk:
                             evidence=evidence,
                             limits=self.limits,
                             policy=self.standard.requirement_policy,
+                            claimed_at=draft.last_at,
                         )
                 except ReportInputError as e:
                     if e.code == "message_too_long":
@@ -604,7 +642,8 @@ class Desk:
                 report_id = str(uuid.uuid5(REPORT_ID_NAMESPACE, draft.draft_id))
                 report = Report.submit(
                     id=report_id,
-                    at=draft.first_at,
+                    at=first_at,
+                    claimed_at=draft.first_at,
                     actor=actor,
                     kind=kind or recognise_kind(rest) or ReportKind.ADUAN,
                     details=details.merged(contact),
@@ -796,11 +835,15 @@ class Desk:
     ) -> StepResult:
         """
         Side path: the officer closes a message that is not a report.
+
+        Closing works on any report whatever its instants: a report stored before the desk
+        bounded message timestamps may hold an event later than the clock; the closing is
+        then recorded at that event's instant rather than refused.
         """
 
         def act(r: Report, at: pendulum.DateTime) -> None:
             actor = self._staff_actor(r, at, officer, Action.CLOSE)
-            r.close(at=at, actor=actor, reason=reason, note=note)
+            r.close(at=max(at, r.events[-1].at), actor=actor, reason=reason, note=note)
 
         return self._step(report, act)
 
