@@ -90,6 +90,7 @@ class TestPostgresStorage(StorageContract):
 
 class TestPostgresStorageSerializable(StorageContract):
     adapter = PostgresStorage
+    locks_refresh_snapshot = False
 
     @pytest.fixture
     def storage_factory(self, make_storage: StorageFactory) -> StorageFactory:

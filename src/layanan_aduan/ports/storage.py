@@ -531,6 +531,20 @@ class UnitOfWork(Protocol):
         """
         ...
 
+    def lock(self, name: str) -> None:
+        """
+        Hold an exclusive lock on ``name`` (e.g. one sender of one office) until this unit of
+        work ends: a writing unit of work of any thread or process that asks for the same
+        name waits for this one to commit or roll back, and then reads what it committed.
+
+        Only a writing unit of work takes a lock. Adapters whose writers are serialised
+        already (in-memory, SQLite) answer at once; PostgreSQL takes a transaction-scoped
+        advisory lock, so two webhooks of one sender at read committed make one report (at
+        serializable the waiter reads its snapshot from before the wait, and a conflicting
+        write is refused at commit with ``serialization_conflict`` instead).
+        """
+        ...
+
     def commit(self) -> None:
         """
         Make every change of this unit of work durable, all or nothing.

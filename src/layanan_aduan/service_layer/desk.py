@@ -599,6 +599,9 @@ class Desk:
         now = self.clock.now()
         first_at, last_at = self.bounded(draft.first_at, now), self.bounded(draft.last_at, now)
         with self.storage.unit_of_work() as uow:
+            # One sender's webhooks arriving at once (the text, then its screenshot) are taken
+            # one after the other, so the second one finds the report the first one made.
+            uow.lock(f"sender:{self.office}:{sender.key}")
             report = self._open_report(uow.reports, sender, actor.id, draft)
             before = 0 if report is None else report.version
             if report is not None:

@@ -121,6 +121,13 @@ class Dialect(abc.ABC):
         Run a migration script inside the current transaction.
         """
 
+    def lock_name(self, uow: SqlUnitOfWork, name: str) -> None:
+        """
+        Hold a named exclusive lock until the transaction ends (see ``UnitOfWork.lock``). The
+        default suits a dialect whose writers are serialised already.
+        """
+        return
+
     @abc.abstractmethod
     def lock_schema(self, conn: Any) -> None:
         """
@@ -352,6 +359,11 @@ class SqlUnitOfWork:
         if self._conn is None:
             raise c.unit_not_started()
         return self._conn
+
+    def lock(self, name: str) -> None:
+        c.check_text(name, "name")
+        self.check_writable()
+        self._dialect.lock_name(self, name)
 
     def check_writable(self) -> None:
         self.connection()

@@ -312,6 +312,12 @@ class _UnitOfWork:
         if not self._finished:
             self.rollback()
 
+    def lock(self, name: str) -> None:
+        # Writers are serialised by the storage's writer lock: holding a writing unit of
+        # work is already holding every name.
+        c.check_text(name, "name")
+        self.writable()
+
     def view(self) -> _Draft:
         if self._finished:
             raise c.unit_finished()

@@ -34,7 +34,7 @@ import pendulum
 
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.adapters.storage._migrations import Migration, shipped
-from layanan_aduan.adapters.storage._sql import Dialect, SqlStorage, UniqueViolation
+from layanan_aduan.adapters.storage._sql import Dialect, SqlStorage, SqlUnitOfWork, UniqueViolation
 from layanan_aduan.exceptions import StorageError, StorageInputError, missing_extra
 
 try:
@@ -116,6 +116,12 @@ class _PostgresDialect(Dialect):
 
     def run_script(self, conn: Any, script: str) -> None:
         conn.execute(script)
+
+    def lock_name(self, uow: SqlUnitOfWork, name: str) -> None:
+        # Transaction-scoped: released at commit or rollback, and by the server if the
+        # connection dies. A key space of its own, apart from the migration lock.
+        space = f"layanan_aduan:{self.schema}:names"
+        uow.execute("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))", (space, name))
 
     def lock_schema(self, conn: Any) -> None:
         conn.execute(

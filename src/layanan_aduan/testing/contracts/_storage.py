@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, cast
@@ -139,6 +140,10 @@ class StorageContract:
     """
 
     adapter: ClassVar[type[Any]]
+    #: False for an adapter whose transactions read one snapshot taken before a lock is
+    #: granted (PostgreSQL at serializable): there a conflicting write is refused at commit
+    #: instead (``serialization_conflict``), and a waiter may not see the holder's rows.
+    locks_refresh_snapshot: ClassVar[bool] = True
 
     @pytest.fixture
     def storage_factory(self) -> Iterator[StorageFactory]:
@@ -810,6 +815,40 @@ class StorageContract:
             assert uow.inbox.report_of("wamid.3") is None
 
     # --- concurrency --------------------------------------------------------------------------
+
+    def test_a_named_lock_waits_for_its_holder(self, storage: Storage) -> None:
+        """A unit of work asking for a name another one holds waits for it to commit, then
+        reads what it committed; a read-only unit of work takes no lock."""
+        held = threading.Event()
+        seen: list[list[str]] = []
+
+        def holder() -> None:
+            with storage.unit_of_work() as uow:
+                uow.lock("sender:KNJP:6281234567890")
+                held.set()
+                time.sleep(0.3)
+                uow.reports.append("r-first", 0, [{"seq": 1}], projection(office="KNJP"))
+                uow.commit()
+
+        def waiter() -> None:
+            assert held.wait(10)
+            with storage.unit_of_work() as uow:
+                uow.lock("sender:KNJP:6281234567890")
+                seen.append([s.report_id for s in uow.reports.list_all(office="KNJP").items])
+                uow.commit()
+
+        threads = [threading.Thread(target=holder), threading.Thread(target=waiter)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert (
+            seen == [["r-first"]] if self.locks_refresh_snapshot else seen in ([[]], [["r-first"]])
+        )
+        with storage.unit_of_work(read_only=True) as uow, pytest.raises(StorageStateError):
+            uow.lock("sender:KNJP:6281234567890")
+        with storage.unit_of_work() as uow, pytest.raises(StorageInputError):
+            uow.lock("")
 
     def test_two_officers_at_once_one_wins(self, storage: Storage) -> None:
         """Two threads append at one version: one commits, the other conflicts; one step kept."""
