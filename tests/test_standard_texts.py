@@ -115,6 +115,10 @@ def render_every_kind(
         NotificationKind.SERVICE_COMPLAINT_CHANNEL: lambda: renderer.service_complaint_channel(
             NUMBER, DEADLINE, kind=kind, language=lang
         ),
+        NotificationKind.STATUS: lambda: renderer.status(
+            NUMBER, "diterima petugas pelaksana", DEADLINE, "on_time", kind=kind, language=lang
+        ),
+        NotificationKind.STATUS_NOT_FOUND: lambda: renderer.status_not_found(language=lang),
     }
     public = {
         name
@@ -159,7 +163,11 @@ def test_every_notification_names_its_own_standard_and_no_other(
             assert b.office.name not in form, kind
             assert b.section_head(lang) not in form, kind
             assert b.goal_text(lang) not in form, kind
-            if kind not in (NotificationKind.MISSING_REQUIREMENTS, NotificationKind.FOLLOW_UP):
+            if kind not in (
+                NotificationKind.MISSING_REQUIREMENTS,
+                NotificationKind.FOLLOW_UP,
+                NotificationKind.STATUS_NOT_FOUND,
+            ):
                 assert a.goal_text(lang) in form, kind
     for kind in NotificationKind:
         if kind is not NotificationKind.SLA_AT_RISK and kind is not NotificationKind.SLA_BREACHED:
@@ -449,7 +457,9 @@ def test_a_request_for_information_is_not_called_a_complaint() -> None:
     ack = notes[NotificationKind.ACKNOWLEDGEMENT]
     assert ack.text.startswith("Terima kasih. Permohonan informasi Anda telah kami terima")
     assert ack.template.name == "informasi_tanda_terima"
-    for note in notes.values():
+    for kind, note in notes.items():
+        if kind is NotificationKind.STATUS_NOT_FOUND:
+            continue  # about no known report: it cannot know the kind
         assert "aduan Anda" not in note.text
         assert note.template.name.startswith("informasi_")
     english = renderer.acknowledgement(NUMBER, DEADLINE, kind="permohonan_informasi", language="en")

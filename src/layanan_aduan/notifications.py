@@ -266,6 +266,8 @@ class NotificationKind(enum.Enum):
     SLA_AT_RISK = "sla_at_risk"
     SLA_BREACHED = "sla_breached"
     SERVICE_COMPLAINT_CHANNEL = "service_complaint_channel"
+    STATUS = "status"
+    STATUS_NOT_FOUND = "status_not_found"
 
     @property
     def template_name(self) -> str:
@@ -305,6 +307,8 @@ _TEMPLATE_NAMES = {
     NotificationKind.SLA_AT_RISK: "aduan_batas_waktu_mendekat",
     NotificationKind.SLA_BREACHED: "aduan_batas_waktu_terlewati",
     NotificationKind.SERVICE_COMPLAINT_CHANNEL: "aduan_saluran_pengaduan_layanan",
+    NotificationKind.STATUS: "aduan_status",
+    NotificationKind.STATUS_NOT_FOUND: "aduan_status_tidak_ditemukan",
 }
 
 # What a report is called, by its kind: a request for information is not a complaint. The
@@ -427,6 +431,25 @@ _BODIES: Final[dict[NotificationKind, dict[str, str]]] = {
             "the service deadline of $goal ({{2}}). Your $item is still being followed up.\n"
             "If you have a complaint about this service, you can contact the "
             "$complaint_unit of $office $complaint_route."
+        ),
+    },
+    NotificationKind.STATUS: {
+        "id": (
+            "Status $item Anda nomor {{1}}: {{2}}.\nBatas waktu penyelesaian $goal: {{3}}.\n$office"
+        ),
+        "en": (
+            "Status of your $item number {{1}}: {{2}}.\n"
+            "Completion deadline of $goal: {{3}}.\n$office"
+        ),
+    },
+    NotificationKind.STATUS_NOT_FOUND: {
+        "id": (
+            "Kami tidak menemukan $item dengan nomor tersebut yang dikirim dari nomor WhatsApp "
+            "ini. Periksa kembali nomor pada tanda terima yang kami kirimkan.\n$office"
+        ),
+        "en": (
+            "We found no $item with that number sent from this WhatsApp number. Please check "
+            "the number on the acknowledgement we sent you.\n$office"
         ),
     },
 }
@@ -831,6 +854,61 @@ class NotificationRenderer:
             [number],
             kind,
         )
+
+    def status(
+        self,
+        report_number: str,
+        state: str,
+        deadline: dt.datetime | None,
+        progress: Literal["on_time", "late", "done"],
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
+    ) -> RenderedNotification:
+        """
+        To a reporter who asked: where their report is (its step, as the workflow names it),
+        its deadline and whether it is late, or that it was followed up.
+
+        >>> import pendulum
+        >>> n = NotificationRenderer().status(
+        ...     "LAP/KNJP/2026/000001", "diteruskan ke Kepala Seksi Intelijen",
+        ...     pendulum.datetime(2026, 1, 12, 12, tz="Asia/Jakarta"), "on_time")
+        >>> print(n.text)
+        Status laporan/aduan Anda nomor LAP/KNJP/2026/000001: diteruskan ke Kepala Seksi Intelijen.
+        Batas waktu penyelesaian 3 jam kerja: Senin, 12 Januari 2026 pukul 12.00 WIB (dalam batas waktu).
+        Kejaksaan Negeri Jakarta Pusat
+        """  # noqa: E501 - a doctest's expected output is one line
+        number = self._report_number(report_number)
+        if not isinstance(state, str) or not _one_line(state):
+            raise _refuse("state", "Status laporan wajib diisi.", "The state is required.")
+        notes = {
+            "id": {"on_time": "dalam batas waktu", "late": "terlambat", "done": "selesai"},
+            "en": {"on_time": "on time", "late": "late", "done": "done"},
+        }
+        _check_language(language)
+        if progress not in notes[language]:
+            raise _refuse(
+                "progress",
+                "Kemajuan harus on_time, late atau done.",
+                "The progress must be on_time, late or done.",
+            )
+        when = "-" if deadline is None else self._when(deadline, "deadline", language)
+        return self._render(
+            NotificationKind.STATUS,
+            language,
+            {0: number, 1: _one_line(state), 2: f"{when} ({notes[language][progress]})"},
+            {},
+            [number],
+            kind,
+        )
+
+    def status_not_found(self, *, language: Language = "id") -> RenderedNotification:
+        """
+        To a reporter who asked about a number that is not one of their reports: whether it
+        does not exist or is someone else's, the answer is the same, so a number tells nobody
+        anything about another person's report.
+        """
+        return self._render(NotificationKind.STATUS_NOT_FOUND, language, {}, {}, [], None)
 
     def service_complaint_channel(
         self,

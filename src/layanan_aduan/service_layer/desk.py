@@ -52,7 +52,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Final, TypeVar
+from typing import Final, Literal, TypeVar
 
 import attrs
 import pendulum
@@ -65,12 +65,18 @@ from layanan_aduan.domain.evidence import (
     inspect_evidence,
 )
 from layanan_aduan.domain.history import Event
+from layanan_aduan.domain.intents import StatusQuestion, status_question
 from layanan_aduan.domain.kinds import recognise_kind
 from layanan_aduan.domain.report import Actor, CloseReason, Report, ReporterDetails, ReportKind
 from layanan_aduan.domain.staff import StaffMember, StaffRole, authorize
 from layanan_aduan.domain.standard import ServiceStandard
 from layanan_aduan.domain.workflow import Action, ReportState, Role
-from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds, WorkingTime
+from layanan_aduan.domain.worktime import (
+    DEFAULT_SLA_THRESHOLDS,
+    SlaStatus,
+    SlaThresholds,
+    WorkingTime,
+)
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW, Draft, DraftAssembler
 from layanan_aduan.exceptions import (
     IdempotencyKeyConflictError,
@@ -293,6 +299,8 @@ class IngestResult:
         refused: Messages refused alone, not taken: an id the storage cannot hold (a control
             character, too long). Their siblings in the webhook are taken; a redelivery
             refuses them again, alone, and fails on nothing.
+        answers: The outbox keys of the answers to reporters' questions about their reports
+            (``status:<message id>``): a question makes no report.
     """
 
     steps: tuple[StepResult, ...] = ()
@@ -300,6 +308,7 @@ class IngestResult:
     ignored: int = 0
     statuses: int = 0
     refused: int = 0
+    answers: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -343,6 +352,13 @@ def _reporter_id(message: InboundMessage) -> str:
     # The phone number when WhatsApp gives it, so the id matches the report's contact.
     sender = message.sender
     return sender.phone if sender.phone is not None else sender.key
+
+
+@attrs.frozen
+class _Answered:
+    # A question answered: how many messages it took, and the answer's outbox key.
+    messages: int
+    key: str
 
 
 @attrs.frozen
@@ -530,6 +546,7 @@ class Desk:
         drafts = [*assembler.add_all(fresh), *assembler.drain()]
         drafts.sort(key=lambda d: (d.first_at, d.draft_id))
         steps: list[StepResult] = []
+        answers: list[str] = []
         ignored = 0
         for draft in drafts:
             try:
@@ -541,6 +558,8 @@ class Desk:
                 outcome = self._take_unusable(draft)
             if outcome is None:
                 duplicates += len(draft.messages)
+            elif isinstance(outcome, _Answered):
+                answers.append(outcome.key)
             elif isinstance(outcome, int):
                 ignored += outcome
             else:
@@ -552,6 +571,7 @@ class Desk:
             ignored=ignored,
             statuses=statuses,
             refused=refused,
+            answers=tuple(answers),
         )
 
     def bounded(self, claimed: pendulum.DateTime, now: pendulum.DateTime) -> pendulum.DateTime:
@@ -588,9 +608,13 @@ class Desk:
 
     def _take_draft(
         self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
-    ) -> StepResult | int | None:
+    ) -> StepResult | int | _Answered | None:
         first = draft.messages[0]
         texts = [m.text_content for m in draft.messages if m.text_content]
+        if all(m.media is None for m in draft.messages):
+            question = status_question("\n".join(t for t in texts if t is not None))
+            if question is not None:
+                return self._answer_status(draft, question)
         details, kind, rest = parse_details("\n".join(t for t in texts if t is not None))
         sender = first.sender
         contact = ReporterDetails(phone=sender.phone, whatsapp_user_id=sender.user_id)
@@ -666,6 +690,75 @@ class Desk:
             result = self._save(uow, report, before, now)
             uow.commit()
         return result
+
+    def _answer_status(
+        self, draft: Draft[InboundMessage], question: StatusQuestion
+    ) -> _Answered | None:
+        """
+        Answer a reporter's question about their report: its step, deadline and whether it is
+        late, for the sender's own reports only; any other number (someone else's, or none)
+        gets the one "not found" answer. No report is made and no SLA clock starts.
+        """
+        first = draft.messages[0]
+        sender = first.sender
+        now = self.clock.now()
+        key = f"status:{first.message_id}"
+        with self.storage.unit_of_work() as uow:
+            uow.lock(f"sender:{self.office}:{sender.key}")
+            mine = self._sender_reports(uow.reports, sender.phone, sender.user_id)
+            if question.serial is None:
+                received = [x for x in mine if x.projection.received_at is not None]
+                target = max(
+                    received, key=lambda x: (x.projection.received_at, x.report_id), default=None
+                )
+            else:
+                target = next((x for x in mine if question.matches(x.projection.number)), None)
+            if target is None:
+                rendered = self.renderer.status_not_found(language=self.language)
+                report_id = None
+            else:
+                report = load_report(uow.reports, target.report_id, office=self.office)
+                sla = report.sla(
+                    now,
+                    self.working_time,
+                    goal=self.standard.completion_time,
+                    thresholds=self.thresholds,
+                )
+                state = self.standard.workflow.state(str(report.state))
+                label = state.label_en if self.language == "en" else state.label
+                progress: Literal["on_time", "late", "done"] = (
+                    "done"
+                    if report.clock_stopped_at is not None
+                    else "late"
+                    if sla.status is SlaStatus.BREACHED
+                    else "on_time"
+                )
+                number = report.number if report.number is not None else report.id
+                rendered = self.renderer.status(
+                    number,
+                    label,
+                    sla.deadline,
+                    progress,
+                    kind=report.kind,
+                    language=self.language,
+                )
+                report_id = report.id
+            taken = [
+                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
+                for m in draft.messages
+            ]
+            if not all(taken):
+                return None
+            message = rendered.message(Recipient(phone=sender.phone, user_id=sender.user_id), key)
+            uow.outbox.put(
+                key,
+                {**message.to_payload(), "notification": rendered.kind.value},
+                created_at=now,
+                report_id=report_id,
+                office=self.office,
+            )
+            uow.commit()
+        return _Answered(len(draft.messages), key)
 
     def _evidence_of(
         self, draft: Draft[InboundMessage], media: dict[str, _Media | None]

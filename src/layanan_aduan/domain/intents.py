@@ -1,0 +1,119 @@
+"""
+What a reporter's message asks, from its words: a question about a report's progress.
+
+The acknowledgement tells a reporter to keep the report number to ask about progress, and they
+do, in many spellings: ``LAP/KNJP/2026/000001``, ``lap knjp 2026 1``, ``000001``, or words
+alone ("status laporan saya?", "cek perkembangan", "sudah sampai mana ya"). Such a message is a
+question, not a new report: :func:`status_question` recognises it when it carries nothing new
+(no allegation, no identity lines, few other words), and returns what it names.
+
+>>> q = status_question("Bagaimana perkembangan laporan LAP/KNJP/2026/000001?")
+>>> q.office, q.year, q.serial
+('KNJP', 2026, 1)
+>>> status_question("lap knjp 2026 12").serial
+12
+>>> status_question("000001").serial, status_question("cek status").serial
+(1, None)
+>>> status_question("Saya melaporkan pungli di kelurahan, mohon ditindaklanjuti") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+import attrs
+
+__all__ = ["STATUS_WORDS", "StatusQuestion", "status_question"]
+
+#: Words and phrases that ask about a report's progress.
+STATUS_WORDS: Final = (
+    "status", "cek", "check", "perkembangan", "progres", "progress", "sampai mana", "sudah sampai",
+    "bagaimana laporan", "bagaimana aduan", "gimana laporan", "tindak lanjut laporan",
+    "tindaklanjut laporan", "kabar laporan", "update", "sejauh mana", "info laporan",
+)  # fmt: skip
+
+# Words that say something new: identity lines, allegations. A message with one of them is
+# not only a question (it may add to a report, or be one).
+_NEW_CONTENT = re.compile(
+    r"(?<![a-z])(?:nama|nik|alamat|email|e-mail|jenis|pungli|pungut|korupsi|suap|sogok|peras|"
+    r"tipu|gelap|curang|ancam|melaporkan|mengadukan|dugaan|diduga|oknum|pelanggaran|terlampir|"
+    r"bukti|kronologi)",
+    re.ASCII,
+)
+_FULL = re.compile(
+    r"(?<![a-z0-9])lap[\s/._-]*([a-z0-9]{2,12})[\s/._-]+(\d{4})[\s/._-]+(\d{1,6})(?![0-9])",
+    re.ASCII,
+)
+_SERIAL = re.compile(r"(?<![0-9/])(\d{6})(?![0-9/])", re.ASCII)
+_STATUS = re.compile(
+    r"(?<![a-z])(?:" + "|".join(re.escape(w) for w in STATUS_WORDS) + r")(?![a-z])", re.ASCII
+)
+_WORD = re.compile(r"[a-z0-9]+", re.ASCII)
+#: At most this many other words beside the reference and the status words.
+_MAX_OTHER_WORDS: Final = 12
+
+
+@attrs.frozen
+class StatusQuestion:
+    """
+    A question about a report's progress, and what it names of the report.
+
+    Attributes:
+        office: The office code of a full report number, else ``None``.
+        year: Its year, else ``None``.
+        serial: The report's serial (``000001`` is 1), when the message names one.
+    """
+
+    office: str | None = None
+    year: int | None = None
+    serial: int | None = None
+
+    def matches(self, number: str | None) -> bool:
+        """
+        Whether a report numbered ``number`` (``LAP/KNJP/2026/000001``) is the one named;
+        a question that names none matches none.
+        """
+        if number is None or self.serial is None:
+            return False
+        parts = number.split("/")
+        if len(parts) != 4 or not parts[3].isdigit() or int(parts[3]) != self.serial:
+            return False
+        if self.office is not None and parts[1] != self.office:
+            return False
+        return self.year is None or parts[2] == str(self.year)
+
+
+def _plain(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(folded.lower().split())
+
+
+def status_question(text: str) -> StatusQuestion | None:
+    """
+    The status question ``text`` asks, or ``None`` when it is not only that: it names a report
+    (a full number in any usual spelling, or a six-digit serial) or asks with status words, and
+    says nothing new (no identity line, no allegation, at most a few other words).
+    """
+    if not isinstance(text, str):
+        return None
+    plain = _plain(text)
+    if not plain or _NEW_CONTENT.search(plain):
+        return None
+    question = StatusQuestion()
+    rest = plain
+    if m := _FULL.search(plain):
+        question = StatusQuestion(m[1].upper(), int(m[2]), int(m[3]))
+        rest = plain[: m.start()] + " " + plain[m.end() :]
+    elif m := _SERIAL.search(plain):
+        question = StatusQuestion(serial=int(m[1]))
+        rest = plain[: m.start()] + " " + plain[m.end() :]
+    asks = _STATUS.search(rest) is not None
+    if question.serial is None and not asks:
+        return None
+    others = [w for w in _WORD.findall(_STATUS.sub(" ", rest))]
+    if len(others) > _MAX_OTHER_WORDS:
+        return None
+    return question

@@ -1,0 +1,167 @@
+"""
+A reporter asks about their report over WhatsApp: the answer names the report's step, deadline
+and whether it is late, for the sender's own reports only; any other number gets the same "not
+found" answer; a question makes no report and starts no SLA clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from layanan_aduan import examples
+from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
+from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+from layanan_aduan.adapters.staff import InMemoryStaffDirectory
+from layanan_aduan.adapters.storage import InMemoryStorage, SqliteStorage
+from layanan_aduan.adapters.whatsapp import parse_webhook
+from layanan_aduan.clock import FixedClock
+from layanan_aduan.domain.intents import status_question
+from layanan_aduan.domain.staff import Assignment, StaffMember, StaffRole
+from layanan_aduan.ports import Storage
+from layanan_aduan.service_layer import Services, compose
+
+T0 = pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC")  # Monday 09:05 WIB
+ALICE, BOB = "6281234500001", "6281234500002"
+REPORT = "Nama: Budi Santoso\nNIK: 3171010101900001\nDugaan pungli di kelurahan."
+
+
+def _staff() -> InMemoryStaffDirectory:
+    officer = StaffMember(
+        "petugas-01",
+        "Rina Wulandari",
+        phone="+6281311112222",
+        assignments=(Assignment(StaffRole.OFFICER, "KNJP"),),
+    )
+    return InMemoryStaffDirectory({"KNJP": [officer]})
+
+
+def _desk(storage: Storage) -> Services:
+    return compose(
+        storage=storage,
+        evidence=InMemoryEvidenceStore(),
+        messenger=InMemoryMessenger(),
+        media=InMemoryMediaFetcher(),
+        clock=FixedClock(T0),
+        staff=_staff(),
+    )
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
+    storage = (
+        InMemoryStorage() if request.param == "memory" else SqliteStorage.open(tmp_path / "db")
+    )
+    with _desk(storage) as built:
+        yield built
+
+
+def _text(sender: str, message_id: str, body: str) -> bytes:
+    document = json.loads(examples.whatsapp_webhook())
+    value = document["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["wa_id"] = sender
+    text = dict(value["messages"][0], id=message_id, **{"from": sender})
+    text["text"] = {"body": body}
+    text["timestamp"] = str(int(T0.subtract(minutes=1).timestamp()))
+    value["messages"] = [text]
+    return json.dumps(document).encode()
+
+
+def _answer(services: Services, key: str) -> str:
+    text = services.storage.outbox.get(key).payload["text"]
+    assert isinstance(text, str)
+    return str(text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bagaimana perkembangan laporan LAP/KNJP/2026/000001?",
+        "lap knjp 2026 1",
+        "000001",
+        "cek status laporan saya",
+    ],
+)
+def test_a_reporter_asks_about_their_own_report(services: Services, question: str) -> None:
+    """Any usual spelling of the number, or status words alone, answers with the report's
+    number, its step and its deadline; no report is made."""
+    desk = services.desk
+    (made,) = desk.ingest(parse_webhook(_text(ALICE, "w1", REPORT))).steps
+    desk.receive(made.report_id, officer="petugas-01")
+    result = desk.ingest(parse_webhook(_text(ALICE, "q1", question)))
+    assert result.steps == ()
+    [key] = result.answers
+    answer = _answer(services, key)
+    assert "LAP/KNJP/2026/000001" in answer
+    assert "diterima petugas pelaksana" in answer
+    assert "12.04 WIB (dalam batas waktu)" in answer  # received 09.04 WIB + 3 working hours
+    assert len(desk.list_reports()) == 1
+    again = desk.ingest(parse_webhook(_text(ALICE, "q1", question)))
+    assert (again.answers, again.duplicates) == ((), 1)
+
+
+def test_someone_elses_number_and_an_unknown_one_get_the_same_answer(services: Services) -> None:
+    """A number that is another reporter's, or nobody's, is answered "not found" alike."""
+    desk = services.desk
+    desk.ingest(parse_webhook(_text(ALICE, "w1", REPORT)))
+    others = desk.ingest(parse_webhook(_text(BOB, "q1", "LAP/KNJP/2026/000001")))
+    unknown = desk.ingest(parse_webhook(_text(BOB, "q2", "LAP/KNJP/2026/000777")))
+    words = desk.ingest(parse_webhook(_text(BOB, "q3", "cek status")))
+    texts = {_answer(services, r.answers[0]) for r in (others, unknown, words)}
+    assert len(texts) == 1
+    (text,) = texts
+    assert "tidak menemukan" in text
+    assert "000001" not in text
+    assert len(desk.list_reports()) == 1
+
+
+def test_a_late_report_is_said_to_be_late(services: Services) -> None:
+    """Past its deadline, the answer says the report is late."""
+    desk = services.desk
+    desk.ingest(parse_webhook(_text(ALICE, "w1", REPORT)))
+    clock = desk.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(pendulum.duration(days=1))
+    result = desk.ingest(parse_webhook(_text(ALICE, "q1", "000001")))
+    assert "(terlambat)" in _answer(services, result.answers[0])
+
+
+def test_a_question_with_new_content_is_not_only_a_question() -> None:
+    """Identity lines, allegations or a long text make a message more than a question."""
+    assert status_question("Status laporan saya? Nama: Budi") is None
+    assert status_question("000001 ada pungli lagi di kelurahan") is None
+    assert status_question("halo selamat pagi") is None
+    assert status_question(REPORT) is None
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    reports=st.lists(st.sampled_from([ALICE, BOB]), min_size=1, max_size=6),
+    asker=st.sampled_from([ALICE, BOB]),
+    serial=st.integers(1, 7),
+)
+def test_an_answer_never_carries_another_reporters_report(
+    reports: list[str], asker: str, serial: int
+) -> None:
+    """Whatever reports exist and whichever serial is asked about, an answer names a report only
+    when it is the asker's own."""
+    services = _desk(InMemoryStorage())
+    for i, sender in enumerate(reports):
+        services.desk.ingest(parse_webhook(_text(sender, f"w{i}", REPORT)))
+    owners = {
+        line.number: services.desk.report(line.report_id).details.phone
+        for line in services.desk.list_reports()
+    }
+    result = services.desk.ingest(parse_webhook(_text(asker, "q", f"{serial:06d}")))
+    answer = _answer(services, result.answers[0])
+    number = f"LAP/KNJP/2026/{serial:06d}"
+    assert (number in answer) is (owners.get(number) == f"+{asker}")
+    for other, owner in owners.items():
+        if owner != f"+{asker}":
+            assert str(other) not in answer
