@@ -119,6 +119,9 @@ def render_every_kind(
             NUMBER, "diterima petugas pelaksana", DEADLINE, "on_time", kind=kind, language=lang
         ),
         NotificationKind.STATUS_NOT_FOUND: lambda: renderer.status_not_found(language=lang),
+        NotificationKind.STAFF_HELP: lambda: renderer.staff_help(
+            NUMBER, "belum diteruskan", language=lang
+        ),
     }
     public = {
         name
@@ -167,6 +170,7 @@ def test_every_notification_names_its_own_standard_and_no_other(
                 NotificationKind.MISSING_REQUIREMENTS,
                 NotificationKind.FOLLOW_UP,
                 NotificationKind.STATUS_NOT_FOUND,
+                NotificationKind.STAFF_HELP,
             ):
                 assert a.goal_text(lang) in form, kind
     for kind in NotificationKind:
@@ -458,8 +462,8 @@ def test_a_request_for_information_is_not_called_a_complaint() -> None:
     assert ack.text.startswith("Terima kasih. Permohonan informasi Anda telah kami terima")
     assert ack.template.name == "informasi_tanda_terima"
     for kind, note in notes.items():
-        if kind is NotificationKind.STATUS_NOT_FOUND:
-            continue  # about no known report: it cannot know the kind
+        if kind in (NotificationKind.STATUS_NOT_FOUND, NotificationKind.STAFF_HELP):
+            continue  # about no known report, or to staff: no report's kind to follow
         assert "aduan Anda" not in note.text
         assert note.template.name.startswith("informasi_")
     english = renderer.acknowledgement(NUMBER, DEADLINE, kind="permohonan_informasi", language="en")

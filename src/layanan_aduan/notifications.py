@@ -268,6 +268,7 @@ class NotificationKind(enum.Enum):
     SERVICE_COMPLAINT_CHANNEL = "service_complaint_channel"
     STATUS = "status"
     STATUS_NOT_FOUND = "status_not_found"
+    STAFF_HELP = "staff_help"
 
     @property
     def template_name(self) -> str:
@@ -297,7 +298,12 @@ class NotificationKind(enum.Enum):
 
 
 _TO_SECTION_HEAD = frozenset(
-    {NotificationKind.HANDOVER, NotificationKind.SLA_AT_RISK, NotificationKind.SLA_BREACHED}
+    {
+        NotificationKind.HANDOVER,
+        NotificationKind.SLA_AT_RISK,
+        NotificationKind.SLA_BREACHED,
+        NotificationKind.STAFF_HELP,
+    }
 )
 _TEMPLATE_NAMES = {
     NotificationKind.ACKNOWLEDGEMENT: "aduan_tanda_terima",
@@ -309,6 +315,7 @@ _TEMPLATE_NAMES = {
     NotificationKind.SERVICE_COMPLAINT_CHANNEL: "aduan_saluran_pengaduan_layanan",
     NotificationKind.STATUS: "aduan_status",
     NotificationKind.STATUS_NOT_FOUND: "aduan_status_tidak_ditemukan",
+    NotificationKind.STAFF_HELP: "aduan_petunjuk_staf",
 }
 
 # What a report is called, by its kind: a request for information is not a complaint. The
@@ -450,6 +457,16 @@ _BODIES: Final[dict[NotificationKind, dict[str, str]]] = {
         "en": (
             "We found no $item with that number sent from this WhatsApp number. Please check "
             "the number on the acknowledgement we sent you.\n$office"
+        ),
+    },
+    NotificationKind.STAFF_HELP: {
+        "id": (
+            "Pesan dari nomor staf $office tidak dicatat sebagai laporan. Untuk memberi arahan "
+            "$section_head, kirim: Arahan {{1}}: isi arahan. Catatan: {{2}}."
+        ),
+        "en": (
+            "A message from a staff number of $office is not taken as a report. To give the "
+            "direction of the $section_head, send: Arahan {{1}}: the direction. Note: {{2}}."
         ),
     },
 }
@@ -909,6 +926,26 @@ class NotificationRenderer:
         anything about another person's report.
         """
         return self._render(NotificationKind.STATUS_NOT_FOUND, language, {}, {}, [], None)
+
+    def staff_help(
+        self, example_number: str, note: str, *, language: Language = "id"
+    ) -> RenderedNotification:
+        """
+        To a staff member whose message the desk could not use: how to give a direction over
+        WhatsApp (``example_number`` shows the form), and why this message was not one
+        (``note``).
+        """
+        number = self._report_number(example_number)
+        if not isinstance(note, str) or not _one_line(note):
+            raise _refuse("note", "Catatan wajib diisi.", "The note is required.")
+        return self._render(
+            NotificationKind.STAFF_HELP,
+            language,
+            {0: number, 1: _one_line(note)},
+            {},
+            [number],
+            None,
+        )
 
     def service_complaint_channel(
         self,

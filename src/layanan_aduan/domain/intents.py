@@ -26,7 +26,7 @@ from typing import Final
 
 import attrs
 
-__all__ = ["STATUS_WORDS", "StatusQuestion", "status_question"]
+__all__ = ["STATUS_WORDS", "StaffDirection", "StatusQuestion", "staff_direction", "status_question"]
 
 #: Words and phrases that ask about a report's progress.
 STATUS_WORDS: Final = (
@@ -117,3 +117,47 @@ def status_question(text: str) -> StatusQuestion | None:
     if len(others) > _MAX_OTHER_WORDS:
         return None
     return question
+
+
+_DIRECTION_LEAD = re.compile(r"^\s*(?:arahan|petunjuk|disposisi)\b\s*[:.,-]?\s*", re.IGNORECASE)
+_FULL_ANY_CASE = re.compile(
+    r"(?<![A-Za-z0-9])[Ll][Aa][Pp][\s/._-]*([A-Za-z0-9]{2,12})[\s/._-]+(\d{4})[\s/._-]+(\d{1,6})(?![0-9])"
+)
+
+
+@attrs.frozen
+class StaffDirection:
+    """
+    A direction a section head sends over WhatsApp: the report it is for and its text.
+
+    Attributes:
+        report: The report it names (office, year and serial of a full report number).
+        text: The direction, as written after the number.
+    """
+
+    report: StatusQuestion
+    text: str
+
+
+def staff_direction(text: str) -> StaffDirection | None:
+    """
+    The direction a staff member's message gives: a full report number (any usual spelling)
+    and some text beside it, e.g. ``"Arahan LAP/KNJP/2026/000001: klarifikasi ke kelurahan."``;
+    ``None`` when it names no full number or says nothing else.
+
+    >>> d = staff_direction("Arahan LAP/KNJP/2026/000001: klarifikasi ke kelurahan.")
+    >>> d.report.serial, d.text
+    (1, 'klarifikasi ke kelurahan.')
+    >>> staff_direction("Selamat pagi") is None, staff_direction("LAP/KNJP/2026/000001") is None
+    (True, True)
+    """
+    if not isinstance(text, str):
+        return None
+    m = _FULL_ANY_CASE.search(text)
+    if m is None:
+        return None
+    rest = (text[: m.start()] + " " + text[m.end() :]).strip()
+    rest = _DIRECTION_LEAD.sub("", rest).strip().lstrip(":.,- ").strip()
+    if not rest:
+        return None
+    return StaffDirection(StatusQuestion(m[1].upper(), int(m[2]), int(m[3])), rest)

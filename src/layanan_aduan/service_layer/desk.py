@@ -65,7 +65,7 @@ from layanan_aduan.domain.evidence import (
     inspect_evidence,
 )
 from layanan_aduan.domain.history import Event
-from layanan_aduan.domain.intents import StatusQuestion, status_question
+from layanan_aduan.domain.intents import StatusQuestion, staff_direction, status_question
 from layanan_aduan.domain.kinds import recognise_kind
 from layanan_aduan.domain.report import Actor, CloseReason, Report, ReporterDetails, ReportKind
 from layanan_aduan.domain.staff import StaffMember, StaffRole, authorize
@@ -85,8 +85,11 @@ from layanan_aduan.exceptions import (
     OutboxMessageNotFoundError,
     OutboxStateError,
     ReportInputError,
+    ReportNotFoundError,
+    StaffAuthorizationError,
     StaffRoleVacantError,
     StorageInputError,
+    TransitionNotAllowedError,
     UnknownBusinessNumberError,
 )
 from layanan_aduan.messaging import MediaFetcher, Recipient
@@ -550,7 +553,7 @@ class Desk:
         ignored = 0
         for draft in drafts:
             try:
-                outcome = self._take_draft(draft, media)
+                outcome = self._route(draft, media)
             except ReportInputError as e:
                 # Input no report can be made of (a text beyond the bound, ...): taken, so a
                 # redelivery does not fail again forever, and logged without its content.
@@ -606,15 +609,31 @@ class Desk:
             return None
         return _Media(fetched.content, message.media.filename)
 
-    def _take_draft(
+    def _route(
         self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
     ) -> StepResult | int | _Answered | None:
+        # The routing table of docs/desk.md, in its order.
         first = draft.messages[0]
-        texts = [m.text_content for m in draft.messages if m.text_content]
+        text = "\n".join(m.text_content for m in draft.messages if m.text_content)
+        member = self.staff.by_contact(
+            self.office, phone=first.sender.phone, user_id=first.sender.user_id
+        )
+        if member is not None:
+            # 1. A staff number never makes a report.
+            return self._take_staff_message(draft, member, text)
         if all(m.media is None for m in draft.messages):
-            question = status_question("\n".join(t for t in texts if t is not None))
+            # 2. A question about one's own report is answered.
+            question = status_question(text)
             if question is not None:
                 return self._answer_status(draft, question)
+        # 3. and 4. An addition to the sender's open report, or a new report.
+        return self._take_draft(draft, media)
+
+    def _take_draft(
+        self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
+    ) -> StepResult | int | None:
+        first = draft.messages[0]
+        texts = [m.text_content for m in draft.messages if m.text_content]
         details, kind, rest = parse_details("\n".join(t for t in texts if t is not None))
         sender = first.sender
         contact = ReporterDetails(phone=sender.phone, whatsapp_user_id=sender.user_id)
@@ -690,6 +709,67 @@ class Desk:
             result = self._save(uow, report, before, now)
             uow.commit()
         return result
+
+    def _take_staff_message(
+        self, draft: Draft[InboundMessage], member: StaffMember, text: str
+    ) -> StepResult | _Answered | None:
+        """
+        A message from a staff number: the section head's direction (step 4) when it names a
+        report by its full number and says the direction, recorded with that person as the
+        actor; anything else (or a direction the directory or the workflow refuses) is
+        answered with a short help text and makes nothing.
+        """
+        first = draft.messages[0]
+        now = self.clock.now()
+        direction = staff_direction(text) if all(m.media is None for m in draft.messages) else None
+        example = f"LAP/{self.office}/{now.in_timezone(self.standard.office.timezone).year}/000123"
+        note_id = "pesan ini tidak menyebut nomor laporan lengkap dan isi arahan"
+        note_en = "this message names no full report number and no direction"
+        with self.storage.unit_of_work() as uow:
+            uow.lock(f"sender:{self.office}:{first.sender.key}")
+            if direction is not None:
+                r = direction.report
+                number = f"LAP/{r.office}/{r.year}/{r.serial:06d}"
+                example = number
+                try:
+                    report = self._load(uow.reports, number)
+                    before = report.version
+                    actor = self._staff_actor(report, now, member.staff_id, Action.GIVE_DIRECTION)
+                    report.give_direction(at=now, actor=actor, direction=direction.text)
+                except (
+                    ReportNotFoundError,
+                    StaffAuthorizationError,
+                    TransitionNotAllowedError,
+                    ReportInputError,
+                ) as e:
+                    _log.info("a staff message was not a direction: %s", e.code)
+                    note_id, note_en = e.message, e.message_en
+                else:
+                    if not self._record_inbox(uow, draft, report.id, now):
+                        return None
+                    result = self._save(uow, report, before, now)
+                    uow.commit()
+                    return result
+            taken = [
+                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
+                for m in draft.messages
+            ]
+            if not all(taken):
+                return None
+            rendered = self.renderer.staff_help(
+                example, note_en if self.language == "en" else note_id, language=self.language
+            )
+            key = f"staff_help:{first.message_id}"
+            recipient = Recipient(phone=first.sender.phone, user_id=first.sender.user_id)
+            message = rendered.message(recipient, key)
+            uow.outbox.put(
+                key,
+                {**message.to_payload(), "notification": rendered.kind.value},
+                created_at=now,
+                office=self.office,
+            )
+            uow.commit()
+        return _Answered(len(draft.messages), key)
 
     def _answer_status(
         self, draft: Draft[InboundMessage], question: StatusQuestion
