@@ -122,6 +122,8 @@ def render_every_kind(
         NotificationKind.STAFF_HELP: lambda: renderer.staff_help(
             NUMBER, "belum diteruskan", language=lang
         ),
+        NotificationKind.MENU: lambda: renderer.menu(NUMBER, language=lang),
+        NotificationKind.UNSUPPORTED: lambda: renderer.unsupported(language=lang),
     }
     public = {
         name
@@ -171,6 +173,7 @@ def test_every_notification_names_its_own_standard_and_no_other(
                 NotificationKind.FOLLOW_UP,
                 NotificationKind.STATUS_NOT_FOUND,
                 NotificationKind.STAFF_HELP,
+                NotificationKind.UNSUPPORTED,
             ):
                 assert a.goal_text(lang) in form, kind
     for kind in NotificationKind:
@@ -462,7 +465,12 @@ def test_a_request_for_information_is_not_called_a_complaint() -> None:
     assert ack.text.startswith("Terima kasih. Permohonan informasi Anda telah kami terima")
     assert ack.template.name == "informasi_tanda_terima"
     for kind, note in notes.items():
-        if kind in (NotificationKind.STATUS_NOT_FOUND, NotificationKind.STAFF_HELP):
+        if kind in (
+            NotificationKind.STATUS_NOT_FOUND,
+            NotificationKind.STAFF_HELP,
+            NotificationKind.MENU,
+            NotificationKind.UNSUPPORTED,
+        ):
             continue  # about no known report, or to staff: no report's kind to follow
         assert "aduan Anda" not in note.text
         assert note.template.name.startswith("informasi_")

@@ -7,6 +7,7 @@ found" answer; a question makes no report and starts no SLA clock.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,3 +166,42 @@ def test_an_answer_never_carries_another_reporters_report(
     for other, owner in owners.items():
         if owner != f"+{asker}":
             assert str(other) not in answer
+
+
+def _audio(sender: str, message_id: str) -> bytes:
+    document = json.loads(_text(sender, message_id, "x"))
+    message = document["entry"][0]["changes"][0]["value"]["messages"][0]
+    message.pop("text")
+    message.update(type="audio", audio={"id": "9900000000000001", "mime_type": "audio/ogg"})
+    return json.dumps(document).encode()
+
+
+@pytest.mark.parametrize("greeting", ["halo", "p", "Selamat pagi, min!", "Assalamualaikum wr wb"])
+def test_a_greeting_gets_the_menu_and_makes_no_report(services: Services, greeting: str) -> None:
+    """A greeting alone is answered with what the service does and takes; no report."""
+    result = services.desk.ingest(parse_webhook(_text(ALICE, "g1", greeting)))
+    assert result.steps == ()
+    [key] = result.answers
+    text = _answer(services, key)
+    assert "Melampirkan bukti laporan" in text
+    assert "3 jam kerja" in text
+    assert "LAP/KNJP/2026/000123" in text
+    assert services.desk.list_reports() == ()
+
+
+def test_what_cannot_be_used_is_answered_once_per_window(services: Services) -> None:
+    """A voice note is answered with what the service takes, at most once per sender in ten
+    minutes, and never becomes a report; a redelivery changes nothing."""
+    desk = services.desk
+    first = desk.ingest(parse_webhook(_audio(ALICE, "a1")))
+    assert (first.steps, len(first.answers)) == ((), 1)
+    assert "belum dapat kami terima" in _answer(services, first.answers[0])
+    assert desk.ingest(parse_webhook(_audio(ALICE, "a1"))).answers == ()
+    assert desk.ingest(parse_webhook(_audio(ALICE, "a2"))).answers == ()
+    clock = desk.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(pendulum.duration(minutes=11))
+    assert len(desk.ingest(parse_webhook(_audio(ALICE, "a3"))).answers) == 1
+    assert len(desk.ingest(parse_webhook(_audio(BOB, "b1"))).answers) == 1
+    assert desk.list_reports() == ()
+    assert all(re.fullmatch(r"unsupported:[0-9a-f]{32}", key) for key in first.answers)

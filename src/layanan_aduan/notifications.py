@@ -269,6 +269,8 @@ class NotificationKind(enum.Enum):
     STATUS = "status"
     STATUS_NOT_FOUND = "status_not_found"
     STAFF_HELP = "staff_help"
+    MENU = "menu"
+    UNSUPPORTED = "unsupported"
 
     @property
     def template_name(self) -> str:
@@ -316,6 +318,8 @@ _TEMPLATE_NAMES = {
     NotificationKind.STATUS: "aduan_status",
     NotificationKind.STATUS_NOT_FOUND: "aduan_status_tidak_ditemukan",
     NotificationKind.STAFF_HELP: "aduan_petunjuk_staf",
+    NotificationKind.MENU: "aduan_menu",
+    NotificationKind.UNSUPPORTED: "aduan_pesan_tidak_didukung",
 }
 
 # What a report is called, by its kind: a request for information is not a complaint. The
@@ -467,6 +471,31 @@ _BODIES: Final[dict[NotificationKind, dict[str, str]]] = {
         "en": (
             "A message from a staff number of $office is not taken as a report. To give the "
             "direction of the $section_head, send: Arahan {{1}}: the direction. Note: {{2}}."
+        ),
+    },
+    NotificationKind.MENU: {
+        "id": (
+            "Selamat datang di layanan Laporan dan Aduan Masyarakat melalui WhatsApp $office. "
+            "Kirimkan laporan, aduan atau permohonan informasi Anda dengan: {{1}}. "
+            "Ditindaklanjuti dalam $goal ($hours, di luar hari libur). $fee "
+            "Untuk menanyakan perkembangan, kirim nomor laporan Anda, misalnya {{2}}."
+        ),
+        "en": (
+            "Welcome to the public reports and complaints service over WhatsApp of $office. "
+            "Send your report, complaint or request for information with: {{1}}. "
+            "It is followed up within $goal ($hours, except holidays). $fee "
+            "To ask about its progress, send your report number, for example {{2}}."
+        ),
+    },
+    NotificationKind.UNSUPPORTED: {
+        "id": (
+            "Mohon maaf, jenis pesan ini belum dapat kami terima. Kirimkan laporan Anda sebagai "
+            "teks, dengan bukti berupa gambar (tangkapan layar) atau dokumen PDF hasil scan.\n"
+            "$office"
+        ),
+        "en": (
+            "Sorry, we cannot take this type of message. Please send your report as text, with "
+            "evidence as an image (a screenshot) or a scanned PDF document.\n$office"
         ),
     },
 }
@@ -946,6 +975,28 @@ class NotificationRenderer:
             [number],
             None,
         )
+
+    def menu(self, example_number: str, *, language: Language = "id") -> RenderedNotification:
+        """
+        To someone who only greeted: what the service does, the standard's requirements, its
+        goal and hours, and how to ask about a report (``example_number`` shows the form).
+        """
+        number = self._report_number(example_number)
+        _check_language(language)
+        requirements = "; ".join(
+            f"{r.number}) {r.text_en if language == 'en' else r.text}"
+            for r in self.standard.requirements
+        )
+        return self._render(
+            NotificationKind.MENU, language, {0: requirements, 1: number}, {}, [number], None
+        )
+
+    def unsupported(self, *, language: Language = "id") -> RenderedNotification:
+        """
+        To someone who sent what the service cannot take (a voice note, a video, a sticker, a
+        location, a reaction): what it does take.
+        """
+        return self._render(NotificationKind.UNSUPPORTED, language, {}, {}, [], None)
 
     def service_complaint_channel(
         self,

@@ -26,7 +26,15 @@ from typing import Final
 
 import attrs
 
-__all__ = ["STATUS_WORDS", "StaffDirection", "StatusQuestion", "staff_direction", "status_question"]
+__all__ = [
+    "GREETING_WORDS",
+    "STATUS_WORDS",
+    "StaffDirection",
+    "StatusQuestion",
+    "is_greeting",
+    "staff_direction",
+    "status_question",
+]
 
 #: Words and phrases that ask about a report's progress.
 STATUS_WORDS: Final = (
@@ -161,3 +169,71 @@ def staff_direction(text: str) -> StaffDirection | None:
     if not rest:
         return None
     return StaffDirection(StatusQuestion(m[1].upper(), int(m[2]), int(m[3])), rest)
+
+
+#: Words that greet or call and say nothing else: a message of only these gets the menu.
+GREETING_WORDS: Final = frozenset(
+    [
+        "halo",
+        "hallo",
+        "helo",
+        "hai",
+        "hi",
+        "hello",
+        "p",
+        "pp",
+        "ping",
+        "tes",
+        "test",
+        "selamat",
+        "pagi",
+        "siang",
+        "sore",
+        "malam",
+        "assalamualaikum",
+        "assalamu",
+        "alaikum",
+        "asalamualaikum",
+        "salam",
+        "permisi",
+        "min",
+        "admin",
+        "pak",
+        "bu",
+        "bapak",
+        "ibu",
+        "kak",
+        "mas",
+        "mbak",
+        "om",
+        "ok",
+        "oke",
+        "wr",
+        "wb",
+        "warahmatullahi",
+        "wabarakatuh",
+        "shalom",
+        "salom",
+        "swastiastu",
+        "namo",
+        "buddhaya",
+        "y",
+        "ya",
+        "iya",
+        "hmm",
+    ]
+)
+
+
+def is_greeting(text: str) -> bool:
+    """
+    True when ``text`` is only a greeting or a call ("halo", "p", "selamat pagi, min"):
+    nothing a report, a question or an addition could be made of.
+
+    >>> is_greeting("Selamat pagi, min!"), is_greeting("p"), is_greeting("halo, ada pungli")
+    (True, True, False)
+    """
+    if not isinstance(text, str):
+        return False
+    words = _WORD.findall(_plain(text))
+    return bool(words) and all(w in GREETING_WORDS for w in words)

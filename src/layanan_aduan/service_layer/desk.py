@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 import logging
 import re
 import uuid
@@ -65,7 +66,12 @@ from layanan_aduan.domain.evidence import (
     inspect_evidence,
 )
 from layanan_aduan.domain.history import Event
-from layanan_aduan.domain.intents import StatusQuestion, staff_direction, status_question
+from layanan_aduan.domain.intents import (
+    StatusQuestion,
+    is_greeting,
+    staff_direction,
+    status_question,
+)
 from layanan_aduan.domain.kinds import recognise_kind
 from layanan_aduan.domain.report import Actor, CloseReason, Report, ReporterDetails, ReportKind
 from layanan_aduan.domain.staff import StaffMember, StaffRole, authorize
@@ -80,6 +86,7 @@ from layanan_aduan.domain.worktime import (
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW, Draft, DraftAssembler
 from layanan_aduan.exceptions import (
     IdempotencyKeyConflictError,
+    InvalidMessageError,
     InvalidTypeError,
     MediaFetchError,
     OutboxMessageNotFoundError,
@@ -115,6 +122,7 @@ from layanan_aduan.ports.inbound import (
     InboundMessage,
     ParsedWebhook,
     Sender,
+    SkippedItem,
     StatusUpdate,
 )
 from layanan_aduan.privacy import mask
@@ -154,6 +162,8 @@ _KINDS = {
     "informasi": ReportKind.PERMOHONAN_INFORMASI,
 }
 _PAGE = 500
+#: A sender who sends what the service cannot use is answered at most once in this many seconds.
+_UNUSABLE_WINDOW_SECONDS: Final = 600
 _T = TypeVar("_T")
 
 
@@ -567,6 +577,9 @@ class Desk:
                 ignored += outcome
             else:
                 steps.append(outcome)
+        unusable, unusable_taken = self._answer_unusable(parsed.skipped)
+        answers.extend(unusable)
+        ignored += unusable_taken
         statuses = self.record_statuses(parsed.statuses)
         return IngestResult(
             steps=tuple(steps),
@@ -626,8 +639,103 @@ class Desk:
             question = status_question(text)
             if question is not None:
                 return self._answer_status(draft, question)
+            # 5. A greeting, from a sender with nothing open, gets the menu.
+            if is_greeting(text) and not self._has_open_report(first):
+                return self._answer(
+                    draft,
+                    self.renderer.menu(self._example_number(), language=self.language),
+                    "menu",
+                )
         # 3. and 4. An addition to the sender's open report, or a new report.
         return self._take_draft(draft, media)
+
+    def _has_open_report(self, message: InboundMessage) -> bool:
+        open_states = (ReportState.SUBMITTED, ReportState.AWAITING_COMPLETION)
+        with self.storage.unit_of_work(read_only=True) as uow:
+            mine = self._sender_reports(uow.reports, message.sender.phone, message.sender.user_id)
+        return any(x.projection.state in open_states for x in mine)
+
+    def _example_number(self) -> str:
+        year = self.clock.now().in_timezone(self.standard.office.timezone).year
+        return f"LAP/{self.office}/{year}/000123"
+
+    def _key(self, purpose: str, *parts: str) -> str:
+        # Outbox keys of answers: message ids and senders embed telephone numbers, so a key
+        # carries a digest of them, never the values.
+        digest = hashlib.sha256("\x1f".join((self.office, *parts)).encode()).hexdigest()[:32]
+        return f"{purpose}:{digest}"
+
+    def _answer(
+        self, draft: Draft[InboundMessage], rendered: RenderedNotification, purpose: str
+    ) -> _Answered | None:
+        # Take the draft's messages and answer their sender; nothing else is made.
+        first = draft.messages[0]
+        now = self.clock.now()
+        key = self._key(purpose, first.message_id)
+        with self.storage.unit_of_work() as uow:
+            uow.lock(f"sender:{self.office}:{first.sender.key}")
+            taken = [
+                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
+                for m in draft.messages
+            ]
+            if not all(taken):
+                return None
+            recipient = Recipient(phone=first.sender.phone, user_id=first.sender.user_id)
+            message = rendered.message(recipient, key)
+            uow.outbox.put(
+                key,
+                {**message.to_payload(), "notification": rendered.kind.value},
+                created_at=now,
+                office=self.office,
+            )
+            uow.commit()
+        return _Answered(len(draft.messages), key)
+
+    def _answer_unusable(self, items: Sequence[SkippedItem]) -> tuple[list[str], int]:
+        """
+        Rule 6: what the service cannot use (a voice note, a video, a sticker, a location, a
+        reaction) is taken once and answered with what it does take, at most once per sender
+        per ten minutes; never a report. Returns the answers' keys and the items taken.
+        """
+        answers: list[str] = []
+        taken = 0
+        now = self.clock.now()
+        bucket = str(int(now.timestamp()) // _UNUSABLE_WINDOW_SECONDS)
+        rendered = self.renderer.unsupported(language=self.language)
+        for item in items:
+            if (
+                item.code != "unsupported_message_type"
+                or not item.message_id
+                or not item.sender_key
+            ):
+                continue
+            sender = item.sender_key
+            recipient = (
+                Recipient(phone="+" + sender) if sender.isdigit() else Recipient(user_id=sender)
+            )
+            key = self._key("unsupported", sender, bucket)
+            try:
+                with self.storage.unit_of_work() as uow:
+                    uow.lock(f"sender:{self.office}:{sender}")
+                    if not uow.inbox.record(
+                        item.message_id, received_at=now, report_id=None, office=self.office
+                    ):
+                        continue
+                    message = rendered.message(recipient, key)
+                    put = uow.outbox.put(
+                        key,
+                        {**message.to_payload(), "notification": rendered.kind.value},
+                        created_at=now,
+                        office=self.office,
+                    )
+                    uow.commit()
+            except (StorageInputError, InvalidMessageError) as e:
+                _log.warning("unusable message not answered: %s", e.code)
+                continue
+            taken += 1
+            if put:
+                answers.append(key)
+        return answers, taken
 
     def _take_draft(
         self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
@@ -759,7 +867,7 @@ class Desk:
             rendered = self.renderer.staff_help(
                 example, note_en if self.language == "en" else note_id, language=self.language
             )
-            key = f"staff_help:{first.message_id}"
+            key = self._key("staff_help", first.message_id)
             recipient = Recipient(phone=first.sender.phone, user_id=first.sender.user_id)
             message = rendered.message(recipient, key)
             uow.outbox.put(
@@ -782,7 +890,7 @@ class Desk:
         first = draft.messages[0]
         sender = first.sender
         now = self.clock.now()
-        key = f"status:{first.message_id}"
+        key = self._key("status", first.message_id)
         with self.storage.unit_of_work() as uow:
             uow.lock(f"sender:{self.office}:{sender.key}")
             mine = self._sender_reports(uow.reports, sender.phone, sender.user_id)
