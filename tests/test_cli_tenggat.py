@@ -145,22 +145,51 @@ def test_naive_instants_are_refused_in_indonesian(capsys: pytest.CaptureFixture[
     [
         ["--tidak-ada", "2026-01-09T15:00+07:00"],
         ["--jam", "nol", "2026-01-09T15:00+07:00"],
-        ["--jam", "0", "2026-01-09T15:00+07:00"],
-        ["--jam", "-1", "2026-01-09T15:00+07:00"],
-        ["--jam", "inf", "2026-01-09T15:00+07:00"],
         [],
     ],
 )
 def test_bad_options_exit_2_with_one_line(
     capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
-    """Unknown options, bad --jam values and a missing instant exit with status 2."""
+    """Unknown options, a --jam that is not a number and a missing instant exit with status 2."""
     with pytest.raises(SystemExit) as info:
         main(["tenggat", *argv], stdout=io.StringIO())
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "galat" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("jam", "code"),
+    [
+        ("1e20", "duration_too_long"),  # was an OverflowError traceback
+        ("1.5e7", "duration_too_long"),  # was 41 s and 1.8 GB of timeline
+        ("10000,5", "duration_too_long"),
+        ("1e-300", "duration_too_short"),  # was silently a zero goal
+        ("2e-10", "duration_too_short"),
+        ("inf", "duration_not_finite"),
+        ("nan", "duration_not_finite"),
+        ("0", "invalid_duration"),
+        ("-1", "invalid_duration"),
+    ],
+)
+def test_goals_out_of_range_are_one_line_with_a_code(
+    capsys: pytest.CaptureFixture[str], jam: str, code: str
+) -> None:
+    """A --jam that is huge, below a microsecond, not finite or not positive is one coded line."""
+    assert _run("--jam", jam, "2026-01-09T15:00+07:00") == (2, "")
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("layanan-aduan: galat: ")
+    assert err.rstrip().endswith(f"[{code}]")
+
+
+def test_the_longest_goal_is_answered() -> None:
+    """A goal of exactly the documented maximum (10,000 hours) still gets its deadline."""
+    status, out = _run("--jam", "10000", "2026-01-09T15:00+07:00")
+    assert status == 0
+    assert out.startswith("2031-")
 
 
 def test_office_zone(capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,9 +21,7 @@ match batch answers by ``received_at`` with ``--json``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import math
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
@@ -43,8 +41,7 @@ def _hours(text: str) -> float:
         value = float(text.replace(",", "."))  # Indonesian writes 1,5 jam
     except ValueError:
         raise argparse.ArgumentTypeError(f"bukan bilangan: {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"jumlah jam harus lebih dari nol: {text!r}")
+    # Range and finiteness are the engine's to refuse (duration_from_hours), with a code.
     return value
 
 
@@ -144,16 +141,16 @@ def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from layanan_aduan.adapters.holidays_id import indonesian_calendar
     from layanan_aduan.adapters.overrides_file import load_overrides
     from layanan_aduan.domain.calendar import DataPolicy, OfficeSchedule
-    from layanan_aduan.domain.worktime import WorkingTime
+    from layanan_aduan.domain.worktime import WorkingTime, duration_from_hours
     from layanan_aduan.exceptions import LayananAduanError
 
+    goal = duration_from_hours(args.jam, "jam")
     calendar = indonesian_calendar(
         schedule=OfficeSchedule(timezone=_ZONES.get(args.zona.upper(), args.zona)),
         overrides=load_overrides(args.overrides) if args.overrides else None,
         policy=DataPolicy.STRICT if args.strict else DataPolicy.PROVISIONAL,
     )
     engine = WorkingTime(calendar)
-    goal = dt.timedelta(hours=args.jam)
     goal_hours: float | int = int(args.jam) if args.jam.is_integer() else args.jam
     status = EXIT_OK
     for position, text in _inputs(args.instants, stdin):
