@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from layanan_aduan.entrypoints._tenggat import MAX_LINE_BYTES
 from layanan_aduan.entrypoints.cli import main
 
 
@@ -107,6 +108,57 @@ def test_batch_from_standard_input(capsys: pytest.CaptureFixture[str]) -> None:
         "layanan-aduan tenggat: galat: baris 3: bukan tanggal dan jam ISO 8601, "
         "mis. 2026-01-09T15:00:00+07:00 [invalid_instant]"
     ]
+
+
+def _bytes_stdin(data: bytes, errors: str) -> io.TextIOWrapper:
+    """A standard input over ``data`` decoded as a terminal's would be, with ``errors``."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors)
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+def test_non_utf8_lines_on_stdin_are_refused_by_position(
+    capsys: pytest.CaptureFixture[str], errors: str
+) -> None:
+    """A stdin line that is not UTF-8 is one coded line by position; the others are answered."""
+    data = b"2026-01-09T15:00:00+07:00\n\xff\xfe\n\n2026-01-07T13:00:00+07:00\n"
+    out = io.StringIO()
+    status = main(["tenggat", "-"], stdin=_bytes_stdin(data, errors), stdout=out)
+    assert status == 2
+    assert out.getvalue().splitlines() == [
+        "2026-01-12T10:00:00+07:00",
+        "2026-01-07T16:00:00+07:00",
+    ]
+    assert capsys.readouterr().err == (
+        "layanan-aduan tenggat: galat: baris 2: baris ini bukan teks UTF-8 yang sah "
+        "[invalid_encoding]\n"
+    )
+
+
+def test_non_utf8_text_without_bytes_beneath_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A text stream holding surrogates (undecodable bytes) is refused line by line too."""
+    status, out = _run("-", stdin="\udcff\n2026-01-07T13:00:00+07:00\n")
+    assert (status, out) == (2, "2026-01-07T16:00:00+07:00\n")
+    assert "baris 1: baris ini bukan teks UTF-8 yang sah [invalid_encoding]" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize("errors", ["strict", None])
+def test_an_overlong_stdin_line_is_refused_and_skipped(
+    capsys: pytest.CaptureFixture[str], errors: str | None
+) -> None:
+    """A line longer than MAX_LINE_BYTES is refused by position; reading goes on after it."""
+    data = b"x" * (3 * MAX_LINE_BYTES) + b"\n2026-01-07T13:00:00+07:00\n"
+    stdin = _bytes_stdin(data, errors) if errors else io.StringIO(data.decode())
+    out = io.StringIO()
+    assert main(["tenggat", "-"], stdin=stdin, stdout=out) == 2
+    assert out.getvalue() == "2026-01-07T16:00:00+07:00\n"
+    assert capsys.readouterr().err == (
+        f"layanan-aduan tenggat: galat: baris 1: baris lebih dari {MAX_LINE_BYTES} bita "
+        "[line_too_long]\n"
+    )
 
 
 @pytest.mark.parametrize(
