@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -268,3 +270,90 @@ def test_a_dead_letter_is_listed_and_retried_from_the_command_line(
             "terkirim: 1"
         )
     assert _run("antrean-gagal")[1] == "antrean gagal: 0\n"
+
+
+# --- input edges (issue 10) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+def test_a_non_utf8_payload_on_stdin_is_one_line(
+    env: Path, capsys: pytest.CaptureFixture[str], errors: str
+) -> None:
+    """`terima -` with bytes that are not UTF-8 is one coded line, whatever stdin's errors."""
+    stdin = io.TextIOWrapper(io.BytesIO(b"\xff{}"), encoding="utf-8", errors=errors)
+    assert main(["terima", "-"], stdin=stdin, stdout=io.StringIO()) == 2
+    assert capsys.readouterr().err == (
+        "layanan-aduan: galat: Isi webhook bukan UTF-8 yang sah. [invalid_encoding]\n"
+    )
+
+
+def test_surrogates_in_a_text_stdin_payload_are_one_line(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A text stdin holding lone surrogates (no bytes beneath) is refused as invalid_encoding."""
+    assert main(["terima", "-"], stdin=io.StringIO("\ud800{}"), stdout=io.StringIO()) == 2
+    assert capsys.readouterr().err.endswith("[invalid_encoding]\n")
+
+
+def test_a_signed_payload_on_stdin_is_checked_over_its_bytes(env: Path) -> None:
+    """`terima -` verifies the signature over the bytes sent, line ends included (CRLF)."""
+    body = examples.whatsapp_webhook().replace(b",", b",\r\n")
+    stdin = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8")
+    signature = compute_signature(body, "rahasia-uji")
+    argv = ["terima", "-", "--app-secret", "rahasia-uji", "--tanda-tangan", signature]
+    out = io.StringIO()
+    status = main([*argv, "--waktu", _at(5)], stdin=stdin, stdout=out)
+    assert status == 0
+    assert "laporan: 1" in out.getvalue()
+
+
+def test_a_non_utf8_payload_file_is_one_line(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A payload file that is not UTF-8 is one coded line (the parser's warning is not printed)."""
+    # As in a terminal: no handler but Python's last resort (pytest's own would hide the bug).
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    bad = env / "rusak.json"
+    bad.write_bytes(b"\xff{}")
+    assert _run("terima", str(bad)) == (2, "")
+    assert capsys.readouterr().err == (
+        "layanan-aduan: galat: Isi webhook bukan UTF-8 yang sah. [invalid_encoding]\n"
+    )
+
+
+def test_a_non_utf8_staff_file_is_one_line(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A staff file that is not UTF-8 is refused as staff_file_unreadable, not a traceback."""
+    bad = env / "staf-rusak.toml"
+    bad.write_bytes(b'[[staff]]\nid = "\xff"\n')
+    assert _run("daftar", "--staf", str(bad)) == (2, "")
+    assert capsys.readouterr().err == (
+        "layanan-aduan: galat: Berkas staf bukan teks UTF-8. [staff_file_unreadable]\n"
+    )
+
+
+def test_db_pointing_at_another_applications_file_is_refused_unchanged(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--db` naming another application's SQLite file is one line; the file keeps its bytes."""
+    other = env / "lain.sqlite3"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY)")
+    conn.close()
+    before = other.read_bytes()
+    assert _run("daftar", "--db", str(other)) == (2, "")
+    assert capsys.readouterr().err.endswith("[foreign_database]\n")
+    assert other.read_bytes() == before
+    assert not (env / "lain.sqlite3-wal").exists()
+
+
+def test_an_unreadable_schema_version_is_one_line(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A layanan_aduan_schema with a version that is not a number is schema_unreadable."""
+    db = env / "aneh.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE layanan_aduan_schema (version TEXT, name TEXT)")
+        conn.execute("INSERT INTO layanan_aduan_schema VALUES ('dua', 'x')")
+    conn.close()
+    assert _run("daftar", "--db", str(db)) == (2, "")
+    assert capsys.readouterr().err.endswith("[schema_unreadable]\n")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from layanan_aduan.entrypoints._tenggat import MAX_LINE_BYTES
 from layanan_aduan.entrypoints.cli import main
 
 
@@ -109,6 +110,57 @@ def test_batch_from_standard_input(capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
+def _bytes_stdin(data: bytes, errors: str) -> io.TextIOWrapper:
+    """A standard input over ``data`` decoded as a terminal's would be, with ``errors``."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors)
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+def test_non_utf8_lines_on_stdin_are_refused_by_position(
+    capsys: pytest.CaptureFixture[str], errors: str
+) -> None:
+    """A stdin line that is not UTF-8 is one coded line by position; the others are answered."""
+    data = b"2026-01-09T15:00:00+07:00\n\xff\xfe\n\n2026-01-07T13:00:00+07:00\n"
+    out = io.StringIO()
+    status = main(["tenggat", "-"], stdin=_bytes_stdin(data, errors), stdout=out)
+    assert status == 2
+    assert out.getvalue().splitlines() == [
+        "2026-01-12T10:00:00+07:00",
+        "2026-01-07T16:00:00+07:00",
+    ]
+    assert capsys.readouterr().err == (
+        "layanan-aduan tenggat: galat: baris 2: baris ini bukan teks UTF-8 yang sah "
+        "[invalid_encoding]\n"
+    )
+
+
+def test_non_utf8_text_without_bytes_beneath_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A text stream holding surrogates (undecodable bytes) is refused line by line too."""
+    status, out = _run("-", stdin="\udcff\n2026-01-07T13:00:00+07:00\n")
+    assert (status, out) == (2, "2026-01-07T16:00:00+07:00\n")
+    assert "baris 1: baris ini bukan teks UTF-8 yang sah [invalid_encoding]" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize("errors", ["strict", None])
+def test_an_overlong_stdin_line_is_refused_and_skipped(
+    capsys: pytest.CaptureFixture[str], errors: str | None
+) -> None:
+    """A line longer than MAX_LINE_BYTES is refused by position; reading goes on after it."""
+    data = b"x" * (3 * MAX_LINE_BYTES) + b"\n2026-01-07T13:00:00+07:00\n"
+    stdin = _bytes_stdin(data, errors) if errors else io.StringIO(data.decode())
+    out = io.StringIO()
+    assert main(["tenggat", "-"], stdin=stdin, stdout=out) == 2
+    assert out.getvalue() == "2026-01-07T16:00:00+07:00\n"
+    assert capsys.readouterr().err == (
+        f"layanan-aduan tenggat: galat: baris 1: baris lebih dari {MAX_LINE_BYTES} bita "
+        "[line_too_long]\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("instant", "code"),
     [
@@ -145,22 +197,51 @@ def test_naive_instants_are_refused_in_indonesian(capsys: pytest.CaptureFixture[
     [
         ["--tidak-ada", "2026-01-09T15:00+07:00"],
         ["--jam", "nol", "2026-01-09T15:00+07:00"],
-        ["--jam", "0", "2026-01-09T15:00+07:00"],
-        ["--jam", "-1", "2026-01-09T15:00+07:00"],
-        ["--jam", "inf", "2026-01-09T15:00+07:00"],
         [],
     ],
 )
 def test_bad_options_exit_2_with_one_line(
     capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
-    """Unknown options, bad --jam values and a missing instant exit with status 2."""
+    """Unknown options, a --jam that is not a number and a missing instant exit with status 2."""
     with pytest.raises(SystemExit) as info:
         main(["tenggat", *argv], stdout=io.StringIO())
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "galat" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("jam", "code"),
+    [
+        ("1e20", "duration_too_long"),  # was an OverflowError traceback
+        ("1.5e7", "duration_too_long"),  # was 41 s and 1.8 GB of timeline
+        ("10000,5", "duration_too_long"),
+        ("1e-300", "duration_too_short"),  # was silently a zero goal
+        ("2e-10", "duration_too_short"),
+        ("inf", "duration_not_finite"),
+        ("nan", "duration_not_finite"),
+        ("0", "invalid_duration"),
+        ("-1", "invalid_duration"),
+    ],
+)
+def test_goals_out_of_range_are_one_line_with_a_code(
+    capsys: pytest.CaptureFixture[str], jam: str, code: str
+) -> None:
+    """A --jam that is huge, below a microsecond, not finite or not positive is one coded line."""
+    assert _run("--jam", jam, "2026-01-09T15:00+07:00") == (2, "")
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("layanan-aduan: galat: ")
+    assert err.rstrip().endswith(f"[{code}]")
+
+
+def test_the_longest_goal_is_answered() -> None:
+    """A goal of exactly the documented maximum (10,000 hours) still gets its deadline."""
+    status, out = _run("--jam", "10000", "2026-01-09T15:00+07:00")
+    assert status == 0
+    assert out.startswith("2031-")
 
 
 def test_office_zone(capsys: pytest.CaptureFixture[str]) -> None:

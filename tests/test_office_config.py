@@ -208,6 +208,17 @@ def test_a_file_that_is_not_toml_is_refused_with_one_problem(
     assert problem.code == code
 
 
+@pytest.mark.parametrize("hours", ["1e20", "-1e20", "nan", "inf", "10001"])
+def test_a_completion_time_beyond_the_engines_maximum_is_a_problem(
+    tmp_path: Path, hours: str
+) -> None:
+    """A completion time that is not finite or over 10,000 hours is one problem, not a crash."""
+    file = tmp_path / "x.toml"
+    file.write_text(MAKASSAR.replace("completion_hours = 2", f"completion_hours = {hours}"))
+    [problem] = check_office_config(file)
+    assert (problem.code, problem.path) == ("invalid_completion_time", "standard.completion_hours")
+
+
 def test_a_missing_file_is_a_typed_refusal(tmp_path: Path) -> None:
     """A configuration path that does not exist raises ConfigurationError."""
     with pytest.raises(ConfigurationError) as info:

@@ -129,6 +129,61 @@ def test_foreign_tables_are_refused(tmp_path: Path) -> None:
     assert info.value.code == "schema_unknown"
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_another_applications_database_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    """A SQLite file with tables but no layanan_aduan_schema is refused and not written to."""
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute("INSERT INTO customers (name) VALUES ('x')")
+    conn.close()
+    before = _files(tmp_path)
+    with pytest.raises(SchemaVersionError) as info:
+        SqliteStorage.open(path)
+    assert info.value.code == "foreign_database"
+    # Byte for byte, and no -wal or -shm beside it: not even the journal mode changed.
+    assert _files(tmp_path) == before
+
+
+def test_an_empty_file_is_taken_as_a_new_database(tmp_path: Path) -> None:
+    """An existing empty file (as `touch` makes) is accepted and gets our schema."""
+    path = tmp_path / "empty.sqlite3"
+    path.touch()
+    with SqliteStorage.open(path) as storage:
+        assert storage.schema_version() == KNOWN
+
+
+@pytest.mark.parametrize("version", ["'abc'", "2.5", "-1", "x'00'"])
+def test_a_schema_record_that_is_not_a_version_is_refused(tmp_path: Path, version: str) -> None:
+    """A layanan_aduan_schema whose version is not a whole number gives schema_unreadable."""
+    path = tmp_path / "a.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE layanan_aduan_schema (version, name TEXT)")
+        conn.execute(f"INSERT INTO layanan_aduan_schema VALUES ({version}, 'x')")  # noqa: S608 - test constant
+    conn.close()
+    with pytest.raises(SchemaVersionError) as info:
+        SqliteStorage.open(path)
+    assert info.value.code == "schema_unreadable"
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+    assert tables == {"layanan_aduan_schema"}
+
+
+def test_a_schema_table_without_a_version_column_is_refused(tmp_path: Path) -> None:
+    """A layanan_aduan_schema table of another shape is schema_unreadable, not a driver error."""
+    path = tmp_path / "a.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE layanan_aduan_schema (nomor INTEGER)")
+    conn.close()
+    with pytest.raises(SchemaVersionError) as info:
+        SqliteStorage.open(path)
+    assert info.value.code == "schema_unreadable"
+
+
 def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     """Opening a file that is not SQLite raises SchemaVersionError, never sqlite3.DatabaseError."""
     path = tmp_path / "notes.txt"

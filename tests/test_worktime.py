@@ -24,10 +24,12 @@ from layanan_aduan.domain.calendar import (
 )
 from layanan_aduan.domain.worktime import (
     DEFAULT_SLA_GOAL,
+    MAX_DURATION,
     Deadline,
     SlaStatus,
     SlaThresholds,
     WorkingTime,
+    duration_from_hours,
 )
 from layanan_aduan.exceptions import (
     CalendarDataMissingError,
@@ -715,3 +717,55 @@ def test_repeated_and_first_calls_agree() -> None:
         assert hash(first) == hash(again)
         assert repr(again) == repr(first)
     assert engine.add(at(2026, 12, 31, 14), H3).provisional is True
+
+
+# --- the longest budget ---------------------------------------------------------------------
+
+
+def test_budgets_beyond_the_maximum_are_refused_before_computing() -> None:
+    """A budget or goal over MAX_DURATION is refused with duration_too_long, no year built."""
+    calendar = WeekCalendar()
+    engine = WorkingTime(calendar)
+    too_long = MAX_DURATION + dt.timedelta(microseconds=1)
+    with pytest.raises(InvalidDurationError) as add_error:
+        engine.add(at(2026, 1, 7, 9), too_long)
+    with pytest.raises(InvalidDurationError) as sla_error:
+        engine.sla(at(2026, 1, 7, 9), at(2026, 1, 7, 10), goal=too_long)
+    assert add_error.value.code == sla_error.value.code == "duration_too_long"
+    assert add_error.value.details == {"max_hours": 10_000}
+    assert not calendar.asked
+
+
+def test_the_maximum_budget_itself_is_taken() -> None:
+    """Exactly MAX_DURATION is a valid budget: 10,000 hours is 1,250 eight-hour days."""
+    engine = WorkingTime(WeekCalendar())
+    deadline = engine.add(at(2026, 1, 5, 8), MAX_DURATION)
+    assert engine.elapsed(at(2026, 1, 5, 8), deadline.at).duration == MAX_DURATION
+
+
+@pytest.mark.parametrize(
+    ("hours", "code"),
+    [
+        (1e20, "duration_too_long"),
+        (10_000.000001, "duration_too_long"),
+        (1e-300, "duration_too_short"),
+        (2e-10, "duration_too_short"),  # 0.72 microseconds: not rounded up to one
+        (float("inf"), "duration_not_finite"),
+        (float("nan"), "duration_not_finite"),
+        (0.0, "invalid_duration"),
+        (-3, "invalid_duration"),
+        (True, "invalid_duration"),
+    ],
+)
+def test_hours_the_engine_would_not_take_are_refused(hours: float, code: str) -> None:
+    """duration_from_hours refuses each unusable number of hours with its own code."""
+    with pytest.raises(InvalidDurationError) as info:
+        duration_from_hours(hours, "jam")
+    assert (info.value.code, info.value.field) == (code, "jam")
+
+
+def test_hours_become_a_duration_to_the_microsecond() -> None:
+    """Fractions of an hour are kept to the microsecond, and the maximum itself is taken."""
+    assert duration_from_hours(1.5) == dt.timedelta(minutes=90)
+    assert duration_from_hours(3e-10) == dt.timedelta(microseconds=1)
+    assert duration_from_hours(10_000) == MAX_DURATION

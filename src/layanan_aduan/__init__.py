@@ -141,12 +141,14 @@ from layanan_aduan.domain.workflow import (
 from layanan_aduan.domain.worktime import (
     DEFAULT_SLA_GOAL,
     DEFAULT_SLA_THRESHOLDS,
+    MAX_DURATION,
     Deadline,
     SlaReport,
     SlaStatus,
     SlaThresholds,
     WorkingDuration,
     WorkingTime,
+    duration_from_hours,
 )
 from layanan_aduan.drafts import (
     Draft,
@@ -278,6 +280,7 @@ __all__ = [
     "DEFAULT_SLA_THRESHOLDS",
     "GENESIS_HASH",
     "KEJARI_JAKARTA_PUSAT",
+    "MAX_DURATION",
     "REPORT_WORKFLOW",
     "Action",
     "Actor",
@@ -455,6 +458,7 @@ __all__ = [
     "compose",
     "compute_signature",
     "deliver",
+    "duration_from_hours",
     "format_overrides",
     "format_report_number",
     "indonesian_calendar",

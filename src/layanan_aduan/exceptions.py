@@ -554,7 +554,9 @@ class StorageStateError(StorageError):
 
 class SchemaVersionError(StorageError):
     """
-    The database schema was written by a newer version of the library, or is not ours.
+    The database schema was written by a newer version of the library (``schema_too_new``), its
+    version record is unreadable (``schema_unreadable``), or it is not ours (``schema_unknown``,
+    ``foreign_database``, ``not_a_database``).
     """
 
     code = "schema_too_new"

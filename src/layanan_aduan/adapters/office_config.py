@@ -56,6 +56,7 @@ baris 6: sla.at_risk: Ambang SLA harus memenuhi 0 < berisiko <= kritis <= 1 (dib
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import tomllib
@@ -77,7 +78,7 @@ from layanan_aduan.domain.standard import (
     RequirementPolicy,
 )
 from layanan_aduan.domain.standard import ServiceStandard as _Standard
-from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds
+from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, MAX_DURATION, SlaThresholds
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW
 from layanan_aduan.exceptions import ConfigurationError, ConfigurationProblem, LayananAduanError
 
@@ -558,14 +559,35 @@ def _complaints(
     return channel
 
 
+def _completion_time(
+    reader: _Reader, hours: float | None, minutes: float | None
+) -> dt.timedelta | None:
+    if hours is None and minutes is None:
+        return None
+    parts = (hours or 0, (minutes or 0) / 60)
+    # Checked before timedelta() is built: TOML's inf, nan and 1e20 would not fit in it (a
+    # negative time passes on to the standard's own refusal).
+    if all(math.isfinite(p) and abs(p) <= MAX_DURATION / dt.timedelta(hours=1) for p in parts):
+        return dt.timedelta(hours=hours or 0, minutes=minutes or 0)
+    limit = MAX_DURATION // dt.timedelta(hours=1)
+    reader.problem(
+        "standard.completion_hours" if hours is not None else "standard.completion_minutes",
+        "invalid_completion_time",
+        f"Waktu penyelesaian harus bilangan terhingga, paling lama {limit} jam.",
+        f"The completion time must be a finite number, at most {limit} hours.",
+    )
+    return None
+
+
 def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -> _Standard | None:
     table = reader.table(data, "standard", _STANDARD_KEYS)
     complaints = reader.table(data, "complaints", _COMPLAINT_KEYS)
     hours = reader.number(table, "standard", "completion_hours")
     minutes = reader.number(table, "standard", "completion_minutes")
     changes: dict[str, Any] = {}
-    if hours is not None or minutes is not None:
-        changes["completion_time"] = dt.timedelta(hours=hours or 0, minutes=minutes or 0)
+    completion_time = _completion_time(reader, hours, minutes)
+    if completion_time is not None:
+        changes["completion_time"] = completion_time
     for key in (
         "service_name",
         "completion_text",

@@ -439,6 +439,13 @@ def read_staff_file(path: str | os.PathLike[str], *, office: str) -> tuple[Staff
             code="staff_file_unreadable",
             field="staf",
         ) from None
+    except UnicodeDecodeError:
+        raise InvalidStaffError(
+            "Berkas staf bukan teks UTF-8.",
+            "The staff file is not UTF-8 text.",
+            code="staff_file_unreadable",
+            field="staf",
+        ) from None
     except tomllib.TOMLDecodeError as e:
         # The parser's message names a line and column, never the file's values.
         raise InvalidStaffError(

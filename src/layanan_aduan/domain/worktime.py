@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import threading
 import zoneinfo
 from bisect import bisect_left, bisect_right
@@ -86,6 +87,7 @@ from layanan_aduan.exceptions import (
 __all__ = [
     "DEFAULT_SLA_GOAL",
     "DEFAULT_SLA_THRESHOLDS",
+    "MAX_DURATION",
     "MAX_YEAR",
     "MIN_YEAR",
     "NO_WORKING_TIME_HORIZON",
@@ -95,6 +97,7 @@ __all__ = [
     "SlaThresholds",
     "WorkingDuration",
     "WorkingTime",
+    "duration_from_hours",
 ]
 
 MIN_YEAR = 1
@@ -109,12 +112,20 @@ NO_WORKING_TIME_HORIZON = dt.timedelta(days=732)
 DEFAULT_SLA_GOAL = dt.timedelta(hours=3)
 """The service standard's goal: followed up within 3 hours of working time."""
 
+MAX_DURATION = dt.timedelta(hours=10_000)
+"""
+The longest budget or goal the engine takes: 10,000 hours of working time, about five years of
+an office open 8 hours a weekday (some 1,950 working hours a year after holidays). A longer one
+is refused before anything is computed, so one query never builds thousands of years.
+"""
+
 _US = 1_000_000
 _ONE_US = dt.timedelta(microseconds=1)
 _DAY_US = 86_400 * _US
 _DateTime = pendulum.DateTime
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _HORIZON_US = NO_WORKING_TIME_HORIZON // _ONE_US
+_MAX_DURATION_US = MAX_DURATION // _ONE_US
 _OFFSET_MEMO_SIZE = 65_536
 _ZONE_MEMO_SIZE = 256
 _MAX_SPAN_YEARS = 50
@@ -476,6 +487,8 @@ def _duration_us(value: object, field: str, *, positive: bool) -> int:
             f"'{field}' must be a duration (timedelta) in days, hours, minutes or seconds.",
             field=field,
         )
+    if us > _MAX_DURATION_US:
+        raise _too_long(field)
     if us > 0 or (us == 0 and not positive):
         return us
     if positive:
@@ -485,6 +498,66 @@ def _duration_us(value: object, field: str, *, positive: bool) -> int:
     raise InvalidDurationError(
         f"'{field}' tidak boleh negatif.", f"'{field}' must not be negative.", field=field
     )
+
+
+def _too_long(field: str) -> InvalidDurationError:
+    limit = MAX_DURATION // dt.timedelta(hours=1)
+    return InvalidDurationError(
+        f"'{field}' melebihi batas {limit} jam waktu kerja.",
+        f"'{field}' exceeds the limit of {limit} hours of working time.",
+        code="duration_too_long",
+        field=field,
+        details={"max_hours": limit},
+    )
+
+
+def duration_from_hours(hours: float, field: str = "hours") -> dt.timedelta:
+    """
+    The working-time goal of ``hours`` hours, refusing what the engine would not take.
+
+    The value is rounded to the microsecond (the engine's precision), as
+    ``timedelta(hours=...)`` rounds it.
+
+    >>> duration_from_hours(1.5)
+    datetime.timedelta(seconds=5400)
+
+    Args:
+        hours: A number of hours of working time.
+        field: The input's name for the errors' ``field``.
+
+    Raises:
+        InvalidDurationError: ``duration_not_finite`` for NaN or infinity,
+            ``invalid_duration`` when not positive or not a number, ``duration_too_short``
+            below one microsecond, ``duration_too_long`` beyond :data:`MAX_DURATION`.
+    """
+    if isinstance(hours, bool) or not isinstance(hours, int | float):
+        raise InvalidDurationError(
+            f"'{field}' harus berupa bilangan jam.",
+            f"'{field}' must be a number of hours.",
+            field=field,
+        )
+    if not math.isfinite(hours):
+        raise InvalidDurationError(
+            f"'{field}' harus bilangan terhingga.",
+            f"'{field}' must be a finite number.",
+            code="duration_not_finite",
+            field=field,
+        )
+    if hours <= 0:
+        raise InvalidDurationError(
+            f"'{field}' harus lebih dari nol.", f"'{field}' must be positive.", field=field
+        )
+    # Compared before timedelta() is built: 1e20 hours would overflow it.
+    if hours > MAX_DURATION / dt.timedelta(hours=1):
+        raise _too_long(field)
+    if hours * 3_600_000_000 < 1:
+        raise InvalidDurationError(
+            f"'{field}' kurang dari satu mikrodetik.",
+            f"'{field}' is less than one microsecond.",
+            code="duration_too_short",
+            field=field,
+        )
+    return dt.timedelta(hours=hours)
 
 
 def _order(first: int, then: int, field: str, first_name: str, then_name: str) -> None:
@@ -569,12 +642,13 @@ class WorkingTime:
 
         Args:
             start: An aware instant (stdlib or pendulum), in any time zone.
-            duration: Working time to add, ``>= 0``.
+            duration: Working time to add, ``>= 0`` and at most :data:`MAX_DURATION`.
 
         Raises:
             NaiveDatetimeError: ``start`` has no time zone.
             NotAnInstantError: ``start`` is not a datetime.
-            InvalidDurationError: ``duration`` is negative or not a timedelta.
+            InvalidDurationError: ``duration`` is negative or not a timedelta; code
+                ``duration_too_long`` beyond :data:`MAX_DURATION`.
             NoWorkingTimeError: the calendar has no working time within
                 :data:`NO_WORKING_TIME_HORIZON` of where the search stands.
             InstantOutOfRangeError: the deadline would fall after year :data:`MAX_YEAR`.
@@ -747,7 +821,8 @@ class WorkingTime:
         Args:
             started_at: When the clock started.
             at: When it is read (``>= started_at``).
-            goal: The working-time goal, ``> 0`` (3 hours by default).
+            goal: The working-time goal, ``> 0`` and at most :data:`MAX_DURATION` (3 hours
+                by default).
             pauses: ``(start, end)`` pairs during which the clock stops.
             stopped_at: When the clock stopped (``>= started_at``), if it has.
             thresholds: When a running clock becomes at risk and critical.
@@ -755,7 +830,8 @@ class WorkingTime:
         Raises:
             InstantOrderError: ``at`` or ``stopped_at`` before ``started_at``, or a pause
                 that starts after it ends.
-            InvalidDurationError: ``goal`` is not positive.
+            InvalidDurationError: ``goal`` is not positive; code ``duration_too_long`` beyond
+                :data:`MAX_DURATION`.
         """
         s = self._us(started_at, "started_at")
         now = self._us(at, "at")

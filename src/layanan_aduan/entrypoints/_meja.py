@@ -309,15 +309,22 @@ def _state(name: str, standard: ServiceStandard | None = None) -> str:
 
 
 def _run_ingest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from layanan_aduan.adapters.whatsapp.inbound import parse_webhook, verify_signature
+    from layanan_aduan.adapters.whatsapp.inbound import (
+        DEFAULT_WEBHOOK_LIMITS,
+        parse_webhook,
+        verify_signature,
+    )
     from layanan_aduan.exceptions import WebhookPayloadError, WebhookSignatureError
     from layanan_aduan.privacy import redact_identifiers
 
+    # One byte past the limit is enough for parse_webhook to refuse the body as too large.
+    limit = DEFAULT_WEBHOOK_LIMITS.max_body_bytes + 1
     if args.berkas == "-":
-        body = stdin.read().encode("utf-8")
+        body = _read_stdin(stdin, limit)
     else:
         try:
-            body = Path(args.berkas).read_bytes()
+            with Path(args.berkas).open("rb") as f:
+                body = f.read(limit)
         except OSError:
             shown = redact_identifiers(args.berkas)
             raise WebhookPayloadError(
@@ -353,6 +360,28 @@ def _run_ingest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         file=stdout,
     )
     return EXIT_OK
+
+
+def _read_stdin(stdin: TextIO, limit: int) -> bytes:
+    """
+    The body on standard input, as the bytes that were sent (the signature covers them).
+    """
+    from layanan_aduan.exceptions import WebhookPayloadError
+
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        data: bytes = buffer.read(limit)
+        return data
+    try:
+        # A text stream: surrogateescape gives back the bytes a surrogateescape stream read.
+        return stdin.read(limit).encode("utf-8", "surrogateescape")
+    except UnicodeError:
+        raise WebhookPayloadError(
+            "Isi webhook bukan UTF-8 yang sah.",
+            "The webhook body is not valid UTF-8.",
+            code="invalid_encoding",
+            field="berkas",
+        ) from None
 
 
 def _run_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:

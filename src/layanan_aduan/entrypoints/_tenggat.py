@@ -21,12 +21,12 @@ match batch answers by ``received_at`` with ``--json``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import math
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
+
+from layanan_aduan.exceptions import LayananAduanError, ValidationError
 
 if TYPE_CHECKING:
     import pendulum
@@ -35,6 +35,8 @@ __all__ = ["register"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+#: Longest line read from standard input (an instant is about 32 bytes); longer is refused.
+MAX_LINE_BYTES = 1024
 _ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
@@ -43,8 +45,7 @@ def _hours(text: str) -> float:
         value = float(text.replace(",", "."))  # Indonesian writes 1,5 jam
     except ValueError:
         raise argparse.ArgumentTypeError(f"bukan bilangan: {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"jumlah jam harus lebih dari nol: {text!r}")
+    # Range and finiteness are the engine's to refuse (duration_from_hours), with a code.
     return value
 
 
@@ -93,9 +94,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(run=run)
 
 
-def _inputs(instants: list[str], stdin: TextIO) -> Iterator[tuple[str, str]]:
+def _inputs(instants: list[str], stdin: TextIO) -> Iterator[tuple[str, str | LayananAduanError]]:
     """
     Yield (position, text) for each instant; ``-`` streams the non-blank lines of stdin.
+
+    A line that is not UTF-8 or longer than :data:`MAX_LINE_BYTES` comes as its refusal instead
+    of its text, so the other lines are still answered.
     """
     read_stdin = False
     for n, text in enumerate(instants, start=1):
@@ -103,9 +107,74 @@ def _inputs(instants: list[str], stdin: TextIO) -> Iterator[tuple[str, str]]:
             yield f"argumen {n}", text.strip()
         elif not read_stdin:
             read_stdin = True
-            for line_no, line in enumerate(stdin, start=1):
-                if line.strip():
-                    yield f"baris {line_no}", line.strip()
+            for line_no, line in _stdin_lines(stdin):
+                if isinstance(line, LayananAduanError) or line.strip():
+                    yield (
+                        f"baris {line_no}",
+                        line if isinstance(line, LayananAduanError) else line.strip(),
+                    )
+
+
+def _stdin_lines(stdin: TextIO) -> Iterator[tuple[int, str | LayananAduanError]]:
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        # Bytes, decoded here line by line: one bad line is refused, not the whole stream.
+        line_no = 0
+        while raw := buffer.readline(MAX_LINE_BYTES + 1):
+            line_no += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (rest := buffer.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    pass  # skip the rest of the line in bounded pieces
+                yield line_no, _too_long()
+                continue
+            try:
+                yield line_no, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield line_no, _not_utf8()
+        return
+    lines = enumerate(stdin, start=1)
+    line_no = 0
+    while True:
+        try:
+            line_no, line = next(lines)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            # A strict text stream cannot go on past bytes it cannot decode.
+            yield line_no + 1, _not_utf8()
+            return
+        if len(line) > MAX_LINE_BYTES:
+            yield line_no, _too_long()
+        elif not _is_utf8(line):
+            yield line_no, _not_utf8()
+        else:
+            yield line_no, line
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # surrogates: bytes that were not UTF-8
+        return False
+    return True
+
+
+def _not_utf8() -> LayananAduanError:
+    return ValidationError(
+        "baris ini bukan teks UTF-8 yang sah",
+        "this line is not valid UTF-8 text",
+        code="invalid_encoding",
+        field="instant",
+    )
+
+
+def _too_long() -> LayananAduanError:
+    return ValidationError(
+        f"baris lebih dari {MAX_LINE_BYTES} bita",
+        f"the line is longer than {MAX_LINE_BYTES} bytes",
+        code="line_too_long",
+        field="instant",
+    )
 
 
 def parse_instant(text: str) -> pendulum.DateTime:
@@ -114,7 +183,7 @@ def parse_instant(text: str) -> pendulum.DateTime:
     """
     import pendulum
 
-    from layanan_aduan.exceptions import NaiveDatetimeError, ValidationError
+    from layanan_aduan.exceptions import NaiveDatetimeError
 
     try:
         # exact=True: a bare time is a Time (never completed with today's date).
@@ -144,20 +213,21 @@ def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from layanan_aduan.adapters.holidays_id import indonesian_calendar
     from layanan_aduan.adapters.overrides_file import load_overrides
     from layanan_aduan.domain.calendar import DataPolicy, OfficeSchedule
-    from layanan_aduan.domain.worktime import WorkingTime
-    from layanan_aduan.exceptions import LayananAduanError
+    from layanan_aduan.domain.worktime import WorkingTime, duration_from_hours
 
+    goal = duration_from_hours(args.jam, "jam")
     calendar = indonesian_calendar(
         schedule=OfficeSchedule(timezone=_ZONES.get(args.zona.upper(), args.zona)),
         overrides=load_overrides(args.overrides) if args.overrides else None,
         policy=DataPolicy.STRICT if args.strict else DataPolicy.PROVISIONAL,
     )
     engine = WorkingTime(calendar)
-    goal = dt.timedelta(hours=args.jam)
     goal_hours: float | int = int(args.jam) if args.jam.is_integer() else args.jam
     status = EXIT_OK
     for position, text in _inputs(args.instants, stdin):
         try:
+            if isinstance(text, LayananAduanError):
+                raise text
             received = parse_instant(text)
             deadline = engine.add(received, goal)
         except LayananAduanError as e:

@@ -3,7 +3,8 @@ Versioned schema migrations: numbered SQL files shipped in ``migrations/<dialect
 
 A database records the versions applied in the table ``layanan_aduan_schema``. Opening a storage
 applies the missing ones in order, in one transaction; a database whose version is newer than
-the newest shipped migration is refused, as is one that has our tables without that record.
+the newest shipped migration is refused, as is one that has our tables without that record, one
+whose record is not a version number, and an SQLite file of another application.
 
 >>> [(m.version, m.name) for m in shipped("sqlite")]
 [(1, 'initial'), (2, 'offices'), (3, 'report_kind'), (4, 'staff')]
@@ -95,4 +96,43 @@ def unknown_schema() -> SchemaVersionError:
         "Basis data berisi tabel yang tidak dibuat oleh layanan-aduan.",
         "The database holds tables that layanan-aduan did not create.",
         code="schema_unknown",
+    )
+
+
+def read_version(value: object) -> int:
+    """
+    The schema version recorded, from ``max(version)`` (``None`` for an empty table).
+
+    Raises:
+        SchemaVersionError: ``schema_unreadable`` when the record is not a whole number ``>= 0``
+            (a table of our name that another hand wrote).
+    """
+    if value is None:
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise schema_unreadable()
+
+
+def schema_unreadable() -> SchemaVersionError:
+    """
+    The database's record of our migrations cannot be read as a version number.
+    """
+    return SchemaVersionError(
+        f"Catatan versi skema ({SCHEMA_TABLE}) tidak dapat dibaca sebagai nomor versi.",
+        f"The schema version record ({SCHEMA_TABLE}) cannot be read as a version number.",
+        code="schema_unreadable",
+    )
+
+
+def foreign_database() -> SchemaVersionError:
+    """
+    The file holds another application's tables and no record of our migrations.
+    """
+    return SchemaVersionError(
+        "Berkas ini basis data aplikasi lain (berisi tabel, tanpa catatan skema "
+        "layanan-aduan); tidak diubah. Pilih berkas baru atau kosong.",
+        "This file is another application's database (it has tables but no layanan-aduan "
+        "schema record); it was left unchanged. Choose a new or empty file.",
+        code="foreign_database",
     )

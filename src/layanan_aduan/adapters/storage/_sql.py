@@ -22,6 +22,8 @@ from layanan_aduan.adapters.storage._migrations import (
     SCHEMA_TABLE,
     Migration,
     check_sequence,
+    read_version,
+    schema_unreadable,
     too_new,
     unknown_schema,
 )
@@ -213,7 +215,7 @@ class SqlStorage(abc.ABC):
         """
         with self.unit_of_work(read_only=True) as uow:
             row = uow.execute(f"SELECT max(version) FROM {SCHEMA_TABLE}").fetchone()  # noqa: S608 - constant
-        return int(row[0] or 0)
+        return read_version(row[0])
 
     def staff_directory(self) -> SqlStaffDirectory:
         """
@@ -266,8 +268,14 @@ class SqlStorage(abc.ABC):
                         f"CREATE TABLE {SCHEMA_TABLE} "
                         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
                     )
-                current = conn.execute(f"SELECT max(version) FROM {SCHEMA_TABLE}").fetchone()[0]  # noqa: S608 - constant
-                current = int(current or 0)
+                try:
+                    found = conn.execute(f"SELECT max(version) FROM {SCHEMA_TABLE}").fetchone()  # noqa: S608 - constant
+                except Exception as e:
+                    # A table of our name without a version column.
+                    if d.is_driver_error(e):
+                        raise schema_unreadable() from e
+                    raise
+                current = read_version(found[0])
                 if current > known:
                     raise too_new(current, known)
                 for m in migrations[current:]:

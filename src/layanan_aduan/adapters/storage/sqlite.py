@@ -3,6 +3,9 @@ The SQLite storage adapter: the embedded default, one database file, standard li
 
 Open it with :meth:`SqliteStorage.open`; the schema is created or upgraded on open (an older file
 is migrated, a file from a newer version of the library is refused with ``SchemaVersionError``).
+A new or empty file is taken; a file of another application (tables, but no
+``layanan_aduan_schema``) is refused with ``SchemaVersionError`` (code ``foreign_database``) before
+anything writes to it, so its bytes stay as they were.
 
 Durability and concurrency settings, applied to every connection:
 
@@ -41,12 +44,19 @@ import os
 import sqlite3
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pendulum
 
 from layanan_aduan.adapters.storage import _common as c
-from layanan_aduan.adapters.storage._migrations import Migration, shipped
+from layanan_aduan.adapters.storage._migrations import (
+    SCHEMA_TABLE,
+    Migration,
+    foreign_database,
+    shipped,
+    unknown_schema,
+)
 from layanan_aduan.adapters.storage._sql import Dialect, SqlStorage, UniqueViolation
 from layanan_aduan.exceptions import SchemaVersionError, StorageError, StorageInputError
 
@@ -173,12 +183,46 @@ class SqliteStorage(SqlStorage):
                 extends the schema passes the shipped ones followed by its own.
 
         Raises:
-            SchemaVersionError: The file is from a newer library version, or not ours.
+            SchemaVersionError: The file is from a newer library version (``schema_too_new``),
+                another application's (``foreign_database``, left unchanged), or not ours.
             StorageUnavailableError: The file cannot be opened.
         """
         storage = cls(path, busy_timeout=busy_timeout, migrations=migrations)
+        storage._refuse_foreign_file()
         storage._start()
         return storage
+
+    def _refuse_foreign_file(self) -> None:
+        """
+        Refuse an existing file that holds tables but no record of our migrations.
+
+        Read on a read-only connection before :meth:`_connect` runs: switching the journal mode
+        to WAL already rewrites the file's header, and another application's file must be left
+        exactly as it was.
+        """
+        try:
+            if os.path.getsize(self.path) == 0:
+                return  # an empty file is a new database
+        except OSError:
+            return  # a new file (or an unreachable path, which _connect reports)
+        uri = Path(self.path).absolute().as_uri() + "?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=self._busy_timeout)
+        except sqlite3.Error as e:
+            raise self._dialect.translate(e) from e
+        try:
+            rows = conn.execute(
+                "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+            ).fetchall()
+        except sqlite3.Error as e:
+            raise self._dialect.translate(e) from e
+        finally:
+            conn.close()
+        names = {row[0] for row in rows}
+        if not names or SCHEMA_TABLE in names:
+            return
+        # Our table names without our record keep their own code (schema_unknown).
+        raise unknown_schema() if "reports" in names else foreign_database()
 
     def __repr__(self) -> str:
         return f"SqliteStorage(path={self.path!r}, closed={self._closed})"
