@@ -193,11 +193,14 @@ def test_unreadable_payload_and_bad_instant_are_refused(
 
 
 def test_demo_is_deterministic_and_prints_each_notification() -> None:
-    """The demo prints the acknowledgement, handover and follow-up, the same every run."""
+    """The demo prints the acknowledgement, handover, follow-up and the answer to the
+    reporter's status question, the same every run; the direction comes over WhatsApp."""
     status, first = _run("demo")
     assert status == 0
     assert first == _run("demo")[1]
-    assert first.count("--- WhatsApp teks") == 3
+    assert first.count("--- WhatsApp teks") == 4
+    assert "memberi arahan lewat WhatsApp" in first
+    assert "Status laporan/aduan Anda nomor LAP/KNJP/2026/000001" in first
     assert "paling lambat Senin, 12 Januari 2026 pukul 12.00 WIB" in first
     assert first.rstrip().endswith("SLA: selesai")
 
@@ -214,7 +217,7 @@ def test_demo_runs_as_a_program() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "LAP/KNJP/2026/000001" in done.stdout
-    assert done.stdout.count("--- WhatsApp teks") == 3
+    assert done.stdout.count("--- WhatsApp teks") == 4
 
 
 def test_kirim_sends_through_the_cloud_api_configured_from_the_environment(

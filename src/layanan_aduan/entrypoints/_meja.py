@@ -560,6 +560,25 @@ def _run_outbox(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 # --- demo -----------------------------------------------------------------------------------
 
 
+def _demo_message(
+    body: bytes, sender: str, message_id: str, text: str, sent_at: pendulum.DateTime
+) -> bytes:
+    # A text message from ``sender`` to the office's number, as WhatsApp delivers it.
+    document = json.loads(body)
+    value = document["entry"][0]["changes"][0]["value"]
+    value["contacts"] = [{"profile": {"name": "-"}, "wa_id": sender.lstrip("+")}]
+    value["messages"] = [
+        {
+            "from": sender.lstrip("+"),
+            "id": message_id,
+            "timestamp": str(int(sent_at.timestamp())),
+            "type": "text",
+            "text": {"body": text},
+        }
+    ]
+    return json.dumps(document).encode()
+
+
 def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
     import pendulum
@@ -621,8 +640,14 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
                 local = clock.now().in_timezone(timezone)
                 return f"{local.format('HH.mm')} {zone_name(timezone, local)}"
 
+            reporter = json.loads(body)["entry"][0]["changes"][0]["value"]["messages"][0]["from"]
+
+            def whatsapp(sender: str, message_id: str, text: str) -> bytes:
+                return _demo_message(body, sender, message_id, text, clock.now())
+
             print(
-                "Demo layanan-aduan: satu pesan WhatsApp melewati kelima langkah "
+                "Demo layanan-aduan: satu pesan WhatsApp melewati kelima langkah, arahan "
+                "Kepala Seksi lewat WhatsApp, dan pertanyaan status dari pemohon "
                 f"(jam tetap {DEMO_INSTANT}, basis data sementara).",
                 file=out,
             )
@@ -645,11 +670,11 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
                      number, officer="petugas-01",
                      summary="Dugaan pungutan liar pengurusan surat di kantor kelurahan.",
                  )),
-                (30, f"4. {head} (kasi-intel-01) memberi arahan tindak lanjut",
-                 lambda: desk.give_direction(
-                     number, section_head="kasi-intel-01",
-                     direction="Lakukan klarifikasi ke kelurahan dan kabari pelapor.",
-                 )),
+                (30, f"4. {head} (kasi-intel-01) memberi arahan lewat WhatsApp",
+                 lambda: desk.ingest(parse_webhook(whatsapp(
+                     _DEMO_SECTION_HEAD, "wamid.DEMO.ARAHAN",
+                     f"Arahan {number}: Lakukan klarifikasi ke kelurahan dan kabari pelapor.",
+                 ))).steps[0]),
                 (45, "5. Petugas menyampaikan tindak lanjut kepada pemohon",
                  lambda: desk.deliver_follow_up(
                      number, officer="petugas-01",
@@ -663,6 +688,14 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
                 result = act()
                 print(f"Status: {_state(result.state)}", file=out)
                 dispatcher.run()
+            clock.advance(pendulum.duration(minutes=20))
+            say(f"6. Pemohon menanyakan perkembangan laporannya ({at()})")
+            desk.ingest(
+                parse_webhook(
+                    whatsapp(reporter, "wamid.DEMO.STATUS", f"Bagaimana perkembangan {number}?")
+                )
+            )
+            dispatcher.run()
             (line,) = desk.list_reports()
             say(f"Selesai: {line.number} {_state(line.state)}; SLA: {line.sla.label}")
     return EXIT_OK
