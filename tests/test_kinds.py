@@ -280,3 +280,25 @@ def test_a_messages_own_timestamp_is_bounded_by_the_clock(
     services.desk.receive(step.report_id, officer="petugas-01")
     closed = services.desk.close(step.report_id, officer="petugas-01", reason="duplicate")
     assert closed.state.value == "closed"
+
+
+def test_antrean_lists_the_outbox_and_daftar_shows_the_zone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`antrean` lists the office's outbox by status without payloads; `daftar` prints each
+    deadline with its zone (WIB)."""
+    db = str(tmp_path / "desk.sqlite3")
+    at = "2026-01-12T09:05:00+07:00"
+    payload = tmp_path / "p.json"
+    payload.write_bytes(_text_webhook("Nama: Budi\nNIK: 3171010101900001\nPungli.", "o1"))
+    assert main(["terima", str(payload), "--db", db, "--waktu", at]) == 0
+    capsys.readouterr()
+    assert main(["antrean", "--db", db, "--waktu", at, "--json"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert {r["notification"] for r in rows} == {"acknowledgement", "missing_requirements"}
+    assert all(r["status"] == "pending" for r in rows)
+    assert all("6281234567890" not in json.dumps(r) for r in rows)
+    assert main(["antrean", "--db", db, "--waktu", at, "--status", "sent"]) == 0
+    assert "antrean kosong" in capsys.readouterr().out
+    assert main(["daftar", "--db", db, "--waktu", at]) == 0
+    assert "tenggat 2026-01-12 12:00 WIB" in capsys.readouterr().out
