@@ -482,7 +482,7 @@ def test_any_redelivery_schedule_makes_each_report_and_notification_once(
             "Nama: Budi Santoso\nAda pungli.", message_id="wamid.X.1", at=1768195000
         ),
         "image": _image_only("wamid.X.2", 1768190000),
-        "later": _text_only("Halo", message_id="wamid.X.3", at=1768200000),
+        "later": _text_only("Ada pungli lagi.", message_id="wamid.X.3", at=1768200000),
     }
     media = InMemoryMediaFetcher()
     media.put(MEDIA_ID, PNG, "image/png")

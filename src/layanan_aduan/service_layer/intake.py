@@ -1,0 +1,733 @@
+"""
+What happens to a message: the intake of the desk.
+
+:meth:`Intake.ingest` takes a parsed webhook. Each sender's messages (a draft) go through the
+routing table of docs/desk.md, in its order: a staff number never makes a report (the section
+head's direction is step 4, anything else gets a help text); a question about one's own report
+is answered; an addition to the sender's open report is added; content makes a new report; a
+greeting alone gets the menu; what the service cannot use is answered once per sender per ten
+minutes. Every message is taken once (the storage inbox records it in the same unit of work as
+what was made of it), its timestamp bounded by the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Final, Literal
+
+import attrs
+import pendulum
+
+from layanan_aduan.domain.evidence import (
+    EvidenceFile,
+    inspect_evidence,
+)
+from layanan_aduan.domain.intents import (
+    StatusQuestion,
+    is_greeting,
+    staff_direction,
+    status_question,
+)
+from layanan_aduan.domain.kinds import recognise_kind
+from layanan_aduan.domain.report import Actor, Report, ReporterDetails, ReportKind
+from layanan_aduan.domain.staff import StaffMember
+from layanan_aduan.domain.workflow import Action, ReportState, Role
+from layanan_aduan.domain.worktime import (
+    SlaStatus,
+)
+from layanan_aduan.drafts import Draft, DraftAssembler
+from layanan_aduan.exceptions import (
+    InvalidMessageError,
+    InvalidTypeError,
+    MediaFetchError,
+    OutboxMessageNotFoundError,
+    OutboxStateError,
+    ReportInputError,
+    ReportNotFoundError,
+    StaffAuthorizationError,
+    StorageInputError,
+    TransitionNotAllowedError,
+)
+from layanan_aduan.messaging import Recipient
+from layanan_aduan.notifications import (
+    RenderedNotification,
+)
+from layanan_aduan.ports import (
+    OutboxStatus,
+    ReportRepository,
+)
+from layanan_aduan.ports.inbound import (
+    DeliveryStatus,
+    InboundMessage,
+    ParsedWebhook,
+    Sender,
+    SkippedItem,
+    StatusUpdate,
+)
+from layanan_aduan.privacy import mask
+from layanan_aduan.service_layer._desk_core import (
+    DeskCore,
+    StepResult,
+)
+from layanan_aduan.service_layer.report_stream import (
+    assign_report_number,
+    load_report,
+)
+
+__all__ = ["REPORT_ID_NAMESPACE", "IngestResult", "Intake", "parse_details"]
+
+_log = logging.getLogger("layanan_aduan.desk")
+
+#: The namespace of report ids: a report's id is ``uuid5`` of its first message's id, so a
+#: redelivered batch can never make a second report.
+REPORT_ID_NAMESPACE: Final = uuid.UUID("6f1c3f4e-58a5-4f0e-9d5c-3b8f0c2a7d11")
+
+
+_FIELD_LINE = re.compile(
+    r"^\s*(nama(?:\s+lengkap)?|nik|alamat|e-?mail|jenis)\s*[:=]\s*(.*?)\s*$", re.IGNORECASE
+)
+
+
+_KINDS = {
+    "laporan": ReportKind.LAPORAN,
+    "aduan": ReportKind.ADUAN,
+    "permohonan informasi": ReportKind.PERMOHONAN_INFORMASI,
+    "permohonan_informasi": ReportKind.PERMOHONAN_INFORMASI,
+    "informasi": ReportKind.PERMOHONAN_INFORMASI,
+}
+
+
+#: A sender who sends what the service cannot use is answered at most once in this many seconds.
+_UNUSABLE_WINDOW_SECONDS: Final = 600
+
+
+def parse_details(text: str) -> tuple[ReporterDetails, ReportKind | None, str]:
+    """
+    Read the reporter's ``Nama:``, ``NIK:``, ``Alamat:``, ``Email:`` and ``Jenis:`` lines.
+
+    Returns:
+        The details found, the kind (``None`` when no ``Jenis:`` line names one), and the
+        remaining text (the report itself).
+
+    >>> details, kind, rest = parse_details(
+    ...     "Nama: Budi Santoso\\nNIK: 3171010101900001\\nJenis: laporan\\nAda pungli."
+    ... )
+    >>> details
+    ReporterDetails(name='B*** S******', nik='3171********0001', phone=None,
+                    whatsapp_user_id=None, address=None, email=None)
+    >>> kind, rest
+    (<ReportKind.LAPORAN: 'laporan'>, 'Ada pungli.')
+
+    Raises:
+        InvalidTypeError: ``text`` is not text.
+    """
+    if not isinstance(text, str):
+        raise InvalidTypeError(
+            "Isi pesan harus berupa teks.",
+            "The message must be text.",
+            field="text",
+            details={"type": type(text).__name__},
+        )
+    found: dict[str, str] = {}
+    kind: ReportKind | None = None
+    rest: list[str] = []
+    for line in text.splitlines():
+        match = _FIELD_LINE.match(line)
+        if match is None or not match.group(2):
+            rest.append(line)
+            continue
+        key, value = match.group(1).lower(), match.group(2)
+        if key.startswith("nama"):
+            found["name"] = value
+        elif key == "nik":
+            found["nik"] = value
+        elif key == "alamat":
+            found["address"] = value
+        elif key.startswith("e"):
+            found["email"] = value
+        else:
+            kind = _KINDS.get(value.lower().strip(" ."), kind)
+    return ReporterDetails(**found), kind, "\n".join(rest).strip()
+
+
+@attrs.frozen
+class IngestResult:
+    """
+    What :meth:`Desk.ingest` made of a webhook.
+
+    Attributes:
+        steps: One result per report made, added to or completed, in order.
+        duplicates: Messages already taken before (redeliveries), skipped.
+        ignored: Messages taken but not made into a report: nothing new for an open
+            report, or input no report can hold (logged by its code).
+        statuses: Status callbacks applied to the outbox.
+        refused: Messages refused alone, not taken: an id the storage cannot hold (a control
+            character, too long). Their siblings in the webhook are taken; a redelivery
+            refuses them again, alone, and fails on nothing.
+        answers: The outbox keys of the answers to reporters' questions about their reports
+            (``status:<message id>``): a question makes no report.
+    """
+
+    steps: tuple[StepResult, ...] = ()
+    duplicates: int = 0
+    ignored: int = 0
+    statuses: int = 0
+    refused: int = 0
+    answers: tuple[str, ...] = ()
+
+
+def _reporter_id(message: InboundMessage) -> str:
+    # The phone number when WhatsApp gives it, so the id matches the report's contact.
+    sender = message.sender
+    return sender.phone if sender.phone is not None else sender.key
+
+
+@attrs.frozen
+class _Answered:
+    # A question answered: how many messages it took, and the answer's outbox key.
+    messages: int
+    key: str
+
+
+@attrs.frozen
+class _Media:
+    content: bytes
+    file_name: str | None
+
+
+class Intake(DeskCore):
+    """
+    The intake use case of the desk (a mixin of :class:`~layanan_aduan.service_layer.desk.Desk`).
+    """
+
+    def ingest(self, parsed: ParsedWebhook) -> IngestResult:
+        """
+        Take a parsed webhook: make or complete reports, enqueue their notifications, and
+        apply its status callbacks.
+
+        Each message is taken once: a redelivered message is counted in ``duplicates``.
+        Media are fetched before the unit of work; a transient fetch failure
+        (``MessagingRetryLaterError``) raises and nothing is taken, so the redelivery
+        is taken whole. A media file that is gone or too large is left out and the report
+        records the evidence as missing.
+
+        Raises:
+            UnknownBusinessNumberError: A message or status of the webhook was sent to a
+                business number that is not this office's; nothing is taken.
+        """
+        self._check_numbers(parsed)
+        unique: dict[str, InboundMessage] = {}
+        for m in parsed.messages:
+            unique.setdefault(m.message_id, m)
+        fresh: list[InboundMessage] = []
+        refused = 0
+        with self.storage.unit_of_work(read_only=True) as uow:
+            for m in unique.values():
+                try:
+                    seen = uow.inbox.seen(m.message_id)
+                except StorageInputError as e:
+                    # One bad item is refused alone: its siblings are still taken.
+                    _log.warning("message refused alone: %s (%s)", e.code, e.field)
+                    refused += 1
+                    continue
+                if not seen:
+                    fresh.append(m)
+        duplicates = len(parsed.messages) - len(fresh) - refused
+        media = {m.message_id: self._fetch(m) for m in fresh if m.media is not None}
+        assembler: DraftAssembler[InboundMessage] = DraftAssembler(window=self.draft_window)
+        drafts = [*assembler.add_all(fresh), *assembler.drain()]
+        drafts.sort(key=lambda d: (d.first_at, d.draft_id))
+        steps: list[StepResult] = []
+        answers: list[str] = []
+        ignored = 0
+        for draft in drafts:
+            try:
+                outcome = self._route(draft, media)
+            except ReportInputError as e:
+                # Input no report can be made of (a text beyond the bound, ...): taken, so a
+                # redelivery does not fail again forever, and logged without its content.
+                _log.warning("messages not made into a report: %s", e.code)
+                outcome = self._take_unusable(draft)
+            if outcome is None:
+                duplicates += len(draft.messages)
+            elif isinstance(outcome, _Answered):
+                answers.append(outcome.key)
+            elif isinstance(outcome, int):
+                ignored += outcome
+            else:
+                steps.append(outcome)
+        unusable, unusable_taken = self._answer_unusable(parsed.skipped)
+        answers.extend(unusable)
+        ignored += unusable_taken
+        statuses = self.record_statuses(parsed.statuses)
+        return IngestResult(
+            steps=tuple(steps),
+            duplicates=duplicates,
+            ignored=ignored,
+            statuses=statuses,
+            refused=refused,
+            answers=tuple(answers),
+        )
+
+    def bounded(self, claimed: pendulum.DateTime, now: pendulum.DateTime) -> pendulum.DateTime:
+        """
+        The instant a message is recorded as received: the channel's claim, bounded by the
+        clock. Never later than ``now``; a claim further in the future than ``clock_skew``
+        or older than ``redelivery_window`` (WhatsApp redelivers for seven days) is not
+        believed and the message counts as received ``now``. The claim itself is kept in
+        the event (``claimed_at``) whenever it is not the instant recorded.
+
+        >>> import pendulum
+        >>> from layanan_aduan.service_layer.desk import Desk
+        >>> now = pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC")
+        >>> class _Bounds:
+        ...     clock_skew, redelivery_window = Desk.CLOCK_SKEW, Desk.REDELIVERY_WINDOW
+        >>> [Desk.bounded(_Bounds(), now.add(seconds=s), now).isoformat()  # type: ignore[arg-type]
+        ...  for s in (-60, 3, 3600)]
+        ['2026-01-12T02:04:00+00:00', '2026-01-12T02:05:00+00:00', '2026-01-12T02:05:00+00:00']
+        >>> Desk.bounded(_Bounds(), pendulum.datetime(1970, 1, 1, tz="UTC"), now) == now
+        True
+        """
+        if claimed > now + self.clock_skew or claimed < now - self.redelivery_window:
+            return now
+        return min(claimed, now)
+
+    def _fetch(self, message: InboundMessage) -> _Media | None:
+        assert message.media is not None  # noqa: S101 - only media messages are fetched
+        try:
+            fetched = self.media.fetch(message.media.media_id, max_bytes=self.limits.largest)
+        except MediaFetchError as e:
+            _log.warning("media not fetched: %s", e.code)
+            return None
+        return _Media(fetched.content, message.media.filename)
+
+    def _route(
+        self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
+    ) -> StepResult | int | _Answered | None:
+        # The routing table of docs/desk.md, in its order.
+        first = draft.messages[0]
+        text = "\n".join(m.text_content for m in draft.messages if m.text_content)
+        member = self.staff.by_contact(
+            self.office, phone=first.sender.phone, user_id=first.sender.user_id
+        )
+        if member is not None:
+            # 1. A staff number never makes a report.
+            return self._take_staff_message(draft, member, text)
+        if all(m.media is None for m in draft.messages):
+            # 2. A question about one's own report is answered.
+            question = status_question(text)
+            if question is not None:
+                return self._answer_status(draft, question)
+            # 5. A greeting, from a sender with nothing open, gets the menu.
+            if is_greeting(text) and not self._has_open_report(first):
+                return self._answer(
+                    draft,
+                    self.renderer.menu(self._example_number(), language=self.language),
+                    "menu",
+                )
+        # 3. and 4. An addition to the sender's open report, or a new report.
+        return self._take_draft(draft, media)
+
+    def _has_open_report(self, message: InboundMessage) -> bool:
+        open_states = (ReportState.SUBMITTED, ReportState.AWAITING_COMPLETION)
+        with self.storage.unit_of_work(read_only=True) as uow:
+            mine = self._sender_reports(uow.reports, message.sender.phone, message.sender.user_id)
+        return any(x.projection.state in open_states for x in mine)
+
+    def _example_number(self) -> str:
+        year = self.clock.now().in_timezone(self.standard.office.timezone).year
+        return f"LAP/{self.office}/{year}/000123"
+
+    def _answer(
+        self, draft: Draft[InboundMessage], rendered: RenderedNotification, purpose: str
+    ) -> _Answered | None:
+        # Take the draft's messages and answer their sender; nothing else is made.
+        first = draft.messages[0]
+        now = self.clock.now()
+        key = self._key(purpose, first.message_id)
+        with self.storage.unit_of_work() as uow:
+            uow.lock(f"sender:{self.office}:{first.sender.key}")
+            taken = [
+                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
+                for m in draft.messages
+            ]
+            if not all(taken):
+                return None
+            recipient = Recipient(phone=first.sender.phone, user_id=first.sender.user_id)
+            message = rendered.message(recipient, key)
+            uow.outbox.put(
+                key,
+                {**message.to_payload(), "notification": rendered.kind.value},
+                created_at=now,
+                office=self.office,
+            )
+            uow.commit()
+        return _Answered(len(draft.messages), key)
+
+    def _answer_unusable(self, items: Sequence[SkippedItem]) -> tuple[list[str], int]:
+        """
+        Rule 6: what the service cannot use (a voice note, a video, a sticker, a location, a
+        reaction) is taken once and answered with what it does take, at most once per sender
+        per ten minutes; never a report. Returns the answers' keys and the items taken.
+        """
+        answers: list[str] = []
+        taken = 0
+        now = self.clock.now()
+        bucket = str(int(now.timestamp()) // _UNUSABLE_WINDOW_SECONDS)
+        rendered = self.renderer.unsupported(language=self.language)
+        for item in items:
+            if (
+                item.code != "unsupported_message_type"
+                or not item.message_id
+                or not item.sender_key
+            ):
+                continue
+            sender = item.sender_key
+            recipient = (
+                Recipient(phone="+" + sender) if sender.isdigit() else Recipient(user_id=sender)
+            )
+            key = self._key("unsupported", sender, bucket)
+            try:
+                with self.storage.unit_of_work() as uow:
+                    uow.lock(f"sender:{self.office}:{sender}")
+                    if not uow.inbox.record(
+                        item.message_id, received_at=now, report_id=None, office=self.office
+                    ):
+                        continue
+                    message = rendered.message(recipient, key)
+                    put = uow.outbox.put(
+                        key,
+                        {**message.to_payload(), "notification": rendered.kind.value},
+                        created_at=now,
+                        office=self.office,
+                    )
+                    uow.commit()
+            except (StorageInputError, InvalidMessageError) as e:
+                _log.warning("unusable message not answered: %s", e.code)
+                continue
+            taken += 1
+            if put:
+                answers.append(key)
+        return answers, taken
+
+    def _take_draft(
+        self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
+    ) -> StepResult | int | None:
+        first = draft.messages[0]
+        texts = [m.text_content for m in draft.messages if m.text_content]
+        details, kind, rest = parse_details("\n".join(t for t in texts if t is not None))
+        sender = first.sender
+        contact = ReporterDetails(phone=sender.phone, whatsapp_user_id=sender.user_id)
+        evidence = self._evidence_of(draft, media)
+        actor = Actor(_reporter_id(first), Role.REPORTER)
+        now = self.clock.now()
+        first_at, last_at = self.bounded(draft.first_at, now), self.bounded(draft.last_at, now)
+        with self.storage.unit_of_work() as uow:
+            # One sender's webhooks arriving at once (the text, then its screenshot) are taken
+            # one after the other, so the second one finds the report the first one made.
+            uow.lock(f"sender:{self.office}:{sender.key}")
+            report = self._open_report(uow.reports, sender, actor.id, draft)
+            before = 0 if report is None else report.version
+            if report is not None:
+                at = max(last_at, report.events[-1].at)
+                try:
+                    if report.state is ReportState.AWAITING_COMPLETION:
+                        report.complete_requirements(
+                            at=at,
+                            actor=actor,
+                            details=details,
+                            evidence=evidence,
+                            limits=self.limits,
+                            policy=self.standard.requirement_policy,
+                            claimed_at=draft.last_at,
+                        )
+                    else:
+                        report.add_to_submission(
+                            at=at,
+                            actor=actor,
+                            message=rest,
+                            details=details,
+                            evidence=evidence,
+                            limits=self.limits,
+                            policy=self.standard.requirement_policy,
+                            claimed_at=draft.last_at,
+                        )
+                except ReportInputError as e:
+                    if e.code == "message_too_long":
+                        # The text does not fit the open report: it becomes a report of its own.
+                        report = None
+                    elif e.code != "nothing_supplied":
+                        raise
+                    else:
+                        if not self._record_inbox(uow, draft, report.id, now):
+                            return None
+                        uow.commit()
+                        _log.info("message without new data for an open report")
+                        return len(draft.messages)
+            if report is None:
+                # No open report of this sender takes the messages: a new report.
+                report_id = str(uuid.uuid5(REPORT_ID_NAMESPACE, draft.draft_id))
+                report = Report.submit(
+                    id=report_id,
+                    at=first_at,
+                    claimed_at=draft.first_at,
+                    actor=actor,
+                    kind=kind or recognise_kind(rest) or ReportKind.ADUAN,
+                    details=details.merged(contact),
+                    message=rest,
+                    evidence=evidence,
+                    channel=self.standard.channel,
+                    limits=self.limits,
+                    policy=self.standard.requirement_policy,
+                )
+                before = 0
+                year = report.received_at.in_timezone(self.standard.office.schedule.timezone).year
+                assign_report_number(
+                    uow.reports, report, office=self.standard.office.code, year=year
+                )
+            if not self._record_inbox(uow, draft, report.id, now):
+                return None
+            result = self._save(uow, report, before, now)
+            uow.commit()
+        return result
+
+    def _take_staff_message(
+        self, draft: Draft[InboundMessage], member: StaffMember, text: str
+    ) -> StepResult | _Answered | None:
+        """
+        A message from a staff number: the section head's direction (step 4) when it names a
+        report by its full number and says the direction, recorded with that person as the
+        actor; anything else (or a direction the directory or the workflow refuses) is
+        answered with a short help text and makes nothing.
+        """
+        first = draft.messages[0]
+        now = self.clock.now()
+        direction = staff_direction(text) if all(m.media is None for m in draft.messages) else None
+        example = f"LAP/{self.office}/{now.in_timezone(self.standard.office.timezone).year}/000123"
+        note_id = "pesan ini tidak menyebut nomor laporan lengkap dan isi arahan"
+        note_en = "this message names no full report number and no direction"
+        with self.storage.unit_of_work() as uow:
+            uow.lock(f"sender:{self.office}:{first.sender.key}")
+            if direction is not None:
+                r = direction.report
+                number = f"LAP/{r.office}/{r.year}/{r.serial:06d}"
+                example = number
+                try:
+                    report = self._load(uow.reports, number)
+                    before = report.version
+                    actor = self._staff_actor(report, now, member.staff_id, Action.GIVE_DIRECTION)
+                    report.give_direction(at=now, actor=actor, direction=direction.text)
+                except (
+                    ReportNotFoundError,
+                    StaffAuthorizationError,
+                    TransitionNotAllowedError,
+                    ReportInputError,
+                ) as e:
+                    _log.info("a staff message was not a direction: %s", e.code)
+                    note_id, note_en = e.message, e.message_en
+                else:
+                    if not self._record_inbox(uow, draft, report.id, now):
+                        return None
+                    result = self._save(uow, report, before, now)
+                    uow.commit()
+                    return result
+            taken = [
+                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
+                for m in draft.messages
+            ]
+            if not all(taken):
+                return None
+            rendered = self.renderer.staff_help(
+                example, note_en if self.language == "en" else note_id, language=self.language
+            )
+            key = self._key("staff_help", first.message_id)
+            recipient = Recipient(phone=first.sender.phone, user_id=first.sender.user_id)
+            message = rendered.message(recipient, key)
+            uow.outbox.put(
+                key,
+                {**message.to_payload(), "notification": rendered.kind.value},
+                created_at=now,
+                office=self.office,
+            )
+            uow.commit()
+        return _Answered(len(draft.messages), key)
+
+    def _answer_status(
+        self, draft: Draft[InboundMessage], question: StatusQuestion
+    ) -> _Answered | None:
+        """
+        Answer a reporter's question about their report: its step, deadline and whether it is
+        late, for the sender's own reports only; any other number (someone else's, or none)
+        gets the one "not found" answer. No report is made and no SLA clock starts.
+        """
+        first = draft.messages[0]
+        sender = first.sender
+        now = self.clock.now()
+        key = self._key("status", first.message_id)
+        with self.storage.unit_of_work() as uow:
+            uow.lock(f"sender:{self.office}:{sender.key}")
+            mine = self._sender_reports(uow.reports, sender.phone, sender.user_id)
+            if question.serial is None:
+                received = [x for x in mine if x.projection.received_at is not None]
+                target = max(
+                    received, key=lambda x: (x.projection.received_at, x.report_id), default=None
+                )
+            else:
+                target = next((x for x in mine if question.matches(x.projection.number)), None)
+            if target is None:
+                rendered = self.renderer.status_not_found(language=self.language)
+                report_id = None
+            else:
+                report = load_report(uow.reports, target.report_id, office=self.office)
+                sla = report.sla(
+                    now,
+                    self.working_time,
+                    goal=self.standard.completion_time,
+                    thresholds=self.thresholds,
+                )
+                state = self.standard.workflow.state(str(report.state))
+                label = state.label_en if self.language == "en" else state.label
+                progress: Literal["on_time", "late", "done"] = (
+                    "done"
+                    if report.clock_stopped_at is not None
+                    else "late"
+                    if sla.status is SlaStatus.BREACHED
+                    else "on_time"
+                )
+                number = report.number if report.number is not None else report.id
+                rendered = self.renderer.status(
+                    number,
+                    label,
+                    sla.deadline,
+                    progress,
+                    kind=report.kind,
+                    language=self.language,
+                )
+                report_id = report.id
+            taken = [
+                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
+                for m in draft.messages
+            ]
+            if not all(taken):
+                return None
+            message = rendered.message(Recipient(phone=sender.phone, user_id=sender.user_id), key)
+            uow.outbox.put(
+                key,
+                {**message.to_payload(), "notification": rendered.kind.value},
+                created_at=now,
+                report_id=report_id,
+                office=self.office,
+            )
+            uow.commit()
+        return _Answered(len(draft.messages), key)
+
+    def _evidence_of(
+        self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
+    ) -> list[bytes | EvidenceFile]:
+        evidence: list[bytes | EvidenceFile] = []
+        for m in draft.messages:
+            file = media.get(m.message_id)
+            if file is None:
+                continue
+            inspection = inspect_evidence(
+                file.content,
+                limits=self.limits,
+                file_name=file.file_name,
+            )
+            if inspection.evidence is None:
+                # Kept as bytes: the report records what is wrong with the file.
+                evidence.append(file.content)
+            else:
+                self.evidence.put(file.content)
+                evidence.append(inspection.evidence)
+        return evidence
+
+    def _take_unusable(self, draft: Draft[InboundMessage]) -> int | None:
+        now = self.clock.now()
+        with self.storage.unit_of_work() as uow:
+            taken = [
+                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
+                for m in draft.messages
+            ]
+            if not all(taken):
+                return None
+            uow.commit()
+        return len(draft.messages)
+
+    def _open_report(
+        self,
+        reports: ReportRepository,
+        sender: Sender,
+        actor_id: str,
+        draft: Draft[InboundMessage],
+    ) -> Report | None:
+        """
+        The report of this sender that takes the draft's messages, if any.
+
+        A report awaiting completion first (the reporter completes it). Else the sender's
+        most recent report when no officer has received it yet (``submitted``) and the
+        draft is within the draft window of its messages: every event of a submitted report
+        is the reporter's, so the window runs from the first message to the instant of the
+        last event (the submission records its draft's first message, each addition its
+        last one). Only the reporter who submitted it (the same WhatsApp key) adds to it.
+        """
+        mine = self._sender_reports(reports, sender.phone, sender.user_id)
+        waiting = [x for x in mine if x.projection.state == ReportState.AWAITING_COMPLETION]
+        if waiting:
+            newest = max(waiting, key=lambda x: (x.projection.updated_at, x.report_id))
+            report = load_report(reports, newest.report_id, office=self.office)
+            if report.submitter_id == actor_id:
+                return report
+        received = [x for x in mine if x.projection.received_at is not None]
+        if not received:
+            return None
+        latest = max(received, key=lambda x: (x.projection.received_at, x.report_id))
+        if latest.projection.state != ReportState.SUBMITTED:
+            return None
+        report = load_report(reports, latest.report_id, office=self.office)
+        if report.submitter_id != actor_id or report.state is not ReportState.SUBMITTED:
+            return None
+        # The gap between the draft's span and the report's, whichever arrived first.
+        gap = max(
+            draft.first_at - report.events[-1].at,
+            report.received_at - draft.last_at,
+            dt.timedelta(0),
+        )
+        return report if gap <= self.draft_window else None
+
+    def record_statuses(self, statuses: Iterable[StatusUpdate]) -> int:
+        """
+        Mark outbox messages sent when WhatsApp reports them sent, delivered or read.
+
+        The outbox key comes back in ``biz_opaque_callback_data``. This closes the gap of a
+        dispatcher that sent a message and died before marking it: the message is not sent
+        again. A ``failed`` status is logged (with its error codes); the storage's outbox
+        does not move a sent message back to pending. Returns how many statuses were
+        applied.
+        """
+        applied = 0
+        for status in statuses:
+            key = status.callback_data
+            if key is None:
+                continue
+            if status.status is DeliveryStatus.FAILED:
+                _log.warning(
+                    "message %s failed after sending: %s", key, [e.code for e in status.errors]
+                )
+                continue
+            if not self.owns(status.phone_number_id, status.display_phone_number):
+                continue
+            try:
+                message = self.storage.outbox.get(key)
+                if message.office not in (None, self.office):
+                    continue
+                if message.status is OutboxStatus.PENDING:
+                    self.storage.outbox.mark_sent(key, at=status.at)
+                    applied += 1
+            except (OutboxMessageNotFoundError, OutboxStateError):
+                _log.info("status for an unknown outbox message (%s)", mask(key))
+        return applied

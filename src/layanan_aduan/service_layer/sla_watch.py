@@ -1,0 +1,155 @@
+"""
+The SLA watch: the at-risk and breached alerts, each once per report.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import pendulum
+
+from layanan_aduan.domain.staff import StaffRole
+from layanan_aduan.exceptions import (
+    IdempotencyKeyConflictError,
+    OutboxMessageNotFoundError,
+    StaffRoleVacantError,
+)
+from layanan_aduan.messaging import Recipient
+from layanan_aduan.notifications import (
+    NotificationKind,
+)
+from layanan_aduan.service_layer._desk_core import (
+    _PAGE,
+    DeskCore,
+    OutboxEntry,
+    _every,
+)
+from layanan_aduan.service_layer.report_stream import (
+    load_report,
+)
+
+__all__ = ["SlaWatch"]
+
+_log = logging.getLogger("layanan_aduan.desk")
+
+
+class SlaWatch(DeskCore):
+    """
+    The SLA-watch use case of the desk (a mixin of :class:`~layanan_aduan.service_layer.desk.Desk`).
+    """
+
+    def sweep_sla(self) -> tuple[OutboxEntry, ...]:
+        """
+        Enqueue the SLA alerts due at the clock's instant, each once per report.
+
+        At risk: an alert to the section head (``sla_at_risk``). Breached: an alert to the
+        section head (``sla_breached``) and, to the reporter, the channel for complaints
+        about the service (``service_complaint_channel``). Keys are
+        ``<report id>:<notification>``: a sweep run again enqueues nothing new. The section
+        head is whoever holds the duties at the clock's instant (the Plh on their dates).
+        With ``escalate_breaches_to_office_head``, the breach alert also goes to the office
+        head, under ``<report id>:sla_breached:office_head`` (left out, and logged, while
+        nobody holds that role).
+        """
+        now = self.clock.now()
+        with self.storage.unit_of_work(read_only=True) as uow:
+            reports = uow.reports
+            office = self.office
+            risky = list(
+                _every(lambda after: reports.at_risk(now, office=office, limit=_PAGE, after=after))
+            )
+            breached = list(
+                _every(lambda after: reports.breached(now, office=office, limit=_PAGE, after=after))
+            )
+        entries: list[OutboxEntry] = []
+        plan = [(s, (NotificationKind.SLA_AT_RISK,)) for s in risky] + [
+            (s, (NotificationKind.SLA_BREACHED, NotificationKind.SERVICE_COMPLAINT_CHANNEL))
+            for s in breached
+        ]
+        for summary, kinds in plan:
+            todo = [k for k in kinds if not self._queued(f"{summary.report_id}:{k.value}")]
+            if todo:
+                entries.extend(self._alert(summary.report_id, todo, now))
+        return tuple(entries)
+
+    def _queued(self, key: str) -> bool:
+        try:
+            self.storage.outbox.get(key)
+        except OutboxMessageNotFoundError:
+            return False
+        return True
+
+    def _alert(
+        self, report_id: str, kinds: Sequence[NotificationKind], now: pendulum.DateTime
+    ) -> list[OutboxEntry]:
+        entries: list[OutboxEntry] = []
+        try:
+            with self.storage.unit_of_work() as uow:
+                report = load_report(uow.reports, report_id, office=self.office)
+                number = report.number if report.number is not None else report.id
+                sla = report.sla(
+                    now,
+                    self.working_time,
+                    goal=self.standard.completion_time,
+                    thresholds=self.thresholds,
+                )
+                for kind in kinds:
+                    key = f"{report_id}:{kind.value}"
+                    if kind is NotificationKind.SLA_AT_RISK:
+                        rendered = self.renderer.sla_at_risk(
+                            number, sla.deadline, sla.remaining, language=self.language
+                        )
+                        recipient = self._section_head(now)
+                    elif kind is NotificationKind.SLA_BREACHED:
+                        rendered = self.renderer.sla_breached(
+                            number, sla.deadline, sla.overrun, language=self.language
+                        )
+                        recipient = self._section_head(now)
+                    else:
+                        rendered = self.renderer.service_complaint_channel(
+                            number, sla.deadline, kind=report.kind, language=self.language
+                        )
+                        recipient = self._reporter(report)
+                    message = rendered.message(recipient, key)
+                    uow.outbox.put(
+                        key,
+                        {**message.to_payload(), "notification": kind.value},
+                        created_at=now,
+                        report_id=report_id,
+                        office=self.office,
+                    )
+                    entries.append(OutboxEntry(key, kind))
+                    head = self._office_head(now) if kind is NotificationKind.SLA_BREACHED else None
+                    if head is not None:
+                        escalation = f"{key}:office_head"
+                        uow.outbox.put(
+                            escalation,
+                            {
+                                **rendered.message(head, escalation).to_payload(),
+                                "notification": kind.value,
+                            },
+                            created_at=now,
+                            report_id=report_id,
+                            office=self.office,
+                        )
+                        entries.append(OutboxEntry(escalation, kind))
+                uow.commit()
+        except IdempotencyKeyConflictError:
+            # A concurrent sweep enqueued the same alert first (with other figures): keep it.
+            return []
+        return entries
+
+    def _office_head(self, at: pendulum.DateTime) -> Recipient | None:
+        # The breach escalation's recipient, when the desk escalates and the role is held.
+        if not self.escalate_breaches_to_office_head:
+            return None
+        try:
+            head = self._holder(StaffRole.OFFICE_HEAD, at)
+        except StaffRoleVacantError as e:
+            # An escalation never holds back the section head's alert.
+            _log.warning("breach not escalated: %s", e.code)
+            return None
+        if head is None:
+            _log.warning("breach not escalated: nobody holds the role office_head")
+        return head
