@@ -6,7 +6,7 @@ applies the missing ones in order, in one transaction; a database whose version 
 the newest shipped migration is refused, as is one that has our tables without that record.
 
 >>> [(m.version, m.name) for m in shipped("sqlite")]
-[(1, 'initial'), (2, 'offices'), (3, 'report_kind'), (4, 'staff')]
+[(1, 'initial'), (2, 'offices'), (3, 'report_kind'), (4, 'staff'), (5, 'outbox_claim')]
 """
 
 from __future__ import annotations
