@@ -7,8 +7,9 @@ adapter against a loopback Graph API that fails, times out and rate-limits.
 from __future__ import annotations
 
 import itertools
+import logging
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pendulum
 import pytest
@@ -25,9 +26,9 @@ from layanan_aduan.exceptions import (
     MessagingUnavailableError,
     OutboxStateError,
 )
-from layanan_aduan.messaging import OutboundMessage, Recipient
-from layanan_aduan.ports import OutboxStatus
-from layanan_aduan.service_layer.dispatcher import Dispatcher, RetryPolicy
+from layanan_aduan.messaging import OutboundMessage, Recipient, SendResult
+from layanan_aduan.ports import OutboxMessage, OutboxStatus
+from layanan_aduan.service_layer.dispatcher import Dispatcher, DispatchSummary, RetryPolicy
 from layanan_aduan.testing.graph_server import LoopbackGraphApi, graph_error, slow
 
 T0 = pendulum.datetime(2026, 1, 12, 2, tz="UTC")
@@ -228,3 +229,181 @@ def test_delivery_through_the_cloud_api_resumes_after_failures_timeouts_and_429(
     assert sorted(set(keys)) == ["k1", "k2", "k3"]
     # Four scripted failures, then one accepted request per message: nothing more was sent.
     assert len(keys) == 7
+
+
+# --- several dispatchers, lost leases and crashing messengers (issue 10) ----------------------
+
+
+class _SlowMessenger:
+    """
+    Delivers into ``sink`` and advances the shared clock by ``seconds`` per send; ``during``
+    runs once, inside the send that first reaches ``at`` (another dispatcher's pass).
+    """
+
+    channel = "test"
+
+    def __init__(
+        self,
+        clock: FixedClock,
+        sink: list[str],
+        seconds: float,
+        *,
+        fail: Exception | None = None,
+        during: Callable[[], object] | None = None,
+        at: pendulum.DateTime | None = None,
+    ) -> None:
+        self.clock, self.sink, self.seconds = clock, sink, seconds
+        self.fail, self.during, self.at = fail, during, at
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        self.clock.advance(pendulum.duration(seconds=self.seconds))
+        if self.during is not None and self.at is not None and self.clock.now() >= self.at:
+            during, self.during = self.during, None
+            during()
+        if self.fail is not None:
+            raise self.fail
+        self.sink.append(message.idempotency_key)
+        return SendResult("id-" + message.idempotency_key, message.idempotency_key, self.channel)
+
+    def ping(self) -> None:
+        return None
+
+
+def _two_dispatchers(
+    storage: InMemoryStorage, clock: FixedClock, first: object, second: object
+) -> tuple[Dispatcher, Dispatcher]:
+    def make(messenger: object) -> Dispatcher:
+        return Dispatcher(
+            storage.outbox,
+            messenger,  # type: ignore[arg-type]  # every messenger passed here implements the port
+            clock,
+            policy=RetryPolicy(base_delay=10, max_delay=80),
+            random=random.Random(7).random,
+            batch_size=20,
+            lease_seconds=120,
+        )
+
+    return make(first), make(second)
+
+
+def test_a_live_dispatcher_never_sends_what_another_claimed_after_its_lease() -> None:
+    """With 20 messages leased for 120 s and 8 s sends, a second dispatcher polling after the
+    lease takes the unsent tail and the first one skips it: 20 sends, each message once."""
+    storage, clock = InMemoryStorage(), FixedClock(T0)
+    sent: list[str] = []
+    keys = [f"k{i:02d}" for i in range(20)]
+    _enqueue(storage, keys)
+    second_summary: list[DispatchSummary] = []
+    first_messenger = _SlowMessenger(clock, sent, 8, at=T0.add(seconds=128))
+    first, second = _two_dispatchers(
+        storage, clock, first_messenger, _SlowMessenger(clock, sent, 8)
+    )
+    first_messenger.during = lambda: second_summary.append(second.run_once())
+    summary = first.run_once()
+    assert sorted(sent) == keys
+    assert len(sent) == len(keys)
+    assert second_summary[0].sent == summary.skipped > 0
+    assert summary.sent + summary.skipped == summary.claimed == 20
+    assert storage.outbox.counts()[OutboxStatus.SENT] == 20
+
+
+def test_a_failure_after_another_dispatcher_sent_the_message_is_harmless() -> None:
+    """A send that fails after its lease ran out and another dispatcher sent the message is
+    skipped: nothing raises, the message stays sent, the pass goes on."""
+    storage, clock = InMemoryStorage(), FixedClock(T0)
+    sent: list[str] = []
+    _enqueue(storage, ["k1", "k2"])
+    failing = _SlowMessenger(clock, sent, 130, fail=_unavailable(), at=T0)
+    first, second = _two_dispatchers(storage, clock, failing, _SlowMessenger(clock, sent, 1))
+    failing.during = second.run_once
+    summary = first.run_once()
+    assert (summary.claimed, summary.skipped, summary.retried) == (2, 2, 0)
+    assert sent == ["k1", "k2"]
+    assert storage.outbox.get("k1").status is OutboxStatus.SENT
+    assert storage.outbox.get("k1").attempts == 0
+
+
+def test_a_failure_under_a_lease_another_dispatcher_holds_is_not_recorded() -> None:
+    """A failure reported after another dispatcher claimed the message is skipped and logged
+    by its code, leaving that dispatcher's lease and the attempt count alone."""
+    storage, clock = InMemoryStorage(), FixedClock(T0)
+    sent: list[str] = []
+    _enqueue(storage, ["k1"])
+    failing = _SlowMessenger(clock, sent, 130, fail=_unavailable(), at=T0)
+    first, _ = _two_dispatchers(storage, clock, failing, InMemoryMessenger())
+    held: list[OutboxMessage] = []
+    failing.during = lambda: held.extend(storage.outbox.claim_due(clock.now(), lease_seconds=600))
+    summary = first.run_once()
+    assert (summary.claimed, summary.skipped, summary.retried) == (1, 1, 0)
+    assert storage.outbox.get("k1") == held[0]
+    assert storage.outbox.get("k1").attempts == 0
+
+
+def test_a_lost_lease_is_logged_by_code(caplog: pytest.LogCaptureFixture) -> None:
+    """A message whose lease another dispatcher took is skipped with a log line naming the
+    code outbox_lease_lost, and the dispatcher does not send it."""
+    storage, messenger, clock = InMemoryStorage(), InMemoryMessenger(), FixedClock(T0)
+    _enqueue(storage, ["k1"])
+    dispatcher = _dispatcher(storage, messenger, clock)
+    [claimed] = storage.outbox.claim_due(T0, lease_seconds=1)
+    storage.outbox.claim_due(T0.add(seconds=1), lease_seconds=600)
+    with caplog.at_level(logging.WARNING, logger="layanan_aduan.dispatcher"):
+        assert dispatcher._dispatch(claimed) == DispatchSummary(skipped=1)
+    assert "outbox_lease_lost" in caplog.text
+    assert messenger.attempts == ()
+
+
+class _CrashingMessenger:
+    """
+    Raises a programming error (not a MessagingError) for some keys, quoting the recipient.
+    """
+
+    channel = "test"
+
+    def __init__(self, crash: Callable[[str], bool]) -> None:
+        self.crash = crash
+        self.sent: list[str] = []
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        if self.crash(message.idempotency_key):
+            raise ValueError("cannot send to +6281234567890")
+        self.sent.append(message.idempotency_key)
+        return SendResult("id-" + message.idempotency_key, message.idempotency_key, self.channel)
+
+    def ping(self) -> None:
+        return None
+
+
+def test_a_messenger_crash_fails_only_its_message(caplog: pytest.LogCaptureFixture) -> None:
+    """A messenger raising a non-messaging exception on one message in three still lets run()
+    send the others, retries the crashed ones and dead-letters them after max_attempts, and
+    logs the exception's type, never its text."""
+    storage, clock = InMemoryStorage(), FixedClock(T0)
+    keys = [f"k{i:02d}" for i in range(30)]
+    _enqueue(storage, keys)
+    crashing = {k for i, k in enumerate(keys) if i % 3 == 0}
+    messenger = _CrashingMessenger(lambda key: key in crashing)
+    policy = RetryPolicy(base_delay=1, max_delay=4, max_attempts=3)
+    dispatcher = _dispatcher(storage, messenger, clock, policy)
+    with caplog.at_level(logging.WARNING, logger="layanan_aduan.dispatcher"):
+        summary = dispatcher.run(max_iterations=50, until_idle=False, idle_sleep=5)
+    assert (summary.sent, summary.retried, summary.dead) == (20, 20, 10)
+    assert sorted(messenger.sent) == sorted(set(keys) - crashing)
+    dead = storage.outbox.get(sorted(crashing)[0])
+    assert (dead.status, dead.attempts) == (OutboxStatus.DEAD, 3)
+    assert dead.last_error == "unexpected_error: ValueError"
+    assert "unexpected_error" in caplog.text
+    assert "+6281234567890" not in caplog.text
+    assert "234567890" not in caplog.text
+
+
+def test_a_messenger_crash_once_is_retried_and_delivered() -> None:
+    """A messenger that crashes once with a non-messaging exception delivers on the retry."""
+    storage, clock = InMemoryStorage(), FixedClock(T0)
+    _enqueue(storage, ["k1"])
+    crashes = iter([True])
+    messenger = _CrashingMessenger(lambda _key: next(crashes, False))
+    dispatcher = _dispatcher(storage, messenger, clock)
+    summary = dispatcher.run(max_iterations=50, until_idle=False, idle_sleep=5)
+    assert (summary.sent, summary.retried, summary.dead) == (1, 1, 0)
+    assert messenger.sent == ["k1"]

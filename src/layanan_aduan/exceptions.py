@@ -602,6 +602,15 @@ class OutboxStateError(StorageError):
     code = "outbox_invalid_transition"
 
 
+class OutboxLeaseLostError(OutboxStateError):
+    """
+    A dispatcher's lease on an outbox message ran out and another claim (or a final state)
+    replaced it: the dispatcher must leave the message alone.
+    """
+
+    code = "outbox_lease_lost"
+
+
 class IdempotencyKeyConflictError(StorageError):
     """
     An outbox message with the same idempotency key but a different payload already exists.

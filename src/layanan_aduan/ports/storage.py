@@ -289,6 +289,9 @@ class OutboxMessage:
         attempts: Failed delivery attempts so far.
         next_attempt_at: Earliest instant of the next delivery attempt.
         claimed_until: While a dispatcher holds it, the end of its lease.
+        claim_token: While a dispatcher holds it, the token of that lease (a fresh, opaque
+            value for each :meth:`Outbox.claim_due` call): what :meth:`Outbox.renew` and
+            :meth:`Outbox.mark_failed` check, so a dispatcher touches only its own lease.
         last_error: What the last failure said (written by the dispatcher, no personal data).
         sent_at: When it was sent.
         office: The code of the office whose desk put it (and whose business number sends
@@ -306,6 +309,7 @@ class OutboxMessage:
     last_error: str | None = None
     sent_at: pendulum.DateTime | None = None
     office: str | None = None
+    claim_token: str | None = None
 
     def __repr__(self) -> str:
         # The payload carries personal data (telephone numbers, report text): never shown.
@@ -576,6 +580,13 @@ class Outbox(Protocol):
     A message is ``pending`` until sent; :meth:`claim_due` leases due messages to one
     dispatcher; :meth:`mark_failed` schedules the next attempt or, after ``max_attempts``
     failures, moves the message to ``dead``; :meth:`retry` puts a dead letter back.
+
+    A lease names its holder by a claim token (``OutboxMessage.claim_token``). A dispatcher
+    that sends a leased batch one message at a time calls :meth:`renew` immediately before
+    each send: the renewal is a conditional update that succeeds only while the token is
+    still the message's, so once another dispatcher has claimed the message (after the first
+    lease ran out) the first one learns it and does not send. Two live dispatchers therefore
+    never send the same message, provided one send takes less than ``lease_seconds``.
     """
 
     def claim_due(
@@ -592,6 +603,20 @@ class Outbox(Protocol):
 
         A leased message is not claimed again until ``now + lease_seconds`` has passed, so a
         dispatcher that dies mid-send lets another one take over: delivery is at least once.
+        Every message of one call carries the same new ``claim_token``.
+        """
+        ...
+
+    def renew(
+        self, key: str, *, claim: str, at: pendulum.DateTime, lease_seconds: int = 300
+    ) -> bool:
+        """
+        Extend the lease ``claim`` holds on ``key`` to ``at + lease_seconds``, atomically.
+
+        True when the message is pending and ``claim`` is still its claim token (even when the
+        lease has run out, as long as nobody claimed the message since); False, changing
+        nothing, when another dispatcher holds it now, or it was sent, failed or dead-lettered
+        since. Raises ``OutboxMessageNotFoundError`` when there is no such message.
         """
         ...
 
@@ -609,9 +634,16 @@ class Outbox(Protocol):
         error: str,
         next_attempt_at: pendulum.DateTime | None,
         max_attempts: int,
+        claim: str | None = None,
     ) -> OutboxMessage:
         """
         Record a failed attempt; dead-letter after ``max_attempts`` or when no next attempt.
+
+        A message already sent is returned unchanged (a late failure report is harmless). With
+        ``claim``, the failure is recorded only while ``claim`` is the message's claim token;
+        otherwise ``OutboxLeaseLostError`` is raised and nothing changes (the lease, which
+        another dispatcher may hold now, is not released). Without ``claim`` (an operator's
+        call) a dead letter raises ``OutboxStateError``.
         """
         ...
 

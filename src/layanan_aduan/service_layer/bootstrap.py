@@ -29,7 +29,7 @@ system clock unless told otherwise.
 >>> services.desk
 Desk(office='KNJP', storage=InMemoryStorage)
 >>> services.dispatcher.run_once()
-DispatchSummary(claimed=0, sent=0, retried=0, dead=0)
+DispatchSummary(claimed=0, sent=0, retried=0, dead=0, skipped=0)
 """
 
 from __future__ import annotations

@@ -10,10 +10,25 @@ sooner than the provider's ``retry_after``; a refusal that cannot succeed unchan
 the ``max_attempts``-th failure, makes it a dead letter, which an operator lists
 (:meth:`Dispatcher.dead_letters`) and puts back (:meth:`Dispatcher.retry_dead_letter`).
 
-Delivery is at least once: a dispatcher that dies between the send and the mark leaves the
-message leased; when the lease ends another run sends it again, under the same idempotency
-key (the Cloud API adapter sends it as ``biz_opaque_callback_data``, and a status callback
-for it marks the message sent: :meth:`~layanan_aduan.service_layer.desk.Desk.record_statuses`).
+Immediately before each send the dispatcher renews its lease on that one message
+(:meth:`~layanan_aduan.ports.Outbox.renew`, a conditional update on the lease's claim
+token). When a batch takes longer than ``lease_seconds`` and another dispatcher has claimed
+the tail in the meantime, the renewal fails and the first dispatcher skips those messages
+(logged as ``outbox_lease_lost``): live dispatchers never send the same message twice, as
+long as one send takes less than ``lease_seconds``.
+
+Delivery is at least once only for a dispatcher that dies between the send and the mark: the
+message stays leased; when the lease ends another run sends it again, under the same
+idempotency key (the Cloud API adapter sends it as ``biz_opaque_callback_data``, and a status
+callback for it marks the message sent:
+:meth:`~layanan_aduan.service_layer.desk.Desk.record_statuses`). So each dead dispatcher causes
+at most one duplicate.
+
+A messenger that raises something other than a
+:class:`~layanan_aduan.exceptions.MessagingError` (a bug, a driver's own exception) fails only
+that message: the failure is counted and retried like an outage (code ``unexpected_error``,
+the exception's type name kept, never its text, which may hold personal data), and the pass
+carries on with the other messages.
 
 Time, randomness and sleeping are injected, so tests run without waiting.
 
@@ -31,7 +46,7 @@ Time, randomness and sleeping are injected, so tests run without waiting.
 True
 >>> dispatcher = Dispatcher(storage.outbox, messenger, clock)
 >>> dispatcher.run_once()
-DispatchSummary(claimed=1, sent=1, retried=0, dead=0)
+DispatchSummary(claimed=1, sent=1, retried=0, dead=0, skipped=0)
 >>> [m.text for m in messenger.messages]
 ['Diterima.']
 """
@@ -53,6 +68,7 @@ from layanan_aduan.exceptions import (
     MessagingConfigurationError,
     MessagingError,
     MessagingRetryLaterError,
+    OutboxLeaseLostError,
     OutboxMessageNotFoundError,
 )
 from layanan_aduan.messaging import Messenger, OutboundMessage, deliver
@@ -66,6 +82,8 @@ __all__ = [
 ]
 
 _log = logging.getLogger("layanan_aduan.dispatcher")
+
+_UNEXPECTED: Final = "unexpected_error"  # the failure code of a messenger's unknown exception
 
 
 def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -163,12 +181,15 @@ class DispatchSummary:
         sent: Messages sent and marked sent.
         retried: Failures scheduled for another attempt.
         dead: Messages that became dead letters.
+        skipped: Messages left alone because this dispatcher's lease on them was lost to
+            another dispatcher (or they were sent or dead-lettered meanwhile).
     """
 
     claimed: int = 0
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    skipped: int = 0
 
     def __add__(self, other: DispatchSummary) -> DispatchSummary:
         return DispatchSummary(
@@ -176,6 +197,7 @@ class DispatchSummary:
             self.sent + other.sent,
             self.retried + other.retried,
             self.dead + other.dead,
+            self.skipped + other.skipped,
         )
 
 
@@ -192,8 +214,10 @@ class Dispatcher:
             (``random.Random().random`` by default).
         sleep: Waits between idle passes of :meth:`run` (``time.sleep`` by default).
         batch_size: Messages leased per pass.
-        lease_seconds: How long a leased message is this dispatcher's; choose it longer
-            than a send can take (the Cloud API adapter's timeout and retries).
+        lease_seconds: How long a leased message is this dispatcher's, counted from its
+            claim and again from the renewal just before its send; choose it longer than one
+            send can take (the Cloud API adapter's timeout and retries). A batch may take
+            longer than this.
         office: The office whose messages this dispatcher sends (through that office's
             business number: ``messenger``); ``None`` sends every office's, for a storage
             that serves one office only.
@@ -272,37 +296,85 @@ class Dispatcher:
         return total
 
     def _dispatch(self, item: OutboxMessage) -> DispatchSummary:
+        if not self._renew(item):
+            return DispatchSummary(skipped=1)
         now = self.clock.now()
         try:
             message = OutboundMessage.from_payload(item.payload)
         except InvalidMessageError as e:
-            self._fail(item, now, e, retry=False)
-            return DispatchSummary(dead=1)
+            return self._fail(item, now, e.code, e.message, retry=False)
         try:
             deliver(self.messenger, message)
         except MessagingError as e:
-            return self._fail(item, now, e, retry=e.retryable)
+            retry_after = e.retry_after if isinstance(e, MessagingRetryLaterError) else None
+            return self._fail(
+                item,
+                now,
+                e.code,
+                e.message,
+                retry=e.retryable,
+                retry_after=None if retry_after is None else float(retry_after),
+            )
+        except Exception as e:  # one message's crash must not stop the others
+            # Only the type: an unknown exception's text may quote the recipient or the message.
+            return self._fail(item, now, _UNEXPECTED, type(e).__name__, retry=True)
         self.outbox.mark_sent(item.key, at=self.clock.now())
         return DispatchSummary(sent=1)
 
+    def _renew(self, item: OutboxMessage) -> bool:
+        """
+        Renew this dispatcher's lease on ``item`` just before sending it; False to skip it.
+        """
+        if item.claim_token is None:
+            # An outbox adapter without claim tokens: the batch lease is all there is.
+            return True
+        try:
+            renewed = self.outbox.renew(
+                item.key,
+                claim=item.claim_token,
+                at=self.clock.now(),
+                lease_seconds=self.lease_seconds,
+            )
+        except OutboxMessageNotFoundError as e:
+            _log.warning("message skipped (%s)", e.code)
+            return False
+        if not renewed:
+            _log.warning("message skipped (%s)", OutboxLeaseLostError.code)
+        return renewed
+
     def _fail(
-        self, item: OutboxMessage, now: pendulum.DateTime, error: MessagingError, *, retry: bool
+        self,
+        item: OutboxMessage,
+        now: pendulum.DateTime,
+        code: str,
+        text: str,
+        *,
+        retry: bool,
+        retry_after: float | None = None,
     ) -> DispatchSummary:
         failures = item.attempts + 1
         next_at: pendulum.DateTime | None = None
         if retry and failures < self.policy.max_attempts:
             wait = self.policy.delay(failures, self._random())
-            if isinstance(error, MessagingRetryLaterError) and error.retry_after is not None:
-                wait = max(wait, float(error.retry_after))
+            if retry_after is not None:
+                wait = max(wait, retry_after)
             next_at = now.add(microseconds=round(wait * 1_000_000))
-        updated = self.outbox.mark_failed(
-            item.key,
-            at=now,
-            error=f"{error.code}: {error.message}"[:500],
-            next_attempt_at=next_at,
-            max_attempts=self.policy.max_attempts,
-        )
-        _log.warning("send failed (%s), attempt %d, %s", error.code, failures, updated.status.value)
+        try:
+            updated = self.outbox.mark_failed(
+                item.key,
+                at=now,
+                error=f"{code}: {text}"[:500],
+                next_attempt_at=next_at,
+                max_attempts=self.policy.max_attempts,
+                claim=item.claim_token,
+            )
+        except OutboxLeaseLostError as e:
+            _log.warning("send failed (%s), not recorded (%s)", code, e.code)
+            return DispatchSummary(skipped=1)
+        if updated.status is OutboxStatus.SENT:
+            _log.warning("send failed (%s), message already sent", code)
+            return DispatchSummary(skipped=1)
+        _log.warning("send failed (%s), attempt %d, %s", code, failures, updated.status.value)
         if updated.status is OutboxStatus.DEAD:
             return DispatchSummary(dead=1)
         return DispatchSummary(retried=1)

@@ -14,6 +14,7 @@ import abc
 import datetime as dt
 import json
 import re
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from layanan_aduan.exceptions import (
     DuplicateReportNumberError,
     IdempotencyKeyConflictError,
     NaiveDatetimeError,
+    OutboxLeaseLostError,
     OutboxMessageNotFoundError,
     OutboxStateError,
     ReportNotFoundError,
@@ -607,10 +609,21 @@ class OutboxChecks(abc.ABC):
 
     @abc.abstractmethod
     def _claim_due(
-        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int, office: str | None
+        self,
+        instant: pendulum.DateTime,
+        until: pendulum.DateTime,
+        limit: int,
+        office: str | None,
+        token: str,
     ) -> list[OutboxMessage]:
         """
-        Lease the due messages until ``until``.
+        Lease the due messages until ``until`` under the claim ``token``.
+        """
+
+    @abc.abstractmethod
+    def _renew(self, key: str, token: str, until: pendulum.DateTime) -> bool:
+        """
+        Extend the lease to ``until`` if the message is pending and ``token`` is its claim.
         """
 
     @abc.abstractmethod
@@ -621,10 +634,17 @@ class OutboxChecks(abc.ABC):
 
     @abc.abstractmethod
     def _mark_failed(
-        self, key: str, text: str, nxt: pendulum.DateTime | None, max_attempts: int
+        self,
+        key: str,
+        text: str,
+        nxt: pendulum.DateTime | None,
+        max_attempts: int,
+        token: str | None,
     ) -> OutboxMessage:
         """
         Record a failed attempt (``text``: the error, ``nxt``: the next attempt, if any).
+
+        Adapters decide with :func:`failure_outcome` on the locked row.
         """
 
     @abc.abstractmethod
@@ -668,7 +688,17 @@ class OutboxChecks(abc.ABC):
         check_limit(limit)
         check_lease(lease_seconds)
         until = instant.add(seconds=lease_seconds)
-        return self._claim_due(instant, until, limit, _office(office))
+        # A fresh token per call names this lease; renew and mark_failed compare against it.
+        return self._claim_due(instant, until, limit, _office(office), uuid.uuid4().hex)
+
+    def renew(
+        self, key: str, *, claim: str, at: pendulum.DateTime, lease_seconds: int = 300
+    ) -> bool:
+        check_text(key, "key")
+        check_text(claim, "claim")
+        instant = utc(at, "at")
+        check_lease(lease_seconds)
+        return self._renew(key, claim, instant.add(seconds=lease_seconds))
 
     def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
         check_text(key, "key")
@@ -682,13 +712,16 @@ class OutboxChecks(abc.ABC):
         error: str,
         next_attempt_at: pendulum.DateTime | None,
         max_attempts: int,
+        claim: str | None = None,
     ) -> OutboxMessage:
         check_text(key, "key")
         utc(at, "at")
         text = error_text(error)
         nxt = None if next_attempt_at is None else utc(next_attempt_at, "next_attempt_at")
         check_max_attempts(max_attempts)
-        return self._mark_failed(key, text, nxt, max_attempts)
+        if claim is not None:
+            check_text(claim, "claim")
+        return self._mark_failed(key, text, nxt, max_attempts, claim)
 
     def dead_letters(
         self, *, office: str | None = None, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
@@ -885,6 +918,31 @@ def outbox_transition(key: str, status: OutboxStatus, action: str) -> OutboxStat
         field="key",
         details={"key": masked, "status": status.value, "action": action},
     )
+
+
+def failure_outcome(key: str, status: OutboxStatus, held_by: str | None, claim: str | None) -> bool:
+    """
+    Whether ``mark_failed`` records the failure on a message in ``status`` whose claim token is
+    ``held_by``, asked by the holder of ``claim``; the same rule for every adapter.
+
+    False: the message was sent, and a late failure report leaves it unchanged. Raises
+    :class:`OutboxLeaseLostError` when ``claim`` is given and no longer the message's (another
+    dispatcher claimed it, or it became a dead letter), and :class:`OutboxStateError` for an
+    operator's failure report on a dead letter.
+    """
+    if status is OutboxStatus.SENT:
+        return False
+    if claim is not None and (status is not OutboxStatus.PENDING or held_by != claim):
+        masked = shown(key)
+        raise OutboxLeaseLostError(
+            f"Sewa pesan keluar {masked!r} sudah berakhir dan diambil alih; pesan dibiarkan.",
+            f"The lease on outbox message {masked!r} ran out and was taken over; left alone.",
+            field="claim",
+            details={"key": masked, "status": status.value},
+        )
+    if status is not OutboxStatus.PENDING:
+        raise outbox_transition(key, status, "mark_failed")
+    return True
 
 
 def idempotency_conflict(key: str) -> IdempotencyKeyConflictError:

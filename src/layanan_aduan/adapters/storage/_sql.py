@@ -52,7 +52,7 @@ T = TypeVar("T")
 
 _OUTBOX_COLUMNS = (
     "position, key, report_id, payload, created_at, status, attempts, next_attempt_at, "
-    "claimed_until, last_error, sent_at, office"
+    "claimed_until, last_error, sent_at, office, claim_token"
 )
 
 
@@ -650,6 +650,7 @@ def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:
         last_error=row[9],
         sent_at=d.read_instant_or_none(row[10]),
         office=row[11],
+        claim_token=row[12],
     )
 
 
@@ -756,7 +757,12 @@ class SqlOutbox(c.OutboxChecks):
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _claim_due(
-        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int, office: str | None
+        self,
+        instant: pendulum.DateTime,
+        until: pendulum.DateTime,
+        limit: int,
+        office: str | None,
+        token: str,
     ) -> list[OutboxMessage]:
         def claim(uow: SqlUnitOfWork) -> list[OutboxMessage]:
             d = uow._dialect
@@ -770,19 +776,35 @@ class SqlOutbox(c.OutboxChecks):
             ).fetchall()
             lease = d.instant(until)
             uow.executemany(
-                "UPDATE outbox SET claimed_until = ? WHERE key = ?", [(lease, r[1]) for r in rows]
+                "UPDATE outbox SET claimed_until = ?, claim_token = ? WHERE key = ?",
+                [(lease, token, r[1]) for r in rows],
             )
-            return [_message(d, (*r[:8], lease, *r[9:])) for r in rows]
+            return [_message(d, (*r[:8], lease, *r[9:12], token)) for r in rows]
 
         return self._transact(claim)
+
+    def _renew(self, key: str, token: str, until: pendulum.DateTime) -> bool:
+        def renew(uow: SqlUnitOfWork) -> bool:
+            # One conditional update: it cannot interleave with another dispatcher's claim.
+            cursor = uow.execute(
+                "UPDATE outbox SET claimed_until = ? "
+                "WHERE key = ? AND status = 'pending' AND claim_token = ?",
+                (uow._dialect.instant(until), key, token),
+            )
+            if cursor.rowcount == 1:
+                return True
+            self._row(uow, key, lock=False)  # raises when there is no such message
+            return False
+
+        return self._transact(renew)
 
     def _mark_sent(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
         def sent(uow: SqlUnitOfWork) -> OutboxMessage:
             row = self._row(uow, key, lock=True)
             if OutboxStatus(row[5]) is not OutboxStatus.SENT:
                 uow.execute(
-                    "UPDATE outbox SET status = 'sent', sent_at = ?, claimed_until = NULL "
-                    "WHERE key = ?",
+                    "UPDATE outbox SET status = 'sent', sent_at = ?, claimed_until = NULL, "
+                    "claim_token = NULL WHERE key = ?",
                     (uow._dialect.instant(instant), key),
                 )
                 row = self._row(uow, key, lock=False)
@@ -791,19 +813,23 @@ class SqlOutbox(c.OutboxChecks):
         return self._transact(sent)
 
     def _mark_failed(
-        self, key: str, text: str, nxt: pendulum.DateTime | None, max_attempts: int
+        self,
+        key: str,
+        text: str,
+        nxt: pendulum.DateTime | None,
+        max_attempts: int,
+        token: str | None,
     ) -> OutboxMessage:
         def failed(uow: SqlUnitOfWork) -> OutboxMessage:
             d = uow._dialect
             row = self._row(uow, key, lock=True)
-            status = OutboxStatus(row[5])
-            if status is not OutboxStatus.PENDING:
-                raise c.outbox_transition(key, status, "mark_failed")
+            if not c.failure_outcome(key, OutboxStatus(row[5]), row[12], token):
+                return _message(d, row)
             attempts = int(row[6]) + 1
             dead = nxt is None or attempts >= max_attempts
             uow.execute(
                 "UPDATE outbox SET attempts = ?, last_error = ?, claimed_until = NULL, "
-                "status = ?, next_attempt_at = ? WHERE key = ?",
+                "claim_token = NULL, status = ?, next_attempt_at = ? WHERE key = ?",
                 (
                     attempts,
                     text,
@@ -845,7 +871,7 @@ class SqlOutbox(c.OutboxChecks):
                 raise c.outbox_transition(key, status, "retry")
             uow.execute(
                 "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, "
-                "claimed_until = NULL WHERE key = ?",
+                "claimed_until = NULL, claim_token = NULL WHERE key = ?",
                 (uow._dialect.instant(instant), key),
             )
             return _message(uow._dialect, self._row(uow, key, lock=False))

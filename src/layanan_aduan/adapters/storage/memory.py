@@ -359,7 +359,12 @@ class _Outbox(c.OutboxChecks):
         return result
 
     def _claim_due(
-        self, instant: pendulum.DateTime, until: pendulum.DateTime, limit: int, office: str | None
+        self,
+        instant: pendulum.DateTime,
+        until: pendulum.DateTime,
+        limit: int,
+        office: str | None,
+        token: str,
     ) -> list[OutboxMessage]:
         def claim(draft: _Draft) -> list[OutboxMessage]:
             due = sorted(
@@ -374,7 +379,8 @@ class _Outbox(c.OutboxChecks):
                 key=lambda m: (m.stored.next_attempt_at, m.position),
             )[:limit]
             claimed = [
-                _Message(m.position, attrs.evolve(m.stored, claimed_until=until)) for m in due
+                _Message(m.position, attrs.evolve(m.stored, claimed_until=until, claim_token=token))
+                for m in due
             ]
             for m in claimed:
                 draft.put_message(m)
@@ -389,6 +395,17 @@ class _Outbox(c.OutboxChecks):
             raise c.outbox_not_found(key)
         return row
 
+    def _renew(self, key: str, token: str, until: pendulum.DateTime) -> bool:
+        def renew(draft: _Draft) -> bool:
+            row = self._existing(draft, key)
+            if row.stored.status is not OutboxStatus.PENDING or row.stored.claim_token != token:
+                return False
+            draft.put_message(_Message(row.position, attrs.evolve(row.stored, claimed_until=until)))
+            return True
+
+        result: bool = self._change(renew)
+        return result
+
     def _mark_sent(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
         def sent(draft: _Draft) -> OutboxMessage:
             row = self._existing(draft, key)
@@ -397,7 +414,11 @@ class _Outbox(c.OutboxChecks):
             new = _Message(
                 row.position,
                 attrs.evolve(
-                    row.stored, status=OutboxStatus.SENT, sent_at=instant, claimed_until=None
+                    row.stored,
+                    status=OutboxStatus.SENT,
+                    sent_at=instant,
+                    claimed_until=None,
+                    claim_token=None,
                 ),
             )
             draft.put_message(new)
@@ -407,12 +428,17 @@ class _Outbox(c.OutboxChecks):
         return result
 
     def _mark_failed(
-        self, key: str, text: str, nxt: pendulum.DateTime | None, max_attempts: int
+        self,
+        key: str,
+        text: str,
+        nxt: pendulum.DateTime | None,
+        max_attempts: int,
+        token: str | None,
     ) -> OutboxMessage:
         def failed(draft: _Draft) -> OutboxMessage:
             row = self._existing(draft, key)
-            if row.stored.status is not OutboxStatus.PENDING:
-                raise c.outbox_transition(key, row.stored.status, "mark_failed")
+            if not c.failure_outcome(key, row.stored.status, row.stored.claim_token, token):
+                return row.message()
             attempts = row.stored.attempts + 1
             dead = nxt is None or attempts >= max_attempts
             new = _Message(
@@ -422,6 +448,7 @@ class _Outbox(c.OutboxChecks):
                     attempts=attempts,
                     last_error=text,
                     claimed_until=None,
+                    claim_token=None,
                     status=OutboxStatus.DEAD if dead else OutboxStatus.PENDING,
                     next_attempt_at=row.stored.next_attempt_at if nxt is None else nxt,
                 ),
@@ -454,7 +481,12 @@ class _Outbox(c.OutboxChecks):
             new = _Message(
                 row.position,
                 attrs.evolve(
-                    row.stored, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=instant
+                    row.stored,
+                    status=OutboxStatus.PENDING,
+                    attempts=0,
+                    next_attempt_at=instant,
+                    claimed_until=None,
+                    claim_token=None,
                 ),
             )
             draft.put_message(new)

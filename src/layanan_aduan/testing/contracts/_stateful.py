@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 import pendulum
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -18,6 +19,8 @@ from layanan_aduan.exceptions import (
     ConcurrencyConflictError,
     DuplicateReportNumberError,
     IdempotencyKeyConflictError,
+    OutboxLeaseLostError,
+    OutboxStateError,
     ReportNotFoundError,
 )
 from layanan_aduan.ports import OutboxStatus, ReportProjection, Storage
@@ -76,6 +79,8 @@ class _ModelMessage:
     payload: dict[str, Any]
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0
+    holder: str | None = None  # the claim token of the lease that holds it now
+    tokens: list[str] = attrs.Factory(list)  # every claim token it was handed, stale ones too
 
 
 def _breached(p: ReportProjection, at: pendulum.DateTime) -> bool:
@@ -101,6 +106,7 @@ def storage_state_machine(factory: Callable[[], Storage]) -> type[RuleBasedState
             self.reports: dict[str, _ModelReport] = {}
             self.counters: dict[tuple[str, int], int] = {}
             self.outbox: dict[str, _ModelMessage] = {}
+            self.now = T0  # the dispatchers' clock, moved on by each claim
 
         def _number_holder(self, number: str | None) -> str | None:
             if number is None:
@@ -278,18 +284,83 @@ def storage_state_machine(factory: Callable[[], Storage]) -> type[RuleBasedState
             if outcome == "sent" and message.status is not OutboxStatus.SENT:
                 assert out.mark_sent(key, at=T0).status is OutboxStatus.SENT
                 message.status = OutboxStatus.SENT
-            elif outcome == "failed" and message.status is OutboxStatus.PENDING:
+                message.holder = None
+            elif outcome == "failed":
+                claim = data.draw(st.sampled_from([None, *message.tokens]))
+                before = out.get(key)
+                lost = claim is not None and (
+                    message.status is not OutboxStatus.PENDING or claim != message.holder
+                )
+                if message.status is OutboxStatus.SENT:
+                    late = out.mark_failed(
+                        key, at=T0, error="e", next_attempt_at=None, max_attempts=2, claim=claim
+                    )
+                    assert late == before
+                    return
+                if lost or message.status is OutboxStatus.DEAD:
+                    # A lost lease is an OutboxStateError too; the code tells them apart.
+                    expected = OutboxLeaseLostError.code if lost else OutboxStateError.code
+                    with pytest.raises(OutboxStateError) as refused:
+                        out.mark_failed(
+                            key, at=T0, error="e", next_attempt_at=None, max_attempts=2, claim=claim
+                        )
+                    assert refused.value.code == expected
+                    assert out.get(key) == before
+                    return
                 got = out.mark_failed(
-                    key, at=T0, error="e", next_attempt_at=T0.add(minutes=1), max_attempts=2
+                    key,
+                    at=T0,
+                    error="e",
+                    next_attempt_at=T0.add(minutes=1),
+                    max_attempts=2,
+                    claim=claim,
                 )
                 message.attempts += 1
+                message.holder = None
                 if message.attempts >= 2:
                     message.status = OutboxStatus.DEAD
                 assert (got.status, got.attempts) == (message.status, message.attempts)
+                assert got.claim_token is None
             elif outcome == "retry" and message.status is OutboxStatus.DEAD:
                 assert out.retry(key, at=T0).status is OutboxStatus.PENDING
                 message.status = OutboxStatus.PENDING
                 message.attempts = 0
+                message.holder = None
+
+        @rule()
+        def claim(self) -> None:
+            # Ten minutes on: every lease (60 s) has run out and every retry (1 min) is due.
+            self.now = self.now.add(minutes=10)
+            claimed = self.storage.outbox.claim_due(self.now, limit=1000, lease_seconds=60)
+            pending = {k for k, m in self.outbox.items() if m.status is OutboxStatus.PENDING}
+            assert {m.key for m in claimed} == pending
+            tokens = {m.claim_token for m in claimed}
+            assert len(tokens) <= 1
+            for m in claimed:
+                token = m.claim_token
+                assert token is not None
+                assert all(token not in known.tokens for known in self.outbox.values())
+            for m in claimed:
+                assert m.claim_token is not None
+                self.outbox[m.key].holder = m.claim_token
+                self.outbox[m.key].tokens.append(m.claim_token)
+
+        @precondition(lambda self: bool(self.outbox))
+        @rule(data=st.data())
+        def renew(self, data: st.DataObject) -> None:
+            key = data.draw(st.sampled_from(sorted(self.outbox)))
+            message = self.outbox[key]
+            claim = data.draw(st.sampled_from(["never-handed-out", *message.tokens]))
+            before = self.storage.outbox.get(key)
+            renewed = self.storage.outbox.renew(key, claim=claim, at=self.now, lease_seconds=60)
+            mine = message.status is OutboxStatus.PENDING and claim == message.holder
+            assert renewed is mine
+            after = self.storage.outbox.get(key)
+            if mine:
+                assert after.claimed_until == self.now.add(seconds=60)
+                assert after.claim_token == claim
+            else:
+                assert after == before
 
         @invariant()
         def outbox_agrees(self) -> None:

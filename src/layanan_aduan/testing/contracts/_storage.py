@@ -25,6 +25,7 @@ from layanan_aduan.exceptions import (
     IdempotencyKeyConflictError,
     LayananAduanError,
     NaiveDatetimeError,
+    OutboxLeaseLostError,
     OutboxMessageNotFoundError,
     OutboxStateError,
     ReportNotFoundError,
@@ -766,7 +767,7 @@ class StorageContract:
         assert (dead.status, dead.attempts) == (OutboxStatus.DEAD, 1)
 
     def test_outbox_transitions_are_checked(self, storage: Storage) -> None:
-        """Failing a sent or retrying a live message is refused; mark_sent may repeat."""
+        """Retrying a live message is refused; mark_sent may repeat; failing a sent one is moot."""
         with storage.unit_of_work() as uow:
             uow.outbox.put("k", {}, created_at=T0)
             uow.commit()
@@ -776,8 +777,8 @@ class StorageContract:
         assert info.value.code == "outbox_invalid_transition"
         sent = out.mark_sent("k", at=T0.add(minutes=1))
         assert out.mark_sent("k", at=T0.add(minutes=5)).sent_at == sent.sent_at == T0.add(minutes=1)
-        with pytest.raises(OutboxStateError):
-            out.mark_failed("k", at=T0, error="late", next_attempt_at=None, max_attempts=1)
+        late = out.mark_failed("k", at=T0, error="late", next_attempt_at=None, max_attempts=1)
+        assert late == out.get("k") == sent
         with pytest.raises(OutboxMessageNotFoundError) as missing:
             out.mark_sent("nope", at=T0)
         assert isinstance(missing.value, LookupError)
@@ -785,6 +786,139 @@ class StorageContract:
             out.mark_failed("k", at=T0, error="e", next_attempt_at=None, max_attempts=0)
         with pytest.raises(StorageInputError):
             out.claim_due(T0, lease_seconds=0)
+
+    def test_failing_a_dead_letter_without_a_claim_is_refused(self, storage: Storage) -> None:
+        """An operator's mark_failed on a dead letter raises OutboxStateError, changing nothing."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("k", {}, created_at=T0)
+            uow.commit()
+        out = storage.outbox
+        dead = out.mark_failed("k", at=T0, error="e", next_attempt_at=None, max_attempts=1)
+        with pytest.raises(OutboxStateError) as info:
+            out.mark_failed("k", at=T0, error="again", next_attempt_at=None, max_attempts=1)
+        assert info.value.code == "outbox_invalid_transition"
+        assert out.get("k") == dead
+
+    def test_each_claim_has_its_own_token(self, storage: Storage) -> None:
+        """One claim_due call gives its messages one new token; a later claim gives another."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("a", {}, created_at=T0)
+            uow.outbox.put("b", {}, created_at=T0)
+            uow.commit()
+        out = storage.outbox
+        assert out.get("a").claim_token is None
+        first = out.claim_due(T0, lease_seconds=60)
+        tokens = {m.claim_token for m in first}
+        assert len(tokens) == 1
+        assert None not in tokens
+        assert [out.get(k).claim_token for k in ("a", "b")] == [m.claim_token for m in first]
+        again = out.claim_due(T0.add(minutes=1), lease_seconds=60)
+        assert [m.key for m in again] == ["a", "b"]
+        assert again[0].claim_token not in tokens
+
+    def test_renew_extends_only_the_holders_lease(self, storage: Storage) -> None:
+        """renew is True and keeps others out while the claim holds; False once another claimed."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("k", {}, created_at=T0)
+            uow.commit()
+        out = storage.outbox
+        [mine] = out.claim_due(T0, lease_seconds=60)
+        assert mine.claim_token is not None
+        # Past the lease, but nobody claimed it since: the holder may still renew.
+        assert out.renew("k", claim=mine.claim_token, at=T0.add(seconds=90), lease_seconds=60)
+        renewed = out.get("k")
+        assert renewed.claimed_until == T0.add(seconds=150)
+        assert renewed.claim_token == mine.claim_token
+        assert out.claim_due(T0.add(seconds=149)) == []
+        [theirs] = out.claim_due(T0.add(seconds=150), lease_seconds=60)
+        assert theirs.claim_token is not None
+        assert theirs.claim_token != mine.claim_token
+        assert not out.renew("k", claim=mine.claim_token, at=T0.add(seconds=151), lease_seconds=60)
+        assert out.get("k") == theirs
+        assert out.renew("k", claim=theirs.claim_token, at=T0.add(seconds=151), lease_seconds=60)
+
+    def test_renew_is_false_once_the_message_is_done(self, storage: Storage) -> None:
+        """A sent or dead-lettered message cannot be renewed; a missing one raises."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("s", {}, created_at=T0)
+            uow.outbox.put("d", {}, created_at=T0)
+            uow.commit()
+        out = storage.outbox
+        claimed = {m.key: m for m in out.claim_due(T0, lease_seconds=60)}
+        sent = out.mark_sent("s", at=T0)
+        dead = out.mark_failed(
+            "d",
+            at=T0,
+            error="e",
+            next_attempt_at=None,
+            max_attempts=1,
+            claim=claimed["d"].claim_token,
+        )
+        assert (sent.claim_token, sent.claimed_until) == (None, None)
+        assert (dead.claim_token, dead.claimed_until) == (None, None)
+        for key in ("s", "d"):
+            token = claimed[key].claim_token
+            assert token is not None
+            assert not out.renew(key, claim=token, at=T0)
+        assert (out.get("s"), out.get("d")) == (sent, dead)
+        with pytest.raises(OutboxMessageNotFoundError):
+            out.renew("nope", claim="x", at=T0)
+        with pytest.raises(StorageInputError):
+            out.renew("s", claim="x", at=T0, lease_seconds=0)
+        with pytest.raises(StorageInputError):
+            out.renew("s", claim="", at=T0)
+
+    def test_failure_under_a_lost_lease_changes_nothing(self, storage: Storage) -> None:
+        """mark_failed with a claim another dispatcher replaced raises, keeping their lease."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("k", {}, created_at=T0)
+            uow.commit()
+        out = storage.outbox
+        [mine] = out.claim_due(T0, lease_seconds=60)
+        [theirs] = out.claim_due(T0.add(minutes=2), lease_seconds=60)
+        assert mine.claim_token is not None
+        with pytest.raises(OutboxLeaseLostError) as info:
+            out.mark_failed(
+                "k",
+                at=T0.add(minutes=2),
+                error="e",
+                next_attempt_at=T0.add(minutes=3),
+                max_attempts=5,
+                claim=mine.claim_token,
+            )
+        assert info.value.code == "outbox_lease_lost"
+        assert isinstance(info.value, OutboxStateError)
+        assert out.get("k") == theirs
+        failed = out.mark_failed(
+            "k",
+            at=T0.add(minutes=2),
+            error="e",
+            next_attempt_at=T0.add(minutes=3),
+            max_attempts=5,
+            claim=theirs.claim_token,
+        )
+        assert (failed.attempts, failed.claim_token, failed.claimed_until) == (1, None, None)
+        # The failure released the lease: the message is due again at its next attempt.
+        assert [m.key for m in out.claim_due(T0.add(minutes=3))] == ["k"]
+
+    def test_failure_reported_after_the_send_is_harmless(self, storage: Storage) -> None:
+        """mark_failed with a claim on a message another dispatcher sent returns it unchanged."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("k", {}, created_at=T0)
+            uow.commit()
+        out = storage.outbox
+        [mine] = out.claim_due(T0, lease_seconds=60)
+        sent = out.mark_sent("k", at=T0.add(seconds=1))
+        got = out.mark_failed(
+            "k",
+            at=T0.add(seconds=2),
+            error="e",
+            next_attempt_at=None,
+            max_attempts=1,
+            claim=mine.claim_token,
+        )
+        assert got == sent == out.get("k")
+        assert got.status is OutboxStatus.SENT
 
     def test_dead_letters_page_in_order(self, storage: Storage) -> None:
         """dead_letters lists every dead letter once, oldest first, across pages."""
