@@ -205,3 +205,53 @@ def test_what_cannot_be_used_is_answered_once_per_window(services: Services) -> 
     assert len(desk.ingest(parse_webhook(_audio(BOB, "b1"))).answers) == 1
     assert desk.list_reports() == ()
     assert all(re.fullmatch(r"unsupported:[0-9a-f]{32}", key) for key in first.answers)
+
+
+def _transcript() -> list[bytes]:
+    """A small conversation: a report, its screenshot, a question, a greeting, a voice note."""
+    screenshot = json.loads(examples.whatsapp_webhook())
+    value = screenshot["entry"][0]["changes"][0]["value"]
+    image = dict(value["messages"][1], id="t.img", **{"from": ALICE})
+    image["timestamp"] = str(int(T0.subtract(seconds=30).timestamp()))
+    value["messages"] = [image]
+    value["contacts"][0]["wa_id"] = ALICE
+    return [
+        _text(ALICE, "t.report", REPORT),
+        json.dumps(screenshot).encode(),
+        _text(ALICE, "t.question", "000001"),
+        _text(BOB, "t.greeting", "halo"),
+        _audio(BOB, "t.audio"),
+    ]
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_redeliveries_in_any_order_change_nothing(data: st.DataObject) -> None:
+    """Each webhook of a conversation delivered again, any number of times and anywhere after
+    its first delivery, leaves the same reports and the same outbox as one delivery each."""
+    transcript = _transcript()
+
+    def outcome(schedule: list[int]) -> tuple[list[str], list[str]]:
+        services = _desk(InMemoryStorage())
+        media = services.desk.media
+        assert isinstance(media, InMemoryMediaFetcher)
+        media.put(examples.SCREENSHOT_MEDIA_ID, examples.screenshot_png(), "image/png")
+        for i in schedule:
+            services.desk.ingest(parse_webhook(transcript[i]))
+        reports = [
+            f"{line.number}:{services.desk.report(line.report_id).version}"
+            for line in services.desk.list_reports()
+        ]
+        keys = sorted(m.key for m in services.storage.outbox.list(limit=100).items)
+        return reports, keys
+
+    schedule = list(range(len(transcript)))
+    for _ in range(data.draw(st.integers(0, 8))):
+        i = data.draw(st.integers(0, len(transcript) - 1))
+        position = data.draw(st.integers(schedule.index(i) + 1, len(schedule)))
+        schedule.insert(position, i)
+    once = outcome(list(range(len(transcript))))
+    assert once[0] == ["LAP/KNJP/2026/000001:2"]  # the screenshot joined the report
+    # acknowledgement, missing requirements (the text came first), status, menu, unsupported
+    assert len(once[1]) == 5
+    assert outcome(schedule) == once
