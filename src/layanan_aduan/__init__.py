@@ -16,264 +16,266 @@ metadata on first access (nothing is read at import time).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+import importlib
+from typing import TYPE_CHECKING, Any, Final
 
-from layanan_aduan.adapters.evidence_store import (
-    FilesystemEvidenceStore,
-    InMemoryEvidenceStore,
-)
-from layanan_aduan.adapters.holidays_id import (
-    PythonHolidaysSource,
-    indonesian_calendar,
-)
-from layanan_aduan.adapters.messaging import (
-    ConsoleMessenger,
-    InMemoryMediaFetcher,
-    InMemoryMessenger,
-)
-from layanan_aduan.adapters.overrides_file import (
-    load_overrides,
-)
-from layanan_aduan.adapters.staff import (
-    InMemoryStaffDirectory,
-    read_staff_file,
-    staff_from_mapping,
-)
-from layanan_aduan.adapters.storage.memory import (
-    InMemoryStorage,
-)
-from layanan_aduan.adapters.storage.sqlite import (
-    SqliteStorage,
-)
-from layanan_aduan.adapters.whatsapp.inbound import (
-    WhatsAppWebhook,
-    compute_signature,
-    parse_webhook,
-)
-from layanan_aduan.clock import (
-    Clock,
-    FixedClock,
-    SystemClock,
-)
-from layanan_aduan.domain.calendar import (
-    DEFAULT_OFFICE_SCHEDULE,
-    DataPolicy,
-    DayKind,
-    DaySchedule,
-    HolidaySource,
-    NonWorkingDay,
-    OfficeCalendar,
-    OfficeSchedule,
-    Overrides,
-    Reopening,
-    SpecialHours,
-    WorkingCalendar,
-    WorkingInterval,
-    YearHolidays,
-)
-from layanan_aduan.domain.evidence import (
-    EvidenceFile,
-    EvidenceInspection,
-    EvidenceLimits,
-    MediaType,
-    inspect_evidence,
-    recognise,
-)
-from layanan_aduan.domain.history import (
-    GENESIS_HASH,
-    Event,
-    TamperKind,
-    TamperProblem,
-    Verification,
-    canonical_json,
-    verify,
-)
-from layanan_aduan.domain.identity import (
-    Nik,
-    PhoneNumber,
-    Reporter,
-    Sex,
-    WhatsAppUserId,
-)
-from layanan_aduan.domain.overrides import (
-    format_overrides,
-    parse_overrides,
-)
-from layanan_aduan.domain.report import (
-    Actor,
-    CloseReason,
-    Report,
-    ReporterDetails,
-    ReportKind,
-    format_report_number,
-)
-from layanan_aduan.domain.requirements import (
-    Problem,
-    Requirement,
-    RequirementsCheck,
-    check_requirements,
-)
-from layanan_aduan.domain.staff import (
-    Assignment,
-    StaffMember,
-    StaffRole,
-)
-from layanan_aduan.domain.standard import (
-    KEJARI_JAKARTA_PUSAT,
-    Channel,
-    ComplaintChannel,
-    Office,
-    ProcedureStep,
-    RequirementPolicy,
-    ServiceStandard,
-    StatedRequirement,
-)
-from layanan_aduan.domain.workflow import (
-    REPORT_WORKFLOW,
-    Action,
-    ReportState,
-    Role,
-    StateSpec,
-    Transition,
-    Workflow,
-    to_mermaid,
-)
-from layanan_aduan.domain.worktime import (
-    DEFAULT_SLA_GOAL,
-    DEFAULT_SLA_THRESHOLDS,
-    MAX_DURATION,
-    Deadline,
-    SlaReport,
-    SlaStatus,
-    SlaThresholds,
-    WorkingDuration,
-    WorkingTime,
-    duration_from_hours,
-)
-from layanan_aduan.drafts import (
-    Draft,
-    DraftAssembler,
-    select_new,
-)
-from layanan_aduan.exceptions import (
-    CalendarDataMissingError,
-    CalendarError,
-    ConcurrencyConflictError,
-    ConfigurationError,
-    ConfigurationProblem,
-    DuplicateReportNumberError,
-    EventFormatError,
-    EvidenceCorruptedError,
-    EvidenceNotFoundError,
-    HistoryTamperedError,
-    IdempotencyKeyConflictError,
-    InstantOrderError,
-    InstantOutOfRangeError,
-    InvalidDurationError,
-    InvalidEvidenceError,
-    InvalidMessageError,
-    InvalidNikError,
-    InvalidPhoneNumberError,
-    InvalidRecipientError,
-    InvalidStaffError,
-    InvalidThresholdError,
-    InvalidTypeError,
-    InvalidWhatsAppUserIdError,
-    LayananAduanError,
-    MediaFetchError,
-    MediaNotFoundError,
-    MediaTooLargeError,
-    MessageRejectedError,
-    MessagingAuthError,
-    MessagingConfigurationError,
-    MessagingError,
-    MessagingRateLimitedError,
-    MessagingRetryLaterError,
-    MessagingUnavailableError,
-    MissingDependencyError,
-    NaiveDatetimeError,
-    NotAnInstantError,
-    NoWorkingTimeError,
-    OutboxLeaseLostError,
-    OutboxMessageNotFoundError,
-    OutboxStateError,
-    OutsideCustomerServiceWindowError,
-    OverridesError,
-    RecipientIdNotSupportedError,
-    RecipientUnreachableError,
-    ReportInputError,
-    ReportNotFoundError,
-    RequirementsAlreadyMetError,
-    RequirementsNotMetError,
-    SchemaVersionError,
-    ServiceStandardError,
-    StaffAuthorizationError,
-    StaffRoleVacantError,
-    StorageError,
-    StorageInputError,
-    StorageStateError,
-    StorageUnavailableError,
-    TransitionNotAllowedError,
-    UnknownBusinessNumberError,
-    ValidationError,
-    WebhookPayloadError,
-    WebhookSignatureError,
-    WebhookVerificationError,
-    WorkflowDefinitionError,
-    WorkflowError,
-)
-from layanan_aduan.messaging import (
-    FetchedMedia,
-    MediaFetcher,
-    Messenger,
-    OutboundMessage,
-    Recipient,
-    SendResult,
-    TemplateRef,
-    deliver,
-)
-from layanan_aduan.notifications import (
-    NotificationKind,
-    NotificationRenderer,
-    RenderedNotification,
-)
-from layanan_aduan.ports import (
-    EvidenceStore,
-    Inbox,
-    Outbox,
-    OutboxMessage,
-    OutboxStatus,
-    OutboxWriter,
-    Page,
-    ReportProjection,
-    ReportRepository,
-    ReportSummary,
-    StaffDirectory,
-    StaffRegistry,
-    Storage,
-    StoredReport,
-    UnitOfWork,
-)
-from layanan_aduan.service_layer import (
-    Desk,
-    Dispatcher,
-    DispatchSummary,
-    IngestResult,
-    OfficeRouter,
-    RetryPolicy,
-    Services,
-    SlaState,
-    StepResult,
-    bootstrap,
-    compose,
-)
-from layanan_aduan.service_layer.report_stream import (
-    assign_report_number,
-    load_report,
-    load_report_by_number,
-    save_report,
-)
-from layanan_aduan.service_layer.report_stream import project as project_report
+if TYPE_CHECKING:
+    from layanan_aduan.adapters.evidence_store import (
+        FilesystemEvidenceStore,
+        InMemoryEvidenceStore,
+    )
+    from layanan_aduan.adapters.holidays_id import (
+        PythonHolidaysSource,
+        indonesian_calendar,
+    )
+    from layanan_aduan.adapters.messaging import (
+        ConsoleMessenger,
+        InMemoryMediaFetcher,
+        InMemoryMessenger,
+    )
+    from layanan_aduan.adapters.overrides_file import (
+        load_overrides,
+    )
+    from layanan_aduan.adapters.staff import (
+        InMemoryStaffDirectory,
+        read_staff_file,
+        staff_from_mapping,
+    )
+    from layanan_aduan.adapters.storage.memory import (
+        InMemoryStorage,
+    )
+    from layanan_aduan.adapters.storage.sqlite import (
+        SqliteStorage,
+    )
+    from layanan_aduan.adapters.whatsapp.inbound import (
+        WhatsAppWebhook,
+        compute_signature,
+        parse_webhook,
+    )
+    from layanan_aduan.clock import (
+        Clock,
+        FixedClock,
+        SystemClock,
+    )
+    from layanan_aduan.domain.calendar import (
+        DEFAULT_OFFICE_SCHEDULE,
+        DataPolicy,
+        DayKind,
+        DaySchedule,
+        HolidaySource,
+        NonWorkingDay,
+        OfficeCalendar,
+        OfficeSchedule,
+        Overrides,
+        Reopening,
+        SpecialHours,
+        WorkingCalendar,
+        WorkingInterval,
+        YearHolidays,
+    )
+    from layanan_aduan.domain.evidence import (
+        EvidenceFile,
+        EvidenceInspection,
+        EvidenceLimits,
+        MediaType,
+        inspect_evidence,
+        recognise,
+    )
+    from layanan_aduan.domain.history import (
+        GENESIS_HASH,
+        Event,
+        TamperKind,
+        TamperProblem,
+        Verification,
+        canonical_json,
+        verify,
+    )
+    from layanan_aduan.domain.identity import (
+        Nik,
+        PhoneNumber,
+        Reporter,
+        Sex,
+        WhatsAppUserId,
+    )
+    from layanan_aduan.domain.overrides import (
+        format_overrides,
+        parse_overrides,
+    )
+    from layanan_aduan.domain.report import (
+        Actor,
+        CloseReason,
+        Report,
+        ReporterDetails,
+        ReportKind,
+        format_report_number,
+    )
+    from layanan_aduan.domain.requirements import (
+        Problem,
+        Requirement,
+        RequirementsCheck,
+        check_requirements,
+    )
+    from layanan_aduan.domain.staff import (
+        Assignment,
+        StaffMember,
+        StaffRole,
+    )
+    from layanan_aduan.domain.standard import (
+        KEJARI_JAKARTA_PUSAT,
+        Channel,
+        ComplaintChannel,
+        Office,
+        ProcedureStep,
+        RequirementPolicy,
+        ServiceStandard,
+        StatedRequirement,
+    )
+    from layanan_aduan.domain.workflow import (
+        REPORT_WORKFLOW,
+        Action,
+        ReportState,
+        Role,
+        StateSpec,
+        Transition,
+        Workflow,
+        to_mermaid,
+    )
+    from layanan_aduan.domain.worktime import (
+        DEFAULT_SLA_GOAL,
+        DEFAULT_SLA_THRESHOLDS,
+        MAX_DURATION,
+        Deadline,
+        SlaReport,
+        SlaStatus,
+        SlaThresholds,
+        WorkingDuration,
+        WorkingTime,
+        duration_from_hours,
+    )
+    from layanan_aduan.drafts import (
+        Draft,
+        DraftAssembler,
+        select_new,
+    )
+    from layanan_aduan.exceptions import (
+        CalendarDataMissingError,
+        CalendarError,
+        ConcurrencyConflictError,
+        ConfigurationError,
+        ConfigurationProblem,
+        DuplicateReportNumberError,
+        EventFormatError,
+        EvidenceCorruptedError,
+        EvidenceNotFoundError,
+        HistoryTamperedError,
+        IdempotencyKeyConflictError,
+        InstantOrderError,
+        InstantOutOfRangeError,
+        InvalidDurationError,
+        InvalidEvidenceError,
+        InvalidMessageError,
+        InvalidNikError,
+        InvalidPhoneNumberError,
+        InvalidRecipientError,
+        InvalidStaffError,
+        InvalidThresholdError,
+        InvalidTypeError,
+        InvalidWhatsAppUserIdError,
+        LayananAduanError,
+        MediaFetchError,
+        MediaNotFoundError,
+        MediaTooLargeError,
+        MessageRejectedError,
+        MessagingAuthError,
+        MessagingConfigurationError,
+        MessagingError,
+        MessagingRateLimitedError,
+        MessagingRetryLaterError,
+        MessagingUnavailableError,
+        MissingDependencyError,
+        NaiveDatetimeError,
+        NotAnInstantError,
+        NoWorkingTimeError,
+        OutboxLeaseLostError,
+        OutboxMessageNotFoundError,
+        OutboxStateError,
+        OutsideCustomerServiceWindowError,
+        OverridesError,
+        RecipientIdNotSupportedError,
+        RecipientUnreachableError,
+        ReportInputError,
+        ReportNotFoundError,
+        RequirementsAlreadyMetError,
+        RequirementsNotMetError,
+        SchemaVersionError,
+        ServiceStandardError,
+        StaffAuthorizationError,
+        StaffRoleVacantError,
+        StorageError,
+        StorageInputError,
+        StorageStateError,
+        StorageUnavailableError,
+        TransitionNotAllowedError,
+        UnknownBusinessNumberError,
+        ValidationError,
+        WebhookPayloadError,
+        WebhookSignatureError,
+        WebhookVerificationError,
+        WorkflowDefinitionError,
+        WorkflowError,
+    )
+    from layanan_aduan.messaging import (
+        FetchedMedia,
+        MediaFetcher,
+        Messenger,
+        OutboundMessage,
+        Recipient,
+        SendResult,
+        TemplateRef,
+        deliver,
+    )
+    from layanan_aduan.notifications import (
+        NotificationKind,
+        NotificationRenderer,
+        RenderedNotification,
+    )
+    from layanan_aduan.ports import (
+        EvidenceStore,
+        Inbox,
+        Outbox,
+        OutboxMessage,
+        OutboxStatus,
+        OutboxWriter,
+        Page,
+        ReportProjection,
+        ReportRepository,
+        ReportSummary,
+        StaffDirectory,
+        StaffRegistry,
+        Storage,
+        StoredReport,
+        UnitOfWork,
+    )
+    from layanan_aduan.service_layer import (
+        Desk,
+        Dispatcher,
+        DispatchSummary,
+        IngestResult,
+        OfficeRouter,
+        RetryPolicy,
+        Services,
+        SlaState,
+        StepResult,
+        bootstrap,
+        compose,
+    )
+    from layanan_aduan.service_layer.report_stream import (
+        assign_report_number,
+        load_report,
+        load_report_by_number,
+        save_report,
+    )
+    from layanan_aduan.service_layer.report_stream import project as project_report
 
 __all__ = [
     "DEFAULT_OFFICE_SCHEDULE",
@@ -483,12 +485,224 @@ __all__ = [
 
 _UNKNOWN_VERSION: Final = "0+unknown"
 
+#: Where each public name lives: importing the package loads nothing else; a name's module is
+#: imported the first time the name is used (PEP 562), so ``import layanan_aduan`` stays cheap.
+_EXPORTS: Final[dict[str, tuple[str, str]]] = {
+    "Action": ("layanan_aduan.domain.workflow", "Action"),
+    "Actor": ("layanan_aduan.domain.report", "Actor"),
+    "Assignment": ("layanan_aduan.domain.staff", "Assignment"),
+    "CalendarDataMissingError": ("layanan_aduan.exceptions", "CalendarDataMissingError"),
+    "CalendarError": ("layanan_aduan.exceptions", "CalendarError"),
+    "Channel": ("layanan_aduan.domain.standard", "Channel"),
+    "Clock": ("layanan_aduan.clock", "Clock"),
+    "CloseReason": ("layanan_aduan.domain.report", "CloseReason"),
+    "ComplaintChannel": ("layanan_aduan.domain.standard", "ComplaintChannel"),
+    "ConcurrencyConflictError": ("layanan_aduan.exceptions", "ConcurrencyConflictError"),
+    "ConfigurationError": ("layanan_aduan.exceptions", "ConfigurationError"),
+    "ConfigurationProblem": ("layanan_aduan.exceptions", "ConfigurationProblem"),
+    "ConsoleMessenger": ("layanan_aduan.adapters.messaging", "ConsoleMessenger"),
+    "DEFAULT_OFFICE_SCHEDULE": ("layanan_aduan.domain.calendar", "DEFAULT_OFFICE_SCHEDULE"),
+    "DEFAULT_SLA_GOAL": ("layanan_aduan.domain.worktime", "DEFAULT_SLA_GOAL"),
+    "DEFAULT_SLA_THRESHOLDS": ("layanan_aduan.domain.worktime", "DEFAULT_SLA_THRESHOLDS"),
+    "DataPolicy": ("layanan_aduan.domain.calendar", "DataPolicy"),
+    "DayKind": ("layanan_aduan.domain.calendar", "DayKind"),
+    "DaySchedule": ("layanan_aduan.domain.calendar", "DaySchedule"),
+    "Deadline": ("layanan_aduan.domain.worktime", "Deadline"),
+    "Desk": ("layanan_aduan.service_layer", "Desk"),
+    "DispatchSummary": ("layanan_aduan.service_layer", "DispatchSummary"),
+    "Dispatcher": ("layanan_aduan.service_layer", "Dispatcher"),
+    "Draft": ("layanan_aduan.drafts", "Draft"),
+    "DraftAssembler": ("layanan_aduan.drafts", "DraftAssembler"),
+    "DuplicateReportNumberError": ("layanan_aduan.exceptions", "DuplicateReportNumberError"),
+    "Event": ("layanan_aduan.domain.history", "Event"),
+    "EventFormatError": ("layanan_aduan.exceptions", "EventFormatError"),
+    "EvidenceCorruptedError": ("layanan_aduan.exceptions", "EvidenceCorruptedError"),
+    "EvidenceFile": ("layanan_aduan.domain.evidence", "EvidenceFile"),
+    "EvidenceInspection": ("layanan_aduan.domain.evidence", "EvidenceInspection"),
+    "EvidenceLimits": ("layanan_aduan.domain.evidence", "EvidenceLimits"),
+    "EvidenceNotFoundError": ("layanan_aduan.exceptions", "EvidenceNotFoundError"),
+    "EvidenceStore": ("layanan_aduan.ports", "EvidenceStore"),
+    "FetchedMedia": ("layanan_aduan.messaging", "FetchedMedia"),
+    "FilesystemEvidenceStore": ("layanan_aduan.adapters.evidence_store", "FilesystemEvidenceStore"),
+    "FixedClock": ("layanan_aduan.clock", "FixedClock"),
+    "GENESIS_HASH": ("layanan_aduan.domain.history", "GENESIS_HASH"),
+    "HistoryTamperedError": ("layanan_aduan.exceptions", "HistoryTamperedError"),
+    "HolidaySource": ("layanan_aduan.domain.calendar", "HolidaySource"),
+    "IdempotencyKeyConflictError": ("layanan_aduan.exceptions", "IdempotencyKeyConflictError"),
+    "InMemoryEvidenceStore": ("layanan_aduan.adapters.evidence_store", "InMemoryEvidenceStore"),
+    "InMemoryMediaFetcher": ("layanan_aduan.adapters.messaging", "InMemoryMediaFetcher"),
+    "InMemoryMessenger": ("layanan_aduan.adapters.messaging", "InMemoryMessenger"),
+    "InMemoryStaffDirectory": ("layanan_aduan.adapters.staff", "InMemoryStaffDirectory"),
+    "InMemoryStorage": ("layanan_aduan.adapters.storage.memory", "InMemoryStorage"),
+    "Inbox": ("layanan_aduan.ports", "Inbox"),
+    "IngestResult": ("layanan_aduan.service_layer", "IngestResult"),
+    "InstantOrderError": ("layanan_aduan.exceptions", "InstantOrderError"),
+    "InstantOutOfRangeError": ("layanan_aduan.exceptions", "InstantOutOfRangeError"),
+    "InvalidDurationError": ("layanan_aduan.exceptions", "InvalidDurationError"),
+    "InvalidEvidenceError": ("layanan_aduan.exceptions", "InvalidEvidenceError"),
+    "InvalidMessageError": ("layanan_aduan.exceptions", "InvalidMessageError"),
+    "InvalidNikError": ("layanan_aduan.exceptions", "InvalidNikError"),
+    "InvalidPhoneNumberError": ("layanan_aduan.exceptions", "InvalidPhoneNumberError"),
+    "InvalidRecipientError": ("layanan_aduan.exceptions", "InvalidRecipientError"),
+    "InvalidStaffError": ("layanan_aduan.exceptions", "InvalidStaffError"),
+    "InvalidThresholdError": ("layanan_aduan.exceptions", "InvalidThresholdError"),
+    "InvalidTypeError": ("layanan_aduan.exceptions", "InvalidTypeError"),
+    "InvalidWhatsAppUserIdError": ("layanan_aduan.exceptions", "InvalidWhatsAppUserIdError"),
+    "KEJARI_JAKARTA_PUSAT": ("layanan_aduan.domain.standard", "KEJARI_JAKARTA_PUSAT"),
+    "LayananAduanError": ("layanan_aduan.exceptions", "LayananAduanError"),
+    "MAX_DURATION": ("layanan_aduan.domain.worktime", "MAX_DURATION"),
+    "MediaFetchError": ("layanan_aduan.exceptions", "MediaFetchError"),
+    "MediaFetcher": ("layanan_aduan.messaging", "MediaFetcher"),
+    "MediaNotFoundError": ("layanan_aduan.exceptions", "MediaNotFoundError"),
+    "MediaTooLargeError": ("layanan_aduan.exceptions", "MediaTooLargeError"),
+    "MediaType": ("layanan_aduan.domain.evidence", "MediaType"),
+    "MessageRejectedError": ("layanan_aduan.exceptions", "MessageRejectedError"),
+    "MessagingAuthError": ("layanan_aduan.exceptions", "MessagingAuthError"),
+    "MessagingConfigurationError": ("layanan_aduan.exceptions", "MessagingConfigurationError"),
+    "MessagingError": ("layanan_aduan.exceptions", "MessagingError"),
+    "MessagingRateLimitedError": ("layanan_aduan.exceptions", "MessagingRateLimitedError"),
+    "MessagingRetryLaterError": ("layanan_aduan.exceptions", "MessagingRetryLaterError"),
+    "MessagingUnavailableError": ("layanan_aduan.exceptions", "MessagingUnavailableError"),
+    "Messenger": ("layanan_aduan.messaging", "Messenger"),
+    "MissingDependencyError": ("layanan_aduan.exceptions", "MissingDependencyError"),
+    "NaiveDatetimeError": ("layanan_aduan.exceptions", "NaiveDatetimeError"),
+    "Nik": ("layanan_aduan.domain.identity", "Nik"),
+    "NoWorkingTimeError": ("layanan_aduan.exceptions", "NoWorkingTimeError"),
+    "NonWorkingDay": ("layanan_aduan.domain.calendar", "NonWorkingDay"),
+    "NotAnInstantError": ("layanan_aduan.exceptions", "NotAnInstantError"),
+    "NotificationKind": ("layanan_aduan.notifications", "NotificationKind"),
+    "NotificationRenderer": ("layanan_aduan.notifications", "NotificationRenderer"),
+    "Office": ("layanan_aduan.domain.standard", "Office"),
+    "OfficeCalendar": ("layanan_aduan.domain.calendar", "OfficeCalendar"),
+    "OfficeRouter": ("layanan_aduan.service_layer", "OfficeRouter"),
+    "OfficeSchedule": ("layanan_aduan.domain.calendar", "OfficeSchedule"),
+    "OutboundMessage": ("layanan_aduan.messaging", "OutboundMessage"),
+    "Outbox": ("layanan_aduan.ports", "Outbox"),
+    "OutboxLeaseLostError": ("layanan_aduan.exceptions", "OutboxLeaseLostError"),
+    "OutboxMessage": ("layanan_aduan.ports", "OutboxMessage"),
+    "OutboxMessageNotFoundError": ("layanan_aduan.exceptions", "OutboxMessageNotFoundError"),
+    "OutboxStateError": ("layanan_aduan.exceptions", "OutboxStateError"),
+    "OutboxStatus": ("layanan_aduan.ports", "OutboxStatus"),
+    "OutboxWriter": ("layanan_aduan.ports", "OutboxWriter"),
+    "OutsideCustomerServiceWindowError": (
+        "layanan_aduan.exceptions",
+        "OutsideCustomerServiceWindowError",
+    ),
+    "Overrides": ("layanan_aduan.domain.calendar", "Overrides"),
+    "OverridesError": ("layanan_aduan.exceptions", "OverridesError"),
+    "Page": ("layanan_aduan.ports", "Page"),
+    "PhoneNumber": ("layanan_aduan.domain.identity", "PhoneNumber"),
+    "Problem": ("layanan_aduan.domain.requirements", "Problem"),
+    "ProcedureStep": ("layanan_aduan.domain.standard", "ProcedureStep"),
+    "PythonHolidaysSource": ("layanan_aduan.adapters.holidays_id", "PythonHolidaysSource"),
+    "REPORT_WORKFLOW": ("layanan_aduan.domain.workflow", "REPORT_WORKFLOW"),
+    "Recipient": ("layanan_aduan.messaging", "Recipient"),
+    "RecipientIdNotSupportedError": ("layanan_aduan.exceptions", "RecipientIdNotSupportedError"),
+    "RecipientUnreachableError": ("layanan_aduan.exceptions", "RecipientUnreachableError"),
+    "RenderedNotification": ("layanan_aduan.notifications", "RenderedNotification"),
+    "Reopening": ("layanan_aduan.domain.calendar", "Reopening"),
+    "Report": ("layanan_aduan.domain.report", "Report"),
+    "ReportInputError": ("layanan_aduan.exceptions", "ReportInputError"),
+    "ReportKind": ("layanan_aduan.domain.report", "ReportKind"),
+    "ReportNotFoundError": ("layanan_aduan.exceptions", "ReportNotFoundError"),
+    "ReportProjection": ("layanan_aduan.ports", "ReportProjection"),
+    "ReportRepository": ("layanan_aduan.ports", "ReportRepository"),
+    "ReportState": ("layanan_aduan.domain.workflow", "ReportState"),
+    "ReportSummary": ("layanan_aduan.ports", "ReportSummary"),
+    "Reporter": ("layanan_aduan.domain.identity", "Reporter"),
+    "ReporterDetails": ("layanan_aduan.domain.report", "ReporterDetails"),
+    "Requirement": ("layanan_aduan.domain.requirements", "Requirement"),
+    "RequirementPolicy": ("layanan_aduan.domain.standard", "RequirementPolicy"),
+    "RequirementsAlreadyMetError": ("layanan_aduan.exceptions", "RequirementsAlreadyMetError"),
+    "RequirementsCheck": ("layanan_aduan.domain.requirements", "RequirementsCheck"),
+    "RequirementsNotMetError": ("layanan_aduan.exceptions", "RequirementsNotMetError"),
+    "RetryPolicy": ("layanan_aduan.service_layer", "RetryPolicy"),
+    "Role": ("layanan_aduan.domain.workflow", "Role"),
+    "SchemaVersionError": ("layanan_aduan.exceptions", "SchemaVersionError"),
+    "SendResult": ("layanan_aduan.messaging", "SendResult"),
+    "ServiceStandard": ("layanan_aduan.domain.standard", "ServiceStandard"),
+    "ServiceStandardError": ("layanan_aduan.exceptions", "ServiceStandardError"),
+    "Services": ("layanan_aduan.service_layer", "Services"),
+    "Sex": ("layanan_aduan.domain.identity", "Sex"),
+    "SlaReport": ("layanan_aduan.domain.worktime", "SlaReport"),
+    "SlaState": ("layanan_aduan.service_layer", "SlaState"),
+    "SlaStatus": ("layanan_aduan.domain.worktime", "SlaStatus"),
+    "SlaThresholds": ("layanan_aduan.domain.worktime", "SlaThresholds"),
+    "SpecialHours": ("layanan_aduan.domain.calendar", "SpecialHours"),
+    "SqliteStorage": ("layanan_aduan.adapters.storage.sqlite", "SqliteStorage"),
+    "StaffAuthorizationError": ("layanan_aduan.exceptions", "StaffAuthorizationError"),
+    "StaffDirectory": ("layanan_aduan.ports", "StaffDirectory"),
+    "StaffMember": ("layanan_aduan.domain.staff", "StaffMember"),
+    "StaffRegistry": ("layanan_aduan.ports", "StaffRegistry"),
+    "StaffRole": ("layanan_aduan.domain.staff", "StaffRole"),
+    "StaffRoleVacantError": ("layanan_aduan.exceptions", "StaffRoleVacantError"),
+    "StateSpec": ("layanan_aduan.domain.workflow", "StateSpec"),
+    "StatedRequirement": ("layanan_aduan.domain.standard", "StatedRequirement"),
+    "StepResult": ("layanan_aduan.service_layer", "StepResult"),
+    "Storage": ("layanan_aduan.ports", "Storage"),
+    "StorageError": ("layanan_aduan.exceptions", "StorageError"),
+    "StorageInputError": ("layanan_aduan.exceptions", "StorageInputError"),
+    "StorageStateError": ("layanan_aduan.exceptions", "StorageStateError"),
+    "StorageUnavailableError": ("layanan_aduan.exceptions", "StorageUnavailableError"),
+    "StoredReport": ("layanan_aduan.ports", "StoredReport"),
+    "SystemClock": ("layanan_aduan.clock", "SystemClock"),
+    "TamperKind": ("layanan_aduan.domain.history", "TamperKind"),
+    "TamperProblem": ("layanan_aduan.domain.history", "TamperProblem"),
+    "TemplateRef": ("layanan_aduan.messaging", "TemplateRef"),
+    "Transition": ("layanan_aduan.domain.workflow", "Transition"),
+    "TransitionNotAllowedError": ("layanan_aduan.exceptions", "TransitionNotAllowedError"),
+    "UnitOfWork": ("layanan_aduan.ports", "UnitOfWork"),
+    "UnknownBusinessNumberError": ("layanan_aduan.exceptions", "UnknownBusinessNumberError"),
+    "ValidationError": ("layanan_aduan.exceptions", "ValidationError"),
+    "Verification": ("layanan_aduan.domain.history", "Verification"),
+    "WebhookPayloadError": ("layanan_aduan.exceptions", "WebhookPayloadError"),
+    "WebhookSignatureError": ("layanan_aduan.exceptions", "WebhookSignatureError"),
+    "WebhookVerificationError": ("layanan_aduan.exceptions", "WebhookVerificationError"),
+    "WhatsAppUserId": ("layanan_aduan.domain.identity", "WhatsAppUserId"),
+    "WhatsAppWebhook": ("layanan_aduan.adapters.whatsapp.inbound", "WhatsAppWebhook"),
+    "Workflow": ("layanan_aduan.domain.workflow", "Workflow"),
+    "WorkflowDefinitionError": ("layanan_aduan.exceptions", "WorkflowDefinitionError"),
+    "WorkflowError": ("layanan_aduan.exceptions", "WorkflowError"),
+    "WorkingCalendar": ("layanan_aduan.domain.calendar", "WorkingCalendar"),
+    "WorkingDuration": ("layanan_aduan.domain.worktime", "WorkingDuration"),
+    "WorkingInterval": ("layanan_aduan.domain.calendar", "WorkingInterval"),
+    "WorkingTime": ("layanan_aduan.domain.worktime", "WorkingTime"),
+    "YearHolidays": ("layanan_aduan.domain.calendar", "YearHolidays"),
+    "assign_report_number": ("layanan_aduan.service_layer.report_stream", "assign_report_number"),
+    "bootstrap": ("layanan_aduan.service_layer", "bootstrap"),
+    "canonical_json": ("layanan_aduan.domain.history", "canonical_json"),
+    "check_requirements": ("layanan_aduan.domain.requirements", "check_requirements"),
+    "compose": ("layanan_aduan.service_layer", "compose"),
+    "compute_signature": ("layanan_aduan.adapters.whatsapp.inbound", "compute_signature"),
+    "deliver": ("layanan_aduan.messaging", "deliver"),
+    "duration_from_hours": ("layanan_aduan.domain.worktime", "duration_from_hours"),
+    "format_overrides": ("layanan_aduan.domain.overrides", "format_overrides"),
+    "format_report_number": ("layanan_aduan.domain.report", "format_report_number"),
+    "indonesian_calendar": ("layanan_aduan.adapters.holidays_id", "indonesian_calendar"),
+    "inspect_evidence": ("layanan_aduan.domain.evidence", "inspect_evidence"),
+    "load_overrides": ("layanan_aduan.adapters.overrides_file", "load_overrides"),
+    "load_report": ("layanan_aduan.service_layer.report_stream", "load_report"),
+    "load_report_by_number": ("layanan_aduan.service_layer.report_stream", "load_report_by_number"),
+    "parse_overrides": ("layanan_aduan.domain.overrides", "parse_overrides"),
+    "parse_webhook": ("layanan_aduan.adapters.whatsapp.inbound", "parse_webhook"),
+    "project_report": ("layanan_aduan.service_layer.report_stream", "project"),
+    "read_staff_file": ("layanan_aduan.adapters.staff", "read_staff_file"),
+    "recognise": ("layanan_aduan.domain.evidence", "recognise"),
+    "save_report": ("layanan_aduan.service_layer.report_stream", "save_report"),
+    "select_new": ("layanan_aduan.drafts", "select_new"),
+    "staff_from_mapping": ("layanan_aduan.adapters.staff", "staff_from_mapping"),
+    "to_mermaid": ("layanan_aduan.domain.workflow", "to_mermaid"),
+    "verify": ("layanan_aduan.domain.history", "verify"),
+}
+
 if TYPE_CHECKING:
     __version__: str
 else:
-    # A module ``__getattr__`` (as attrs does) reads the metadata on first use only. Type
-    # checkers see just ``__version__: str``, so a typo in another name is still caught.
-    def __getattr__(name: str) -> str:
+
+    def __getattr__(name: str) -> Any:
+        # A module ``__getattr__`` (as attrs does): the metadata is read on first use of
+        # ``__version__``, and each public name's module on first use of the name. Type
+        # checkers see the imports above, so a typo in another name is still caught.
         if name == "__version__":
             from importlib import metadata
 
@@ -497,4 +711,14 @@ else:
             except metadata.PackageNotFoundError:
                 # Run from a source tree without being installed (e.g. PYTHONPATH=src).
                 return _UNKNOWN_VERSION
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        try:
+            module, attribute = _EXPORTS[name]
+        except KeyError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
