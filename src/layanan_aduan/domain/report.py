@@ -65,7 +65,7 @@ import pendulum
 
 from layanan_aduan.domain._problem import Problem
 from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceFile, EvidenceLimits, MediaType
-from layanan_aduan.domain.history import Event, to_instant, verify
+from layanan_aduan.domain.history import Event, _format_instant, to_instant, verify
 from layanan_aduan.domain.identity import Reporter
 from layanan_aduan.domain.requirements import RequirementsCheck, check_requirements
 from layanan_aduan.domain.staff import StaffRole
@@ -443,7 +443,7 @@ def _claim(claimed_at: dt.datetime | None, at: dt.datetime) -> dict[str, str]:
     claimed = to_instant(claimed_at, "claimed_at")
     if claimed == to_instant(at, "at"):
         return {}
-    return {"claimed_at": claimed.in_timezone("UTC").isoformat().replace("+00:00", "Z")}
+    return {"claimed_at": _format_instant(claimed)}
 
 
 def _joined(message: str, more: str) -> str:

@@ -240,7 +240,7 @@ class DeskCore:
             )
 
     def __repr__(self) -> str:
-        return f"Desk(office={self.standard.office.code!r}, storage={type(self.storage).__name__})"
+        return f"Desk(office={self.office!r}, storage={type(self.storage).__name__})"
 
     def _key(self, purpose: str, *parts: str) -> str:
         # Outbox keys of answers: message ids and senders embed telephone numbers, so a key
@@ -252,7 +252,7 @@ class DeskCore:
         self,
         uow: UnitOfWork,
         draft: Draft[InboundMessage],
-        report_id: str,
+        report_id: str | None,
         now: pendulum.DateTime,
     ) -> bool:
         taken = [
@@ -283,8 +283,8 @@ class DeskCore:
     ) -> Actor:
         # Who the directory says ``staff_id`` is, and the role it gives them now.
         needed = Role.SECTION_HEAD if action is Action.GIVE_DIRECTION else Role.OFFICER
-        office = self.standard.office.code
-        timezone = self.standard.office.schedule.timezone
+        office = self.office
+        timezone = self.standard.office.timezone
         member = self.staff.member(office, staff_id)
         holder = None
         if needed is Role.SECTION_HEAD and member is not None:

@@ -59,6 +59,7 @@ from layanan_aduan.notifications import (
 from layanan_aduan.ports import (
     OutboxStatus,
     ReportRepository,
+    UnitOfWork,
 )
 from layanan_aduan.ports.inbound import (
     DeliveryStatus,
@@ -351,22 +352,35 @@ class Intake(DeskCore):
         key = self._key(purpose, first.message_id)
         with self.storage.unit_of_work() as uow:
             uow.lock(f"sender:{self.office}:{first.sender.key}")
-            taken = [
-                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
-                for m in draft.messages
-            ]
-            if not all(taken):
+            if not self._put_answer(uow, draft, rendered, key, now):
                 return None
-            recipient = Recipient(phone=first.sender.phone, user_id=first.sender.user_id)
-            message = rendered.message(recipient, key)
-            uow.outbox.put(
-                key,
-                {**message.to_payload(), "notification": rendered.kind.value},
-                created_at=now,
-                office=self.office,
-            )
             uow.commit()
         return _Answered(len(draft.messages), key)
+
+    def _put_answer(
+        self,
+        uow: UnitOfWork,
+        draft: Draft[InboundMessage],
+        rendered: RenderedNotification,
+        key: str,
+        now: pendulum.DateTime,
+        *,
+        report_id: str | None = None,
+    ) -> bool:
+        # Take the draft's messages and put the answer to their sender, in ``uow``; False when
+        # another worker took the same redelivery first (leave without committing).
+        if not self._record_inbox(uow, draft, None, now):
+            return False
+        sender = draft.messages[0].sender
+        message = rendered.message(Recipient(phone=sender.phone, user_id=sender.user_id), key)
+        uow.outbox.put(
+            key,
+            {**message.to_payload(), "notification": rendered.kind.value},
+            created_at=now,
+            report_id=report_id,
+            office=self.office,
+        )
+        return True
 
     def _answer_unusable(self, items: Sequence[SkippedItem]) -> tuple[list[str], int]:
         """
@@ -485,10 +499,8 @@ class Intake(DeskCore):
                     policy=self.standard.requirement_policy,
                 )
                 before = 0
-                year = report.received_at.in_timezone(self.standard.office.schedule.timezone).year
-                assign_report_number(
-                    uow.reports, report, office=self.standard.office.code, year=year
-                )
+                year = report.received_at.in_timezone(self.standard.office.timezone).year
+                assign_report_number(uow.reports, report, office=self.office, year=year)
             if not self._record_inbox(uow, draft, report.id, now):
                 return None
             result = self._save(uow, report, before, now)
@@ -535,24 +547,12 @@ class Intake(DeskCore):
                     result = self._save(uow, report, before, now)
                     uow.commit()
                     return result
-            taken = [
-                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
-                for m in draft.messages
-            ]
-            if not all(taken):
-                return None
             rendered = self.renderer.staff_help(
                 example, note_en if self.language == "en" else note_id, language=self.language
             )
             key = self._key("staff_help", first.message_id)
-            recipient = Recipient(phone=first.sender.phone, user_id=first.sender.user_id)
-            message = rendered.message(recipient, key)
-            uow.outbox.put(
-                key,
-                {**message.to_payload(), "notification": rendered.kind.value},
-                created_at=now,
-                office=self.office,
-            )
+            if not self._put_answer(uow, draft, rendered, key, now):
+                return None
             uow.commit()
         return _Answered(len(draft.messages), key)
 
@@ -608,20 +608,8 @@ class Intake(DeskCore):
                     language=self.language,
                 )
                 report_id = report.id
-            taken = [
-                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
-                for m in draft.messages
-            ]
-            if not all(taken):
+            if not self._put_answer(uow, draft, rendered, key, now, report_id=report_id):
                 return None
-            message = rendered.message(Recipient(phone=sender.phone, user_id=sender.user_id), key)
-            uow.outbox.put(
-                key,
-                {**message.to_payload(), "notification": rendered.kind.value},
-                created_at=now,
-                report_id=report_id,
-                office=self.office,
-            )
             uow.commit()
         return _Answered(len(draft.messages), key)
 
@@ -649,11 +637,7 @@ class Intake(DeskCore):
     def _take_unusable(self, draft: Draft[InboundMessage]) -> int | None:
         now = self.clock.now()
         with self.storage.unit_of_work() as uow:
-            taken = [
-                uow.inbox.record(m.message_id, received_at=now, report_id=None, office=self.office)
-                for m in draft.messages
-            ]
-            if not all(taken):
+            if not self._record_inbox(uow, draft, None, now):
                 return None
             uow.commit()
         return len(draft.messages)
