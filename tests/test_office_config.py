@@ -347,7 +347,10 @@ def test_terima_refuses_an_unsigned_body_when_an_app_secret_is_configured(
     payload = tmp_path / "webhook.json"
     body = _webhook("207651463353033", "6281141002200", "w1")
     payload.write_bytes(body)
-    argv = ["terima", str(payload), "--konfigurasi", str(file), "--waktu", "2026-01-12T10:05+08:00"]
+    # A configured office acts at the system clock (--waktu is refused): the clock port is fixed.
+    instant = pendulum.parse("2026-01-12T10:05+08:00")
+    monkeypatch.setattr("layanan_aduan.clock.SystemClock.now", lambda self: instant)
+    argv = ["terima", str(payload), "--konfigurasi", str(file)]
     assert main(argv) == 2
     assert "signature_missing" in capsys.readouterr().err
     signature = compute_signature(body, "rahasia-aplikasi")

@@ -102,6 +102,7 @@ if TYPE_CHECKING:
         parse_overrides,
     )
     from layanan_aduan.domain.report import (
+        CLAIMED_INSTANT_TOLERANCE,
         Actor,
         CloseReason,
         Report,
@@ -165,6 +166,7 @@ if TYPE_CHECKING:
         ConfigurationProblem,
         DuplicateReportNumberError,
         EventFormatError,
+        EventInstantError,
         EvidenceCorruptedError,
         EvidenceNotFoundError,
         HistoryTamperedError,
@@ -278,6 +280,7 @@ if TYPE_CHECKING:
     from layanan_aduan.service_layer.report_stream import project as project_report
 
 __all__ = [
+    "CLAIMED_INSTANT_TOLERANCE",
     "DEFAULT_OFFICE_SCHEDULE",
     "DEFAULT_SLA_GOAL",
     "DEFAULT_SLA_THRESHOLDS",
@@ -310,6 +313,7 @@ __all__ = [
     "DuplicateReportNumberError",
     "Event",
     "EventFormatError",
+    "EventInstantError",
     "EvidenceCorruptedError",
     "EvidenceFile",
     "EvidenceInspection",
@@ -516,6 +520,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "DuplicateReportNumberError": ("layanan_aduan.exceptions", "DuplicateReportNumberError"),
     "Event": ("layanan_aduan.domain.history", "Event"),
     "EventFormatError": ("layanan_aduan.exceptions", "EventFormatError"),
+    "EventInstantError": ("layanan_aduan.exceptions", "EventInstantError"),
     "EvidenceCorruptedError": ("layanan_aduan.exceptions", "EvidenceCorruptedError"),
     "EvidenceFile": ("layanan_aduan.domain.evidence", "EvidenceFile"),
     "EvidenceInspection": ("layanan_aduan.domain.evidence", "EvidenceInspection"),
@@ -549,6 +554,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "InvalidTypeError": ("layanan_aduan.exceptions", "InvalidTypeError"),
     "InvalidWhatsAppUserIdError": ("layanan_aduan.exceptions", "InvalidWhatsAppUserIdError"),
     "KEJARI_JAKARTA_PUSAT": ("layanan_aduan.domain.standard", "KEJARI_JAKARTA_PUSAT"),
+    "CLAIMED_INSTANT_TOLERANCE": ("layanan_aduan.domain.report", "CLAIMED_INSTANT_TOLERANCE"),
     "LayananAduanError": ("layanan_aduan.exceptions", "LayananAduanError"),
     "MAX_DURATION": ("layanan_aduan.domain.worktime", "MAX_DURATION"),
     "MediaFetchError": ("layanan_aduan.exceptions", "MediaFetchError"),

@@ -414,6 +414,18 @@ class ReportInputError(WorkflowError, ValidationError):
     code = "report_input_invalid"
 
 
+class EventInstantError(ReportInputError):
+    """
+    The instant an action claims (or the instant it is recorded) falls outside what the
+    report's history allows: ``instant_in_future`` (after the instant it is recorded),
+    ``instant_before_previous_event``, ``recorded_before_previous_event`` (the clock went
+    back), or ``late_entry_required`` (a staff step claimed earlier than the last recorded
+    instant minus the tolerance, without a late-entry reason). Nothing is recorded.
+    """
+
+    code = "event_instant_refused"
+
+
 class EventFormatError(WorkflowError, ValidationError):
     """
     A serialised history event that is not a well-formed event (``field`` names the key).

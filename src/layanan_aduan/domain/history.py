@@ -1,9 +1,11 @@
 """
 The tamper-evident history of a report: immutable, hash-chained events.
 
-Every transition of a report is one :class:`Event`: who (actor id and role), when (an
-instant, kept in UTC), what (the action), from which state to which, and the action's data
-(the ``payload``: the direction text, the follow-up text, the reason for closing, ...).
+Every transition of a report is one :class:`Event`: who (actor id and role), when (two
+instants, kept in UTC: ``at``, the instant the event is about, and ``recorded_at``, the
+instant the desk recorded it from its clock), what (the action), from which state to which,
+and the action's data (the ``payload``: the direction text, the follow-up text, the reason
+for closing, ...).
 
 **Canonical form.** :meth:`Event.to_dict` gives plain JSON types; :func:`canonical_json`
 writes them with sorted keys, no whitespace, UTF-8 and no floats; instants are written in
@@ -14,6 +16,10 @@ UTC as ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``.
 its own ``hash``: the SHA-256, in lower-case hex, of the canonical JSON of every field but
 ``hash`` itself (so ``prev_hash`` is covered). Changing any byte of any event, or removing,
 reordering or inserting one, breaks the chain; :func:`verify` says where and how.
+
+``recorded_at`` is written (and hashed) only when it differs from ``at``: an event without it
+was recorded at the instant it is about, which is what every event stored before the two
+instants existed says, so their hashes stay as they were.
 
 A chain can only vouch for what it holds: a removed *last* event or a rewritten tail is
 detected only against an anchor kept elsewhere, the report's ``version`` (number of events)
@@ -232,6 +238,26 @@ def _at_converter(value: dt.datetime) -> pendulum.DateTime:
     return to_instant(value, "at")
 
 
+def _recorded_at_converter(value: dt.datetime) -> pendulum.DateTime:
+    return to_instant(value, "recorded_at")
+
+
+def _parse_instant(data: Mapping[str, Any], key: str) -> pendulum.DateTime:
+    # An instant as :meth:`Event.to_dict` writes it, and only so.
+    try:
+        value = pendulum.parse(data[key])
+    except ValueError:  # pendulum's ParserError is a ValueError
+        value = None
+    if not isinstance(value, pendulum.DateTime) or _format_instant(value) != data[key]:
+        raise EventFormatError(
+            f"'{key}' harus waktu UTC berbentuk YYYY-MM-DDTHH:MM:SS[.ffffff]Z.",
+            f"'{key}' must be a UTC instant written YYYY-MM-DDTHH:MM:SS[.ffffff]Z.",
+            code="invalid_instant",
+            field=key,
+        )
+    return value
+
+
 @attrs.frozen(repr=False)
 class Event:
     """
@@ -249,7 +275,13 @@ class Event:
             ``section_head``); ``None`` for the reporter and for events recorded before the
             directory existed. Written (and hashed) only when set, so older histories keep
             their hashes.
-        at: When, as an instant in UTC.
+        at: The instant the event is about, in UTC: for a staff step what the actor says
+            (the report bounds it by the instants recorded), for the reporter's events the
+            instant their message arrived, bounded by the desk's clock.
+        recorded_at: The instant the desk recorded the event, from its clock (never from
+            the caller); ``at`` when not given. Written (and hashed) only when it differs
+            from ``at``, so events stored before it existed keep their hashes and read with
+            ``recorded_at == at``.
         from_state: The state before (``None`` for the submission).
         to_state: The state after.
         payload: The action's data (JSON values). The submission's holds the reporter's
@@ -270,6 +302,37 @@ class Event:
     prev_hash: str
     hash: str
     actor_staff_role: str | None = attrs.field(default=None, kw_only=True)
+    recorded_at: pendulum.DateTime = attrs.field(
+        default=attrs.Factory(lambda self: self.at, takes_self=True),
+        kw_only=True,
+        converter=_recorded_at_converter,
+    )
+
+    @property
+    def is_staff_step(self) -> bool:
+        """
+        True for an event recorded by staff (an officer or the section head), whose ``at`` is
+        what the actor says; False for the reporter's events.
+        """
+        return self.actor_role is not Role.REPORTER
+
+    @property
+    def sla_at(self) -> pendulum.DateTime:
+        """
+        The instant the SLA clock, the listings and the sweeps count for this event: the
+        recorded instant of a staff step (a claimed instant never moves a deadline), the
+        bounded arrival instant (``at``) of the reporter's events.
+        """
+        return self.recorded_at if self.is_staff_step else self.at
+
+    @property
+    def late_entry_reason(self) -> str | None:
+        """
+        Why a staff step was entered late (its ``at`` before the bound the report allows),
+        as the actor wrote it; ``None`` for an ordinary entry.
+        """
+        reason = self.payload.get("late_entry_reason")
+        return reason if isinstance(reason, str) else None
 
     @classmethod
     def record(
@@ -285,10 +348,12 @@ class Event:
         to_state: str,
         payload: Mapping[str, Any] | None = None,
         actor_staff_role: str | None = None,
+        recorded_at: dt.datetime | None = None,
     ) -> Event:
         """
         A new event chained after ``previous`` (``None`` for a report's first event): its
-        ``seq``, ``prev_hash`` and ``hash`` are computed here.
+        ``seq``, ``prev_hash`` and ``hash`` are computed here. ``recorded_at`` is ``at``
+        when not given.
         """
         seq = 1 if previous is None else previous.seq + 1
         prev_hash = GENESIS_HASH if previous is None else previous.hash
@@ -305,6 +370,7 @@ class Event:
             prev_hash=prev_hash,
             hash="",
             actor_staff_role=None if actor_staff_role is None else str(actor_staff_role),
+            recorded_at=at if recorded_at is None else recorded_at,
         )
         return attrs.evolve(draft, hash=draft.compute_hash())
 
@@ -326,6 +392,8 @@ class Event:
         }
         if self.actor_staff_role is not None:
             content["actor_staff_role"] = self.actor_staff_role
+        if self.recorded_at != self.at:
+            content["recorded_at"] = _format_instant(self.recorded_at)
         return content
 
     def compute_hash(self) -> str:
@@ -346,8 +414,9 @@ class Event:
         The event as plain JSON values, ``hash`` included; :meth:`from_dict` reads it back.
 
         Keys: ``action``, ``actor_id``, ``actor_role``, ``at``, ``from_state``, ``hash``,
-        ``payload``, ``prev_hash``, ``report_id``, ``seq``, ``to_state``, and
-        ``actor_staff_role`` when set. Stable: storage writes it as it is.
+        ``payload``, ``prev_hash``, ``report_id``, ``seq``, ``to_state``,
+        ``actor_staff_role`` when set, and ``recorded_at`` when it is not ``at``. Stable:
+        storage writes it as it is.
         """
         return {**self.content(), "hash": self.hash}
 
@@ -408,17 +477,8 @@ class Event:
                     code="invalid_hash",
                     field=key,
                 )
-        try:
-            at = pendulum.parse(data["at"])
-        except ValueError:  # pendulum's ParserError is a ValueError
-            at = None
-        if not isinstance(at, pendulum.DateTime) or _format_instant(at) != data["at"]:
-            raise EventFormatError(
-                "'at' harus waktu UTC berbentuk YYYY-MM-DDTHH:MM:SS[.ffffff]Z.",
-                "'at' must be a UTC instant written YYYY-MM-DDTHH:MM:SS[.ffffff]Z.",
-                code="invalid_instant",
-                field="at",
-            )
+        at = _parse_instant(data, "at")
+        recorded_at = _parse_instant(data, "recorded_at") if "recorded_at" in data else at
         return cls(
             report_id=data["report_id"],
             seq=data["seq"],
@@ -432,15 +492,19 @@ class Event:
             prev_hash=data["prev_hash"],
             hash=data["hash"],
             actor_staff_role=data.get("actor_staff_role"),
+            recorded_at=recorded_at,
         )
 
     def __repr__(self) -> str:
         keys = ",".join(self.payload)
         as_staff = "" if self.actor_staff_role is None else f" as {self.actor_staff_role}"
+        recorded = (
+            "" if self.recorded_at == self.at else f"recorded={_format_instant(self.recorded_at)}, "
+        )
         return (
             f"Event(seq={self.seq}, action={self.action!r}, "
             f"actor={self.actor_role.value}:{mask(self.actor_id)}{as_staff}, "
-            f"at={_format_instant(self.at)}, "
+            f"at={_format_instant(self.at)}, {recorded}"
             f"{self.from_state} -> {self.to_state}, payload_keys=[{keys}], "
             f"hash={self.hash[:12]}...)"
         )
@@ -462,6 +526,7 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
 # Keys an event may lack (written only when set, so older events keep their hashes).
 _OPTIONAL_FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "actor_staff_role": (str,),
+    "recorded_at": (str,),
 }
 
 

@@ -13,6 +13,15 @@ Time is injected: every action takes the instant it happened (``at``) and who di
 service layer collects the new events (:meth:`Report.collect_new_events`), stores them and
 publishes them.
 
+**Two instants.** The service layer also passes the instant it records the action from its
+clock (``recorded_at``; ``at`` when not given). For a staff step ``at`` is only what the actor
+says: it may not be after ``recorded_at``, nor before the previous event's instant, nor more
+than :data:`CLAIMED_INSTANT_TOLERANCE` before the previous event's recorded instant unless
+the step is an explicit late entry (``late_entry_reason``, kept in the event). The SLA clock
+counts a staff step at its recorded instant (:attr:`Event.sla_at
+<layanan_aduan.domain.history.Event.sla_at>`), so no claimed instant moves a deadline or
+hides a breach.
+
 **Requirements.** What the reporter sent is kept as sent (:class:`ReporterDetails`, the
 accepted :class:`~layanan_aduan.domain.evidence.EvidenceFile` values) and checked with
 :func:`~layanan_aduan.domain.requirements.check_requirements` whenever it changes; the
@@ -58,7 +67,7 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import pendulum
@@ -83,6 +92,7 @@ from layanan_aduan.domain.worktime import (
     WorkingTime,
 )
 from layanan_aduan.exceptions import (
+    EventInstantError,
     HistoryTamperedError,
     ReportInputError,
     RequirementsAlreadyMetError,
@@ -91,6 +101,8 @@ from layanan_aduan.exceptions import (
 from layanan_aduan.privacy import mask, mask_name, redact_identifiers
 
 __all__ = [
+    "CLAIMED_INSTANT_TOLERANCE",
+    "LATE_ENTRY_REASON_LIMIT",
     "Actor",
     "CloseReason",
     "Report",
@@ -103,6 +115,13 @@ _NUMBER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}")
 _TEXT_LIMIT = 4096  # the longest text one WhatsApp message can carry: a follow-up must fit
 # A report's text may gather several WhatsApp messages of one sender: a looser bound.
 _MESSAGE_LIMIT = 65_536
+
+#: How far before the previous event's recorded instant a staff step may still claim to have
+#: happened without being a late entry: the minutes two people at one desk may take to record
+#: steps that followed each other.
+CLAIMED_INSTANT_TOLERANCE: Final = dt.timedelta(minutes=5)
+#: The longest reason a late entry may give (characters).
+LATE_ENTRY_REASON_LIMIT: Final = 500
 
 
 class ReportKind(enum.StrEnum):
@@ -446,6 +465,88 @@ def _claim(claimed_at: dt.datetime | None, at: dt.datetime) -> dict[str, str]:
     return {"claimed_at": _format_instant(claimed)}
 
 
+def _late_entry(reason: str | None) -> dict[str, str]:
+    # The late-entry reason a staff step records, checked; nothing for an ordinary entry.
+    if reason is None:
+        return {}
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not text:
+        raise ReportInputError(
+            "Alasan entri terlambat wajib diisi bila diberikan.",
+            "A late entry's reason must not be empty.",
+            code="late_entry_reason_required",
+            field="late_entry_reason",
+        )
+    if len(text) > LATE_ENTRY_REASON_LIMIT:
+        raise ReportInputError(
+            f"Alasan entri terlambat paling panjang {LATE_ENTRY_REASON_LIMIT} karakter.",
+            f"A late entry's reason is at most {LATE_ENTRY_REASON_LIMIT} characters.",
+            code="late_entry_reason_too_long",
+            field="late_entry_reason",
+        )
+    return {"late_entry_reason": text}
+
+
+def _instant_problem(last: Event | None, event: Event) -> EventInstantError | None:
+    """
+    The rule of the two instants ``event`` breaks after ``last`` (its previous event), if any.
+
+    The instant an event is about (``at``) is never after the instant it was recorded, nor
+    before the previous event's; recorded instants never go back; the reporter's events are
+    never before the instant the SLA counts for the previous event; a staff step claiming an
+    instant more than :data:`CLAIMED_INSTANT_TOLERANCE` before the previous event's recorded
+    instant is a late entry and says why.
+    """
+    shown = _format_instant(event.at)
+    if last is not None and (
+        event.at < last.at or (not event.is_staff_step and event.at < last.sla_at)
+    ):
+        return EventInstantError(
+            "Waktu tindakan tidak boleh sebelum peristiwa terakhir laporan.",
+            "An action cannot happen before the report's last event.",
+            code="instant_before_previous_event",
+            field="at",
+            details={"last_seq": last.seq},
+        )
+    if event.at > event.recorded_at:
+        return EventInstantError(
+            f"Waktu kejadian {shown} setelah waktu pencatatannya "
+            f"{_format_instant(event.recorded_at)}: tindakan tidak dapat dicatat sebelum terjadi.",
+            f"The instant {shown} is after the instant it is recorded "
+            f"({_format_instant(event.recorded_at)}): an action cannot be recorded before it "
+            "happens.",
+            code="instant_in_future",
+            field="at",
+        )
+    if last is None:
+        return None
+    if event.recorded_at < last.recorded_at:
+        return EventInstantError(
+            "Waktu pencatatan tidak boleh sebelum pencatatan peristiwa terakhir laporan "
+            f"({_format_instant(last.recorded_at)}).",
+            "An action cannot be recorded before the report's last event was "
+            f"({_format_instant(last.recorded_at)}).",
+            code="recorded_before_previous_event",
+            field="recorded_at",
+            details={"last_seq": last.seq},
+        )
+    bound = last.recorded_at - CLAIMED_INSTANT_TOLERANCE
+    if event.is_staff_step and event.late_entry_reason is None and event.at < bound:
+        minutes = int(CLAIMED_INSTANT_TOLERANCE.total_seconds() // 60)
+        return EventInstantError(
+            f"Waktu kejadian {shown} lebih dari {minutes} menit sebelum peristiwa terakhir "
+            f"dicatat ({_format_instant(last.recorded_at)}); catat sebagai entri terlambat "
+            "dengan alasannya.",
+            f"The instant {shown} is more than {minutes} minutes before the last event was "
+            f"recorded ({_format_instant(last.recorded_at)}); record it as a late entry with "
+            "its reason.",
+            code="late_entry_required",
+            field="at",
+            details={"last_seq": last.seq, "earliest": _format_instant(bound)},
+        )
+    return None
+
+
 def _joined(message: str, more: str) -> str:
     # Text added to a report goes on a new line; an empty part adds no blank line.
     return "\n".join(part for part in (message, more.strip()) if part)
@@ -539,6 +640,7 @@ class Report:
         limits: EvidenceLimits = DEFAULT_LIMITS,
         policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
         claimed_at: dt.datetime | None = None,
+        recorded_at: dt.datetime | None = None,
     ) -> Report:
         """
         Step 1: the applicant sends a report or request; a new report in state ``submitted``.
@@ -562,6 +664,8 @@ class Report:
                 a contact and evidence); the problems it finds are recorded with the event.
             claimed_at: The instant the channel claimed for the message, when ``at`` is not
                 it (the desk bounds a claim by its clock): kept in the event for the record.
+            recorded_at: The instant the desk records the report, from its clock (``at``
+                when not given; never before ``at``).
 
         Raises:
             TransitionNotAllowedError: The actor is not a reporter.
@@ -615,7 +719,11 @@ class Report:
             from_state=None,
             to_state=REPORT_WORKFLOW.initial_state,
             payload=payload,
+            recorded_at=recorded_at,
         )
+        problem = _instant_problem(None, event)
+        if problem is not None:
+            raise problem
         report = cls(id=id, events=(event,), number=number)
         report._pending.append(event)
         return report
@@ -727,17 +835,20 @@ class Report:
         A pause starts with ``request_completion`` and ends with ``complete_requirements``
         (or when the report is closed meanwhile); events after ``at`` are not yet known,
         and a pause still open at ``at`` ends there. Without ``at``: as of the last event.
+        Staff steps count at their recorded instants (:attr:`Event.sla_at
+        <layanan_aduan.domain.history.Event.sla_at>`).
         """
-        until = self.events[-1].at if at is None else to_instant(at, "at")
+        until = self.events[-1].sla_at if at is None else to_instant(at, "at")
         spans: list[tuple[pendulum.DateTime, pendulum.DateTime]] = []
         start: pendulum.DateTime | None = None
         for event in self.events:
-            if event.at > until:
+            instant = event.sla_at
+            if instant > until:
                 break
             if event.action == Action.REQUEST_COMPLETION:
-                start = event.at
+                start = instant
             elif start is not None and event.to_state != ReportState.AWAITING_COMPLETION:
-                spans.append((start, event.at))
+                spans.append((start, instant))
                 start = None
         if start is not None:
             spans.append((start, until))
@@ -747,10 +858,11 @@ class Report:
     def clock_stopped_at(self) -> pendulum.DateTime | None:
         """
         When the SLA clock stopped for good: the follow-up delivered (step 5), or the report
-        closed as not a report; ``None`` while it runs or is paused.
+        closed as not a report, at the instant that step was recorded; ``None`` while it runs
+        or is paused.
         """
         last = self.events[-1]
-        return last.at if self.is_final else None
+        return last.sla_at if self.is_final else None
 
     @property
     def is_paused(self) -> bool:
@@ -774,8 +886,10 @@ class Report:
         The clock starts at :attr:`received_at` (the WhatsApp message's instant), runs in the
         office's working time only, pauses while the report awaits completion of the
         requirements (:meth:`pauses`), and stops when the follow-up is delivered, or when the
-        report is closed as not a report (:attr:`clock_stopped_at`). Only what had happened
-        by ``at`` counts, so the clock can be read for any past instant too.
+        report is closed as not a report (:attr:`clock_stopped_at`). Staff steps count at the
+        instants they were recorded, whatever instant they claim (a late entry never hides a
+        breach). Only what had been recorded by ``at`` counts, so the clock can be read for any
+        past instant too.
 
         Args:
             at: The instant to read the clock at (not before :attr:`received_at`).
@@ -805,15 +919,53 @@ class Report:
 
     # --- actions ---------------------------------------------------------------------------
 
-    def receive(self, *, at: dt.datetime, actor: Actor) -> None:
+    def receive(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        recorded_at: dt.datetime | None = None,
+        late_entry_reason: str | None = None,
+    ) -> None:
         """
         Step 2: the officer receives the report.
-        """
-        self._record(Action.RECEIVE, at, actor, {})
 
-    def forward(self, *, at: dt.datetime, actor: Actor) -> None:
+        Every staff step takes, beside ``at`` (the instant the actor says it happened) and
+        ``actor``:
+
+        Args:
+            recorded_at: The instant the desk records the step, from its clock (``at`` when
+                not given). The SLA counts the step at this instant.
+            late_entry_reason: Why the step is entered late: makes it a late entry, whose
+                ``at`` may be earlier than the previous event's recorded instant minus
+                :data:`CLAIMED_INSTANT_TOLERANCE` (never before the previous event's ``at``).
+
+        Raises:
+            EventInstantError: ``instant_in_future``, ``instant_before_previous_event``,
+                ``recorded_before_previous_event``, ``late_entry_required``.
+            ReportInputError: ``late_entry_reason_required`` (blank),
+                ``late_entry_reason_too_long``.
         """
-        Step 3: the officer passes the report to the Head of the Intelligence Section.
+        self._record(
+            Action.RECEIVE,
+            at,
+            actor,
+            {},
+            recorded_at=recorded_at,
+            late_entry_reason=late_entry_reason,
+        )
+
+    def forward(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        recorded_at: dt.datetime | None = None,
+        late_entry_reason: str | None = None,
+    ) -> None:
+        """
+        Step 3: the officer passes the report to the Head of the Intelligence Section
+        (``recorded_at`` and ``late_entry_reason`` as for :meth:`receive`).
 
         Raises:
             RequirementsNotMetError: A requirement is unmet: ask for completion first.
@@ -821,22 +973,54 @@ class Report:
         self._allowed(Action.FORWARD, actor)
         if not self.requirements_met:
             self.requirements_check().raise_if_incomplete()
-        self._record(Action.FORWARD, at, actor, {})
+        self._record(
+            Action.FORWARD,
+            at,
+            actor,
+            {},
+            recorded_at=recorded_at,
+            late_entry_reason=late_entry_reason,
+        )
 
-    def give_direction(self, *, at: dt.datetime, actor: Actor, direction: str) -> None:
+    def give_direction(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        direction: str,
+        recorded_at: dt.datetime | None = None,
+        late_entry_reason: str | None = None,
+    ) -> None:
         """
-        Step 4: the Head of the Intelligence Section gives the direction for the follow-up.
+        Step 4: the Head of the Intelligence Section gives the direction for the follow-up
+        (``recorded_at`` and ``late_entry_reason`` as for :meth:`receive`).
 
         Raises:
             ReportInputError: ``direction_required`` when the text is empty.
         """
         self._allowed(Action.GIVE_DIRECTION, actor)
         text = _required_text(direction, "direction", "Arahan tindak lanjut", "The direction")
-        self._record(Action.GIVE_DIRECTION, at, actor, {"direction": text})
+        self._record(
+            Action.GIVE_DIRECTION,
+            at,
+            actor,
+            {"direction": text},
+            recorded_at=recorded_at,
+            late_entry_reason=late_entry_reason,
+        )
 
-    def deliver_follow_up(self, *, at: dt.datetime, actor: Actor, follow_up: str) -> None:
+    def deliver_follow_up(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        follow_up: str,
+        recorded_at: dt.datetime | None = None,
+        late_entry_reason: str | None = None,
+    ) -> None:
         """
-        Step 5: the officer delivers the follow-up to the applicant, as directed.
+        Step 5: the officer delivers the follow-up to the applicant, as directed
+        (``recorded_at`` and ``late_entry_reason`` as for :meth:`receive`).
 
         The event refers to the direction of step 4 by its ``seq`` and ``hash``.
 
@@ -848,12 +1032,27 @@ class Report:
         direction = self._direction_event
         assert direction is not None  # noqa: S101 - the table allows step 5 only after step 4
         payload = {"direction_hash": direction.hash, "direction_seq": direction.seq}
-        self._record(Action.DELIVER_FOLLOW_UP, at, actor, {**payload, "follow_up": text})
+        self._record(
+            Action.DELIVER_FOLLOW_UP,
+            at,
+            actor,
+            {**payload, "follow_up": text},
+            recorded_at=recorded_at,
+            late_entry_reason=late_entry_reason,
+        )
 
-    def request_completion(self, *, at: dt.datetime, actor: Actor) -> None:
+    def request_completion(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        recorded_at: dt.datetime | None = None,
+        late_entry_reason: str | None = None,
+    ) -> None:
         """
         Side path: the officer asks the reporter to complete the requirements; the SLA
-        clock pauses until they do.
+        clock pauses until they do, from the instant this is recorded (``recorded_at`` and
+        ``late_entry_reason`` as for :meth:`receive`).
 
         The event records what is missing (the blocking problems).
 
@@ -869,7 +1068,14 @@ class Report:
                 field="requirements",
             )
         payload = {"missing": [_problem_to_dict(p) for p in missing]}
-        self._record(Action.REQUEST_COMPLETION, at, actor, payload)
+        self._record(
+            Action.REQUEST_COMPLETION,
+            at,
+            actor,
+            payload,
+            recorded_at=recorded_at,
+            late_entry_reason=late_entry_reason,
+        )
 
     def complete_requirements(
         self,
@@ -881,6 +1087,7 @@ class Report:
         limits: EvidenceLimits = DEFAULT_LIMITS,
         policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
         claimed_at: dt.datetime | None = None,
+        recorded_at: dt.datetime | None = None,
     ) -> None:
         """
         Side path: the reporter sends more data or evidence, and the requirements are
@@ -891,7 +1098,9 @@ class Report:
         (``supplement_requirements``), and the event records what is still missing.
 
         Args:
-            at: When the reporter's message arrived.
+            at: When the reporter's message arrived (the desk bounds it by its clock).
+            recorded_at: The instant the desk records it, from its clock (``at`` when not
+                given).
             actor: The reporter who submitted the report.
             details: Fields of the identity sent now; each replaces the old one.
             evidence: More evidence (bytes or recognised files), added to what was accepted.
@@ -906,7 +1115,7 @@ class Report:
         action = (
             Action.COMPLETE_REQUIREMENTS if check.is_complete else Action.SUPPLEMENT_REQUIREMENTS
         )
-        self._record(action, at, actor, payload)
+        self._record(action, at, actor, payload, recorded_at=recorded_at)
 
     def add_to_submission(
         self,
@@ -919,6 +1128,7 @@ class Report:
         limits: EvidenceLimits = DEFAULT_LIMITS,
         policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
         claimed_at: dt.datetime | None = None,
+        recorded_at: dt.datetime | None = None,
     ) -> None:
         """
         Side path: the reporter adds to a report no officer has received yet (the
@@ -929,7 +1139,9 @@ class Report:
         text is appended to :attr:`message` on a new line.
 
         Args:
-            at: When the reporter's message arrived.
+            at: When the reporter's message arrived (the desk bounds it by its clock).
+            recorded_at: The instant the desk records it, from its clock (``at`` when not
+                given).
             actor: The reporter who submitted the report.
             message: More text of the report (may be empty when only evidence is sent).
             details: Fields of the identity sent now; each replaces the old one.
@@ -955,13 +1167,21 @@ class Report:
         text = message.strip()
         _, payload = self._added_data(details, evidence, limits, text=text, policy=policy)
         payload = {**payload, "message": text, **_claim(claimed_at, at)}
-        self._record(Action.ADD_TO_SUBMISSION, at, actor, payload)
+        self._record(Action.ADD_TO_SUBMISSION, at, actor, payload, recorded_at=recorded_at)
 
     def close(
-        self, *, at: dt.datetime, actor: Actor, reason: CloseReason | str, note: str = ""
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        reason: CloseReason | str,
+        note: str = "",
+        recorded_at: dt.datetime | None = None,
+        late_entry_reason: str | None = None,
     ) -> None:
         """
-        Side path: the officer closes a message that is not a report, with a reason.
+        Side path: the officer closes a message that is not a report, with a reason
+        (``recorded_at`` and ``late_entry_reason`` as for :meth:`receive`).
 
         Raises:
             ReportInputError: ``invalid_close_reason``, or ``note_required`` when the reason
@@ -980,14 +1200,30 @@ class Report:
         if reason is CloseReason.OTHER or not isinstance(note, str) or len(note) > _TEXT_LIMIT:
             # An empty note is fine for a named reason; "other" must say what it is.
             note = _required_text(note, "note", "Catatan penutupan", "The note on closing")
-        self._record(Action.CLOSE, at, actor, {"note": note.strip(), "reason": reason.value})
+        payload = {"note": note.strip(), "reason": reason.value}
+        self._record(
+            Action.CLOSE,
+            at,
+            actor,
+            payload,
+            recorded_at=recorded_at,
+            late_entry_reason=late_entry_reason,
+        )
 
     def correct_kind(
-        self, *, at: dt.datetime, actor: Actor, kind: ReportKind | str, note: str = ""
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        kind: ReportKind | str,
+        note: str = "",
+        recorded_at: dt.datetime | None = None,
+        late_entry_reason: str | None = None,
     ) -> None:
         """
         Side path: the officer corrects what the report is (a request for information sent
-        as a complaint, ...), with an optional note; the state and the SLA clock do not change.
+        as a complaint, ...), with an optional note; the state and the SLA clock do not change
+        (``recorded_at`` and ``late_entry_reason`` as for :meth:`receive`).
 
         Raises:
             ReportInputError: ``invalid_kind`` for a kind that does not exist, ``kind_unchanged``
@@ -1013,7 +1249,14 @@ class Report:
         if not isinstance(note, str) or len(note) > _TEXT_LIMIT:
             note = _required_text(note, "note", "Catatan", "The note")
         payload = {"kind": new.value, "note": note.strip(), "previous": self.kind.value}
-        self._record(Action.CORRECT_KIND, at, actor, payload)
+        self._record(
+            Action.CORRECT_KIND,
+            at,
+            actor,
+            payload,
+            recorded_at=recorded_at,
+            late_entry_reason=late_entry_reason,
+        )
 
     def assign_number(self, number: str) -> None:
         """
@@ -1097,19 +1340,21 @@ class Report:
             )
 
     def _record(
-        self, action: Action, at: dt.datetime, actor: Actor, payload: Mapping[str, Any]
+        self,
+        action: Action,
+        at: dt.datetime,
+        actor: Actor,
+        payload: Mapping[str, Any],
+        *,
+        recorded_at: dt.datetime | None = None,
+        late_entry_reason: str | None = None,
     ) -> None:
         self._allowed(action, actor)
         instant = to_instant(at, "at")
+        recorded = instant if recorded_at is None else to_instant(recorded_at, "recorded_at")
+        if actor.role is not Role.REPORTER:
+            payload = {**payload, **_late_entry(late_entry_reason)}
         last = self.events[-1]
-        if instant < last.at:
-            raise ReportInputError(
-                "Waktu tindakan tidak boleh sebelum peristiwa terakhir laporan.",
-                "An action cannot happen before the report's last event.",
-                code="instant_before_previous_event",
-                field="at",
-                details={"last_seq": last.seq},
-            )
         target = REPORT_WORKFLOW.transition(action, self.state, actor.role).target
         event = Event.record(
             last,
@@ -1122,7 +1367,11 @@ class Report:
             to_state=target,
             payload=payload,
             actor_staff_role=None if actor.staff_role is None else actor.staff_role.value,
+            recorded_at=recorded,
         )
+        problem = _instant_problem(last, event)
+        if problem is not None:
+            raise problem
         self._apply(event)
         self._pending.append(event)
 
@@ -1139,6 +1388,15 @@ class Report:
         staff_role = event.actor_staff_role
         if staff_role is not None and _STAFF_ACTS_AS.get(staff_role) is not event.actor_role:
             raise _inconsistent(event, "its staff role does not act as its role")
+        if _instant_problem(self.events[-1] if self.events else None, event) is not None:
+            raise _inconsistent(event, "its instants break the rule of the two instants")
+        reason = event.late_entry_reason
+        if "late_entry_reason" in event.payload and (
+            not event.is_staff_step
+            or reason is None
+            or _late_entry(reason) != {"late_entry_reason": reason}
+        ):
+            raise _inconsistent(event, "a late entry that is not a staff step's")
         handler = _APPLY[Action(event.action)]
         handler(self, event)
         self._set(events=(*self.events, event), state=ReportState(event.to_state))

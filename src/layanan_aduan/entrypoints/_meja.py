@@ -2,9 +2,11 @@
 The main job on the embedded default (a SQLite file): the desk from the command line.
 
 ``terima BERKAS`` ingests a webhook payload file; ``daftar`` lists reports with their SLA
-status; ``terima-laporan``, ``minta-lengkapi``, ``teruskan``, ``arahan``, ``tindak-lanjut``
+status; ``riwayat NOMOR`` shows a report's events with both their instants;
+``terima-laporan``, ``minta-lengkapi``, ``teruskan``, ``arahan``, ``tindak-lanjut``
 and ``tutup`` perform a step as an officer or the section head (``--petugas ID``, a staff
-id the staff file must give the step's role at that instant);
+id the staff file must give the step's role at that instant; ``--terjadi WAKTU`` when the
+step happened before it is entered, ``--entri-terlambat ALASAN`` for a late entry);
 ``pantau`` enqueues the SLA alerts due; ``kirim`` runs the dispatcher; ``antrean-gagal``
 lists and retries dead letters; ``demo`` takes a bundled WhatsApp message through the five
 steps on a temporary database.
@@ -12,7 +14,9 @@ steps on a temporary database.
 Every command takes ``--konfigurasi BERKAS`` (default: ``$LAYANAN_ADUAN_KONFIGURASI``; without
 one, Kejaksaan Negeri Jakarta Pusat as the seed says), ``--db PATH`` (default: the storage the
 configuration names, else ``$LAYANAN_ADUAN_DB``, else ``./layanan-aduan.sqlite3``) and
-``--waktu ISO`` (act at a fixed instant instead of the system clock). The office's staff (who
+``--waktu ISO`` (act at a fixed instant instead of the system clock: for the demo and tests
+only; with an office configuration it is refused for every command that changes data). The
+office's staff (who
 may take which step, and where the section head's notifications go) come from the
 configuration's ``[[staff]]`` tables, or from the TOML staff file ``--staf FILE`` (default:
 ``$LAYANAN_ADUAN_STAF``; see :mod:`layanan_aduan.adapters.staff`); WhatsApp secrets only from
@@ -70,12 +74,28 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--waktu",
         metavar="ISO",
-        help="bertindak pada waktu ini (ISO 8601 dengan zona), bukan jam sistem",
+        help="bertindak pada waktu ini (ISO 8601 dengan zona), bukan jam sistem; hanya untuk "
+        "demo dan pengujian: ditolak bila konfigurasi kantor dipakai dan perintah mengubah data",
     )
     parser.add_argument(
         "--staf",
         metavar="BERKAS",
         help=f"berkas TOML staf kantor, tabel [[staff]] (bawaan: konfigurasi, atau ${ENV_STAFF})",
+    )
+
+
+def _step_instants(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--terjadi",
+        metavar="WAKTU",
+        help="kapan langkah ini terjadi (ISO 8601 dengan zona), bila sebelum dicatat; "
+        "tenggat tetap dihitung dari waktu pencatatan",
+    )
+    parser.add_argument(
+        "--entri-terlambat",
+        dest="entri_terlambat",
+        metavar="ALASAN",
+        help="catat sebagai entri terlambat dengan alasan ini (--terjadi wajib)",
     )
 
 
@@ -112,6 +132,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
             p.add_argument(
                 text_option, dest="teks", required=text_option == "--teks", metavar="TEKS"
             )
+        _step_instants(p)
         _common(p)
         p.set_defaults(run=_run_step, step=step)
 
@@ -120,6 +141,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--petugas", required=True, metavar="ID")
     p.add_argument("--alasan", required=True, choices=_CLOSE_REASONS)
     p.add_argument("--catatan", default="", metavar="TEKS")
+    _step_instants(p)
     _common(p)
     p.set_defaults(run=_run_step, step="close", teks=None)
 
@@ -144,7 +166,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--batas", type=int, default=50, metavar="N", help="paling banyak N (bawaan 50)")
     p.add_argument("--setelah", metavar="KURSOR", help="halaman berikutnya")
     _common(p)
-    p.set_defaults(run=_run_outbox)
+    p.set_defaults(run=_run_outbox, read_only=True)
 
     p = subparsers.add_parser("antrean-gagal", help="daftar dan ulangi notifikasi gagal")
     group = p.add_mutually_exclusive_group()
@@ -177,13 +199,22 @@ def _register_list(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--batas", type=int, metavar="N", help="paling banyak N laporan (satu halaman)")
     p.add_argument("--setelah", metavar="KURSOR", help="halaman berikutnya (kursor dari --batas)")
     _common(p)
-    p.set_defaults(run=_run_list)
+    p.set_defaults(run=_run_list, read_only=True)
+
+    p = subparsers.add_parser(
+        "riwayat", help="riwayat laporan: setiap peristiwa dengan waktu kejadian dan pencatatannya"
+    )
+    p.add_argument("laporan", metavar="NOMOR", help="nomor laporan (atau id)")
+    p.add_argument("--json", action="store_true", help="satu objek JSON per baris")
+    _common(p)
+    p.set_defaults(run=_run_history, read_only=True)
 
     p = subparsers.add_parser("ubah-jenis", help="perbaiki jenis laporan (sebagai peristiwa)")
     p.add_argument("laporan", metavar="NOMOR")
     p.add_argument("--petugas", required=True, metavar="ID")
     p.add_argument("--jenis", required=True, choices=("laporan", "aduan", "permohonan_informasi"))
     p.add_argument("--catatan", default="", metavar="TEKS")
+    _step_instants(p)
     _common(p)
     p.set_defaults(run=_run_step, step="kind", teks=None)
 
@@ -210,28 +241,45 @@ def _config(args: argparse.Namespace) -> OfficeConfig | None:
     return None if not path else load_office_config(path)
 
 
-def _clock(args: argparse.Namespace) -> Clock:
+def _clock(args: argparse.Namespace, config: OfficeConfig | None = None) -> Clock:
+    """
+    The system clock; a fixed one for ``--waktu``, which the demo and tests use. A configured
+    office's data is never changed at an instant the caller chose: with a configuration,
+    ``--waktu`` is refused for every command that is not read-only.
+    """
     from layanan_aduan.clock import FixedClock, SystemClock
+    from layanan_aduan.exceptions import ValidationError
 
     if args.waktu is None:
         return SystemClock()
+    if config is not None and not getattr(args, "read_only", False):
+        raise ValidationError(
+            "--waktu hanya untuk demo dan pengujian: tidak dapat dipakai untuk mengubah data "
+            "kantor yang dikonfigurasi; tindakan dicatat pada jam sistem (untuk langkah yang "
+            "terjadi lebih awal: --terjadi, dan --entri-terlambat ALASAN bila perlu)",
+            "--waktu is for the demo and tests only: it cannot change the data of a configured "
+            "office; actions are recorded at the system clock (for a step that happened "
+            "earlier: --terjadi, and --entri-terlambat REASON when needed)",
+            code="fixed_clock_refused",
+            field="waktu",
+        )
     return FixedClock(_instant(args.waktu))
 
 
-def _instant(text: str) -> pendulum.DateTime:
+def _instant(text: str, option: str = "--waktu") -> pendulum.DateTime:
     from layanan_aduan.entrypoints._tenggat import parse_instant
     from layanan_aduan.exceptions import ValidationError
 
     try:
         return parse_instant(text)
     except ValidationError:
-        # One refusal for --waktu, whichever way the text is not an aware instant.
+        # One refusal for the option, whichever way the text is not an aware instant.
         pass
     raise ValidationError(
-        "--waktu harus tanggal dan jam ISO 8601 dengan zona, mis. 2026-01-12T09:00:00+07:00",
-        "--waktu must be an ISO 8601 date and time with an offset",
+        f"{option} harus tanggal dan jam ISO 8601 dengan zona, mis. 2026-01-12T09:00:00+07:00",
+        f"{option} must be an ISO 8601 date and time with an offset",
         code="invalid_instant",
-        field="waktu",
+        field=option.lstrip("-"),
     )
 
 
@@ -257,7 +305,7 @@ def _services(
         messenger=messenger if messenger is not None else ConsoleMessenger(sys.stdout),
         media=_DirectoryMedia(Path(media_dir) if media_dir else None),
         staff=staff,
-        clock=_clock(args),
+        clock=_clock(args, config),
     )
 
 
@@ -435,27 +483,86 @@ def _run_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _run_step(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    when: dict[str, Any] = {
+        "occurred_at": None if args.terjadi is None else _instant(args.terjadi, "--terjadi"),
+        "late_entry_reason": args.entri_terlambat,
+    }
     with _services(args) as services:
         desk = services.desk
         standard = desk.standard
         ref, who = args.laporan, args.petugas
         if args.step == "receive":
-            result = desk.receive(ref, officer=who)
+            result = desk.receive(ref, officer=who, **when)
         elif args.step == "request":
-            result = desk.request_completion(ref, officer=who)
+            result = desk.request_completion(ref, officer=who, **when)
         elif args.step == "forward":
-            result = desk.forward(ref, officer=who, summary=args.teks)
+            result = desk.forward(ref, officer=who, summary=args.teks, **when)
         elif args.step == "direct":
-            result = desk.give_direction(ref, section_head=who, direction=args.teks)
+            result = desk.give_direction(ref, section_head=who, direction=args.teks, **when)
         elif args.step == "follow":
-            result = desk.deliver_follow_up(ref, officer=who, follow_up=args.teks)
+            result = desk.deliver_follow_up(ref, officer=who, follow_up=args.teks, **when)
         elif args.step == "kind":
-            result = desk.correct_kind(ref, officer=who, kind=args.jenis, note=args.catatan)
+            result = desk.correct_kind(ref, officer=who, kind=args.jenis, note=args.catatan, **when)
         else:
-            result = desk.close(ref, officer=who, reason=args.alasan, note=args.catatan)
+            result = desk.close(ref, officer=who, reason=args.alasan, note=args.catatan, **when)
     notes = ", ".join(n.kind.value for n in result.notifications) or "-"
     print(f"{result.number}\t{_state(result.state, standard)}\tnotifikasi: {notes}", file=stdout)
     return EXIT_OK
+
+
+def _run_history(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    """
+    A report's events, oldest first, each with the instant it is about (``terjadi``) and the
+    instant it was recorded (``dicatat``), and a late entry's reason. The history is verified
+    on loading. The reporter's id is masked; no payload but a late entry's reason is shown.
+    """
+    from layanan_aduan.domain.standard import zone_name
+    from layanan_aduan.domain.workflow import Role
+    from layanan_aduan.privacy import mask, redact_identifiers
+
+    with _services(args) as services:
+        report = services.desk.report(args.laporan)
+        tz = services.desk.standard.office.schedule.timezone
+    number = report.number if report.number is not None else report.id
+
+    def local(instant: pendulum.DateTime) -> pendulum.DateTime:
+        return instant.in_timezone(tz)
+
+    def shown(instant: pendulum.DateTime) -> str:
+        return f"{local(instant).format('YYYY-MM-DD HH:mm:ss')} {zone_name(tz, local(instant))}"
+
+    if not args.json:
+        print(f"riwayat {number}", file=stdout)
+    for e in report.events:
+        actor = mask(e.actor_id) if e.actor_role is Role.REPORTER else e.actor_id
+        reason = e.late_entry_reason
+        reason = None if reason is None else redact_identifiers(reason)
+        if args.json:
+            record = {
+                "seq": e.seq,
+                "action": e.action,
+                "actor_role": e.actor_role.value,
+                "actor_id": actor,
+                "at": local(e.at).isoformat(),
+                "recorded_at": local(e.recorded_at).isoformat(),
+                "sla_at": local(e.sla_at).isoformat(),
+                "late_entry": reason is not None,
+                "late_entry_reason": reason,
+            }
+            print(json.dumps(record), file=stdout)
+            continue
+        line = (
+            f"{e.seq}\t{e.action}\t{e.actor_role.value} {actor}\t"
+            f"terjadi {shown(e.at)}\tdicatat {shown(e.recorded_at)}"
+        )
+        if reason is not None:
+            line += f"\tentri terlambat: {_one_line(reason)}"
+        print(line, file=stdout)
+    return EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _run_sweep(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:

@@ -414,7 +414,10 @@ class DeskCore:
                 NotificationKind.ACKNOWLEDGEMENT,
                 self._reporter(report),
                 render.acknowledgement(
-                    number, self._deadline(report, event.at), kind=report.kind, language=language
+                    number,
+                    self._deadline(report, event.sla_at),
+                    kind=report.kind,
+                    language=language,
                 ),
             )
         if action in (Action.SUBMIT, Action.REQUEST_COMPLETION, Action.SUPPLEMENT_REQUIREMENTS):
@@ -442,11 +445,11 @@ class DeskCore:
         if action == Action.FORWARD:
             yield (
                 NotificationKind.HANDOVER,
-                self._section_head(event.at),
+                self._section_head(event.sla_at),
                 render.handover(
                     number,
                     report.received_at,
-                    self._deadline(report, event.at),
+                    self._deadline(report, event.sla_at),
                     summary=summary,
                     fallback_summary=report.message,
                     kind=report.kind,

@@ -447,7 +447,9 @@ class Intake(DeskCore):
             report = self._open_report(uow.reports, sender, actor.id, draft)
             before = 0 if report is None else report.version
             if report is not None:
-                at = max(last_at, report.events[-1].at)
+                # Never before what the SLA counts for the last event, never recorded before it.
+                last = report.events[-1]
+                at, recorded = max(last_at, last.sla_at), max(now, last.recorded_at)
                 try:
                     if report.state is ReportState.AWAITING_COMPLETION:
                         report.complete_requirements(
@@ -458,6 +460,7 @@ class Intake(DeskCore):
                             limits=self.limits,
                             policy=self.standard.requirement_policy,
                             claimed_at=draft.last_at,
+                            recorded_at=recorded,
                         )
                     else:
                         report.add_to_submission(
@@ -469,6 +472,7 @@ class Intake(DeskCore):
                             limits=self.limits,
                             policy=self.standard.requirement_policy,
                             claimed_at=draft.last_at,
+                            recorded_at=recorded,
                         )
                 except ReportInputError as e:
                     if e.code == "message_too_long":
@@ -489,6 +493,7 @@ class Intake(DeskCore):
                     id=report_id,
                     at=first_at,
                     claimed_at=draft.first_at,
+                    recorded_at=now,
                     actor=actor,
                     kind=kind or recognise_kind(rest) or ReportKind.ADUAN,
                     details=details.merged(contact),
@@ -532,7 +537,9 @@ class Intake(DeskCore):
                     report = self._load(uow.reports, number)
                     before = report.version
                     actor = self._staff_actor(report, now, member.staff_id, Action.GIVE_DIRECTION)
-                    report.give_direction(at=now, actor=actor, direction=direction.text)
+                    report.give_direction(
+                        at=now, recorded_at=now, actor=actor, direction=direction.text
+                    )
                 except (
                     ReportNotFoundError,
                     StaffAuthorizationError,
@@ -677,7 +684,7 @@ class Intake(DeskCore):
             return None
         # The gap between the draft's span and the report's, whichever arrived first.
         gap = max(
-            draft.first_at - report.events[-1].at,
+            draft.first_at - report.events[-1].sla_at,
             report.received_at - draft.last_at,
             dt.timedelta(0),
         )

@@ -12,9 +12,12 @@ import attrs
 import pendulum
 
 from layanan_aduan.domain.report import Report
+from layanan_aduan.domain.worktime import WorkingTime
+from layanan_aduan.exceptions import CalendarError
 from layanan_aduan.ports import (
     DEFAULT_PAGE_SIZE,
     Page,
+    ReportProjection,
     ReportSummary,
 )
 from layanan_aduan.service_layer._desk_core import (
@@ -37,6 +40,8 @@ class SlaState(enum.StrEnum):
     BREACHED = "breached"
     PAUSED = "paused"
     STOPPED = "stopped"
+    STOPPED_LATE = "stopped_late"
+    """Stopped (followed up or closed) after its deadline had passed: the breach stays shown."""
 
     @property
     def label(self) -> str:
@@ -52,6 +57,7 @@ _SLA_LABELS = {
     SlaState.BREACHED: "terlambat",
     SlaState.PAUSED: "menunggu pelapor",
     SlaState.STOPPED: "selesai",
+    SlaState.STOPPED_LATE: "selesai, terlambat",
 }
 
 
@@ -66,7 +72,8 @@ class ReportLine:
         state: The workflow state.
         received_at: When it arrived.
         deadline: Its SLA deadline (``None`` once stopped), in the office's time zone.
-        sla: Its SLA status at the instant asked.
+        sla: Its SLA status at the instant asked; a report whose clock stopped after its
+            deadline is ``stopped_late`` ("selesai, terlambat"), never plainly ``stopped``.
         kind: The report's kind (``laporan``, ``aduan``, ``permohonan_informasi``), when known.
     """
 
@@ -79,10 +86,26 @@ class ReportLine:
     kind: str | None = None
 
 
-def _sla_state(summary: ReportSummary, at: pendulum.DateTime) -> SlaState:
+def _stopped_late(p: ReportProjection, working_time: WorkingTime) -> bool:
+    # A stopped clock stopped at the last event's SLA instant (a staff step's recorded one):
+    # late when working time went by between the deadline and then (the domain's breach:
+    # more working time used than the goal). Only a stop after the deadline is measured.
+    deadline, stop = p.sla_deadline, p.updated_at
+    if deadline is None or stop <= deadline:
+        return False
+    try:
+        return working_time.elapsed(deadline, stop).duration > dt.timedelta(0)
+    except CalendarError:
+        # A calendar that cannot measure the span (no data for its year): after the deadline.
+        return True
+
+
+def _sla_state(
+    summary: ReportSummary, at: pendulum.DateTime, working_time: WorkingTime
+) -> SlaState:
     p = summary.projection
     if p.sla_stopped:
-        return SlaState.STOPPED
+        return SlaState.STOPPED_LATE if _stopped_late(p, working_time) else SlaState.STOPPED
     if p.is_breached(at):
         return SlaState.BREACHED
     if p.sla_paused:
@@ -174,7 +197,7 @@ class Queries(DeskCore):
                 deadline=None
                 if s.projection.sla_stopped or s.projection.sla_deadline is None
                 else s.projection.sla_deadline.in_timezone(zone),
-                sla=_sla_state(s, instant),
+                sla=_sla_state(s, instant, self.working_time),
                 kind=s.projection.kind,
             )
             for s in page.items

@@ -146,7 +146,8 @@ def save_report(reports: ReportRepository, report: Report, projection: ReportPro
     The events are appended against the version the report had before them, so a report
     changed meanwhile by someone else raises ``ConcurrencyConflictError`` and nothing is
     stored: reload it and decide again. The projection's state, number, last-event instant
-    and head hash are taken from the report itself. With no new events only the projection
+    (the instant the SLA counts for it: a staff step's recorded instant) and head hash are
+    taken from the report itself. With no new events only the projection
     is replaced (e.g. after :func:`assign_report_number`).
 
     Returns:
@@ -166,7 +167,7 @@ def save_report(reports: ReportRepository, report: Report, projection: ReportPro
         projection,
         state=str(report.state),
         number=report.number,
-        updated_at=report.events[-1].at,
+        updated_at=report.events[-1].sla_at,
         head_hash=report.head_hash,
     )
     return reports.append(report.id, expected, [e.to_dict() for e in new], whole)
@@ -255,7 +256,9 @@ def project(
     """
     The projection storage keeps for ``report``, computed with the domain's SLA engine.
 
-    The SLA clock is read at the report's last event. From there, until the next event:
+    The SLA clock is read at the report's last event, at the instant the SLA counts for it
+    (a staff step's recorded instant, never the instant it claims). From there, until the next
+    event:
 
     - a running clock becomes at risk (the domain's ``AT_RISK`` or ``CRITICAL``) at
       ``sla_at_risk_from`` and breached (elapsed working time greater than the goal) at
@@ -271,7 +274,7 @@ def project(
         goal: The completion time; the service standard's (3 working hours) by default.
         thresholds: When a running clock counts as at risk.
     """
-    last = report.events[-1].at
+    last = report.events[-1].sla_at
     goal = KEJARI_JAKARTA_PUSAT.completion_time if goal is None else goal
     sla = report.sla(last, working_time, goal=goal, thresholds=thresholds)
     risk_from: pendulum.DateTime | None = None
