@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pendulum
@@ -43,13 +44,10 @@ DETAILS = ReporterDetails(name="Budi Santoso", nik="3171010101900001", phone="08
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 #: A report's five steps as the library wrote them before events had two instants (commit
-#: 5682395): no ``recorded_at`` key. They must load, verify and keep their bytes and hashes.
-OLD_EVENTS = (
-    '{"action":"submit","actor_id":"+6281234567890","actor_role":"reporter","at":"2026-01-12T02:00:00Z","from_state":null,"hash":"a9ba27de83fee83ba7d050866fcf3e9dbf28519e34f0c4b2a1d1a2c05a7becd5","payload":{"channel":{"address":"+6281212313170","medium":"whatsapp"},"details":{"name":"Budi Santoso","nik":"3171010101900001","phone":"081234567890"},"evidence":[{"file_name":null,"media_type":"application/pdf","sha256":"14bcd090baf31edba64e9cbd8cdfc15f943344aa72cb3675ad8e91bfcbce03ad","size":15}],"kind":"aduan","message":"Dugaan pungli.","number":"LAP/KNJP/2026/000001","problems":[]},"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000","report_id":"11111111-2222-4333-8444-555555555555","seq":1,"to_state":"submitted"}',  # noqa: E501 - stored bytes, kept whole
-    '{"action":"receive","actor_id":"petugas-01","actor_role":"officer","actor_staff_role":"officer","at":"2026-01-12T02:10:00Z","from_state":"submitted","hash":"0f7a0358ba56794269fb598727d625aaec793e87677338f942d1a92dfc3a973e","payload":{},"prev_hash":"a9ba27de83fee83ba7d050866fcf3e9dbf28519e34f0c4b2a1d1a2c05a7becd5","report_id":"11111111-2222-4333-8444-555555555555","seq":2,"to_state":"received"}',
-    '{"action":"forward","actor_id":"petugas-01","actor_role":"officer","actor_staff_role":"officer","at":"2026-01-12T02:20:00Z","from_state":"received","hash":"f0dca60c7f7a47a8b9777002bf06d5dac11626a74bc2c9d93d4277be75670305","payload":{},"prev_hash":"0f7a0358ba56794269fb598727d625aaec793e87677338f942d1a92dfc3a973e","report_id":"11111111-2222-4333-8444-555555555555","seq":3,"to_state":"forwarded"}',
-    '{"action":"give_direction","actor_id":"kasi-intel-01","actor_role":"section_head","actor_staff_role":"section_head","at":"2026-01-12T02:50:00Z","from_state":"forwarded","hash":"f31913de051b038481f360e3de78dfda63460cfaf0a475c6fc7301328f4c7f5c","payload":{"direction":"Klarifikasi."},"prev_hash":"f0dca60c7f7a47a8b9777002bf06d5dac11626a74bc2c9d93d4277be75670305","report_id":"11111111-2222-4333-8444-555555555555","seq":4,"to_state":"directed"}',
-    '{"action":"deliver_follow_up","actor_id":"petugas-01","actor_role":"officer","actor_staff_role":"officer","at":"2026-01-12T03:20:00Z","from_state":"directed","hash":"2c43789c8eebb814405663269648d85bb8714daa81d364f06934f8e852423c5a","payload":{"direction_hash":"f31913de051b038481f360e3de78dfda63460cfaf0a475c6fc7301328f4c7f5c","direction_seq":4,"follow_up":"Sudah diklarifikasi."},"prev_hash":"f31913de051b038481f360e3de78dfda63460cfaf0a475c6fc7301328f4c7f5c","report_id":"11111111-2222-4333-8444-555555555555","seq":5,"to_state":"completed"}',  # noqa: E501 - stored bytes, kept whole
+#: 5682395), one JSON text a line: no ``recorded_at`` key. They must load, verify and keep their
+#: bytes and hashes.
+OLD_EVENTS = tuple(
+    (Path(__file__).parent / "events_before_two_instants.jsonl").read_text("utf-8").splitlines()
 )
 
 WORKING_TIME = WorkingTime(indonesian_calendar())

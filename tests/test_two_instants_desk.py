@@ -200,9 +200,8 @@ def test_a_refused_claim_through_the_api_changes_nothing(
 def test_old_events_in_storage_load_and_take_new_steps(storage: Storage) -> None:
     """Events stored before the two instants existed (no ``recorded_at``) load from every
     adapter, verify against the stored anchor, and take a step recorded with both instants."""
-    from tests.test_two_instants import OLD_EVENTS
-
-    events = [json.loads(text) for text in OLD_EVENTS[:2]]
+    old = (Path(__file__).parent / "events_before_two_instants.jsonl").read_text("utf-8")
+    events = [json.loads(text) for text in old.splitlines()[:2]]
     report_id = events[0]["report_id"]
     projection = ReportProjection(
         state="received",
@@ -224,8 +223,8 @@ def test_old_events_in_storage_load_and_take_new_steps(storage: Storage) -> None
         staff=_staff(),
     )
     with storage.unit_of_work(read_only=True) as uow:
-        old = load_report(uow.reports, report_id)
-    assert [e.to_json() for e in old.events] == list(OLD_EVENTS[:2])
+        loaded = load_report(uow.reports, report_id)
+    assert [e.to_json() for e in loaded.events] == old.splitlines()[:2]
     built.desk.forward(NUMBER, officer="petugas-01", occurred_at=_claim(28))
     with storage.unit_of_work(read_only=True) as uow:
         stored = uow.reports.get(report_id)
