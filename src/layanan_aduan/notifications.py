@@ -962,15 +962,20 @@ class NotificationRenderer:
         """
         To a staff member whose message the desk could not use: how to give a direction over
         WhatsApp (``example_number`` shows the form), and why this message was not one
-        (``note``).
+        (``note``; the text ends it with a full stop, so the note's own is dropped).
+
+        >>> n = NotificationRenderer().staff_help(
+        ...     "LAP/KNJP/2026/000001", "Laporan/aduan tidak ditemukan.")
+        >>> n.text.endswith("Catatan: Laporan/aduan tidak ditemukan.")
+        True
         """
         number = self._report_number(example_number)
-        if not isinstance(note, str) or not _one_line(note):
+        if not isinstance(note, str) or not _one_line(note).rstrip(". "):
             raise _refuse("note", "Catatan wajib diisi.", "The note is required.")
         return self._render(
             NotificationKind.STAFF_HELP,
             language,
-            {0: number, 1: _one_line(note)},
+            {0: number, 1: _one_line(note).rstrip(". ")},
             {},
             [number],
             None,

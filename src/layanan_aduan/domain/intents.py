@@ -171,7 +171,7 @@ def staff_direction(text: str) -> StaffDirection | None:
     return StaffDirection(StatusQuestion(m[1].upper(), int(m[2]), int(m[3])), rest)
 
 
-#: Words that greet or call and say nothing else: a message of only these gets the menu.
+#: Words that greet, call or thank and say nothing else: a message of only these gets the menu.
 GREETING_WORDS: Final = frozenset(
     [
         "halo",
@@ -221,19 +221,44 @@ GREETING_WORDS: Final = frozenset(
         "ya",
         "iya",
         "hmm",
+        "terima",
+        "kasih",
+        "terimakasih",
+        "trimakasih",
+        "makasih",
+        "makasi",
+        "trims",
+        "thanks",
+        "thank",
+        "you",
+        "thx",
+        "tq",
+        "matur",
+        "nuwun",
+        "suwun",
+        "hatur",
+        "nuhun",
     ]
 )
 
 
 def is_greeting(text: str) -> bool:
     """
-    True when ``text`` is only a greeting or a call ("halo", "p", "selamat pagi, min"):
-    nothing a report, a question or an addition could be made of.
+    True when ``text`` is only a greeting, a call or thanks ("halo", "p", "selamat pagi, min",
+    "terima kasih"), or says nothing at all (empty, or only emoji and punctuation): nothing a
+    report, a question or an addition could be made of.
 
     >>> is_greeting("Selamat pagi, min!"), is_greeting("p"), is_greeting("halo, ada pungli")
     (True, True, False)
+    >>> is_greeting(""), is_greeting("\U0001f44d\U0001f64f"), is_greeting("?")
+    (True, True, True)
+    >>> is_greeting("Terima kasih, pak"), is_greeting("\u0627\u0644\u0633\u0644\u0627\u0645")
+    (True, False)
     """
     if not isinstance(text, str):
         return False
+    if not any(unicodedata.category(c)[0] in "LN" for c in text):
+        # No letter and no digit (checked before folding, so another script's words count).
+        return True
     words = _WORD.findall(_plain(text))
     return bool(words) and all(w in GREETING_WORDS for w in words)
