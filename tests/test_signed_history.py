@@ -366,3 +366,67 @@ def test_resigning_needs_a_signer() -> None:
     with pytest.raises(SigningKeyError) as caught:
         resign_heads(InMemoryStorage(), HeadSigning(verifier=keyring(_SIGNER)))
     assert caught.value.code == "signing_key_missing"
+
+
+def test_a_desk_with_a_key_signs_every_step_and_refuses_the_rewrite() -> None:
+    """Through the desk: each step's head is signed with the desk's key, and after an
+    insider's rewrite the desk refuses to show or change the report."""
+    from layanan_aduan import examples
+    from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
+    from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
+    from layanan_aduan.adapters.staff import InMemoryStaffDirectory
+    from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
+    from layanan_aduan.domain.staff import Assignment, StaffMember, StaffRole
+    from layanan_aduan.service_layer.bootstrap import compose
+
+    def member(staff_id: str, phone: str, role: StaffRole) -> StaffMember:
+        return StaffMember(
+            staff_id, "Rina Wulandari", phone=phone, assignments=(Assignment(role, "KNJP"),)
+        )
+
+    staff = InMemoryStaffDirectory(
+        {
+            "KNJP": [
+                member("petugas-01", "+6281311112222", StaffRole.OFFICER),
+                member("kasi-intel-01", "+6281100002222", StaffRole.SECTION_HEAD),
+            ]
+        }
+    )
+    media = InMemoryMediaFetcher()
+    media.put("1480000000000001", examples.screenshot_png(), "image/png")
+    signer = new_signer()
+    storage = InMemoryStorage()
+    clock = FixedClock(pendulum.datetime(2026, 1, 12, 2, 5, tz="UTC"))
+    services = compose(
+        storage=storage,
+        evidence=InMemoryEvidenceStore(),
+        messenger=InMemoryMessenger(),
+        media=media,
+        clock=clock,
+        staff=staff,
+        signing=HeadSigning(signer=signer),
+    )
+    desk = services.desk
+    number = desk.ingest(parse_webhook(examples.whatsapp_webhook())).steps[0].number
+    assert number is not None
+    for minutes, step in (
+        (10, lambda: desk.receive(number, officer="petugas-01")),
+        (10, lambda: desk.forward(number, officer="petugas-01", summary="Pungli.")),
+        (
+            10,
+            lambda: desk.give_direction(
+                number, section_head="kasi-intel-01", direction="Klarifikasi."
+            ),
+        ),
+    ):
+        clock.advance(pendulum.duration(minutes=minutes))
+        step()
+    with storage.unit_of_work(read_only=True) as uow:
+        (summary,) = uow.reports.list_all().items
+    assert summary.projection.head_key_id == signer.key_id
+    assert verify_storage(storage, keyring(signer)).ok
+    rewrite_direction(storage, summary.report_id)
+    with pytest.raises(HistorySignatureError):
+        desk.report(number)
+    with pytest.raises(HistorySignatureError):
+        desk.deliver_follow_up(number, officer="petugas-01", follow_up="Sudah.")
