@@ -25,10 +25,15 @@ from layanan_aduan.adapters.storage import InMemoryStorage, PostgresStorage, Sql
 from layanan_aduan.clock import FixedClock
 from layanan_aduan.domain.history import Event
 from layanan_aduan.domain.report import Actor, Report, ReporterDetails
-from layanan_aduan.domain.seal import head_message
+from layanan_aduan.domain.seal import Checkpoint, Head, head_message, heads_root
 from layanan_aduan.domain.workflow import Role
 from layanan_aduan.domain.worktime import WorkingTime
-from layanan_aduan.exceptions import HistorySignatureError, HistoryTamperedError, SigningKeyError
+from layanan_aduan.exceptions import (
+    CheckpointFormatError,
+    HistorySignatureError,
+    HistoryTamperedError,
+    SigningKeyError,
+)
 from layanan_aduan.ports import ReportProjection, Storage
 from layanan_aduan.service_layer.anchoring import (
     FindingKind,
@@ -430,3 +435,54 @@ def test_a_desk_with_a_key_signs_every_step_and_refuses_the_rewrite() -> None:
         desk.report(number)
     with pytest.raises(HistorySignatureError):
         desk.deliver_follow_up(number, officer="petugas-01", follow_up="Sudah.")
+
+
+_HEADS = st.lists(
+    st.builds(
+        Head,
+        report_id=st.text(min_size=1, max_size=6),
+        version=st.integers(1, 50),
+        head_hash=st.text("0123456789abcdef", min_size=64, max_size=64),
+    ),
+    min_size=1,
+    max_size=9,
+    unique_by=lambda h: h.report_id,
+)
+
+
+@given(heads=_HEADS, data=st.data())
+def test_the_heads_root_ignores_order_and_sees_any_change(heads: list[Head], data: Any) -> None:
+    """The root is the same in any order, and differs when an entry is changed, added or left
+    out."""
+    root = heads_root(heads)
+    assert heads_root(data.draw(st.permutations(heads))) == root
+    i = data.draw(st.integers(0, len(heads) - 1))
+    changed = list(heads)
+    changed[i] = attrs.evolve(heads[i], version=heads[i].version + 1)
+    assert heads_root(changed) != root
+    assert heads_root(heads[:i] + heads[i + 1 :]) != root
+    assert heads_root([*heads, Head("\x00baru", 1, "0" * 64)]) != root
+
+
+def test_a_checkpoint_file_round_trips_and_malformed_ones_are_refused() -> None:
+    """to_dict/from_dict give the same checkpoint; a count or root that does not match its
+    heads, a duplicate report or a wrong format is a typed refusal."""
+    signing = HeadSigning(signer=_SIGNER)
+    storage = InMemoryStorage()
+    save(storage, directed_report("r-1"), signing)
+    save(storage, directed_report("r-2"), signing)
+    checkpoint = export_checkpoint(storage, signing, office="KNJP", clock=FixedClock(T0))
+    data = checkpoint.to_dict()
+    assert Checkpoint.from_dict(json.loads(json.dumps(data))) == checkpoint
+    broken: list[dict[str, Any]] = [
+        {**data, "report_count": 3},
+        {**data, "heads_root": "0" * 64},
+        {**data, "heads": [data["heads"][0], data["heads"][0]]},
+        {**data, "format": "lain"},
+        {**data, "created_at": "kemarin"},
+        {**data, "heads": [{"report_id": "r-1", "version": True, "head_hash": "0" * 64}]},
+        {key: value for key, value in data.items() if key != "signature"},
+    ]
+    for bad in broken:
+        with pytest.raises(CheckpointFormatError):
+            Checkpoint.from_dict(bad)

@@ -30,7 +30,9 @@ class HeadSigner(Protocol):
 
     def sign(self, message: bytes) -> bytes:
         """
-        The signature of ``message``.
+        The signature of ``message``: deterministic (one message, one signature, as Ed25519's
+        are, RFC 8032), so a desk given no verifier can check its own signatures by signing
+        again.
         """
         ...
 
