@@ -176,3 +176,56 @@ def test_heads_stored_before_signing_are_signed_once(
     public = str(folder / "kunci.pem.pub")
     db = str(folder / "aduan.sqlite3")
     assert run("verifikasi", "--db", db, "--kunci-publik", public)[0] == 0
+
+
+def test_an_auditor_verifies_a_postgresql_database(tmp_path: Path) -> None:
+    """On PostgreSQL (the configuration names the DSN's variable), the audit is 0 before the
+    insider's rewrite and 1 after."""
+    import uuid
+
+    from layanan_aduan.adapters.storage import PostgresStorage
+    from layanan_aduan.testing.contracts import require_postgres_dsn
+
+    dsn = require_postgres_dsn()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    run("buat-kunci", str(tmp_path / "kunci.pem"))
+    config_file = tmp_path / "kantor.toml"
+    config_file.write_text(
+        CONFIG.replace(
+            'sqlite = "aduan.sqlite3"',
+            f'postgres_dsn_env = "LAYANAN_ADUAN_TEST_POSTGRES_DSN"\npostgres_schema = "{schema}"',
+        ),
+        encoding="utf-8",
+    )
+    signing = signing_from_config(load_office_config(config_file))
+    working_time = WorkingTime(indonesian_calendar())
+    with PostgresStorage.open(dsn, schema=schema, max_size=1) as storage:
+        try:
+            with storage.unit_of_work() as uow:
+                report = _directed("r-1")
+                projection = project(report, working_time, office="KNJP")
+                save_report(uow.reports, report, projection, signing=signing)
+                uow.commit()
+            args = ("verifikasi", "--konfigurasi", str(config_file))
+            args += ("--kunci-publik", str(tmp_path / "kunci.pem.pub"))
+            assert run(*args)[0] == 0
+            with storage.unit_of_work() as uow:
+                row = uow.execute(  # type: ignore[attr-defined]  # a SQL unit of work
+                    "SELECT payload FROM report_events WHERE report_id = 'r-1' AND seq = 4"
+                ).fetchone()
+                data = json.loads(row[0])
+                data["payload"]["direction"] = "Hentikan."
+                data["hash"] = Event.from_dict(data).compute_hash()
+                uow.execute(  # type: ignore[attr-defined]  # a SQL unit of work
+                    "UPDATE report_events SET payload = ? WHERE report_id = 'r-1' AND seq = 4",
+                    (json.dumps(data),),
+                )
+                uow.execute(  # type: ignore[attr-defined]  # a SQL unit of work
+                    "UPDATE reports SET head_hash = ?", (data["hash"],)
+                )
+                uow.commit()
+            status, out = run(*args)
+            assert status == 1
+            assert "laporan r-1: tanda tangan ujung riwayatnya tidak cocok" in out
+        finally:
+            storage.drop_schema()
