@@ -229,3 +229,21 @@ def test_an_auditor_verifies_a_postgresql_database(tmp_path: Path) -> None:
             assert "laporan r-1: tanda tangan ujung riwayatnya tidak cocok" in out
         finally:
             storage.drop_schema()
+
+
+def test_the_configuration_check_reads_the_key(
+    office: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """periksa-konfigurasi names the signing key's id when it can sign, and refuses a key file
+    that holds no key, in one line with exit status 2."""
+    status, out = run("periksa-konfigurasi", str(office))
+    assert status == 0
+    assert ", tanda tangan kunci " in out
+    key = office.parent / "kunci.pem"
+    key.write_text("bukan kunci", encoding="utf-8")
+    assert run("periksa-konfigurasi", str(office))[0] == 2
+    assert "key_invalid" in capsys.readouterr().err
+    key.chmod(0o644)
+    status, out = run("periksa-konfigurasi", str(office))
+    assert status == 2
+    assert "[key_file_permissions]" in out
