@@ -486,3 +486,26 @@ def test_a_checkpoint_file_round_trips_and_malformed_ones_are_refused() -> None:
     for bad in broken:
         with pytest.raises(CheckpointFormatError):
             Checkpoint.from_dict(bad)
+
+
+def test_a_rollback_to_an_earlier_signed_head_is_seen_against_a_later_checkpoint() -> None:
+    """Restoring an older state whose head the desk did sign passes the signature check (it is
+    a genuine old head) but not a checkpoint taken after it: only the checkpoint sees it."""
+    signer = new_signer()
+    signing = HeadSigning(signer=signer)
+    storage = InMemoryStorage()
+    report = Report.submit(
+        id="r-1", at=T0, actor=REPORTER, kind="aduan", details=DETAILS, evidence=[PDF], message="x"
+    )
+    save(storage, report, signing)
+    earlier = storage._state
+    loaded = load(storage, "r-1", signing)
+    loaded.receive(at=T0.add(minutes=5), actor=OFFICER)
+    save(storage, loaded, signing)
+    checkpoint = export_checkpoint(storage, signing, office="KNJP", clock=FixedClock(T0))
+    storage._state = earlier
+    assert load(storage, "r-1", signing).version == 1
+    result = verify_storage(storage, keyring(signer), checkpoint=checkpoint)
+    assert [(f.kind, f.report_id) for f in result.findings] == [
+        (FindingKind.CHECKPOINT_HISTORY_CHANGED, "r-1")
+    ]
