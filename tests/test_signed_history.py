@@ -313,7 +313,11 @@ def test_a_chain_edit_is_still_reported_as_tampering_first() -> None:
 _FIELDS = st.sampled_from(["office", "report_id", "version", "head_hash"])
 
 
-@given(field=_FIELDS, office=st.text(min_size=1, max_size=8), version=st.integers(1, 10**6))
+@given(
+    field=_FIELDS,
+    office=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=8),
+    version=st.integers(1, 10**6),
+)
 def test_a_signature_verifies_for_its_head_only(field: str, office: str, version: int) -> None:
     """A head signature verifies for exactly the office, report, version and hash it was made
     for: moved to any other value of any of them, it does not."""
