@@ -48,3 +48,22 @@ def test_postgres_storage_without_psycopg_names_the_postgres_extra(
     assert info.value.code == "missing_extra"
     assert info.value.details == {"extra": "postgres", "module": driver}
     assert "pip install 'layanan-aduan[postgres]'" in str(info.value)
+
+
+def test_signing_keys_without_cryptography_name_the_signing_extra(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    """Without cryptography the signed history's modules still import and a desk without a key
+    works; using a key raises missing_extra naming [signing]."""
+    for name in [m for m in sys.modules if m == "cryptography" or m.startswith("cryptography.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "cryptography", None)
+    from layanan_aduan.adapters.signing_keys import Keyring, key_from_env
+    from layanan_aduan.service_layer.signing import HeadSigning
+
+    assert HeadSigning().signer is None
+    assert Keyring([]).key_ids == frozenset()
+    with pytest.raises(MissingDependencyError) as info:
+        key_from_env("KUNCI", {"KUNCI": "AAAA"})
+    assert info.value.details == {"extra": "signing", "module": "cryptography"}
+    assert "pip install 'layanan-aduan[signing]'" in str(info.value)

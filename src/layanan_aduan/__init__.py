@@ -116,6 +116,7 @@ if TYPE_CHECKING:
         RequirementsCheck,
         check_requirements,
     )
+    from layanan_aduan.domain.seal import Checkpoint
     from layanan_aduan.domain.staff import (
         Assignment,
         StaffMember,
@@ -161,6 +162,7 @@ if TYPE_CHECKING:
     from layanan_aduan.exceptions import (
         CalendarDataMissingError,
         CalendarError,
+        CheckpointFormatError,
         ConcurrencyConflictError,
         ConfigurationError,
         ConfigurationProblem,
@@ -169,6 +171,7 @@ if TYPE_CHECKING:
         EventInstantError,
         EvidenceCorruptedError,
         EvidenceNotFoundError,
+        HistorySignatureError,
         HistoryTamperedError,
         IdempotencyKeyConflictError,
         InstantOrderError,
@@ -211,6 +214,7 @@ if TYPE_CHECKING:
         RequirementsNotMetError,
         SchemaVersionError,
         ServiceStandardError,
+        SigningKeyError,
         StaffAuthorizationError,
         StaffRoleVacantError,
         StorageError,
@@ -271,6 +275,11 @@ if TYPE_CHECKING:
         bootstrap,
         compose,
     )
+    from layanan_aduan.service_layer.anchoring import (
+        export_checkpoint,
+        resign_heads,
+        verify_storage,
+    )
     from layanan_aduan.service_layer.report_stream import (
         assign_report_number,
         load_report,
@@ -278,6 +287,7 @@ if TYPE_CHECKING:
         save_report,
     )
     from layanan_aduan.service_layer.report_stream import project as project_report
+    from layanan_aduan.service_layer.signing import HeadSigning
 
 __all__ = [
     "CLAIMED_INSTANT_TOLERANCE",
@@ -294,6 +304,8 @@ __all__ = [
     "CalendarDataMissingError",
     "CalendarError",
     "Channel",
+    "Checkpoint",
+    "CheckpointFormatError",
     "Clock",
     "CloseReason",
     "ComplaintChannel",
@@ -323,6 +335,8 @@ __all__ = [
     "FetchedMedia",
     "FilesystemEvidenceStore",
     "FixedClock",
+    "HeadSigning",
+    "HistorySignatureError",
     "HistoryTamperedError",
     "HolidaySource",
     "IdempotencyKeyConflictError",
@@ -415,6 +429,7 @@ __all__ = [
     "ServiceStandardError",
     "Services",
     "Sex",
+    "SigningKeyError",
     "SlaReport",
     "SlaState",
     "SlaStatus",
@@ -467,6 +482,7 @@ __all__ = [
     "compute_signature",
     "deliver",
     "duration_from_hours",
+    "export_checkpoint",
     "format_overrides",
     "format_report_number",
     "indonesian_calendar",
@@ -479,11 +495,13 @@ __all__ = [
     "project_report",
     "read_staff_file",
     "recognise",
+    "resign_heads",
     "save_report",
     "select_new",
     "staff_from_mapping",
     "to_mermaid",
     "verify",
+    "verify_storage",
 ]
 
 
@@ -492,6 +510,14 @@ _UNKNOWN_VERSION: Final = "0+unknown"
 #: Where each public name lives: importing the package loads nothing else; a name's module is
 #: imported the first time the name is used (PEP 562), so ``import layanan_aduan`` stays cheap.
 _EXPORTS: Final[dict[str, tuple[str, str]]] = {
+    "CheckpointFormatError": ("layanan_aduan.exceptions", "CheckpointFormatError"),
+    "HistorySignatureError": ("layanan_aduan.exceptions", "HistorySignatureError"),
+    "SigningKeyError": ("layanan_aduan.exceptions", "SigningKeyError"),
+    "Checkpoint": ("layanan_aduan.domain.seal", "Checkpoint"),
+    "HeadSigning": ("layanan_aduan.service_layer.signing", "HeadSigning"),
+    "export_checkpoint": ("layanan_aduan.service_layer.anchoring", "export_checkpoint"),
+    "resign_heads": ("layanan_aduan.service_layer.anchoring", "resign_heads"),
+    "verify_storage": ("layanan_aduan.service_layer.anchoring", "verify_storage"),
     "Action": ("layanan_aduan.domain.workflow", "Action"),
     "Actor": ("layanan_aduan.domain.report", "Actor"),
     "Assignment": ("layanan_aduan.domain.staff", "Assignment"),

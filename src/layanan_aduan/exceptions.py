@@ -458,6 +458,39 @@ class HistoryTamperedError(WorkflowError):
         self.problems: tuple[Any, ...] = tuple(problems)
 
 
+class HistorySignatureError(HistoryTamperedError):
+    """
+    A report's head (its version and last event's hash) is not signed by a key the desk
+    trusts: the signature is missing (``head_signature_missing``), does not verify
+    (``head_signature_invalid``), or names a key the verifier does not hold
+    (``head_key_unknown``). A rewrite by someone with database access but not the key.
+
+    ``details`` holds the report id and the key id named, never personal data.
+    """
+
+    code = "head_signature_invalid"
+
+
+class CheckpointFormatError(ValidationError):
+    """
+    A checkpoint file that is not a checkpoint: a key missing or mistyped, or a count or root
+    that does not match the heads it lists.
+    """
+
+    code = "checkpoint_invalid"
+
+
+class SigningKeyError(ValidationError):
+    """
+    A signing or verifying key that cannot be used: a key file readable by others
+    (``key_file_permissions``), missing or unreadable (``key_file_unreadable``), not an
+    Ed25519 key (``key_invalid``), or an environment variable that is not set
+    (``key_env_missing``). The message names the file or variable, never the key.
+    """
+
+    code = "key_invalid"
+
+
 class ServiceStandardError(ValidationError):
     """
     A service standard (office, channel, completion time) refused when it is built.

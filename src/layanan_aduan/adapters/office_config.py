@@ -85,6 +85,7 @@ from layanan_aduan.exceptions import ConfigurationError, ConfigurationProblem, L
 __all__ = [
     "ENV_CONFIG",
     "OfficeConfig",
+    "SigningSettings",
     "StorageSettings",
     "WhatsAppSettings",
     "check_office_config",
@@ -106,6 +107,7 @@ _TOP = (
     "notifications",
     "storage",
     "intake",
+    "signing",
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _OFFICE_KEYS = ("code", "name", "address", "telephone", "whatsapp", "website", "timezone", "hours")
@@ -225,6 +227,30 @@ class WhatsAppSettings:
 
 
 @attrs.frozen
+class SigningSettings:
+    """
+    Where the office's signing key comes from, and which public keys verify its history.
+
+    The key is never in the file, nor in the database it protects: a key file readable by its
+    owner only (mode 0600), or the name of an environment variable that holds it.
+
+    Attributes:
+        key_file: The private key file (PEM Ed25519; relative paths from the configuration
+            file's folder).
+        key_env: The name of the environment variable holding the private key instead.
+        public_keys: Public keys that verify too (PEM files, folders of them, or keyring TOML
+            files): the old keys after a rotation. The signing key's own always verifies.
+        unsigned: What loading a head saved before signing was turned on does: ``"refuse"``
+            (the default) or ``"warn"`` (until ``tandatangani-ulang`` has run once).
+    """
+
+    key_file: Path | None = None
+    key_env: str | None = None
+    public_keys: tuple[Path, ...] = ()
+    unsigned: Literal["refuse", "warn"] = "refuse"
+
+
+@attrs.frozen
 class OfficeConfig:
     """
     One office, as its configuration file describes it.
@@ -243,6 +269,8 @@ class OfficeConfig:
         draft_window: How close one sender's messages must be to make one report.
         escalate_breaches_to_office_head: Whether a breach alert also goes to the office head
             (``[sla] escalate_to_office_head = true``).
+        signing: Where the key that signs the history comes from (``[signing]``), or ``None``
+            for an unsigned history.
         source: The file it was read from, if any.
     """
 
@@ -256,6 +284,7 @@ class OfficeConfig:
     whatsapp: WhatsAppSettings = attrs.field(factory=WhatsAppSettings)
     draft_window: dt.timedelta = DEFAULT_DRAFT_WINDOW
     escalate_breaches_to_office_head: bool = False
+    signing: SigningSettings | None = None
     source: Path | None = None
 
     @classmethod
@@ -721,6 +750,80 @@ def _storage(reader: _Reader, data: Mapping[str, Any], base_dir: Path | None) ->
     return StorageSettings(kind="sqlite", sqlite_path=path)
 
 
+def _path(text: str, base_dir: Path | None) -> Path:
+    path = Path(text)
+    return base_dir / path if not path.is_absolute() and base_dir is not None else path
+
+
+def _signing(
+    reader: _Reader, data: Mapping[str, Any], base_dir: Path | None
+) -> SigningSettings | None:
+    if "signing" not in data:
+        return None
+    table = reader.table(data, "signing", ("key_file", "key_env", "public_keys", "unsigned"))
+    key_text = reader.text(table, "signing", "key_file")
+    key_env = reader.env_name(table, "signing", "key_env", "") if "key_env" in table else None
+    if (key_text is None) == (key_env is None):
+        reader.problem(
+            "signing",
+            "signing_key_source",
+            "Isi tepat satu: signing.key_file atau signing.key_env.",
+            "Give exactly one of signing.key_file and signing.key_env.",
+        )
+    key_file = None if key_text is None else _path(key_text, base_dir)
+    if key_file is not None:
+        try:
+            mode = key_file.stat().st_mode
+        except OSError:
+            reader.problem(
+                "signing.key_file",
+                "key_file_unreadable",
+                "Berkas kunci tanda tangan tidak ditemukan.",
+                "The signing key file was not found.",
+            )
+        else:
+            if mode & 0o077:
+                reader.problem(
+                    "signing.key_file",
+                    "key_file_permissions",
+                    f"Berkas kunci dapat dibaca orang lain (mode {mode & 0o777:o}); "
+                    "jalankan chmod 600.",
+                    f"The key file is open to others (mode {mode & 0o777:o}); run chmod 600.",
+                )
+    given = table.get("public_keys", [])
+    public: list[Path] = []
+    if not isinstance(given, list) or not all(isinstance(x, str) and x for x in given):
+        reader.problem(
+            "signing.public_keys",
+            "invalid_type",
+            "signing.public_keys harus daftar jalur (berkas PEM, folder, atau keyring TOML).",
+            "signing.public_keys must be a list of paths (PEM files, folders, keyring TOML).",
+        )
+    else:
+        for text in given:
+            path = _path(text, base_dir)
+            if not path.exists():
+                reader.problem(
+                    "signing.public_keys",
+                    "public_key_not_found",
+                    f"Kunci publik {text!r} tidak ditemukan.",
+                    f"Public key {text!r} not found.",
+                )
+            public.append(path)
+    unsigned = table.get("unsigned", "refuse")
+    if unsigned not in ("refuse", "warn"):
+        reader.problem(
+            "signing.unsigned",
+            "invalid_choice",
+            'signing.unsigned harus "refuse" atau "warn".',
+            'signing.unsigned must be "refuse" or "warn".',
+        )
+        unsigned = "refuse"
+    return SigningSettings(
+        key_file=key_file, key_env=key_env or None, public_keys=tuple(public), unsigned=unsigned
+    )
+
+
 def _overrides(reader: _Reader, data: Mapping[str, Any], base_dir: Path | None) -> Overrides:
     calendar = data.get("calendar", {})
     if not isinstance(calendar, dict):
@@ -857,6 +960,7 @@ def _read(
     thresholds = _thresholds(reader, data)
     storage = _storage(reader, data, base_dir)
     overrides = _overrides(reader, data, base_dir)
+    signing = _signing(reader, data, base_dir)
     # Without a valid office the staff are still checked, against a stand-in code.
     staff = _staff(reader, data, "CEK" if standard is None else standard.office.code)
     notifications = reader.table(data, "notifications", ("language",))
@@ -905,6 +1009,7 @@ def _read(
             whatsapp=whatsapp,
             draft_window=draft_window,
             escalate_breaches_to_office_head=escalate,
+            signing=signing,
         ),
         [],
     )

@@ -59,6 +59,7 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if problems:
         return EXIT_PROBLEMS
     config = load_office_config(path)
+    signed = _signing_line(config, language)
     office = config.standard.office
     goal = config.standard.completion_time
     hours = goal.total_seconds() / 3600
@@ -66,5 +67,17 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         line = f"{path}: good: {office.name} ({office.code}), goal {hours:g} working hours"
     else:
         line = f"{path}: baik: {office.name} ({office.code}), tenggat {hours:g} jam kerja"
-    print(line, file=stdout)
+    print(line + signed, file=stdout)
     return EXIT_OK
+
+
+def _signing_line(config: Any, language: str) -> str:
+    # The key itself is read too (the file's text, or the variable's value): a key that cannot
+    # sign is a problem of the configuration, found now rather than at the first report.
+    from layanan_aduan.service_layer.bootstrap import signing_from_config
+
+    signing = signing_from_config(config)
+    if signing is None or signing.signer is None:
+        return ""
+    key_id = signing.signer.key_id
+    return f", signed with key {key_id}" if language == "en" else f", tanda tangan kunci {key_id}"

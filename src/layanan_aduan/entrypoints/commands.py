@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from layanan_aduan.entrypoints import _kalender, _konfigurasi, _meja, _tenggat
+from layanan_aduan.entrypoints import _kalender, _konfigurasi, _meja, _tanda_tangan, _tenggat
 
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
@@ -18,4 +18,5 @@ REGISTRY: list[Register] = [
     _tenggat.register,
     _meja.register,
     _konfigurasi.register,
+    _tanda_tangan.register,
 ]

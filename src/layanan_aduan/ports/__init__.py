@@ -11,7 +11,9 @@ adapters.
 - :mod:`~layanan_aduan.ports.messaging`: sending notifications and fetching inbound media;
 - :mod:`~layanan_aduan.ports.inbound`: the channel-neutral values a channel adapter delivers
   (messages, senders, media, delivery statuses);
-- :mod:`~layanan_aduan.ports.staff`: the office's staff directory (who holds which role when).
+- :mod:`~layanan_aduan.ports.staff`: the office's staff directory (who holds which role when);
+- :mod:`~layanan_aduan.ports.signing`: the key a desk signs history heads with, and the public
+  keys that verify them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from layanan_aduan.ports.inbound import (
     StatusUpdate,
 )
 from layanan_aduan.ports.messaging import MediaFetcher, Messenger
+from layanan_aduan.ports.signing import HeadSigner, HeadVerifier
 from layanan_aduan.ports.staff import StaffDirectory, StaffRegistry
 from layanan_aduan.ports.storage import (
     DEFAULT_PAGE_SIZE,
@@ -54,6 +57,8 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "DeliveryStatus",
     "EvidenceStore",
+    "HeadSigner",
+    "HeadVerifier",
     "InboundMessage",
     "Inbox",
     "MediaFetcher",

@@ -172,6 +172,10 @@ class ReportProjection:
         sla_paused: True while the SLA clock is paused (waiting for the reporter).
         sla_stopped: True once the SLA clock stopped (step 5 done, or the report closed).
         kind: The report's kind (``laporan``, ``aduan``, ``permohonan_informasi``), when known.
+        head_signature: The signature (base64) of the head (office, report id, version and
+            ``head_hash``) by the desk's key, when the desk signs (see
+            :mod:`layanan_aduan.service_layer.signing`); the key is never in storage.
+        head_key_id: The id of the key that made ``head_signature``.
     """
 
     state: str = attrs.field(validator=_text_or_none("state", 64))
@@ -194,6 +198,10 @@ class ReportProjection:
     sla_paused: bool = attrs.field(default=False, converter=bool)
     sla_stopped: bool = attrs.field(default=False, converter=bool)
     kind: str | None = attrs.field(default=None, validator=_text_or_none("kind", 64))
+    head_signature: str | None = attrs.field(
+        default=None, validator=_text_or_none("head_signature", 200)
+    )
+    head_key_id: str | None = attrs.field(default=None, validator=_text_or_none("head_key_id", 64))
 
     def is_breached(self, at: pendulum.DateTime) -> bool:
         """

@@ -67,6 +67,7 @@ from layanan_aduan.service_layer.report_stream import (
     project,
     save_report,
 )
+from layanan_aduan.service_layer.signing import HeadSigning
 
 __all__ = ["DeskCore", "OutboxEntry", "StepResult"]
 
@@ -179,8 +180,11 @@ class DeskCore:
         language: Language = "id",
         clock_skew: dt.timedelta = CLOCK_SKEW,
         redelivery_window: dt.timedelta = REDELIVERY_WINDOW,
+        signing: HeadSigning | None = None,
     ) -> None:
         self.storage = storage
+        #: Signs every head saved and verifies every head loaded (``None``: unsigned history).
+        self.signing = signing
         self.thresholds = thresholds
         self.clock_skew = clock_skew
         self.redelivery_window = redelivery_window
@@ -309,8 +313,8 @@ class DeskCore:
 
     def _load(self, reports: ReportRepository, ref: str) -> Report:
         if "/" in ref:
-            return load_report_by_number(reports, ref, office=self.office)
-        return load_report(reports, ref, office=self.office)
+            return load_report_by_number(reports, ref, office=self.office, signing=self.signing)
+        return load_report(reports, ref, office=self.office, signing=self.signing)
 
     def _save(
         self,
@@ -329,7 +333,7 @@ class DeskCore:
             goal=self.standard.completion_time,
             thresholds=self.thresholds,
         )
-        version = save_report(uow.reports, report, projection)
+        version = save_report(uow.reports, report, projection, signing=self.signing)
         entries: list[OutboxEntry] = []
         for event in new:
             for kind, recipient, rendered in self._notifications(report, event, handover_summary):

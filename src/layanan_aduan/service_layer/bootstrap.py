@@ -57,8 +57,9 @@ from layanan_aduan.notifications import Language, NotificationRenderer
 from layanan_aduan.ports import EvidenceStore, StaffDirectory, Storage
 from layanan_aduan.service_layer.desk import Desk
 from layanan_aduan.service_layer.dispatcher import DEFAULT_RETRY_POLICY, Dispatcher, RetryPolicy
+from layanan_aduan.service_layer.signing import HeadSigning
 
-__all__ = ["Services", "bootstrap", "compose", "evidence_dir_for"]
+__all__ = ["Services", "bootstrap", "compose", "evidence_dir_for", "signing_from_config"]
 
 
 @attrs.frozen
@@ -104,6 +105,7 @@ def compose(
     thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
     escalate_breaches_to_office_head: bool = False,
     language: Language = "id",
+    signing: HeadSigning | None = None,
 ) -> Services:
     """
     Build the desk and the dispatcher from their ports.
@@ -128,6 +130,8 @@ def compose(
         thresholds: When a running SLA clock counts as at risk.
         escalate_breaches_to_office_head: Also send breach alerts to the office head.
         language: The language of the notifications (``"id"`` or ``"en"``).
+        signing: Signs every report head saved and verifies every head loaded (unsigned
+            history when ``None``).
 
     The desk and the dispatcher are bound to the standard's office: several offices share one
     storage, each with its own :func:`compose`.
@@ -150,6 +154,7 @@ def compose(
         thresholds=thresholds,
         escalate_breaches_to_office_head=escalate_breaches_to_office_head,
         language=language,
+        signing=signing,
     )
     dispatcher = Dispatcher(
         storage.outbox, messenger, clock, policy=retry_policy, office=standard.office.code
@@ -160,6 +165,32 @@ def compose(
 def _staff_of(config: OfficeConfig) -> StaffDirectory:
     # The staff the configuration file lists, for the office it configures.
     return InMemoryStaffDirectory({config.standard.office.code: config.staff})
+
+
+def signing_from_config(
+    config: OfficeConfig, environ: Mapping[str, str] | None = None
+) -> HeadSigning | None:
+    """
+    The desk's signing from the configuration's ``[signing]`` (``None`` without one): the
+    key from its file or environment variable, the verifier holding its public key and the
+    ``public_keys`` listed.
+
+    Raises:
+        SigningKeyError: The key or a public key cannot be read, or the key file is open to
+            others.
+        MissingDependencyError: ``cryptography`` (the ``signing`` extra) is not installed.
+    """
+    settings = config.signing
+    if settings is None:
+        return None
+    from layanan_aduan.adapters.signing_keys import key_from_env, load_key_file, load_keyring
+
+    if settings.key_file is not None:
+        signer = load_key_file(settings.key_file)
+    else:
+        signer = key_from_env(settings.key_env or "", environ)
+    keyring = load_keyring(settings.public_keys).with_keys([signer.public_key()])
+    return HeadSigning(signer=signer, verifier=keyring, unsigned=settings.unsigned)
 
 
 def evidence_dir_for(path: str | os.PathLike[str]) -> Path:
@@ -190,6 +221,7 @@ def bootstrap(
     business_numbers: Iterable[str] | None = None,
     thresholds: SlaThresholds | None = None,
     environ: Mapping[str, str] | None = None,
+    signing: HeadSigning | None = None,
 ) -> Services:
     """
     Build a desk on its storage: the SQLite file ``path`` (created and migrated when new)
@@ -202,7 +234,9 @@ def bootstrap(
     variable the file names (``environ``, ``os.environ`` by default); its evidence files go to
     the folder beside the configuration file (``<config>.bukti``). Without ``config`` and
     ``path`` there is nothing to open: ``path`` is required then. Temporary files a crashed
-    evidence write left are deleted when older than an hour by ``clock``'s instant.
+    evidence write left are deleted when older than an hour by ``clock``'s instant. The
+    file's ``[signing]`` gives the key that signs the history (:func:`signing_from_config`;
+    ``signing`` wins over it).
     """
     clock = SystemClock() if clock is None else clock
     config = OfficeConfig.default() if config is None else config
@@ -256,6 +290,7 @@ def bootstrap(
             thresholds=config.thresholds if thresholds is None else thresholds,
             escalate_breaches_to_office_head=config.escalate_breaches_to_office_head,
             language=config.language,
+            signing=signing_from_config(config, environ) if signing is None else signing,
         )
     except BaseException:
         storage.close()

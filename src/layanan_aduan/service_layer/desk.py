@@ -99,6 +99,10 @@ class Desk(Intake, Steps, SlaWatch, Queries):
         clock_skew: How far in the future a message's own timestamp is believed (see
             :meth:`bounded`).
         redelivery_window: How old a message's own timestamp is believed.
+        signing: Signs every report head saved and verifies every head loaded with the
+            office's key (:class:`~layanan_aduan.service_layer.signing.HeadSigning`); a
+            rewrite by someone with database access only is then refused on load
+            (``HistorySignatureError``).
 
     A desk is bound to the office of its standard (``standard.office.code``): it stores every
     report, outbox message and inbox entry as that office's, and its steps, listings and

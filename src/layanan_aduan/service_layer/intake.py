@@ -589,7 +589,9 @@ class Intake(DeskCore):
                 rendered = self.renderer.status_not_found(language=self.language)
                 report_id = None
             else:
-                report = load_report(uow.reports, target.report_id, office=self.office)
+                report = load_report(
+                    uow.reports, target.report_id, office=self.office, signing=self.signing
+                )
                 sla = report.sla(
                     now,
                     self.working_time,
@@ -670,7 +672,9 @@ class Intake(DeskCore):
         waiting = [x for x in mine if x.projection.state == ReportState.AWAITING_COMPLETION]
         if waiting:
             newest = max(waiting, key=lambda x: (x.projection.updated_at, x.report_id))
-            report = load_report(reports, newest.report_id, office=self.office)
+            report = load_report(
+                reports, newest.report_id, office=self.office, signing=self.signing
+            )
             if report.submitter_id == actor_id:
                 return report
         received = [x for x in mine if x.projection.received_at is not None]
@@ -679,7 +683,7 @@ class Intake(DeskCore):
         latest = max(received, key=lambda x: (x.projection.received_at, x.report_id))
         if latest.projection.state != ReportState.SUBMITTED:
             return None
-        report = load_report(reports, latest.report_id, office=self.office)
+        report = load_report(reports, latest.report_id, office=self.office, signing=self.signing)
         if report.submitter_id != actor_id or report.state is not ReportState.SUBMITTED:
             return None
         # The gap between the draft's span and the report's, whichever arrived first.

@@ -67,6 +67,7 @@ from layanan_aduan.domain.worktime import (
 from layanan_aduan.exceptions import ReportNotFoundError, StorageInputError, ValidationError
 from layanan_aduan.ports import ReportProjection, ReportRepository, StoredReport
 from layanan_aduan.privacy import redact_identifiers
+from layanan_aduan.service_layer.signing import HeadSigning
 
 __all__ = [
     "assign_report_number",
@@ -104,42 +105,63 @@ def _of_office(stored: StoredReport, office: str | None, field: str, value: str)
     return stored
 
 
-def load_report(reports: ReportRepository, report_id: str, *, office: str | None = None) -> Report:
+def _verified(stored: StoredReport, signing: HeadSigning | None) -> Report:
+    report = _rebuild(
+        stored.events,
+        number=stored.projection.number,
+        version=stored.version,
+        head=stored.projection.head_hash,
+    )
+    if signing is not None:
+        signing.check(stored.report_id, stored.version, stored.projection)
+    return report
+
+
+def load_report(
+    reports: ReportRepository,
+    report_id: str,
+    *,
+    office: str | None = None,
+    signing: HeadSigning | None = None,
+) -> Report:
     """
     Load and rebuild the report ``report_id``; its history is verified on the way.
 
-    With ``office``, a report of another office is not found.
+    With ``office``, a report of another office is not found. With ``signing``, the head's
+    signature is verified after the chain (:meth:`HeadSigning.check
+    <layanan_aduan.service_layer.signing.HeadSigning.check>`).
 
     Raises:
         ReportNotFoundError: No such report (of ``office``).
         HistoryTamperedError: The stored history is not intact (edited, removed, reordered,
             inserted events, or a stream shorter or longer than the stored version).
+        HistorySignatureError: The head is not signed by a key ``signing`` trusts.
     """
     stored = _of_office(reports.get(report_id), office, "report_id", report_id)
-    return _rebuild(
-        stored.events,
-        number=stored.projection.number,
-        version=stored.version,
-        head=stored.projection.head_hash,
-    )
+    return _verified(stored, signing)
 
 
 def load_report_by_number(
-    reports: ReportRepository, number: str, *, office: str | None = None
+    reports: ReportRepository,
+    number: str,
+    *,
+    office: str | None = None,
+    signing: HeadSigning | None = None,
 ) -> Report:
     """
     Load and rebuild the report with the human-readable ``number`` (see :func:`load_report`).
     """
     stored = _of_office(reports.get_by_number(number), office, "number", number)
-    return _rebuild(
-        stored.events,
-        number=stored.projection.number,
-        version=stored.version,
-        head=stored.projection.head_hash,
-    )
+    return _verified(stored, signing)
 
 
-def save_report(reports: ReportRepository, report: Report, projection: ReportProjection) -> int:
+def save_report(
+    reports: ReportRepository,
+    report: Report,
+    projection: ReportProjection,
+    *,
+    signing: HeadSigning | None = None,
+) -> int:
     """
     Append the report's new events (:meth:`Report.collect_new_events`) and its projection.
 
@@ -147,8 +169,9 @@ def save_report(reports: ReportRepository, report: Report, projection: ReportPro
     changed meanwhile by someone else raises ``ConcurrencyConflictError`` and nothing is
     stored: reload it and decide again. The projection's state, number, last-event instant
     (the instant the SLA counts for it: a staff step's recorded instant) and head hash are
-    taken from the report itself. With no new events only the projection
-    is replaced (e.g. after :func:`assign_report_number`).
+    taken from the report itself. With no new events only the projection is replaced (e.g.
+    after :func:`assign_report_number`). With ``signing``, the head is signed and the
+    signature stored with the projection.
 
     Returns:
         The report's version in storage.
@@ -170,6 +193,8 @@ def save_report(reports: ReportRepository, report: Report, projection: ReportPro
         updated_at=report.events[-1].sla_at,
         head_hash=report.head_hash,
     )
+    if signing is not None:
+        whole = signing.seal(report.id, report.version, whole)
     return reports.append(report.id, expected, [e.to_dict() for e in new], whole)
 
 

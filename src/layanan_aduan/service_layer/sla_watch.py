@@ -86,7 +86,9 @@ class SlaWatch(DeskCore):
         entries: list[OutboxEntry] = []
         try:
             with self.storage.unit_of_work() as uow:
-                report = load_report(uow.reports, report_id, office=self.office)
+                report = load_report(
+                    uow.reports, report_id, office=self.office, signing=self.signing
+                )
                 number = report.number if report.number is not None else report.id
                 sla = report.sla(
                     now,

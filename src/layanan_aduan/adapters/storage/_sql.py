@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 _REPORT_COLUMNS = (
     "position, report_id, version, state, number, office, reporter_phone, reporter_user_id, "
     "received_at, updated_at, head_hash, sla_deadline, sla_at_risk_from, sla_breached_from, "
-    "sla_paused, sla_stopped, kind"
+    "sla_paused, sla_stopped, kind, head_signature, head_key_id"
 )
 # Dispatcher calls retry PostgreSQL serialization failures this many times in all.
 _DISPATCH_ATTEMPTS = 5
@@ -468,6 +468,8 @@ def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
         sla_paused=bool(row[14]),
         sla_stopped=bool(row[15]),
         kind=row[16],
+        head_signature=row[17],
+        head_key_id=row[18],
     )
 
 
@@ -487,6 +489,8 @@ def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
         p.sla_paused,
         p.sla_stopped,
         p.kind,
+        p.head_signature,
+        p.head_key_id,
     )
 
 
@@ -557,8 +561,9 @@ class SqlReportRepository(c.RepositoryChecks):
             cur = u.execute(
                 "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
                 "reporter_user_id, received_at, updated_at, head_hash, sla_deadline, "
-                "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped, kind) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped, kind, "
+                "head_signature, head_key_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (report_id) DO NOTHING",
                 (report_id, version, *_projection_params(d, p)),
             )
@@ -567,7 +572,7 @@ class SqlReportRepository(c.RepositoryChecks):
                 "UPDATE reports SET version = ?, state = ?, number = ?, office = ?, "
                 "reporter_phone = ?, reporter_user_id = ?, received_at = ?, updated_at = ?, "
                 "head_hash = ?, sla_deadline = ?, sla_at_risk_from = ?, sla_breached_from = ?, "
-                "sla_paused = ?, sla_stopped = ?, kind = ? "
+                "sla_paused = ?, sla_stopped = ?, kind = ?, head_signature = ?, head_key_id = ? "
                 "WHERE report_id = ? AND version = ?",
                 (version, *_projection_params(d, p), report_id, expected),
             )

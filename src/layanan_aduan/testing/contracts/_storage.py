@@ -227,6 +227,8 @@ class StorageContract:
             sla_at_risk_from=T0.add(hours=1, minutes=30),
             sla_breached_from=T0.add(hours=3, microseconds=1),
             sla_paused=True,
+            head_signature="c2lnbmF0dXJl" * 7,
+            head_key_id="0123456789abcdef",
         )
         events: list[dict[str, Any]] = [
             {"seq": 1, "action": "submit", "text": "Aduan pungli 😀"},
