@@ -12,7 +12,9 @@ steps on a temporary database.
 Every command takes ``--konfigurasi BERKAS`` (default: ``$LAYANAN_ADUAN_KONFIGURASI``; without
 one, Kejaksaan Negeri Jakarta Pusat as the seed says), ``--db PATH`` (default: the storage the
 configuration names, else ``$LAYANAN_ADUAN_DB``, else ``./layanan-aduan.sqlite3``) and
-``--waktu ISO`` (act at a fixed instant instead of the system clock). The office's staff (who
+``--waktu ISO`` (act at a fixed instant instead of the system clock), and ``--overrides BERKAS``
+(calendar overrides merged over the configuration's ``[calendar]``; a desk started with another
+calendar than its reports were projected with re-projects them first). The office's staff (who
 may take which step, and where the section head's notifications go) come from the
 configuration's ``[[staff]]`` tables, or from the TOML staff file ``--staf FILE`` (default:
 ``$LAYANAN_ADUAN_STAF``; see :mod:`layanan_aduan.adapters.staff`); WhatsApp secrets only from
@@ -76,6 +78,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--staf",
         metavar="BERKAS",
         help=f"berkas TOML staf kantor, tabel [[staff]] (bawaan: konfigurasi, atau ${ENV_STAFF})",
+    )
+    parser.add_argument(
+        "--overrides",
+        metavar="BERKAS",
+        help="berkas TOML libur tambahan dan jam khusus, di atas [calendar] konfigurasi",
     )
 
 
@@ -240,8 +247,10 @@ def _services(
     *,
     messenger: Messenger | None = None,
     media_dir: str | None = None,
+    reproject_on_start: bool = True,
 ) -> Services:
     from layanan_aduan.adapters.messaging import ConsoleMessenger
+    from layanan_aduan.adapters.overrides_file import load_overrides
     from layanan_aduan.adapters.staff import InMemoryStaffDirectory, read_staff_file
     from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT
     from layanan_aduan.service_layer.bootstrap import bootstrap
@@ -258,6 +267,8 @@ def _services(
         media=_DirectoryMedia(Path(media_dir) if media_dir else None),
         staff=staff,
         clock=_clock(args),
+        overrides=load_overrides(args.overrides) if getattr(args, "overrides", None) else None,
+        reproject_on_start=reproject_on_start,
     )
 
 

@@ -172,6 +172,9 @@ class ReportProjection:
         sla_paused: True while the SLA clock is paused (waiting for the reporter).
         sla_stopped: True once the SLA clock stopped (step 5 done, or the report closed).
         kind: The report's kind (``laporan``, ``aduan``, ``permohonan_informasi``), when known.
+        calendar_fingerprint: The fingerprint of the working calendar the SLA columns were
+            computed with (``WorkingTime.calendar_fingerprint``); ``None`` when unknown (a
+            projection stored before fingerprints were kept): such a report is re-projected.
     """
 
     state: str = attrs.field(validator=_text_or_none("state", 64))
@@ -194,6 +197,9 @@ class ReportProjection:
     sla_paused: bool = attrs.field(default=False, converter=bool)
     sla_stopped: bool = attrs.field(default=False, converter=bool)
     kind: str | None = attrs.field(default=None, validator=_text_or_none("kind", 64))
+    calendar_fingerprint: str | None = attrs.field(
+        default=None, validator=_text_or_none("calendar_fingerprint", 128)
+    )
 
     def is_breached(self, at: pendulum.DateTime) -> bool:
         """
@@ -440,6 +446,21 @@ class ReportRepository(Protocol):
     ) -> Page[ReportSummary]:
         """
         List the reports breached at ``at`` (see :meth:`ReportProjection.is_breached`).
+        """
+        ...
+
+    def stale_projections(
+        self,
+        calendar_fingerprint: str,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        """
+        List the open reports (SLA clock not stopped) whose projection was computed with
+        another calendar: its ``calendar_fingerprint`` differs from the one given, or is
+        unknown (``None``).
         """
         ...
 

@@ -339,6 +339,7 @@ class ReportFilter:
     kind: str | None = None
     open_only: bool = False
     due_before: pendulum.DateTime | None = None
+    stale_for: str | None = None
 
 
 # --- the ports, checked: each adapter extends these and supplies the private methods ----------
@@ -495,6 +496,18 @@ class RepositoryChecks(abc.ABC):
     ) -> Page[ReportSummary]:
         instant = utc(at, "at")
         return self._query(ReportFilter(office=_office(office), breached_at=instant), limit, after)
+
+    def stale_projections(
+        self,
+        calendar_fingerprint: str,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        check_text(calendar_fingerprint, "calendar_fingerprint", 128)
+        f = ReportFilter(office=_office(office), open_only=True, stale_for=calendar_fingerprint)
+        return self._query(f, limit, after)
 
 
 class OutboxWriterChecks(abc.ABC):

@@ -6,8 +6,10 @@ applies the missing ones in order, in one transaction; a database whose version 
 the newest shipped migration is refused, as is one that has our tables without that record, one
 whose record is not a version number, and an SQLite file of another application.
 
->>> [(m.version, m.name) for m in shipped("sqlite")]
+>>> [(m.version, m.name) for m in shipped("sqlite")][:5]
 [(1, 'initial'), (2, 'offices'), (3, 'report_kind'), (4, 'staff'), (5, 'outbox_claim')]
+>>> [(m.version, m.name) for m in shipped("sqlite")][6:]
+[(7, 'projection_calendar')]
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 _REPORT_COLUMNS = (
     "position, report_id, version, state, number, office, reporter_phone, reporter_user_id, "
     "received_at, updated_at, head_hash, sla_deadline, sla_at_risk_from, sla_breached_from, "
-    "sla_paused, sla_stopped, kind"
+    "sla_paused, sla_stopped, kind, calendar_fingerprint"
 )
 # Dispatcher calls retry PostgreSQL serialization failures this many times in all.
 _DISPATCH_ATTEMPTS = 5
@@ -468,6 +468,7 @@ def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
         sla_paused=bool(row[14]),
         sla_stopped=bool(row[15]),
         kind=row[16],
+        calendar_fingerprint=row[17],
     )
 
 
@@ -487,6 +488,7 @@ def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
         p.sla_paused,
         p.sla_stopped,
         p.kind,
+        p.calendar_fingerprint,
     )
 
 
@@ -557,8 +559,9 @@ class SqlReportRepository(c.RepositoryChecks):
             cur = u.execute(
                 "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
                 "reporter_user_id, received_at, updated_at, head_hash, sla_deadline, "
-                "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped, kind) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped, kind, "
+                "calendar_fingerprint) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (report_id) DO NOTHING",
                 (report_id, version, *_projection_params(d, p)),
             )
@@ -567,7 +570,7 @@ class SqlReportRepository(c.RepositoryChecks):
                 "UPDATE reports SET version = ?, state = ?, number = ?, office = ?, "
                 "reporter_phone = ?, reporter_user_id = ?, received_at = ?, updated_at = ?, "
                 "head_hash = ?, sla_deadline = ?, sla_at_risk_from = ?, sla_breached_from = ?, "
-                "sla_paused = ?, sla_stopped = ?, kind = ? "
+                "sla_paused = ?, sla_stopped = ?, kind = ?, calendar_fingerprint = ? "
                 "WHERE report_id = ? AND version = ?",
                 (version, *_projection_params(d, p), report_id, expected),
             )
@@ -627,6 +630,9 @@ class SqlReportRepository(c.RepositoryChecks):
         if f.due_before is not None:
             clauses.append("sla_stopped = ? AND sla_deadline IS NOT NULL AND sla_deadline < ?")
             params += [False, d.instant(f.due_before)]
+        if f.stale_for is not None:
+            clauses.append("(calendar_fingerprint IS NULL OR calendar_fingerprint <> ?)")
+            params.append(f.stale_for)
         rows = self._uow.execute(
             f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {' AND '.join(clauses)} "  # noqa: S608 - clauses are constants, values are parameters
             "ORDER BY position LIMIT ?",

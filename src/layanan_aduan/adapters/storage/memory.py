@@ -167,6 +167,7 @@ def _matches(row: _Report, f: c.ReportFilter) -> bool:
         and (f.breached_at is None or p.is_breached(f.breached_at))
         and (f.kind is None or p.kind == f.kind)
         and not (f.open_only and p.sla_stopped)
+        and (f.stale_for is None or p.calendar_fingerprint != f.stale_for)
         and due
     )
 

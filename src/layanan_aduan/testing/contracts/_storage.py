@@ -608,6 +608,38 @@ class StorageContract:
             with pytest.raises(NaiveDatetimeError):
                 uow.reports.list_all(due_before=dt.datetime(2026, 1, 1))  # noqa: DTZ001 - naive on purpose
 
+    def test_stale_projections_are_the_open_ones_of_another_calendar(
+        self, storage: Storage
+    ) -> None:
+        """stale_projections lists the open reports of the office whose calendar fingerprint
+        differs from the one given or is unknown (NULL), in order; the fingerprint reads back."""
+        now, old = "a" * 64, "b" * 64
+        current = create(storage, office="JKT", calendar_fingerprint=now)
+        other = create(storage, office="JKT", calendar_fingerprint=old)
+        unknown = create(storage, office="JKT")
+        create(storage, office="JKT", calendar_fingerprint=old, sla_stopped=True)
+        create(storage, office="BDG", calendar_fingerprint=old)
+
+        def ids(fingerprint: str, office: str | None = "JKT") -> list[str]:
+            with storage.unit_of_work(read_only=True) as uow:
+                pages = every(
+                    lambda x: uow.reports.stale_projections(
+                        fingerprint, office=office, limit=1, after=x
+                    )
+                )
+                return [s.report_id for s in pages]
+
+        assert ids(now) == [other, unknown]
+        assert ids(old) == [current, unknown]
+        assert len(ids(now, office=None)) == 3
+        assert load(storage, current).projection.calendar_fingerprint == now
+        with storage.unit_of_work() as uow:
+            uow.reports.append(other, 1, [], projection(office="JKT", calendar_fingerprint=now))
+            uow.commit()
+        assert ids(now) == [unknown]
+        with storage.unit_of_work(read_only=True) as uow, pytest.raises(StorageInputError):
+            uow.reports.stale_projections("")
+
     def test_outbox_and_inbox_rows_keep_their_office(self, storage: Storage) -> None:
         """Outbox messages carry their office; claims, listings, counts and dead letters filter
         on it; the inbox records the office beside the message id."""
