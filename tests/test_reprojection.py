@@ -134,7 +134,8 @@ def test_fingerprint_is_the_same_in_another_process() -> None:
         check=True,
         env={"PYTHONHASHSEED": "12345", "PATH": ""},
     ).stdout.strip()
-    assert here is not None and len(here) == 64
+    assert here is not None
+    assert len(here) == 64
     assert there == here
 
 
@@ -443,7 +444,8 @@ def test_hitung_ulang_refuses_a_broken_overrides_file_in_one_line(
     code, _ = _cli("hitung-ulang", "--db", str(tmp_path / "x.sqlite3"), "--overrides", str(bad))
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
-    assert len(err) == 1 and "tidak valid" in err[0]
+    assert len(err) == 1
+    assert "tidak valid" in err[0]
 
 
 # --- the sweep re-checks with the current calendar -------------------------------------------
