@@ -328,6 +328,15 @@ def test_a_desk_started_with_a_changed_calendar_reprojects_open_reports(
     assert domain.deadline == now.sla_deadline
     assert _outbox_kinds(storage).count("deadline_moved") == (1 if told else 0)
     assert desk.reproject().reports == ()
+    with storage.unit_of_work(read_only=True) as uow:
+        (record,) = uow.reports.audit_records(rid)
+        assert uow.reports.audit_records(stopped) == ()
+    assert record["kind"] == "sla_reprojected"
+    assert record["old_calendar"] == before.calendar_fingerprint
+    assert record["new_calendar"] == after.calendar_fingerprint
+    assert record["new_deadline"] == expected.in_timezone("UTC").isoformat()
+    assert [r["kind"] for r in record["reasons"]] == [reason_kind]
+    assert record["recorded_at"] == SUBMITTED.add(minutes=10).in_timezone("UTC").isoformat()
 
 
 def _projection(storage: Storage, report_id: str) -> Any:

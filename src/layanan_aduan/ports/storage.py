@@ -449,6 +449,27 @@ class ReportRepository(Protocol):
         """
         ...
 
+    def add_audit_record(
+        self, report_id: str, record: Mapping[str, Any], *, recorded_at: pendulum.DateTime
+    ) -> int:
+        """
+        Append a JSON object to the report's audit log, beside its event stream; return its
+        sequence number (1, 2, ...).
+
+        The audit log records what the service did to a report without being a step of it
+        (e.g. a deadline re-projected with a new calendar): it is append-only, commits with
+        the unit of work, and changes neither the version nor the history. A report that is
+        not stored raises ``ReportNotFoundError``.
+        """
+        ...
+
+    def audit_records(self, report_id: str) -> tuple[dict[str, Any], ...]:
+        """
+        The report's audit log, oldest first: each record as appended, with ``seq`` and
+        ``recorded_at`` (ISO 8601, UTC) added. Empty for a report with none.
+        """
+        ...
+
     def stale_projections(
         self,
         calendar_fingerprint: str,

@@ -9,7 +9,9 @@ differs (or is unknown), recomputes each projection from the report's events wit
 calendar and saves it against the version it read (optimistic concurrency: a report changed
 meanwhile is left for the next run, which its own step has re-projected anyway). The history
 is not touched: the deadline is a figure derived from the events and the calendar, not an
-event.
+event. Each applied re-projection is recorded in the report's audit log
+(:meth:`~layanan_aduan.ports.ReportRepository.add_audit_record`, kind ``sla_reprojected``):
+the old and new deadline, the old and new calendar fingerprint, the reasons and the notice.
 
 The result names each report, its old and new deadline and why: the closed days, reopened
 days and special hours between the start of its clock and its deadline, each with its name,
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import attrs
 import pendulum
@@ -179,6 +182,38 @@ class ReprojectionResult:
         return tuple(r.notice for r in self.reports if r.notice is not None)
 
 
+def _iso(instant: pendulum.DateTime | None) -> str | None:
+    return None if instant is None else instant.in_timezone("UTC").isoformat()
+
+
+def _audit(
+    item: ReprojectedReport, calendar: str | None, notice: OutboxEntry | None
+) -> dict[str, Any]:
+    """
+    The audit record of one re-projection: what an auditor reads beside the history.
+    """
+    return {
+        "kind": "sla_reprojected",
+        "old_deadline": _iso(item.old_deadline),
+        "new_deadline": _iso(item.new_deadline),
+        "old_calendar": item.old_calendar,
+        "new_calendar": calendar,
+        "reasons": [
+            {
+                "date": r.date.isoformat(),
+                "kind": r.kind,
+                "day_kind": None if r.day_kind is None else r.day_kind.value,
+                "name": r.name,
+                "name_en": r.name_en,
+                "legal_basis": r.legal_basis,
+                "override": r.override,
+            }
+            for r in item.reasons
+        ],
+        "notice": None if notice is None else notice.key,
+    }
+
+
 class Reprojection(DeskCore):
     """
     The re-projection use case of the desk (a mixin of
@@ -283,6 +318,9 @@ class Reprojection(DeskCore):
                 return item
             save_report(uow.reports, report, projection)
             notice = self._notice(uow, report, item, now)
+            uow.reports.add_audit_record(
+                report_id, _audit(item, projection.calendar_fingerprint, notice), recorded_at=now
+            )
             uow.commit()
         return attrs.evolve(item, notice=notice)
 

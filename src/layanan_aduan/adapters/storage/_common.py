@@ -390,6 +390,33 @@ class RepositoryChecks(abc.ABC):
         One page of the reports matching ``f``, in position order, after position ``start``.
         """
 
+    @abc.abstractmethod
+    def _add_audit(self, report_id: str, text: str, recorded_at: pendulum.DateTime) -> int:
+        """
+        Append the audit record ``text`` (canonical JSON) to the stored report ``report_id``;
+        return its sequence number. Raise ``ReportNotFoundError`` when there is no such report.
+        """
+
+    @abc.abstractmethod
+    def _audit(self, report_id: str) -> list[tuple[int, pendulum.DateTime, str]]:
+        """
+        The audit records of ``report_id`` as ``(seq, recorded_at, text)``, oldest first.
+        """
+
+    def add_audit_record(
+        self, report_id: str, record: Mapping[str, Any], *, recorded_at: pendulum.DateTime
+    ) -> int:
+        check_text(report_id, "report_id")
+        text = canonical_json(record, "record")
+        return self._add_audit(report_id, text, utc(recorded_at, "recorded_at"))
+
+    def audit_records(self, report_id: str) -> tuple[dict[str, Any], ...]:
+        check_text(report_id, "report_id")
+        return tuple(
+            {**load_json(text), "seq": seq, "recorded_at": at.isoformat()}
+            for seq, at, text in self._audit(report_id)
+        )
+
     def get(self, report_id: str) -> StoredReport:
         check_text(report_id, "report_id")
         found = self._find("report_id", report_id)

@@ -582,6 +582,26 @@ class SqlReportRepository(c.RepositoryChecks):
         )
         return version
 
+    def _add_audit(self, report_id: str, text: str, recorded_at: pendulum.DateTime) -> int:
+        u = self._uow
+        u.check_writable()
+        if u.execute("SELECT 1 FROM reports WHERE report_id = ?", (report_id,)).fetchone() is None:
+            raise c.report_not_found("report_id", report_id)
+        row = u.execute(
+            "INSERT INTO report_audit (report_id, seq, recorded_at, payload) "
+            "SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ? FROM report_audit WHERE report_id = ? "
+            "RETURNING seq",
+            (report_id, self._d.instant(recorded_at), text, report_id),
+        ).fetchone()
+        return int(row[0])
+
+    def _audit(self, report_id: str) -> list[tuple[int, pendulum.DateTime, str]]:
+        rows = self._uow.execute(
+            "SELECT seq, recorded_at, payload FROM report_audit WHERE report_id = ? ORDER BY seq",
+            (report_id,),
+        ).fetchall()
+        return [(int(r[0]), self._d.read_instant(r[1]), r[2]) for r in rows]
+
     def _next_number(self, office: str, year: int) -> int:
         self._uow.check_writable()
         row = self._uow.execute(
