@@ -393,6 +393,23 @@ def test_batches_cover_every_stale_report_and_bad_sizes_are_refused() -> None:
     assert len(result.notices) == 5
 
 
+def test_a_report_that_cannot_be_reprojected_does_not_hold_back_the_others() -> None:
+    """A report whose history fails its check is reported as a failure, left as stored, and
+    the other reports are re-projected."""
+    storage = InMemoryStorage()
+    bad = _store(storage, calendar())
+    good = _store(storage, calendar())
+    with storage.unit_of_work() as uow:
+        stored = uow.reports.get(bad)
+        uow.reports.append(bad, 1, [], attrs.evolve(stored.projection, head_hash="0" * 64))
+        uow.commit()
+    after = calendar(overrides=Overrides(closed=[LEAVE]))
+    result = _compose(storage, after, reproject_on_start=False).desk.reproject()
+    assert [r.report_id for r in result.reports] == [good]
+    assert result.failures == ((bad, "history_tampered"),)
+    assert _projection(storage, bad).calendar_fingerprint != after.calendar_fingerprint
+
+
 # --- the command -----------------------------------------------------------------------------
 
 

@@ -115,5 +115,9 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         )
     if result.conflicts:
         summary += f"; {len(result.conflicts)} berubah bersamaan (coba lagi)"
+    for report_id, code in result.failures:
+        print(f"{report_id}\ttidak dapat dihitung ulang [{code}]", file=stdout)
+    if result.failures:
+        summary += f"; {len(result.failures)} gagal"
     print(summary, file=stdout)
     return 0

@@ -36,7 +36,11 @@ import pendulum
 from layanan_aduan.domain.calendar import DayKind, OfficeCalendar
 from layanan_aduan.domain.report import Report
 from layanan_aduan.domain.worktime import SlaReport
-from layanan_aduan.exceptions import ConcurrencyConflictError, ValidationError
+from layanan_aduan.exceptions import (
+    ConcurrencyConflictError,
+    LayananAduanError,
+    ValidationError,
+)
 from layanan_aduan.notifications import NotificationKind
 from layanan_aduan.ports import UnitOfWork
 from layanan_aduan.service_layer._desk_core import DeskCore, OutboxEntry
@@ -160,12 +164,15 @@ class ReprojectionResult:
         applied: False for a dry run: nothing was saved or notified.
         reports: Every stale report looked at, in storage order.
         conflicts: Reports changed by someone else meanwhile (left for the next run).
+        failures: Reports that could not be re-projected, with the error's code (e.g.
+            ``history_tampered``): each is logged and left as stored, and the others go on.
     """
 
     calendar: str | None
     applied: bool
     reports: tuple[ReprojectedReport, ...] = ()
     conflicts: tuple[str, ...] = ()
+    failures: tuple[tuple[str, str], ...] = ()
 
     @property
     def moved(self) -> tuple[ReprojectedReport, ...]:
@@ -253,6 +260,7 @@ class Reprojection(DeskCore):
         now = self.clock.now()
         done: list[ReprojectedReport] = []
         conflicts: list[str] = []
+        failures: list[tuple[str, str]] = []
         after: str | None = None
         while True:
             with self.storage.unit_of_work(read_only=True) as uow:
@@ -264,10 +272,17 @@ class Reprojection(DeskCore):
                     done.append(self._reproject_one(summary.report_id, summary.version, apply, now))
                 except ConcurrencyConflictError:
                     conflicts.append(summary.report_id)
+                except LayananAduanError as e:
+                    # One report that cannot be re-projected (a history that fails its check,
+                    # a reporter with no usable contact) never holds back the others.
+                    _log.warning("report not re-projected: %s", e.code)
+                    failures.append((summary.report_id, e.code))
             if page.next_cursor is None:
                 break
             after = page.next_cursor
-        result = ReprojectionResult(fingerprint, apply, tuple(done), tuple(conflicts))
+        result = ReprojectionResult(
+            fingerprint, apply, tuple(done), tuple(conflicts), tuple(failures)
+        )
         if apply and done:
             _log.info(
                 "re-projected %d report(s) of %s: %d deadline(s) moved, %d notice(s), "
