@@ -461,6 +461,36 @@ def test_hitung_ulang_shows_then_applies_a_short_notice_cuti_bersama(tmp_path: P
     ]
 
 
+def test_desk_commands_with_new_overrides_reproject_before_they_list_or_sweep(
+    tmp_path: Path,
+) -> None:
+    """A desk command started with --overrides re-projects first: pantau on Monday noon sends no
+    breach for a deadline the new cuti bersama moved to Tuesday, and daftar shows Tuesday."""
+    db = tmp_path / "desk.sqlite3"
+    storage = SqliteStorage.open(db)
+    _store(storage, WorkingTime(indonesian_calendar()))
+    storage.close()
+    overrides = tmp_path / "libur.toml"
+    overrides.write_text('[closed]\n2026-01-12 = "Cuti bersama (contoh)"\n', encoding="utf-8")
+    staff = tmp_path / "staf.toml"
+    staff.write_text(
+        '[[staff]]\nid = "kasi"\nname = "Andi Pratama"\nphone = "+6281233334444"\n'
+        'roles = ["section_head"]\n',
+        encoding="utf-8",
+    )
+    monday_noon = ("--db", str(db), "--staf", str(staff), "--waktu", "2026-01-12T12:00:00+07:00")
+    code, out = _cli("pantau", *monday_noon, "--overrides", str(overrides))
+    # Two of the three working hours are used (Friday), Monday is closed: at risk, not breached.
+    assert code == 0
+    assert out.splitlines()[-1] == "peringatan diantrekan: 1"
+    assert "sla_at_risk" in out
+    code, out = _cli("daftar", *monday_noon, "--overrides", str(overrides))
+    assert "tenggat 2026-01-13 09:00 WIB" in out
+    # Without the overrides the desk re-projects back to Monday 09:00: now the breach is real.
+    code, out = _cli("pantau", *monday_noon)
+    assert "sla_breached" in out
+
+
 def test_hitung_ulang_refuses_a_broken_overrides_file_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
