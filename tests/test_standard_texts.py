@@ -123,6 +123,9 @@ def render_every_kind(
             NUMBER, "belum diteruskan", language=lang
         ),
         NotificationKind.MENU: lambda: renderer.menu(NUMBER, language=lang),
+        NotificationKind.DEADLINE_MOVED: lambda: renderer.deadline_moved(
+            NUMBER, DEADLINE, ["18 Agustus 2025: Cuti bersama"], kind=kind, language=lang
+        ),
         NotificationKind.UNSUPPORTED: lambda: renderer.unsupported(language=lang),
     }
     public = {

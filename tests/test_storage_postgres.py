@@ -47,7 +47,10 @@ def _schema() -> str:
     return f"t_{uuid.uuid4().hex[:16]}"
 
 
-_TABLES = "reports, report_events, report_counters, outbox, inbox, staff_assignments, staff_members"
+_TABLES = (
+    "reports, report_events, report_audit, report_counters, outbox, inbox, staff_assignments, "
+    "staff_members"
+)
 
 
 @pytest.fixture

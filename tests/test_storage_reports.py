@@ -47,7 +47,7 @@ def working_time() -> WorkingTime:
     return WorkingTime(indonesian_calendar())
 
 
-_TABLES = "reports, report_events, report_counters, outbox, inbox"
+_TABLES = "reports, report_events, report_audit, report_counters, outbox, inbox"
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])

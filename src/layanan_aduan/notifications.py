@@ -266,6 +266,7 @@ class NotificationKind(enum.Enum):
     SLA_AT_RISK = "sla_at_risk"
     SLA_BREACHED = "sla_breached"
     SERVICE_COMPLAINT_CHANNEL = "service_complaint_channel"
+    DEADLINE_MOVED = "deadline_moved"
     STATUS = "status"
     STATUS_NOT_FOUND = "status_not_found"
     STAFF_HELP = "staff_help"
@@ -315,6 +316,7 @@ _TEMPLATE_NAMES = {
     NotificationKind.SLA_AT_RISK: "aduan_batas_waktu_mendekat",
     NotificationKind.SLA_BREACHED: "aduan_batas_waktu_terlewati",
     NotificationKind.SERVICE_COMPLAINT_CHANNEL: "aduan_saluran_pengaduan_layanan",
+    NotificationKind.DEADLINE_MOVED: "aduan_batas_waktu_diperbarui",
     NotificationKind.STATUS: "aduan_status",
     NotificationKind.STATUS_NOT_FOUND: "aduan_status_tidak_ditemukan",
     NotificationKind.STAFF_HELP: "aduan_petunjuk_staf",
@@ -442,6 +444,17 @@ _BODIES: Final[dict[NotificationKind, dict[str, str]]] = {
             "the service deadline of $goal ({{2}}). Your $item is still being followed up.\n"
             "If you have a complaint about this service, you can contact the "
             "$complaint_unit of $office $complaint_route."
+        ),
+    },
+    NotificationKind.DEADLINE_MOVED: {
+        "id": (
+            "Batas waktu penyelesaian $goal untuk $item Anda nomor {{1}} kini {{2}}, karena "
+            "hari libur berikut: {{3}}. $Item Anda tetap kami tindak lanjuti.\n$office"
+        ),
+        "en": (
+            "The completion deadline of $goal for your $item number {{1}} is now {{2}}, "
+            "because of these closed days: {{3}}. Your $item is still being followed up.\n"
+            "$office"
         ),
     },
     NotificationKind.STATUS: {
@@ -871,6 +884,39 @@ class NotificationRenderer:
                 2: format_duration(remaining, language),
             },
             {},
+            [number],
+            kind,
+        )
+
+    def deadline_moved(
+        self,
+        report_number: str,
+        deadline: dt.datetime,
+        reasons: Sequence[str],
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
+    ) -> RenderedNotification:
+        """
+        To the reporter: the calendar changed (a closure announced at short notice) and the
+        report's deadline is now later; ``reasons`` name the closed days (already in
+        ``language``), joined with semicolons.
+
+        >>> import pendulum
+        >>> n = NotificationRenderer().deadline_moved(
+        ...     "LAP-2026-000123", pendulum.datetime(2025, 8, 19, 2, tz="UTC"),
+        ...     ["18 Agustus 2025: Cuti bersama HUT RI ke-80"],
+        ... )
+        >>> print(n.text.splitlines()[0])
+        Batas waktu penyelesaian 3 jam kerja untuk laporan/aduan Anda nomor LAP-2026-000123 kini Selasa, 19 Agustus 2025 pukul 09.00 WIB, karena hari libur berikut: 18 Agustus 2025: Cuti bersama HUT RI ke-80. Laporan/aduan Anda tetap kami tindak lanjuti.
+        """  # noqa: E501 - a doctest's expected output is one line
+        number = self._report_number(report_number)
+        text = "; ".join(r.strip().rstrip(".;") for r in reasons if r.strip()) or "-"
+        return self._render(
+            NotificationKind.DEADLINE_MOVED,
+            language,
+            {0: number, 1: self._when(deadline, "deadline", language)},
+            {2: text},
             [number],
             kind,
         )

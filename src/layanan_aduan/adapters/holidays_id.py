@@ -111,6 +111,18 @@ class PythonHolidaysSource:
     def __repr__(self) -> str:
         return "PythonHolidaysSource()"
 
+    @property
+    def data_version(self) -> str:
+        """
+        What this source's answers rest on: python-holidays' version and a digest of the
+        decree table shipped with this library. It changes with a new holiday data release
+        or a decree added for a year (what a calendar fingerprint records).
+
+        >>> PythonHolidaysSource().data_version.startswith("python-holidays ")
+        True
+        """
+        return _data_version()
+
     def decree(self, year: int) -> YearDecree | None:
         """
         The decrees behind ``year``'s holidays, or ``None`` for a year without one here.
@@ -122,6 +134,17 @@ class PythonHolidaysSource:
         Return ``year``'s libur nasional and cuti bersama.
         """
         return _load(year)
+
+
+@functools.cache
+def _data_version() -> str:
+    import hashlib
+    from importlib.metadata import version
+
+    # attrs reprs of frozen values (dates, strings, tuples) are deterministic across processes.
+    table = "\n".join(repr(year_decree(y)) for y in DECREED_YEARS)
+    digest = hashlib.sha256(table.encode("utf-8")).hexdigest()[:16]
+    return f"python-holidays {version('holidays')}; decrees {digest}"
 
 
 @functools.cache

@@ -607,6 +607,7 @@ class WorkingTime:
         self._zone_memos: dict[int, tuple[dt.tzinfo, dict[int, int]]] = {}
         # The last budget seen and its microseconds: callers pass one goal again and again.
         self._last_budget: tuple[object, int] = (None, 0)
+        self._fingerprint: tuple[str | None] | None = None
 
     def __repr__(self) -> str:
         tl = self._timeline
@@ -626,6 +627,20 @@ class WorkingTime:
         The calendar this engine reads.
         """
         return self._calendar
+
+    @property
+    def calendar_fingerprint(self) -> str | None:
+        """
+        The fingerprint of the calendar (computed once): what a stored projection records to
+        tell whether another calendar would place its deadline elsewhere. ``None`` when the
+        calendar gives none (see
+        :func:`~layanan_aduan.domain.calendar_fingerprint.calendar_fingerprint`).
+        """
+        if self._fingerprint is None:
+            from layanan_aduan.domain.calendar_fingerprint import calendar_fingerprint
+
+            self._fingerprint = (calendar_fingerprint(self._calendar),)
+        return self._fingerprint[0]
 
     # --- public operations --------------------------------------------------------------
 

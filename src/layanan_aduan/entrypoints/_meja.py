@@ -15,7 +15,9 @@ Every command takes ``--konfigurasi BERKAS`` (default: ``$LAYANAN_ADUAN_KONFIGUR
 one, Kejaksaan Negeri Jakarta Pusat as the seed says), ``--db PATH`` (default: the storage the
 configuration names, else ``$LAYANAN_ADUAN_DB``, else ``./layanan-aduan.sqlite3``) and
 ``--waktu ISO`` (act at a fixed instant instead of the system clock: for the demo and tests
-only; with an office configuration it is refused for every command that changes data). The
+only; with an office configuration it is refused for every command that changes data), and
+``--overrides BERKAS`` (calendar overrides merged over the configuration's ``[calendar]``; a desk
+started with another calendar than its reports were projected with re-projects them first). The
 office's staff (who
 may take which step, and where the section head's notifications go) come from the
 configuration's ``[[staff]]`` tables, or from the TOML staff file ``--staf FILE`` (default:
@@ -81,6 +83,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--staf",
         metavar="BERKAS",
         help=f"berkas TOML staf kantor, tabel [[staff]] (bawaan: konfigurasi, atau ${ENV_STAFF})",
+    )
+    parser.add_argument(
+        "--overrides",
+        metavar="BERKAS",
+        help="berkas TOML libur tambahan dan jam khusus, di atas [calendar] konfigurasi",
     )
 
 
@@ -288,8 +295,10 @@ def _services(
     *,
     messenger: Messenger | None = None,
     media_dir: str | None = None,
+    reproject_on_start: bool = True,
 ) -> Services:
     from layanan_aduan.adapters.messaging import ConsoleMessenger
+    from layanan_aduan.adapters.overrides_file import load_overrides
     from layanan_aduan.adapters.staff import InMemoryStaffDirectory, read_staff_file
     from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT
     from layanan_aduan.service_layer.bootstrap import bootstrap
@@ -306,6 +315,8 @@ def _services(
         media=_DirectoryMedia(Path(media_dir) if media_dir else None),
         staff=staff,
         clock=_clock(args, config),
+        overrides=load_overrides(args.overrides) if getattr(args, "overrides", None) else None,
+        reproject_on_start=reproject_on_start,
     )
 
 

@@ -9,7 +9,14 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from layanan_aduan.entrypoints import _kalender, _konfigurasi, _meja, _tanda_tangan, _tenggat
+from layanan_aduan.entrypoints import (
+    _hitung_ulang,
+    _kalender,
+    _konfigurasi,
+    _meja,
+    _tanda_tangan,
+    _tenggat,
+)
 
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
@@ -17,6 +24,7 @@ REGISTRY: list[Register] = [
     _kalender.register,
     _tenggat.register,
     _meja.register,
+    _hitung_ulang.register,
     _konfigurasi.register,
     _tanda_tangan.register,
 ]

@@ -176,6 +176,9 @@ class ReportProjection:
             ``head_hash``) by the desk's key, when the desk signs (see
             :mod:`layanan_aduan.service_layer.signing`); the key is never in storage.
         head_key_id: The id of the key that made ``head_signature``.
+        calendar_fingerprint: The fingerprint of the working calendar the SLA columns were
+            computed with (``WorkingTime.calendar_fingerprint``); ``None`` when unknown (a
+            projection stored before fingerprints were kept): such a report is re-projected.
     """
 
     state: str = attrs.field(validator=_text_or_none("state", 64))
@@ -202,6 +205,9 @@ class ReportProjection:
         default=None, validator=_text_or_none("head_signature", 200)
     )
     head_key_id: str | None = attrs.field(default=None, validator=_text_or_none("head_key_id", 64))
+    calendar_fingerprint: str | None = attrs.field(
+        default=None, validator=_text_or_none("calendar_fingerprint", 128)
+    )
 
     def is_breached(self, at: pendulum.DateTime) -> bool:
         """
@@ -448,6 +454,42 @@ class ReportRepository(Protocol):
     ) -> Page[ReportSummary]:
         """
         List the reports breached at ``at`` (see :meth:`ReportProjection.is_breached`).
+        """
+        ...
+
+    def add_audit_record(
+        self, report_id: str, record: Mapping[str, Any], *, recorded_at: pendulum.DateTime
+    ) -> int:
+        """
+        Append a JSON object to the report's audit log, beside its event stream; return its
+        sequence number (1, 2, ...).
+
+        The audit log records what the service did to a report without being a step of it
+        (e.g. a deadline re-projected with a new calendar): it is append-only, commits with
+        the unit of work, and changes neither the version nor the history. A report that is
+        not stored raises ``ReportNotFoundError``.
+        """
+        ...
+
+    def audit_records(self, report_id: str) -> tuple[dict[str, Any], ...]:
+        """
+        The report's audit log, oldest first: each record as appended, with ``seq`` and
+        ``recorded_at`` (ISO 8601, UTC) added. Empty for a report with none.
+        """
+        ...
+
+    def stale_projections(
+        self,
+        calendar_fingerprint: str,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        """
+        List the open reports (SLA clock not stopped) whose projection was computed with
+        another calendar: its ``calendar_fingerprint`` differs from the one given, or is
+        unknown (``None``).
         """
         ...
 

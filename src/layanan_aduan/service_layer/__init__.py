@@ -34,10 +34,16 @@ from layanan_aduan.service_layer.dispatcher import (
     DispatchSummary,
     RetryPolicy,
 )
+from layanan_aduan.service_layer.reprojection import (
+    DeadlineReason,
+    ReprojectedReport,
+    ReprojectionResult,
+)
 from layanan_aduan.service_layer.routing import OfficeRouter
 
 __all__ = [
     "DEFAULT_RETRY_POLICY",
+    "DeadlineReason",
     "Desk",
     "DispatchSummary",
     "Dispatcher",
@@ -45,6 +51,8 @@ __all__ = [
     "OfficeRouter",
     "OutboxEntry",
     "ReportLine",
+    "ReprojectedReport",
+    "ReprojectionResult",
     "RetryPolicy",
     "Services",
     "SlaState",

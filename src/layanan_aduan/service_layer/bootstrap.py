@@ -47,6 +47,7 @@ from layanan_aduan.adapters.office_config import OfficeConfig
 from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import SqliteStorage
 from layanan_aduan.clock import Clock, SystemClock
+from layanan_aduan.domain.calendar import Overrides
 from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceLimits
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ServiceStandard
 from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds, WorkingTime
@@ -106,6 +107,7 @@ def compose(
     escalate_breaches_to_office_head: bool = False,
     language: Language = "id",
     signing: HeadSigning | None = None,
+    reproject_on_start: bool = True,
 ) -> Services:
     """
     Build the desk and the dispatcher from their ports.
@@ -132,6 +134,10 @@ def compose(
         language: The language of the notifications (``"id"`` or ``"en"``).
         signing: Signs every report head saved and verifies every head loaded (unsigned
             history when ``None``).
+        reproject_on_start: Re-project the office's open reports stored with another calendar
+            before returning (:meth:`Desk.reproject
+            <layanan_aduan.service_layer.reprojection.Reprojection.reproject>`); ``False``
+            leaves them for an explicit run (``layanan-aduan hitung-ulang``).
 
     The desk and the dispatcher are bound to the standard's office: several offices share one
     storage, each with its own :func:`compose`.
@@ -159,6 +165,10 @@ def compose(
     dispatcher = Dispatcher(
         storage.outbox, messenger, clock, policy=retry_policy, office=standard.office.code
     )
+    if reproject_on_start:
+        # Deadlines follow the calendar: a desk started with new overrides or holiday data
+        # moves the stored deadlines before it sweeps or lists anything.
+        desk.reproject()
     return Services(desk=desk, dispatcher=dispatcher, storage=storage)
 
 
@@ -222,6 +232,8 @@ def bootstrap(
     thresholds: SlaThresholds | None = None,
     environ: Mapping[str, str] | None = None,
     signing: HeadSigning | None = None,
+    overrides: Overrides | None = None,
+    reproject_on_start: bool = True,
 ) -> Services:
     """
     Build a desk on its storage: the SQLite file ``path`` (created and migrated when new)
@@ -237,6 +249,10 @@ def bootstrap(
     evidence write left are deleted when older than an hour by ``clock``'s instant. The
     file's ``[signing]`` gives the key that signs the history (:func:`signing_from_config`;
     ``signing`` wins over it).
+    evidence write left are deleted when older than an hour by ``clock``'s instant.
+    ``overrides`` are merged over the configuration's calendar overrides (they win where both
+    name a date). Open reports stored with another calendar are re-projected unless
+    ``reproject_on_start`` is ``False`` (see :func:`compose`).
     """
     clock = SystemClock() if clock is None else clock
     config = OfficeConfig.default() if config is None else config
@@ -270,7 +286,8 @@ def bootstrap(
         evidence = FilesystemEvidenceStore.open(evidence_dir, now=clock.now())
         chosen = config.standard if standard is None else standard
         if working_time is None:
-            working_time = WorkingTime(indonesian_calendar(chosen.schedule, config.overrides))
+            merged = config.overrides if overrides is None else config.overrides.merge(overrides)
+            working_time = WorkingTime(indonesian_calendar(chosen.schedule, merged))
         return compose(
             storage=storage,
             evidence=evidence,
@@ -291,6 +308,7 @@ def bootstrap(
             escalate_breaches_to_office_head=config.escalate_breaches_to_office_head,
             language=config.language,
             signing=signing_from_config(config, environ) if signing is None else signing,
+            reproject_on_start=reproject_on_start,
         )
     except BaseException:
         storage.close()

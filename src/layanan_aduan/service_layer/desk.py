@@ -40,6 +40,8 @@ sends them afterwards.
 - :meth:`Desk.sweep_sla` enqueues the at-risk and breached alerts (and, on a breach, the
   channel for complaints about the service) once per report.
 - :meth:`Desk.record_statuses` marks outbox messages sent when WhatsApp confirms them.
+- :meth:`Desk.reproject` recomputes the SLA projections of open reports stored with another
+  calendar (run when the desk starts; see :mod:`~layanan_aduan.service_layer.reprojection`).
 
 A refused operation raises the library's typed error and changes nothing.
 """
@@ -54,6 +56,7 @@ from layanan_aduan.service_layer.intake import (
     parse_details,
 )
 from layanan_aduan.service_layer.queries import Queries, ReportLine, SlaState
+from layanan_aduan.service_layer.reprojection import Reprojection
 from layanan_aduan.service_layer.sla_watch import SlaWatch
 from layanan_aduan.service_layer.steps import Steps
 
@@ -70,7 +73,7 @@ __all__ = [
 ]
 
 
-class Desk(Intake, Steps, SlaWatch, Queries):
+class Desk(Intake, Steps, SlaWatch, Queries, Reprojection):
     """
     The service desk over its ports (build it with
     :func:`~layanan_aduan.service_layer.bootstrap.compose`).

@@ -337,4 +337,5 @@ def project(
         sla_paused=report.is_paused,
         sla_stopped=stopped,
         kind=str(report.kind),
+        calendar_fingerprint=working_time.calendar_fingerprint,
     )

@@ -9,8 +9,11 @@ from collections.abc import Sequence
 
 import pendulum
 
+from layanan_aduan.domain.report import Report
 from layanan_aduan.domain.staff import StaffRole
+from layanan_aduan.domain.worktime import SlaStatus
 from layanan_aduan.exceptions import (
+    ConcurrencyConflictError,
     IdempotencyKeyConflictError,
     OutboxMessageNotFoundError,
     StaffRoleVacantError,
@@ -19,6 +22,7 @@ from layanan_aduan.messaging import Recipient
 from layanan_aduan.notifications import (
     NotificationKind,
 )
+from layanan_aduan.ports import UnitOfWork
 from layanan_aduan.service_layer._desk_core import (
     _PAGE,
     DeskCore,
@@ -27,7 +31,25 @@ from layanan_aduan.service_layer._desk_core import (
 )
 from layanan_aduan.service_layer.report_stream import (
     load_report,
+    project,
+    save_report,
 )
+
+_ALERTED_FROM = {
+    NotificationKind.SLA_AT_RISK: frozenset(
+        {SlaStatus.AT_RISK, SlaStatus.CRITICAL, SlaStatus.BREACHED}
+    ),
+    NotificationKind.SLA_BREACHED: frozenset({SlaStatus.BREACHED}),
+    NotificationKind.SERVICE_COMPLAINT_CHANNEL: frozenset({SlaStatus.BREACHED}),
+}
+
+
+def _confirmed(kinds: Sequence[NotificationKind], status: SlaStatus) -> list[NotificationKind]:
+    """
+    The alerts of ``kinds`` that the SLA status the domain computes now still calls for.
+    """
+    return [k for k in kinds if status in _ALERTED_FROM[k]]
+
 
 __all__ = ["SlaWatch"]
 
@@ -51,6 +73,11 @@ class SlaWatch(DeskCore):
         With ``escalate_breaches_to_office_head``, the breach alert also goes to the office
         head, under ``<report id>:sla_breached:office_head`` (left out, and logged, while
         nobody holds that role).
+
+        The listing compares stored instants; before queuing an alert the sweep re-checks the
+        report's SLA from its events with the current calendar and queues only what that
+        status calls for (at risk: at risk, critical or breached; breach: breached). A report
+        whose stored projection disagrees gets the current calendar's projection instead.
         """
         now = self.clock.now()
         with self.storage.unit_of_work(read_only=True) as uow:
@@ -96,7 +123,12 @@ class SlaWatch(DeskCore):
                     goal=self.standard.completion_time,
                     thresholds=self.thresholds,
                 )
-                for kind in kinds:
+                # The listing compared stored instants, which an older calendar may have placed:
+                # only what the domain says now, with the current calendar, is alerted.
+                due = _confirmed(kinds, sla.status)
+                if len(due) < len(kinds):
+                    self._refresh(uow, report)
+                for kind in due:
                     key = f"{report_id}:{kind.value}"
                     if kind is NotificationKind.SLA_AT_RISK:
                         rendered = self.renderer.sla_at_risk(
@@ -137,10 +169,24 @@ class SlaWatch(DeskCore):
                         )
                         entries.append(OutboxEntry(escalation, kind))
                 uow.commit()
+        except ConcurrencyConflictError:
+            # A step saved the report meanwhile (with a fresh projection): the next sweep sees it.
+            return []
         except IdempotencyKeyConflictError:
             # A concurrent sweep enqueued the same alert first (with other figures): keep it.
             return []
         return entries
+
+    def _refresh(self, uow: UnitOfWork, report: Report) -> None:
+        # The stored projection disagrees with the domain: store the current calendar's.
+        projection = project(
+            report,
+            self.working_time,
+            office=self.office,
+            goal=self.standard.completion_time,
+            thresholds=self.thresholds,
+        )
+        save_report(uow.reports, report, projection, signing=self.signing)
 
     def _office_head(self, at: pendulum.DateTime) -> Recipient | None:
         # The breach escalation's recipient, when the desk escalates and the role is held.

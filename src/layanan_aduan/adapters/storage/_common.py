@@ -339,6 +339,7 @@ class ReportFilter:
     kind: str | None = None
     open_only: bool = False
     due_before: pendulum.DateTime | None = None
+    stale_for: str | None = None
 
 
 # --- the ports, checked: each adapter extends these and supplies the private methods ----------
@@ -388,6 +389,33 @@ class RepositoryChecks(abc.ABC):
         """
         One page of the reports matching ``f``, in position order, after position ``start``.
         """
+
+    @abc.abstractmethod
+    def _add_audit(self, report_id: str, text: str, recorded_at: pendulum.DateTime) -> int:
+        """
+        Append the audit record ``text`` (canonical JSON) to the stored report ``report_id``;
+        return its sequence number. Raise ``ReportNotFoundError`` when there is no such report.
+        """
+
+    @abc.abstractmethod
+    def _audit(self, report_id: str) -> list[tuple[int, pendulum.DateTime, str]]:
+        """
+        The audit records of ``report_id`` as ``(seq, recorded_at, text)``, oldest first.
+        """
+
+    def add_audit_record(
+        self, report_id: str, record: Mapping[str, Any], *, recorded_at: pendulum.DateTime
+    ) -> int:
+        check_text(report_id, "report_id")
+        text = canonical_json(record, "record")
+        return self._add_audit(report_id, text, utc(recorded_at, "recorded_at"))
+
+    def audit_records(self, report_id: str) -> tuple[dict[str, Any], ...]:
+        check_text(report_id, "report_id")
+        return tuple(
+            {**load_json(text), "seq": seq, "recorded_at": at.isoformat()}
+            for seq, at, text in self._audit(report_id)
+        )
 
     def get(self, report_id: str) -> StoredReport:
         check_text(report_id, "report_id")
@@ -495,6 +523,18 @@ class RepositoryChecks(abc.ABC):
     ) -> Page[ReportSummary]:
         instant = utc(at, "at")
         return self._query(ReportFilter(office=_office(office), breached_at=instant), limit, after)
+
+    def stale_projections(
+        self,
+        calendar_fingerprint: str,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportSummary]:
+        check_text(calendar_fingerprint, "calendar_fingerprint", 128)
+        f = ReportFilter(office=_office(office), open_only=True, stale_for=calendar_fingerprint)
+        return self._query(f, limit, after)
 
 
 class OutboxWriterChecks(abc.ABC):

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 _REPORT_COLUMNS = (
     "position, report_id, version, state, number, office, reporter_phone, reporter_user_id, "
     "received_at, updated_at, head_hash, sla_deadline, sla_at_risk_from, sla_breached_from, "
-    "sla_paused, sla_stopped, kind, head_signature, head_key_id"
+    "sla_paused, sla_stopped, kind, head_signature, head_key_id, calendar_fingerprint"
 )
 # Dispatcher calls retry PostgreSQL serialization failures this many times in all.
 _DISPATCH_ATTEMPTS = 5
@@ -470,6 +470,7 @@ def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
         kind=row[16],
         head_signature=row[17],
         head_key_id=row[18],
+        calendar_fingerprint=row[19],
     )
 
 
@@ -491,6 +492,7 @@ def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
         p.kind,
         p.head_signature,
         p.head_key_id,
+        p.calendar_fingerprint,
     )
 
 
@@ -562,8 +564,8 @@ class SqlReportRepository(c.RepositoryChecks):
                 "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
                 "reporter_user_id, received_at, updated_at, head_hash, sla_deadline, "
                 "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped, kind, "
-                "head_signature, head_key_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "head_signature, head_key_id, calendar_fingerprint) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (report_id) DO NOTHING",
                 (report_id, version, *_projection_params(d, p)),
             )
@@ -572,7 +574,8 @@ class SqlReportRepository(c.RepositoryChecks):
                 "UPDATE reports SET version = ?, state = ?, number = ?, office = ?, "
                 "reporter_phone = ?, reporter_user_id = ?, received_at = ?, updated_at = ?, "
                 "head_hash = ?, sla_deadline = ?, sla_at_risk_from = ?, sla_breached_from = ?, "
-                "sla_paused = ?, sla_stopped = ?, kind = ?, head_signature = ?, head_key_id = ? "
+                "sla_paused = ?, sla_stopped = ?, kind = ?, head_signature = ?, head_key_id = ?, "
+                "calendar_fingerprint = ? "
                 "WHERE report_id = ? AND version = ?",
                 (version, *_projection_params(d, p), report_id, expected),
             )
@@ -583,6 +586,26 @@ class SqlReportRepository(c.RepositoryChecks):
             [(report_id, expected + i, e) for i, e in enumerate(encoded, start=1)],
         )
         return version
+
+    def _add_audit(self, report_id: str, text: str, recorded_at: pendulum.DateTime) -> int:
+        u = self._uow
+        u.check_writable()
+        if u.execute("SELECT 1 FROM reports WHERE report_id = ?", (report_id,)).fetchone() is None:
+            raise c.report_not_found("report_id", report_id)
+        row = u.execute(
+            "INSERT INTO report_audit (report_id, seq, recorded_at, payload) "
+            "SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ? FROM report_audit WHERE report_id = ? "
+            "RETURNING seq",
+            (report_id, self._d.instant(recorded_at), text, report_id),
+        ).fetchone()
+        return int(row[0])
+
+    def _audit(self, report_id: str) -> list[tuple[int, pendulum.DateTime, str]]:
+        rows = self._uow.execute(
+            "SELECT seq, recorded_at, payload FROM report_audit WHERE report_id = ? ORDER BY seq",
+            (report_id,),
+        ).fetchall()
+        return [(int(r[0]), self._d.read_instant(r[1]), r[2]) for r in rows]
 
     def _next_number(self, office: str, year: int) -> int:
         self._uow.check_writable()
@@ -632,6 +655,9 @@ class SqlReportRepository(c.RepositoryChecks):
         if f.due_before is not None:
             clauses.append("sla_stopped = ? AND sla_deadline IS NOT NULL AND sla_deadline < ?")
             params += [False, d.instant(f.due_before)]
+        if f.stale_for is not None:
+            clauses.append("(calendar_fingerprint IS NULL OR calendar_fingerprint <> ?)")
+            params.append(f.stale_for)
         rows = self._uow.execute(
             f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {' AND '.join(clauses)} "  # noqa: S608 - clauses are constants, values are parameters
             "ORDER BY position LIMIT ?",

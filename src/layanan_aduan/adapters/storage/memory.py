@@ -92,6 +92,7 @@ class _State:
     counters: Mapping[tuple[str, int], int] = attrs.Factory(dict)
     outbox: Mapping[str, _Message] = attrs.Factory(dict)
     inbox: Mapping[str, str | None] = attrs.Factory(dict)
+    audit: Mapping[str, tuple[tuple[pendulum.DateTime, str], ...]] = attrs.Factory(dict)
     next_position: int = 1
 
 
@@ -106,6 +107,7 @@ class _Draft:
         self.counters: Mapping[tuple[str, int], int] = base.counters
         self.outbox: Mapping[str, _Message] = base.outbox
         self.inbox: Mapping[str, str | None] = base.inbox
+        self.audit: Mapping[str, tuple[tuple[pendulum.DateTime, str], ...]] = base.audit
         self.next_position = base.next_position
         self._copied: set[str] = set()
 
@@ -134,6 +136,11 @@ class _Draft:
     def put_inbox(self, message_id: str, report_id: str | None) -> None:
         self._writable("inbox")[message_id] = report_id
 
+    def put_audit(self, report_id: str, at: pendulum.DateTime, text: str) -> int:
+        table = self._writable("audit")
+        table[report_id] = (*table.get(report_id, ()), (at, text))
+        return len(table[report_id])
+
     def take_position(self) -> int:
         self.next_position += 1
         return self.next_position - 1
@@ -145,6 +152,7 @@ class _Draft:
             counters=self.counters,
             outbox=self.outbox,
             inbox=self.inbox,
+            audit=self.audit,
             next_position=self.next_position,
         )
 
@@ -167,6 +175,7 @@ def _matches(row: _Report, f: c.ReportFilter) -> bool:
         and (f.breached_at is None or p.is_breached(f.breached_at))
         and (f.kind is None or p.kind == f.kind)
         and not (f.open_only and p.sla_stopped)
+        and (f.stale_for is None or p.calendar_fingerprint != f.stale_for)
         and due
     )
 
@@ -221,6 +230,16 @@ class _Repository(c.RepositoryChecks):
             _Report(position, report_id, version, projection, previous + tuple(encoded))
         )
         return version
+
+    def _add_audit(self, report_id: str, text: str, recorded_at: pendulum.DateTime) -> int:
+        draft = self._uow.writable()
+        if report_id not in draft.reports:
+            raise c.report_not_found("report_id", report_id)
+        return draft.put_audit(report_id, recorded_at, text)
+
+    def _audit(self, report_id: str) -> list[tuple[int, pendulum.DateTime, str]]:
+        rows = self._uow.view().audit.get(report_id, ())
+        return [(n, at, text) for n, (at, text) in enumerate(rows, start=1)]
 
     def _next_number(self, office: str, year: int) -> int:
         draft = self._uow.writable()

@@ -610,6 +610,68 @@ class StorageContract:
             with pytest.raises(NaiveDatetimeError):
                 uow.reports.list_all(due_before=dt.datetime(2026, 1, 1))  # noqa: DTZ001 - naive on purpose
 
+    def test_stale_projections_are_the_open_ones_of_another_calendar(
+        self, storage: Storage
+    ) -> None:
+        """stale_projections lists the open reports of the office whose calendar fingerprint
+        differs from the one given or is unknown (NULL), in order; the fingerprint reads back."""
+        now, old = "a" * 64, "b" * 64
+        current = create(storage, office="JKT", calendar_fingerprint=now)
+        other = create(storage, office="JKT", calendar_fingerprint=old)
+        unknown = create(storage, office="JKT")
+        create(storage, office="JKT", calendar_fingerprint=old, sla_stopped=True)
+        create(storage, office="BDG", calendar_fingerprint=old)
+
+        def ids(fingerprint: str, office: str | None = "JKT") -> list[str]:
+            with storage.unit_of_work(read_only=True) as uow:
+                pages = every(
+                    lambda x: uow.reports.stale_projections(
+                        fingerprint, office=office, limit=1, after=x
+                    )
+                )
+                return [s.report_id for s in pages]
+
+        assert ids(now) == [other, unknown]
+        assert ids(old) == [current, unknown]
+        assert len(ids(now, office=None)) == 3
+        assert load(storage, current).projection.calendar_fingerprint == now
+        with storage.unit_of_work() as uow:
+            uow.reports.append(other, 1, [], projection(office="JKT", calendar_fingerprint=now))
+            uow.commit()
+        assert ids(now) == [unknown]
+        with storage.unit_of_work(read_only=True) as uow, pytest.raises(StorageInputError):
+            uow.reports.stale_projections("")
+
+    def test_audit_records_append_beside_the_stream(self, storage: Storage) -> None:
+        """Audit records are appended in order, commit with the unit of work, leave the version
+        and events alone, and need a stored report."""
+        rid = create(storage)
+        with storage.unit_of_work() as uow:
+            assert uow.reports.add_audit_record(rid, {"kind": "a", "n": [1]}, recorded_at=T0) == 1
+            uow.rollback()
+        with storage.unit_of_work() as uow:
+            assert uow.reports.add_audit_record(rid, {"kind": "a"}, recorded_at=T0) == 1
+            later = T0.add(minutes=1).in_timezone("Asia/Makassar")
+            assert uow.reports.add_audit_record(rid, {"kind": "b"}, recorded_at=later) == 2
+            uow.commit()
+        with storage.unit_of_work(read_only=True) as uow:
+            records = uow.reports.audit_records(rid)
+            assert records == (
+                {"kind": "a", "seq": 1, "recorded_at": T0.in_timezone("UTC").isoformat()},
+                {"kind": "b", "seq": 2, "recorded_at": later.in_timezone("UTC").isoformat()},
+            )
+            assert uow.reports.audit_records("r-none") == ()
+            with pytest.raises(StorageStateError):
+                uow.reports.add_audit_record(rid, {"kind": "c"}, recorded_at=T0)
+        assert load(storage, rid).version == 1
+        with storage.unit_of_work() as uow:
+            with pytest.raises(ReportNotFoundError):
+                uow.reports.add_audit_record("r-none", {"kind": "c"}, recorded_at=T0)
+            with pytest.raises(StorageInputError):
+                uow.reports.add_audit_record(rid, {"bad": (1, 2)}, recorded_at=T0)
+            with pytest.raises(NaiveDatetimeError):
+                uow.reports.add_audit_record(rid, {"kind": "c"}, recorded_at=T0.naive())
+
     def test_outbox_and_inbox_rows_keep_their_office(self, storage: Storage) -> None:
         """Outbox messages carry their office; claims, listings, counts and dead letters filter
         on it; the inbox records the office beside the message id."""
