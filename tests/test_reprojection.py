@@ -571,3 +571,29 @@ def test_a_sweep_on_a_stale_breach_stores_the_current_projection() -> None:
     assert now.sla_deadline == TUESDAY_9
     assert now.calendar_fingerprint == current.calendar_fingerprint
     assert _outbox_kinds(storage) == []
+
+
+def test_a_signed_desk_reprojects_and_its_reports_still_verify(storage: Storage) -> None:
+    """Re-projection saves a new projection: on a desk that signs its heads, the saved head is
+    signed again, so the report loads under the same key afterwards (no ``head_signature_missing``)."""
+    pytest.importorskip("cryptography")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from layanan_aduan.adapters.signing_keys import Ed25519Signer
+    from layanan_aduan.service_layer.signing import HeadSigning
+
+    signing = HeadSigning(signer=Ed25519Signer(Ed25519PrivateKey.generate()))
+    before, after, expected, _, _ = CHANGES[next(iter(CHANGES))]
+    rid = _store(storage, before)
+    with storage.unit_of_work() as uow:  # sign the stored head, as a signing desk would have
+        save_report(
+            uow.reports,
+            load_report(uow.reports, rid),
+            project(load_report(uow.reports, rid), before, office=OFFICE),
+            signing=signing,
+        )
+        uow.commit()
+    _compose(storage, after, at=SUBMITTED.add(minutes=10), signing=signing)  # re-projects
+    assert _projection(storage, rid).sla_deadline == expected
+    with storage.unit_of_work(read_only=True) as uow:
+        assert load_report(uow.reports, rid, signing=signing).version == 1
