@@ -575,7 +575,8 @@ def test_a_sweep_on_a_stale_breach_stores_the_current_projection() -> None:
 
 def test_a_signed_desk_reprojects_and_its_reports_still_verify(storage: Storage) -> None:
     """Re-projection saves a new projection: on a desk that signs its heads, the saved head is
-    signed again, so the report loads under the same key afterwards (no ``head_signature_missing``)."""
+    signed again, so the report loads under the same key afterwards (no
+    ``head_signature_missing``)."""
     pytest.importorskip("cryptography")
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
