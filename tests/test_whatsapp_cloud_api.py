@@ -514,7 +514,8 @@ def test_media_failures_are_typed(api: WhatsAppCloudApi, graph: LoopbackGraphApi
     with pytest.raises(MessagingUnavailableError) as expired:
         api.fetch("57")
     assert expired.value.code == "media_url_expired"
-    assert api.fetch("57").content == b"abc"
+    with api.fetch("57") as fetched:
+        assert fetched.read_bytes() == b"abc"
 
     graph.enqueue(ScriptedResponse(status=500, body=b"oops"), route="download")
     with pytest.raises(MessagingUnavailableError):
