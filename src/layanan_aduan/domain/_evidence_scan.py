@@ -95,10 +95,10 @@ class Source:
         """
         if self._data is not None:
             return self._data.find(sub, start)
-        overlap = len(sub) - 1
+        overlap, step = len(sub) - 1, max(CHUNK, 2 * len(sub))
         pos = start
         while pos < self.size:
-            piece = self._read_at(pos, CHUNK)
+            piece = self._read_at(pos, step)
             found = piece.find(sub)
             if found != -1:
                 return pos + found
@@ -170,82 +170,50 @@ PADDING_TOLERANCE: Final = 1024
 ACTIVE_NAMES: Final = ("JavaScript", "JS", "Launch", "EmbeddedFiles", "EmbeddedFile", "AA")
 # A name ends at white space or a delimiter (ISO 32000-1, 7.2.2).
 _NAME_END: Final = rb"(?![^\x00\t\n\x0c\r /\[\]<>(){}%])"
-# The longest name looked for, with its slash: a match this long may straddle two pieces.
-_LONGEST_NAME: Final = 1 + max(len(n) for n in ACTIVE_NAMES)
 
 
-_ESCAPE: Final = re.compile(rb"#([0-9A-Fa-f]{2})")
-_FEW_ESCAPES: Final = 10_000
-
-
-def _unescape(text: bytes) -> bytes:
-    """
-    ``text`` with every ``#xx`` escape of a letter written as the letter itself.
-
-    A name may write any character as ``#`` and two hex digits (``/J#61vaScript`` is
-    ``/JavaScript``). Only the letters of the names looked for are unescaped. A piece with
-    many escapes is unescaped letter by letter with ``bytes.replace``, so the time stays
-    linear however many escapes it holds.
-    """
-    if text.count(b"#") <= _FEW_ESCAPES:
-        return _ESCAPE.sub(lambda m: _LETTER_ESCAPES.get(m[1].lower(), m[0]), text)
-    for spelled, letter in _SPELLED_ESCAPES:
-        text = text.replace(spelled, letter)
-    return text
-
-
-_LETTERS: Final = sorted(set("".join(ACTIVE_NAMES) + "ObjStm" + "FlateDecode"))
-_LETTER_ESCAPES: Final = {f"{ord(c):02x}".encode(): c.encode() for c in _LETTERS}
-# A letter's code is 41-7A: its first hex digit has one spelling, its second one or two.
-_SPELLED_ESCAPES: Final = tuple(
-    (b"#" + variant.encode(), c.encode())
-    for c in _LETTERS
-    for variant in sorted({f"{ord(c):02x}", f"{ord(c):02X}"})
-)
+def _spellings(letter: str) -> bytes:
+    # A letter as a pattern: itself, or a ``#xx`` escape with its hex digits in either case.
+    code = f"{ord(letter):02x}"
+    escapes = sorted({code, code.upper(), code[0] + code[1].upper(), code[0].upper() + code[1]})
+    return b"(?:%s|#(?:%s))" % (re.escape(letter.encode()), b"|".join(e.encode() for e in escapes))
 
 
 @functools.cache
 def _name_regex(name: str) -> re.Pattern[bytes]:
-    # One literal per name: the regex engine then searches for it at C speed.
-    return re.compile(re.escape(f"/{name}".encode()) + _NAME_END)
+    # A name may write any character as "#" and two hex digits (/J#61vaScript is /JavaScript):
+    # each letter is matched in either spelling, so the text is searched as it is, at C speed,
+    # with no decoding pass whatever the number of "#" it holds.
+    return re.compile(b"/" + b"".join(_spellings(c) for c in name) + _NAME_END)
+
+
+# The longest match of a name looked for: its slash and every letter escaped.
+_LONGEST_NAME: Final = 1 + 3 * max(len(n) for n in ACTIVE_NAMES)
 
 
 def find_names(text: bytes, names: tuple[str, ...]) -> set[str]:
     """
-    Which of ``names`` occur in ``text`` as PDF names (escapes decoded): one search each.
+    Which of ``names`` occur in ``text`` as PDF names (escaped letters too): one search each.
     """
-    if b"#" in text:
-        text = _unescape(text)
     return {n for n in names if _name_regex(n).search(text)}
 
 
 class _NameScan:
     """
-    :func:`find_names` over a text given piece by piece, with the same answer as over the
-    whole text (escapes are decoded per piece, so only a piece with more than
-    ``_FEW_ESCAPES`` of them may decode differently).
+    :func:`find_names` of :data:`ACTIVE_NAMES` over a text given piece by piece, with the
+    same answer as over the whole text.
 
-    A ``#`` in the last two bytes of a piece waits for the next one (an escape is three
-    bytes); the decoded text keeps its last ``_LONGEST_NAME`` bytes, so that a name cut by
-    the end of a piece is found in the next; a name that ends a piece is counted only once
-    the byte after it (or the end of the text) shows where it ends.
+    The text keeps its last ``_LONGEST_NAME`` bytes, so that a name cut by the end of a piece
+    is found in the next; a name that ends a piece is counted only once the byte after it (or
+    the end of the text) shows where it ends.
     """
 
     def __init__(self, found: set[str]) -> None:
         self.found = found
-        self._raw = b""
         self._text = b""
 
     def feed(self, piece: bytes, *, final: bool = False) -> None:
-        raw = self._raw + piece
-        self._raw = b""
-        if not final:
-            wait = raw.find(b"#", max(0, len(raw) - 2))
-            if wait != -1:
-                raw, self._raw = raw[:wait], raw[wait:]
-        if b"#" in raw:
-            raw = _unescape(raw)
-        text = self._text + raw
+        text = self._text + piece
         for name in ACTIVE_NAMES:
             if name in self.found:
                 continue
