@@ -295,7 +295,11 @@ class WhatsAppCloudApi:
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str] | None = None, *, client: httpx.Client | None = None
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        client: httpx.Client | None = None,
+        spool_dir: str | os.PathLike[str] | None = None,
     ) -> WhatsAppCloudApi:
         """
         The adapter configured from ``WHATSAPP_*`` environment variables
@@ -304,7 +308,7 @@ class WhatsAppCloudApi:
         Raises:
             MessagingConfigurationError: A required variable is unset or a value is invalid.
         """
-        return cls(WhatsAppConfig.from_env(environ), client=client)
+        return cls(WhatsAppConfig.from_env(environ), client=client, spool_dir=spool_dir)
 
     # --- plumbing -----------------------------------------------------------------------------
 
