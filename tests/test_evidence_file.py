@@ -217,3 +217,24 @@ def test_a_hundred_megabyte_pdf_costs_about_a_megabyte(tmp_path: Path) -> None:
     assert inspection.evidence is not None
     assert inspection.evidence.size == size
     assert peak < 8 * MIB, f"peak {peak / MIB:.1f} MiB"
+
+
+def test_an_inspection_given_as_evidence_counts_as_its_bytes_would() -> None:
+    """check_requirements given the inspection of a file finds what it finds given the file's
+    bytes: the same problems at the same place, the same evidence accepted, held to the limits."""
+    from layanan_aduan.domain.requirements import check_requirements
+
+    good = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+    cut = good[:20]
+    for limits in (EvidenceLimits(), EvidenceLimits(document_bytes=10)):
+        for files in ([good], [cut], [cut, good], [good, b"GIF89a"]):
+            inspected = [inspect_evidence_file(io.BytesIO(f), limits=limits) for f in files]
+            by_bytes = check_requirements(evidence=files, limits=limits)
+            by_file = check_requirements(evidence=inspected, limits=limits)
+            assert by_file.evidence == by_bytes.evidence
+            assert by_file.problems == by_bytes.problems
+    # Evidence accepted under other limits is still held to the limits of the check.
+    lenient = inspect_evidence_file(io.BytesIO(good))
+    strict = check_requirements(evidence=[lenient], limits=EvidenceLimits(document_bytes=10))
+    assert strict.evidence == ()
+    assert ("evidence_too_large", "evidence[0]") in [(p.code, p.field) for p in strict.problems]
