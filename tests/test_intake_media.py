@@ -7,10 +7,11 @@ is made; every temporary file is gone when ingest returns; a transient failure s
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pendulum
 import pytest
@@ -22,7 +23,7 @@ from layanan_aduan.adapters.storage import InMemoryStorage, SqliteStorage
 from layanan_aduan.adapters.whatsapp.inbound import parse_webhook
 from layanan_aduan.clock import FixedClock
 from layanan_aduan.domain.evidence import EvidenceLimits
-from layanan_aduan.exceptions import MessagingUnavailableError
+from layanan_aduan.exceptions import MediaSpoolError, MessagingUnavailableError
 from layanan_aduan.media import FetchedMedia
 from layanan_aduan.service_layer.bootstrap import Services, compose
 
@@ -194,3 +195,31 @@ def test_a_file_larger_than_any_evidence_is_not_fetched(
     assert stored(evidence) == []
     assert fetcher.answered == []
     assert list(spool.iterdir()) == []
+
+
+class _ChangingStore(FilesystemEvidenceStore):
+    """An evidence store that stores other bytes than it was given (a file changed between its
+    inspection and its storing, or a faulty store)."""
+
+    def put_stream(self, stream: IO[bytes]) -> str:
+        return super().put_stream(io.BytesIO(stream.read() + b"changed"))
+
+
+def test_bytes_stored_other_than_those_inspected_make_nothing(tmp_path: Path) -> None:
+    """When the store answers another digest than the inspected one, ingest raises a retryable
+    MediaSpoolError and takes nothing: a report never names evidence the store does not hold."""
+    fetcher = Fetcher(tmp_path)
+    fetcher.put("7000000000000001", PNG, "image/png")
+    services = compose(
+        storage=InMemoryStorage(),
+        evidence=_ChangingStore.open(tmp_path / "bukti", fsync=False),
+        messenger=InMemoryMessenger(),
+        media=fetcher,
+        clock=FixedClock(T0),
+    )
+    with services:
+        with pytest.raises(MediaSpoolError) as caught:
+            services.desk.ingest(parse_webhook(webhook(("image", "7000000000000001"))))
+        assert caught.value.retryable
+        assert services.desk.list_reports() == ()
+    assert [p.name for p in tmp_path.iterdir()] == ["bukti"]

@@ -198,6 +198,16 @@ class _Answered:
     key: str
 
 
+def _unreadable(error: OSError | None) -> MediaSpoolError:
+    # A fetched media file's temporary file could not be read back as it was written: the
+    # webhook is taken again on its redelivery.
+    return MediaSpoolError(
+        "Berkas media sementara tidak dapat dibaca utuh; coba lagi nanti.",
+        "The temporary media file cannot be read back whole; retry later.",
+        details={"error": None if error is None else type(error).__name__},
+    )
+
+
 @attrs.frozen
 class _Media:
     # A fetched media file (in its temporary file) and what its bytes are as evidence.
@@ -325,11 +335,7 @@ class Intake(DeskCore):
                     f, limits=self.limits, file_name=message.media.filename
                 )
         except OSError as e:
-            raise MediaSpoolError(
-                "Berkas media sementara tidak dapat dibaca; coba lagi nanti.",
-                "The temporary media file cannot be read; retry later.",
-                details={"error": type(e).__name__},
-            ) from e
+            raise _unreadable(e) from e
         return _Media(fetched, inspection)
 
     def _route(
@@ -654,13 +660,12 @@ class Intake(DeskCore):
                 continue
             try:
                 with item.file.open() as f:
-                    self.evidence.put_stream(f)
+                    stored = self.evidence.put_stream(f)
             except OSError as e:
-                raise MediaSpoolError(
-                    "Berkas media sementara tidak dapat dibaca; coba lagi nanti.",
-                    "The temporary media file cannot be read; retry later.",
-                    details={"error": type(e).__name__},
-                ) from e
+                raise _unreadable(e) from e
+            if stored != accepted.sha256:
+                # The temporary file changed after it was inspected: nothing is made of it.
+                raise _unreadable(None)
             evidence.append(accepted)
         return evidence
 
