@@ -27,7 +27,7 @@ from layanan_aduan.domain.evidence import (
     inspect_evidence,
     inspect_evidence_file,
 )
-from layanan_aduan.exceptions import InvalidTypeError
+from layanan_aduan.exceptions import InvalidEvidenceError, InvalidTypeError
 from layanan_aduan.testing.strategies import evidence_files, invalid_evidence
 
 
@@ -238,3 +238,19 @@ def test_an_inspection_given_as_evidence_counts_as_its_bytes_would() -> None:
     strict = check_requirements(evidence=[lenient], limits=EvidenceLimits(document_bytes=10))
     assert strict.evidence == ()
     assert ("evidence_too_large", "evidence[0]") in [(p.code, p.field) for p in strict.problems]
+
+
+def test_a_file_that_shrinks_while_read_is_a_typed_refusal() -> None:
+    """A file cut short after its size was taken is refused as evidence_file_changed."""
+
+    class Shrinking(io.BytesIO):
+        def seek(self, pos: int, whence: int = 0) -> int:
+            where = super().seek(pos, whence)
+            if whence == 0 and pos > 0:
+                self.truncate(100)
+            return where
+
+    data = b"%PDF-1.7\n" + b"1 0 obj << >> endobj\n" * 10_000 + b"%%EOF\n"
+    with pytest.raises(InvalidEvidenceError) as caught:
+        inspect_evidence_file(Shrinking(data))
+    assert caught.value.code == "evidence_file_changed"

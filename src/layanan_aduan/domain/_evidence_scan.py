@@ -22,6 +22,8 @@ from typing import IO, Final
 
 import attrs
 
+from layanan_aduan.exceptions import InvalidEvidenceError
+
 #: How many bytes a forward scan reads at once (a PDF's text, a JPEG's scan data, the hash).
 CHUNK: Final = 1024 * 1024
 # Small reads at known offsets are served from a window of this many bytes.
@@ -51,6 +53,9 @@ class Source:
     def of_file(cls, file: IO[bytes]) -> Source:
         """
         The whole of ``file`` (a seekable binary file), from its start to its end now.
+
+        A read that ends before that end (the file shrank meanwhile) raises
+        :class:`~layanan_aduan.exceptions.InvalidEvidenceError` (``evidence_file_changed``).
         """
         size = file.seek(0, 2)
 
@@ -61,7 +66,13 @@ class Source:
             while wanted > 0:
                 part = file.read(wanted)
                 if not part:
-                    break
+                    raise InvalidEvidenceError(
+                        "Berkas bukti berubah saat diperiksa.",
+                        "The evidence file changed while it was inspected.",
+                        code="evidence_file_changed",
+                        field="file",
+                        details={"size": size, "offset": pos},
+                    )
                 parts.append(part)
                 wanted -= len(part)
             return b"".join(parts)
@@ -102,9 +113,9 @@ class Source:
             found = piece.find(sub)
             if found != -1:
                 return pos + found
-            if pos + len(piece) >= self.size:
+            if len(piece) < step:  # the end of the file (or of what is left of it)
                 break
-            pos += len(piece) - overlap
+            pos += step - overlap
         return -1
 
     def sha256(self) -> str:
@@ -257,7 +268,7 @@ def _next_stream(source: Source, pos: int, names: _NameScan) -> tuple[int, bytes
         piece = source.read(at, CHUNK) if at < source.size else b""
         at += len(piece)
         text = carry + piece
-        final = at >= source.size
+        final = at >= source.size or not piece  # a file that shrank ends where it ends
         match = _STREAM.search(text)
         # A keyword that ends the text read so far may go on ("\r" then "\n"): read on.
         if match is not None and (final or match.end() < len(text)):
@@ -291,6 +302,8 @@ def _inflated_names(
     try:
         while pos < end and produced < budget:
             pending = source.read(pos, min(CHUNK, end - pos))
+            if not pending:
+                break
             pos += len(pending)
             while pending and produced < budget:
                 out = inflater.decompress(pending, min(CHUNK, budget - produced))

@@ -531,6 +531,7 @@ def inspect_evidence_file(
     Raises:
         InvalidTypeError: ``file`` is not a readable, seekable binary file, ``limits`` not an
             :class:`EvidenceLimits`, or ``file_name`` not text.
+        InvalidEvidenceError: The file shrank while it was read (``evidence_file_changed``).
 
     >>> import io
     >>> inspection = inspect_evidence_file(io.BytesIO(b"%PDF-1.4\\n%%EOF\\n"), file_name="a.pdf")
