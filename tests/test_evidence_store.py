@@ -162,6 +162,32 @@ def test_a_crash_mid_write_leaves_a_temporary_that_a_later_open_deletes(tmp_path
     assert [p for p in root.rglob("*") if p.is_file()] == [store.path_of(digest)]
 
 
+def test_a_crash_mid_stream_leaves_a_temporary_in_the_root_that_open_deletes(
+    tmp_path: Path,
+) -> None:
+    """A process killed while put_stream copies leaves a .tmp-*.part file in the root; open(now=…)
+    an hour later deletes it and nothing half-written is ever taken for evidence."""
+    root = tmp_path / "bukti"
+    crash = (
+        "import io, os, sys\n"
+        "from layanan_aduan.adapters.evidence_store import FilesystemEvidenceStore\n"
+        "store = FilesystemEvidenceStore.open(sys.argv[1])\n"
+        "class Dying(io.BytesIO):\n"
+        "    def read(self, size=-1):\n"
+        "        if self.tell():\n"
+        "            os._exit(0)  # the process dies after the first piece\n"
+        "        return super().read(size)\n"
+        "store.put_stream(Dying(b'%PDF-1.7 surat' * 200_000))\n"
+    )
+    subprocess.run([sys.executable, "-c", crash, str(root)], check=True)  # noqa: S603 - fixed script
+    (leftover,) = [p for p in root.rglob("*") if p.is_file()]
+    assert leftover.parent == root
+    assert leftover.name.startswith(".tmp-")
+    _aged(leftover, 2 * HOUR)
+    FilesystemEvidenceStore.open(root, now=NOW)
+    assert [p for p in root.rglob("*") if p.is_file()] == []
+
+
 @given(
     st.lists(
         st.tuples(
@@ -169,7 +195,7 @@ def test_a_crash_mid_write_leaves_a_temporary_that_a_later_open_deletes(tmp_path
                 [".tmp-a1b2c3.part", ".tmp-Zz_9.part", ".tmp-x.part.bak", "tmp-a.part"]
             ),
             st.integers(-3 * HOUR, 3 * HOUR),
-            st.sampled_from(["ab/cd", "00/ff", "zz/cd", "ab"]),
+            st.sampled_from(["ab/cd", "00/ff", "zz/cd", "ab", "."]),
         ),
         max_size=8,
         unique_by=lambda t: (t[0], t[2]),
@@ -178,8 +204,9 @@ def test_a_crash_mid_write_leaves_a_temporary_that_a_later_open_deletes(tmp_path
 def test_only_temporaries_older_than_the_bound_are_deleted(
     tmp_path_factory: pytest.TempPathFactory, files: list[tuple[str, int, str]]
 ) -> None:
-    """Exactly the mkstemp-named files in fan-out directories aged strictly more than the bound
-    before now are deleted and counted; stored evidence, other names and places are kept."""
+    """Exactly the mkstemp-named files in fan-out directories or the root (put_stream's) aged
+    strictly more than the bound before now are deleted and counted; stored evidence, other
+    names and places are kept."""
     root = tmp_path_factory.mktemp("bukti")
     store = FilesystemEvidenceStore.open(root)
     kept_evidence = _aged(store.path_of(store.put(b"%PDF-1.7 lama")), 5 * HOUR)
@@ -190,7 +217,7 @@ def test_only_temporaries_older_than_the_bound_are_deleted(
         for p, (name, age, where) in paths.items()
         if name.endswith(".part")
         and name.startswith(".tmp-")
-        and where in ("ab/cd", "00/ff")
+        and where in ("ab/cd", "00/ff", ".")
         and age > HOUR
     }
     assert removed == len(expected_gone)

@@ -203,8 +203,8 @@ def test_fetched_media_recognises_hex_and_base64_hashes() -> None:
         ("grwfwe/ZPx0=", False),
         (None, None),
     ]:
-        media = FetchedMedia("1", content, "image/png", hexed, reported_sha256=reported)
-        assert media.reported_hash_matches is expected
+        with FetchedMedia.from_bytes("1", content, "image/png", reported_sha256=reported) as media:
+            assert media.reported_hash_matches is expected
     assert "evidence" not in repr(media)
 
 

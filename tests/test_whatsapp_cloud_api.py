@@ -7,9 +7,11 @@ like the Graph API (layanan_aduan.testing.graph_server).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import socket
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +23,7 @@ from layanan_aduan.exceptions import (
     InvalidRecipientError,
     MediaFetchError,
     MediaNotFoundError,
+    MediaSpoolError,
     MediaTooLargeError,
     MessageRejectedError,
     MessagingAuthError,
@@ -514,7 +517,8 @@ def test_media_failures_are_typed(api: WhatsAppCloudApi, graph: LoopbackGraphApi
     with pytest.raises(MessagingUnavailableError) as expired:
         api.fetch("57")
     assert expired.value.code == "media_url_expired"
-    assert api.fetch("57").content == b"abc"
+    with api.fetch("57") as fetched:
+        assert fetched.read_bytes() == b"abc"
 
     graph.enqueue(ScriptedResponse(status=500, body=b"oops"), route="download")
     with pytest.raises(MessagingUnavailableError):
@@ -538,6 +542,95 @@ def test_media_failures_are_typed(api: WhatsAppCloudApi, graph: LoopbackGraphApi
     graph.enqueue(malformed_json(), route="media")
     with pytest.raises(MessagingUnavailableError):
         api.fetch("57")
+
+
+def _generated(total: int, piece: int = 64 * 1024) -> Callable[[], Iterator[bytes]]:
+    """``total`` bytes in pieces, generated each time they are asked for."""
+
+    def pieces() -> Iterator[bytes]:
+        block = bytes(range(256)) * (piece // 256)
+        left = total
+        while left > 0:
+            yield block[: min(left, piece)]
+            left -= piece
+
+    return pieces
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_streamed_download_is_spooled_with_the_digest_of_its_bytes(
+    graph: LoopbackGraphApi, tmp_path: Path, declared: bool
+) -> None:
+    """Eight megabytes streamed (with or without a declared size) land in one private
+    temporary file under spool_dir, hashed as the bytes served; closing deletes it."""
+    pieces = _generated(8 * 1024 * 1024 + 3)
+    expected = hashlib.sha256(b"".join(pieces())).hexdigest()
+    size = 8 * 1024 * 1024 + 3 if declared else None
+    graph.add_streamed_media("61", pieces, "application/pdf", size=size)
+    with WhatsAppCloudApi(graph.config(), spool_dir=tmp_path) as api, api.fetch("61") as fetched:
+        assert (fetched.size, fetched.sha256) == (8 * 1024 * 1024 + 3, expected)
+        assert fetched.path.parent.parent == tmp_path
+        assert fetched.mime_type == "application/pdf"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_body_past_the_limit_is_refused_mid_stream_and_leaves_no_file(
+    graph: LoopbackGraphApi, tmp_path: Path
+) -> None:
+    """A download that declares no size is cut off as soon as it passes the limit: the typed
+    error, not the whole body read, and no temporary file left."""
+    graph.add_streamed_media("62", _generated(50 * 1024 * 1024), "application/pdf", size=None)
+    with WhatsAppCloudApi(graph.config(), spool_dir=tmp_path) as api:
+        with pytest.raises(MediaTooLargeError) as caught:
+            api.fetch("62", max_bytes=1024 * 1024)
+        assert caught.value.details == {"limit": 1024 * 1024, "size": None}
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_declared_content_length_over_the_limit_is_refused_before_reading(
+    graph: LoopbackGraphApi, tmp_path: Path
+) -> None:
+    """When the metadata gives no size but the download's Content-Length is over the limit,
+    nothing is spooled."""
+    graph.add_streamed_media("63", _generated(5000), "application/pdf", size=5000)
+    graph.enqueue(
+        ScriptedResponse(json={"url": f"{graph.base_url}/download/63", "mime_type": "x/y"}),
+        route="media",
+    )
+    with (
+        WhatsAppCloudApi(graph.config(), spool_dir=tmp_path) as api,
+        pytest.raises(MediaTooLargeError) as caught,
+    ):
+        api.fetch("63", max_bytes=4096)
+    assert caught.value.details == {"limit": 4096, "size": 5000}
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_download_cut_short_is_retryable_and_leaves_no_file(
+    graph: LoopbackGraphApi, tmp_path: Path
+) -> None:
+    """A connection closed before the declared size arrived is a retryable failure, and the
+    bytes received are deleted."""
+    graph.add_streamed_media("64", _generated(100_000), "application/pdf", size=200_000)
+    with (
+        WhatsAppCloudApi(graph.config(), spool_dir=tmp_path) as api,
+        pytest.raises(MessagingUnavailableError),
+    ):
+        api.fetch("64")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_spool_that_cannot_be_written_is_retryable(
+    graph: LoopbackGraphApi, tmp_path: Path
+) -> None:
+    """A spool directory that is gone makes the fetch a retryable MediaSpoolError."""
+    graph.add_media("65", b"abc", "image/png")
+    with (
+        WhatsAppCloudApi(graph.config(), spool_dir=tmp_path / "gone") as api,
+        pytest.raises(MediaSpoolError) as caught,
+    ):
+        api.fetch("65")
+    assert caught.value.retryable
 
 
 def test_a_slow_download_times_out(graph: LoopbackGraphApi) -> None:

@@ -874,3 +874,20 @@ class MediaTooLargeError(MediaFetchError):
     """
 
     code = "media_too_large"
+
+
+class MediaSpoolError(MessagingRetryLaterError):
+    """
+    A fetched media file could not be written to its temporary file (a full disk, a
+    temporary directory that is gone): fetch it again later.
+    """
+
+    code = "media_spool_failed"
+
+
+class MediaClosedError(MessagingError, ValueError):
+    """
+    A fetched media file was read after it was closed (its temporary file is deleted).
+    """
+
+    code = "media_closed"

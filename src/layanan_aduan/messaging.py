@@ -3,7 +3,8 @@ The values of outbound messaging: recipients, messages, templates and send resul
 
 The ports that carry them live in :mod:`layanan_aduan.ports`
 (:class:`~layanan_aduan.ports.Messenger`, :class:`~layanan_aduan.ports.MediaFetcher`) and are
-re-exported here for convenience.
+re-exported here for convenience, as is what a media fetcher answers,
+:class:`~layanan_aduan.media.FetchedMedia` (a media file in a private temporary file).
 
 Every refusal is a :class:`~layanan_aduan.exceptions.MessagingError`; its ``retryable`` flag
 tells a dispatcher whether the same message may succeed later unchanged.
@@ -11,7 +12,6 @@ tells a dispatcher whether the same message may succeed later unchanged.
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
@@ -19,6 +19,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from layanan_aduan.exceptions import InvalidMessageError, OutsideCustomerServiceWindowError
+from layanan_aduan.media import FetchedMedia
 from layanan_aduan.ports.messaging import MediaFetcher, Messenger
 from layanan_aduan.privacy import mask
 
@@ -399,50 +400,4 @@ class SendResult:
         return (
             f"SendResult(provider_message_id={mask(self.provider_message_id)!r}, "
             f"idempotency_key={self.idempotency_key!r}, channel={self.channel!r})"
-        )
-
-
-@attrs.frozen(repr=False)
-class FetchedMedia:
-    """
-    The bytes of an inbound media file.
-
-    Attributes:
-        media_id: The media id it was fetched by.
-        content: The bytes.
-        mime_type: The MIME type the provider reports.
-        sha256: The SHA-256 of ``content``, in lowercase hex (computed here).
-        reported_sha256: The hash the provider reported (opaque: hex or base64), or ``None``.
-    """
-
-    media_id: str
-    content: bytes
-    mime_type: str
-    sha256: str
-    reported_sha256: str | None = None
-
-    @property
-    def size(self) -> int:
-        """
-        The size of ``content`` in bytes.
-        """
-        return len(self.content)
-
-    @property
-    def reported_hash_matches(self) -> bool | None:
-        """
-        Whether the reported hash equals ``content``'s, in hex or base64; ``None`` if none
-        was reported.
-        """
-        if self.reported_sha256 is None:
-            return None
-        digest = bytes.fromhex(self.sha256)
-        forms = {self.sha256, base64.b64encode(digest).decode("ascii")}
-        forms.add(base64.urlsafe_b64encode(digest).decode("ascii"))
-        return self.reported_sha256.strip() in forms | {f.rstrip("=") for f in forms}
-
-    def __repr__(self) -> str:
-        return (
-            f"FetchedMedia(media_id={self.media_id!r}, mime_type={self.mime_type!r}, "
-            f"size={self.size})"
         )

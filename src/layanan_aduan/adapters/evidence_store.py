@@ -3,6 +3,8 @@ Evidence stores: the bytes of evidence files, content-addressed by SHA-256.
 
 Both adapters implement :class:`layanan_aduan.ports.EvidenceStore`: ``put`` returns the
 lowercase hex SHA-256 digest of the bytes and storing the same bytes again changes nothing;
+``put_stream`` does the same for the bytes of a binary file, read in pieces (a 100 MB scan
+costs the filesystem store a megabyte of memory, not a hundred);
 ``get`` checks the bytes against their digest on every read and raises
 ``EvidenceCorruptedError`` when they no longer match. Names are always validated digests,
 never anything a user sent (a file name from WhatsApp never reaches the file system).
@@ -11,6 +13,9 @@ never anything a user sent (a file name from WhatsApp never reaches the file sys
 >>> digest = store.put(b"%PDF-1.7 surat aduan")
 >>> digest[:16], store.get(digest)
 ('0c0b2712e4d28c02', b'%PDF-1.7 surat aduan')
+>>> import io
+>>> store.put_stream(io.BytesIO(b"%PDF-1.7 surat aduan")) == digest
+True
 >>> store.get("../../etc/passwd")
 Traceback (most recent call last):
 ...
@@ -22,12 +27,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import io
 import os
 import re
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.exceptions import (
@@ -41,8 +48,10 @@ from layanan_aduan.exceptions import (
 __all__ = ["DEFAULT_STALE_AFTER", "FilesystemEvidenceStore", "InMemoryEvidenceStore"]
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+# Streams are copied in pieces of this many bytes.
+_COPY = 1024 * 1024
 _FAN_OUT = re.compile(r"[0-9a-f]{2}")
-# The names tempfile.mkstemp gives in _write_atomically (prefix ".tmp-", suffix ".part").
+# The names tempfile.mkstemp gives in _write_atomically and put_stream (".tmp-*.part").
 _TEMPORARY = re.compile(r"\.tmp-[A-Za-z0-9_]+\.part")
 
 #: How old a leftover temporary file must be before :class:`FilesystemEvidenceStore` deletes
@@ -70,6 +79,42 @@ def _check_bytes(data: object) -> bytes:
             field="data",
         )
     return bytes(data)
+
+
+def _check_stream(stream: object) -> IO[bytes]:
+    if not callable(getattr(stream, "read", None)) or isinstance(stream, io.TextIOBase):
+        raise StorageInputError(
+            "Sumber bukti harus berupa berkas biner yang dapat dibaca.",
+            "The evidence source must be a readable binary file.",
+            code="invalid_evidence_content",
+            field="stream",
+        )
+    return stream  # type: ignore[return-value]  # a binary file, as far as can be checked
+
+
+def _pieces(stream: IO[bytes]) -> Iterator[bytes]:
+    # The stream's bytes in pieces of _COPY bytes; anything but bytes is refused.
+    while True:
+        piece = stream.read(_COPY)
+        if not isinstance(piece, bytes | bytearray | memoryview):
+            raise StorageInputError(
+                "Sumber bukti harus berupa berkas biner yang dapat dibaca.",
+                "The evidence source must be a readable binary file.",
+                code="invalid_evidence_content",
+                field="stream",
+            )
+        if not piece:
+            return
+        yield bytes(piece)
+
+
+def _file_digest(path: Path) -> str:
+    # The SHA-256 of a stored file, read in pieces.
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for piece in _pieces(f):
+            digest.update(piece)
+    return digest.hexdigest()
 
 
 def _not_found(digest: str) -> EvidenceNotFoundError:
@@ -117,6 +162,12 @@ class InMemoryEvidenceStore:
             if existing is None or hashlib.sha256(existing).hexdigest() != digest:
                 self._blobs[digest] = content
         return digest
+
+    def put_stream(self, stream: IO[bytes]) -> str:
+        """
+        Store the bytes read from ``stream`` (to its end); return their SHA-256 hex digest.
+        """
+        return self.put(b"".join(_pieces(_check_stream(stream))))
 
     def get(self, digest: str) -> bytes:
         """
@@ -167,8 +218,9 @@ class FilesystemEvidenceStore:
     Evidence files under a root directory, named by digest with two levels of fan-out.
 
     The file for digest ``ab12cd...`` is ``<root>/ab/12/ab12cd...``. A write goes to a temporary
-    file in the same directory, is flushed (``fsync``), renamed over the final name (atomic) and
-    the directory is flushed, so a crash leaves either no file or the whole file, never a
+    file in the same directory (in the root for :meth:`put_stream`, whose digest is known only
+    at the end), is flushed (``fsync``), renamed over the final name (atomic) and the
+    directories are flushed, so a crash leaves either no file or the whole file, never a
     partial one. A crash can leave the temporary ``.tmp-*.part`` file behind:
     :meth:`remove_stale_temporaries` deletes those older than a bound, and :meth:`open` does
     so when given the current instant. Files are created with mode 0600 (evidence is
@@ -222,12 +274,13 @@ class FilesystemEvidenceStore:
         """
         Delete the temporary files of writes that never finished; return how many.
 
-        A temporary file (``<root>/xx/yy/.tmp-*.part``) is deleted when its modification
+        A temporary file (``<root>/xx/yy/.tmp-*.part`` or ``<root>/.tmp-*.part``) is deleted
+        when its modification
         time lies strictly more than ``older_than`` before ``now``; one as old or younger,
         or dated after ``now``, may belong to a write in progress and is kept. The age is
         judged against the given ``now`` (from the caller's clock), never the wall clock.
-        Stored evidence, other files, symbolic links and anything outside the two fan-out
-        levels are never touched.
+        Stored evidence, other files, symbolic links and anything outside the root and the
+        two fan-out levels are never touched.
 
         Raises:
             NaiveDatetimeError: ``now`` has no time zone.
@@ -262,6 +315,12 @@ class FilesystemEvidenceStore:
 
     def _temporaries(self) -> list[Path]:
         found: list[Path] = []
+        with os.scandir(self.root) as entries:  # put_stream's, before the digest is known
+            found.extend(
+                Path(e.path)
+                for e in entries
+                if _TEMPORARY.fullmatch(e.name) and e.is_file(follow_symlinks=False)
+            )
         for first in _subdirectories(self.root):
             for second in _subdirectories(first):
                 with os.scandir(second) as entries:
@@ -290,13 +349,50 @@ class FilesystemEvidenceStore:
         digest = hashlib.sha256(content).hexdigest()
         path = self.path_of(digest)
         try:
-            if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+            if path.is_file() and _file_digest(path) == digest:
                 return digest
             self._make_dirs(path.parent)
-            self._write_atomically(path, content)
+            self._write_atomically(path, [content])
         except OSError as e:
             raise c.unavailable(type(e).__name__) from e
         return digest
+
+    def put_stream(self, stream: IO[bytes]) -> str:
+        """
+        Store the bytes read from ``stream`` (to its end) atomically, copied in pieces of
+        1 MiB; return their SHA-256 hex digest, computed while copying.
+
+        The bytes go to a temporary file in the root directory first (the digest, hence the
+        final name, is known only at the end), then are renamed into place.
+        """
+        source = _check_stream(stream)
+        digest = hashlib.sha256()
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".part")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    for piece in _pieces(source):
+                        digest.update(piece)
+                        f.write(piece)
+                    f.flush()
+                    if self._fsync:
+                        os.fsync(f.fileno())
+                path = self.path_of(digest.hexdigest())
+                if path.is_file() and _file_digest(path) == digest.hexdigest():
+                    os.unlink(tmp)
+                    return digest.hexdigest()
+                self._make_dirs(path.parent)
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+                raise
+            if self._fsync:
+                _fsync_dir(path.parent)
+                _fsync_dir(self.root)
+        except OSError as e:
+            raise c.unavailable(type(e).__name__) from e
+        return digest.hexdigest()
 
     def get(self, digest: str) -> bytes:
         """
@@ -338,11 +434,12 @@ class FilesystemEvidenceStore:
             if self._fsync:
                 _fsync_dir(d.parent)
 
-    def _write_atomically(self, path: Path, content: bytes) -> None:
+    def _write_atomically(self, path: Path, pieces: Iterable[bytes]) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(content)
+                for piece in pieces:
+                    f.write(piece)
                 f.flush()
                 if self._fsync:
                     os.fsync(f.fileno())

@@ -16,6 +16,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import TextIO
@@ -24,12 +25,12 @@ import attrs
 
 from layanan_aduan.exceptions import (
     MediaNotFoundError,
-    MediaTooLargeError,
     MessagingConfigurationError,
     MessagingError,
     MessagingUnavailableError,
 )
-from layanan_aduan.messaging import FetchedMedia, OutboundMessage, SendResult
+from layanan_aduan.media import FetchedMedia, media_too_large
+from layanan_aduan.messaging import OutboundMessage, SendResult
 from layanan_aduan.privacy import mask
 
 __all__ = [
@@ -262,20 +263,32 @@ class ConsoleMessenger:
 
 class InMemoryMediaFetcher:
     """
-    A media fetcher serving the files put into it.
+    A media fetcher serving the files put into it (each fetch spools a private temporary
+    file, as every :class:`~layanan_aduan.messaging.MediaFetcher` answers).
 
     >>> fetcher = InMemoryMediaFetcher(max_bytes=1024)
     >>> fetcher.put("2754859441498128", b"%PDF-1.7 ...", "application/pdf")
-    >>> fetcher.fetch("2754859441498128").size
-    12
+    >>> with fetcher.fetch("2754859441498128") as media:
+    ...     media.size, media.read_bytes()
+    (12, b'%PDF-1.7 ...')
     >>> fetcher.fetch("404")
     Traceback (most recent call last):
     ...
     layanan_aduan.exceptions.MediaNotFoundError: Media tidak ditemukan atau sudah kedaluwarsa.
+
+    Args:
+        max_bytes: The adapter's own size limit.
+        spool_dir: Where fetched media are spooled (default: the system's temporary directory).
     """
 
-    def __init__(self, *, max_bytes: int = 100 * 1024 * 1024) -> None:
+    def __init__(
+        self,
+        *,
+        max_bytes: int = 100 * 1024 * 1024,
+        spool_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.max_bytes = max_bytes
+        self.spool_dir = spool_dir
         self._files: dict[str, tuple[bytes, str]] = {}
         self._lock = threading.Lock()
 
@@ -301,11 +314,11 @@ class InMemoryMediaFetcher:
         content, mime_type = found
         limit = self.max_bytes if max_bytes is None else min(max_bytes, self.max_bytes)
         if len(content) > limit:
-            raise MediaTooLargeError(
-                f"Media lebih besar dari batas {limit} bita.",
-                f"The media is larger than the limit of {limit} bytes.",
-                field="media_id",
-                details={"size": len(content), "limit": limit},
-            )
-        digest = hashlib.sha256(content).hexdigest()
-        return FetchedMedia(media_id, content, mime_type, digest, reported_sha256=digest)
+            raise media_too_large(limit, len(content))
+        return FetchedMedia.from_bytes(
+            media_id,
+            content,
+            mime_type,
+            reported_sha256=hashlib.sha256(content).hexdigest(),
+            directory=self.spool_dir,
+        )

@@ -26,15 +26,16 @@ Which of them refuse the file and which are only reported is :attr:`EvidenceLimi
 from __future__ import annotations
 
 import enum
-import functools
 import hashlib
+import io
 import re
 import struct
 import zlib
-from typing import Final
+from typing import IO, Final
 
 import attrs
 
+from layanan_aduan.domain import _evidence_scan as _scan
 from layanan_aduan.domain._problem import Problem
 from layanan_aduan.exceptions import InvalidEvidenceError, InvalidTypeError, ValidationError
 from layanan_aduan.privacy import mask
@@ -53,6 +54,7 @@ __all__ = [
     "EvidenceLimits",
     "MediaType",
     "inspect_evidence",
+    "inspect_evidence_file",
     "recognise",
 ]
 
@@ -396,10 +398,6 @@ class EvidenceInspection:
 
 # --- recognition ------------------------------------------------------------------------------
 
-_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
-_PDF_HEADER: Final = re.compile(rb"%PDF-[12]\.[0-9]")
-_PDF_TAIL: Final = 1024
-
 
 def _require_bytes(data: object) -> bytes:
     found = _as_bytes(data)
@@ -424,291 +422,22 @@ def recognise(data: bytes) -> MediaType | None:
     True
     """
     data = _require_bytes(data)
-    if _PDF_HEADER.match(data):
+    if _scan.PDF_HEADER.match(data):
         return MediaType.PDF
     if data.startswith(b"\xff\xd8\xff"):
         return MediaType.JPEG
-    if data.startswith(_PNG_SIGNATURE):
+    if data.startswith(_scan.PNG_SIGNATURE):
         return MediaType.PNG
     if len(data) >= 12 and data[0:4] == b"RIFF" and data[8:12] == b"WEBP":
         return MediaType.WEBP
     return None
 
 
-# Each format's scan says whether the file is whole (a fault, else None) and, for a whole
-# file, what the content checks need: where the format ends, the declared image size, and
-# the active-content names found in a PDF.
-_Fault = tuple[str, str, str]
-_TRUNCATED: Final = (
-    "evidence_truncated",
-    "Berkas bukti terpotong (tidak utuh); mohon kirim ulang.",
-    "The evidence file is truncated (incomplete); please send it again.",
-)
-_MALFORMED: Final = (
-    "evidence_malformed",
-    "Berkas bukti rusak; mohon kirim ulang.",
-    "The evidence file is malformed; please send it again.",
-)
-
-
-@attrs.frozen
-class _Scan:
-    fault: _Fault | None = None
-    end: int = 0  # offset just after the format's end marker
-    size: tuple[int, int] | None = None  # (width, height) as the header declares it
-    active: tuple[str, ...] = ()  # PDF names of active content, in _ACTIVE_NAMES order
-
-
-_BROKEN: Final = {f: _Scan(fault=f) for f in (_TRUNCATED, _MALFORMED)}
-
-# Bytes after the end marker that are only padding: PDF white space and NUL, at most this many.
-_PADDING: Final = b"\x00\t\n\x0c\r "
-_PADDING_TOLERANCE: Final = 1024
-
-# --- PDF ------------------------------------------------------------------------------------
-
-# The names of active content: scripts (/JavaScript, /JS, also how an /OpenAction or a
-# link runs a script), launching programs (/Launch), files carried inside (/EmbeddedFile,
-# /EmbeddedFiles) and actions run on events such as opening a page (/AA).
-_ACTIVE_NAMES: Final = ("JavaScript", "JS", "Launch", "EmbeddedFiles", "EmbeddedFile", "AA")
-# A name ends at white space or a delimiter (ISO 32000-1, 7.2.2).
-_NAME_END: Final = rb"(?![^\x00\t\n\x0c\r /\[\]<>(){}%])"
-
-
-_ESCAPE: Final = re.compile(rb"#([0-9A-Fa-f]{2})")
-_FEW_ESCAPES: Final = 10_000
-
-
-def _unescape(text: bytes) -> bytes:
-    """
-    ``text`` with every ``#xx`` escape of a letter written as the letter itself.
-
-    A name may write any character as ``#`` and two hex digits (``/J#61vaScript`` is
-    ``/JavaScript``). Only the letters of the names looked for are unescaped. A file with
-    many escapes is unescaped letter by letter with ``bytes.replace``, so the time stays
-    linear however many escapes it holds.
-    """
-    if text.count(b"#") <= _FEW_ESCAPES:
-        return _ESCAPE.sub(lambda m: _LETTER_ESCAPES.get(m[1].lower(), m[0]), text)
-    for spelled, letter in _SPELLED_ESCAPES:
-        text = text.replace(spelled, letter)
-    return text
-
-
-_LETTERS: Final = sorted(set("".join(_ACTIVE_NAMES) + "ObjStm" + "FlateDecode"))
-_LETTER_ESCAPES: Final = {f"{ord(c):02x}".encode(): c.encode() for c in _LETTERS}
-# A letter's code is 41-7A: its first hex digit has one spelling, its second one or two.
-_SPELLED_ESCAPES: Final = tuple(
-    (b"#" + variant.encode(), c.encode())
-    for c in _LETTERS
-    for variant in sorted({f"{ord(c):02x}", f"{ord(c):02X}"})
-)
-
-
-@functools.cache
-def _name_regex(name: str) -> re.Pattern[bytes]:
-    # One literal per name: the regex engine then searches for it at C speed.
-    return re.compile(re.escape(f"/{name}".encode()) + _NAME_END)
-
-
-def _find_names(text: bytes, names: tuple[str, ...]) -> set[str]:
-    """
-    Which of ``names`` occur in ``text`` as PDF names (escapes decoded): one search each.
-    """
-    if b"#" in text:
-        text = _unescape(text)
-    return {n for n in names if _name_regex(n).search(text)}
-
-
-# The stream keyword after a dictionary; its data runs to "endstream". Stream data
-# (images, page content) is skipped, so that binary bytes cannot look like a name; after
-# this many streams the rest of a file is scanned whole, to keep the time linear.
-_STREAM: Final = re.compile(rb">>[\x00\t\n\x0c\r ]*stream(?:\r\n|\n|\r)")
-_MAX_STREAMS: Final = 100_000
-_DICTIONARY_WINDOW: Final = 4096
-# Object streams (PDF 1.5) hide dictionaries in compressed data: they are inflated, up to
-# this many bytes in all per file, and scanned too.
-_OBJECT_STREAM: Final = {"ObjStm", "FlateDecode"}
-_INFLATE_BUDGET: Final = 32 * MIB
-
-
-def _active_names(data: bytes) -> tuple[str, ...]:
-    """
-    The active-content names in a PDF, outside stream data and inside object streams.
-
-    A heuristic byte scan, not a parser: it finds active content as PDF writers produce
-    it; a file crafted to hide it from this scan can (so PDFs are best opened in a sandbox).
-    """
-    found: set[str] = set()
-
-    def scan(part: bytes) -> None:
-        found.update(_find_names(part, tuple(n for n in _ACTIVE_NAMES if n not in found)))
-
-    budget, pos = _INFLATE_BUDGET, 0
-    for _ in range(_MAX_STREAMS):
-        stream = _STREAM.search(data, pos)
-        if stream is None:
-            break
-        scan(data[pos : stream.start()])
-        end = data.find(b"endstream", stream.end())
-        end = len(data) if end == -1 else end
-        head = data[max(pos, stream.start() - _DICTIONARY_WINDOW) : stream.start()]
-        head = head[head.rfind(b"obj") + 1 :]  # this object's dictionary (all, without "obj")
-        if budget > 0 and _find_names(head, ("ObjStm", "FlateDecode")) == _OBJECT_STREAM:
-            try:
-                inflated = zlib.decompressobj().decompress(data[stream.end() : end], budget)
-            except zlib.error:
-                inflated = b""  # not Flate after all: nothing to read
-            budget -= len(inflated)
-            scan(inflated)
-        pos = end
-    scan(data[pos:])
-    return tuple(f"/{n}" for n in _ACTIVE_NAMES if n in found)
-
-
-def _check_pdf(data: bytes) -> _Scan:
-    """
-    A whole PDF has ``%%EOF`` in its last 1024 bytes; the last one there is its end.
-    """
-    tail_start = max(0, len(data) - _PDF_TAIL)
-    marker = data.rfind(b"%%EOF", tail_start)
-    if marker == -1:
-        return _BROKEN[_TRUNCATED]
-    return _Scan(end=marker + len(b"%%EOF"), active=_active_names(data))
-
-
-# --- JPEG -----------------------------------------------------------------------------------
-
-# JPEG markers without a length field: TEM, RSTn, SOI, EOI.
-_JPEG_STANDALONE: Final = frozenset({0x01, *range(0xD0, 0xDA)})
-_JPEG_SOF: Final = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-
-
-def _check_jpeg(data: bytes) -> _Scan:  # noqa: PLR0911, PLR0912 - one branch per way the walk ends
-    """
-    Walk the marker segments up to the scan; require a frame header and an EOI after it.
-
-    The frame header (SOFn) gives the image size. The first EOI after the scan ends the
-    image (entropy-coded data cannot hold one); bytes after it are trailing data.
-    """
-    pos, size = 2, None
-    while True:
-        if pos + 2 > len(data):
-            return _BROKEN[_TRUNCATED]
-        if data[pos] != 0xFF:
-            return _BROKEN[_MALFORMED]
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte before a marker
-            pos += 1
-            continue
-        if marker in _JPEG_STANDALONE:
-            if marker == 0xD9:
-                return _BROKEN[_MALFORMED]  # an image that ends before any scan
-            pos += 2
-            continue
-        if pos + 4 > len(data):
-            return _BROKEN[_TRUNCATED]
-        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
-        if length < 2:
-            return _BROKEN[_MALFORMED]
-        if pos + 2 + length > len(data):
-            return _BROKEN[_TRUNCATED]
-        if marker in _JPEG_SOF:
-            if length < 8:  # precision, height, width, component count at least
-                return _BROKEN[_MALFORMED]
-            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
-            size = (width, height)
-        if marker == 0xDA:  # start of scan: entropy-coded data follows, up to EOI
-            if size is None:
-                return _BROKEN[_MALFORMED]
-            eoi = data.find(b"\xff\xd9", pos + 2 + length)
-            return _BROKEN[_TRUNCATED] if eoi == -1 else _Scan(end=eoi + 2, size=size)
-        pos += 2 + length
-
-
-# --- PNG ------------------------------------------------------------------------------------
-
-_PNG_MAX_SIDE: Final = 2**31 - 1
-
-
-def _check_png(data: bytes) -> _Scan:
-    """
-    Walk the chunks: IHDR first (13 bytes, valid CRC, sides 1 to 2**31-1), every chunk
-    inside the file, IEND last.
-    """
-    pos, size = len(_PNG_SIGNATURE), None
-    while True:
-        if pos + 8 > len(data):
-            return _BROKEN[_TRUNCATED]
-        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        end = pos + 8 + length + 4
-        if end > len(data):
-            return _BROKEN[_TRUNCATED]
-        if size is None:
-            if kind != b"IHDR" or length != 13:
-                return _BROKEN[_MALFORMED]
-            (crc,) = struct.unpack(">I", data[end - 4 : end])
-            if zlib.crc32(data[pos + 4 : end - 4]) != crc:
-                return _BROKEN[_MALFORMED]
-            size = struct.unpack(">II", data[pos + 8 : pos + 16])
-            if not all(1 <= side <= _PNG_MAX_SIDE for side in size):
-                return _BROKEN[_MALFORMED]
-        if kind == b"IEND":
-            return _Scan(end=end, size=size)
-        pos = end
-
-
-# --- WebP -----------------------------------------------------------------------------------
-
-
-def _webp_size(kind: bytes, chunk: bytes) -> tuple[int, int] | None:
-    """
-    The canvas size in a WebP's first chunk, or ``None`` when its header is not there.
-    """
-    if kind == b"VP8 ":  # frame tag (3), start code 9D 01 2A, 14-bit width and height
-        if len(chunk) < 10 or chunk[3:6] != b"\x9d\x01\x2a":
-            return None
-        width, height = struct.unpack("<HH", chunk[6:10])
-        return (width & 0x3FFF, height & 0x3FFF)
-    if kind == b"VP8L":  # signature 2F, then width-1 and height-1 in 14 bits each
-        if len(chunk) < 5 or chunk[0] != 0x2F:
-            return None
-        (bits,) = struct.unpack("<I", chunk[1:5])
-        return ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
-    # VP8X: flags (1), reserved (3), canvas width-1 and height-1 in 24 bits each
-    if len(chunk) < 10:
-        return None
-    width = int.from_bytes(chunk[4:7], "little") + 1
-    height = int.from_bytes(chunk[7:10], "little") + 1
-    return (width, height)
-
-
-def _check_webp(data: bytes) -> _Scan:
-    """
-    The RIFF size covers the file, and the first chunk is VP8, VP8L or VP8X with its header.
-    """
-    (riff_size,) = struct.unpack("<I", data[4:8])
-    if riff_size % 2 or riff_size < 4 + 8:
-        return _BROKEN[_MALFORMED]
-    if 8 + riff_size > len(data):
-        return _BROKEN[_TRUNCATED]
-    kind = data[12:16]
-    if kind not in (b"VP8 ", b"VP8L", b"VP8X"):
-        return _BROKEN[_MALFORMED]
-    (chunk_size,) = struct.unpack("<I", data[16:20])
-    if 20 + chunk_size > 8 + riff_size:
-        return _BROKEN[_MALFORMED]
-    size = _webp_size(kind, data[20 : 20 + chunk_size])
-    if size is None:
-        return _BROKEN[_MALFORMED]
-    return _Scan(end=8 + riff_size, size=size)
-
-
 _STRUCTURE_CHECKS: Final = {
-    MediaType.PDF: _check_pdf,
-    MediaType.JPEG: _check_jpeg,
-    MediaType.PNG: _check_png,
-    MediaType.WEBP: _check_webp,
+    MediaType.PDF: _scan.check_pdf,
+    MediaType.JPEG: _scan.check_jpeg,
+    MediaType.PNG: _scan.check_png,
+    MediaType.WEBP: _scan.check_webp,
 }
 
 _LABELS: Final = {
@@ -770,10 +499,7 @@ def inspect_evidence(
     >>> padded.ok, [(p.code, p.blocking) for p in padded.problems]
     (True, [('evidence_trailing_data', False)])
     """
-    if not isinstance(limits, EvidenceLimits):
-        raise _wrong_type("limits", "EvidenceLimits", "an EvidenceLimits", limits)
-    if file_name is not None and not isinstance(file_name, str):
-        raise _wrong_type("file_name", "teks", "text", file_name)
+    _check_inspection_arguments(limits, file_name)
     found = _as_bytes(data)
     if found is None:
         problem = Problem(
@@ -783,8 +509,59 @@ def inspect_evidence(
             "The evidence file must be the file's contents (bytes).",
         )
         return EvidenceInspection(evidence=None, problems=(problem,), media_type=None)
-    data = found
-    if not data:
+    return _inspect(_scan.Source.of_bytes(found), limits, file_name, field)
+
+
+def inspect_evidence_file(
+    file: IO[bytes],
+    *,
+    limits: EvidenceLimits = DEFAULT_LIMITS,
+    file_name: str | None = None,
+    field: str = "evidence",
+) -> EvidenceInspection:
+    """
+    :func:`inspect_evidence` of the whole of a seekable binary file, in bounded memory.
+
+    The file is read from its start to its end through reads of at most 1 MiB at a time
+    (the magic number from its first bytes, the structure at known offsets, the content
+    checks and the SHA-256 in forward passes), so a 100 MB PDF costs about as much memory
+    as a small one. The answer is the one :func:`inspect_evidence` gives for the same bytes.
+    The file's position afterwards is unspecified; it is not closed.
+
+    Raises:
+        InvalidTypeError: ``file`` is not a readable, seekable binary file, ``limits`` not an
+            :class:`EvidenceLimits`, or ``file_name`` not text.
+        InvalidEvidenceError: The file shrank while it was read (``evidence_file_changed``).
+
+    >>> import io
+    >>> inspection = inspect_evidence_file(io.BytesIO(b"%PDF-1.4\\n%%EOF\\n"), file_name="a.pdf")
+    >>> inspection.evidence.media_type, inspection.evidence.size
+    (<MediaType.PDF: 'application/pdf'>, 15)
+    >>> [p.code for p in inspect_evidence_file(io.BytesIO(b"GIF89a")).problems]
+    ['evidence_unrecognised']
+    """
+    _check_inspection_arguments(limits, file_name)
+    if not (
+        callable(getattr(file, "read", None))
+        and callable(getattr(file, "seek", None))
+        and not isinstance(file, io.TextIOBase)
+    ):
+        raise _wrong_type("file", "berkas biner", "a binary file", file)
+    return _inspect(_scan.Source.of_file(file), limits, file_name, field)
+
+
+def _check_inspection_arguments(limits: object, file_name: object) -> None:
+    if not isinstance(limits, EvidenceLimits):
+        raise _wrong_type("limits", "EvidenceLimits", "an EvidenceLimits", limits)
+    if file_name is not None and not isinstance(file_name, str):
+        raise _wrong_type("file_name", "teks", "text", file_name)
+
+
+def _inspect(
+    source: _scan.Source, limits: EvidenceLimits, file_name: str | None, field: str
+) -> EvidenceInspection:
+    # The checks of inspect_evidence, in its order, over bytes or a file alike.
+    if not source.size:
         problem = Problem(
             "evidence_empty",
             field,
@@ -792,7 +569,7 @@ def inspect_evidence(
             "The evidence file is empty (0 bytes).",
         )
         return EvidenceInspection(evidence=None, problems=(problem,), media_type=None)
-    media_type = recognise(data)
+    media_type = recognise(source.read(0, _scan.HEAD))
     problems: list[Problem] = []
     if media_type is None:
         problems.append(
@@ -805,27 +582,31 @@ def inspect_evidence(
                 "screenshot (JPEG, PNG or WebP).",
             )
         )
-    problems.extend(limits.size_problems(media_type, len(data), field=field))
+    problems.extend(limits.size_problems(media_type, source.size, field=field))
     if media_type is not None and not problems:
-        scan = _STRUCTURE_CHECKS[media_type](data)
+        scan = _STRUCTURE_CHECKS[media_type](source)
         if scan.fault is not None:
             problems.append(Problem(scan.fault[0], field, scan.fault[1], scan.fault[2]))
         else:
-            problems.extend(_content_problems(data, media_type, scan, limits, field))
+            problems.extend(_content_problems(source, media_type, scan, limits, field))
     if any(p.blocking for p in problems):
         return EvidenceInspection(evidence=None, problems=tuple(problems), media_type=media_type)
     assert media_type is not None  # noqa: S101 - no blocking problem means a format was recognised
     evidence = EvidenceFile(
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=source.sha256(),
         media_type=media_type,
-        size=len(data),
+        size=source.size,
         file_name=file_name,
     )
     return EvidenceInspection(evidence=evidence, problems=tuple(problems), media_type=media_type)
 
 
 def _content_problems(
-    data: bytes, media_type: MediaType, scan: _Scan, limits: EvidenceLimits, field: str
+    source: _scan.Source,
+    media_type: MediaType,
+    scan: _scan.Scan,
+    limits: EvidenceLimits,
+    field: str,
 ) -> list[Problem]:
     """
     The content checks of a whole file, each blocking as ``limits.blocking`` says.
@@ -854,14 +635,13 @@ def _content_problems(
                 f"{_pixels_label(limits.max_pixels, 'megapixels', 'pixels')}.",
             )
         )
-    trailing = data[scan.end :]
-    if len(trailing) > _PADDING_TOLERANCE or trailing.strip(_PADDING):
+    trailing = source.size - scan.end
+    if trailing > _scan.PADDING_TOLERANCE or source.read(scan.end, trailing).strip(_scan.PADDING):
         found.append(
             (
                 TRAILING_DATA,
-                f"Berkas bukti memuat {len(trailing)} byte data tambahan setelah akhir "
-                f"berkas {label}.",
-                f"The evidence file holds {len(trailing)} bytes of extra data after the end "
+                f"Berkas bukti memuat {trailing} byte data tambahan setelah akhir berkas {label}.",
+                f"The evidence file holds {trailing} bytes of extra data after the end "
                 f"of the {label} file.",
             )
         )

@@ -73,7 +73,13 @@ import attrs
 import pendulum
 
 from layanan_aduan.domain._problem import Problem
-from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceFile, EvidenceLimits, MediaType
+from layanan_aduan.domain.evidence import (
+    DEFAULT_LIMITS,
+    EvidenceFile,
+    EvidenceInspection,
+    EvidenceLimits,
+    MediaType,
+)
 from layanan_aduan.domain.history import Event, _format_instant, to_instant, verify
 from layanan_aduan.domain.identity import Reporter
 from layanan_aduan.domain.requirements import RequirementsCheck, check_requirements
@@ -438,7 +444,7 @@ def _problem_from_dict(data: Mapping[str, Any]) -> Problem:
 
 def _check(
     details: ReporterDetails,
-    evidence: Sequence[bytes | EvidenceFile],
+    evidence: Sequence[bytes | EvidenceFile | EvidenceInspection],
     limits: EvidenceLimits,
     policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
 ) -> RequirementsCheck:
@@ -634,7 +640,7 @@ class Report:
         kind: ReportKind | str,
         details: ReporterDetails,
         message: str = "",
-        evidence: Sequence[bytes | EvidenceFile] = (),
+        evidence: Sequence[bytes | EvidenceFile | EvidenceInspection] = (),
         channel: Channel | None = None,
         number: str | None = None,
         limits: EvidenceLimits = DEFAULT_LIMITS,
@@ -1083,7 +1089,7 @@ class Report:
         at: dt.datetime,
         actor: Actor,
         details: ReporterDetails | None = None,
-        evidence: Sequence[bytes | EvidenceFile] = (),
+        evidence: Sequence[bytes | EvidenceFile | EvidenceInspection] = (),
         limits: EvidenceLimits = DEFAULT_LIMITS,
         policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
         claimed_at: dt.datetime | None = None,
@@ -1124,7 +1130,7 @@ class Report:
         actor: Actor,
         message: str = "",
         details: ReporterDetails | None = None,
-        evidence: Sequence[bytes | EvidenceFile] = (),
+        evidence: Sequence[bytes | EvidenceFile | EvidenceInspection] = (),
         limits: EvidenceLimits = DEFAULT_LIMITS,
         policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
         claimed_at: dt.datetime | None = None,
@@ -1295,7 +1301,7 @@ class Report:
     def _added_data(
         self,
         details: ReporterDetails | None,
-        evidence: Sequence[bytes | EvidenceFile],
+        evidence: Sequence[bytes | EvidenceFile | EvidenceInspection],
         limits: EvidenceLimits,
         *,
         text: str = "",

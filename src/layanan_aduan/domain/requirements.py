@@ -37,6 +37,7 @@ from layanan_aduan.domain._problem import Problem
 from layanan_aduan.domain.evidence import (
     DEFAULT_LIMITS,
     EvidenceFile,
+    EvidenceInspection,
     EvidenceLimits,
     inspect_evidence,
 )
@@ -234,7 +235,7 @@ def check_requirements(
     whatsapp_user_id: str | None = None,
     address: str | None = None,
     email: str | None = None,
-    evidence: Sequence[bytes | EvidenceFile] = (),
+    evidence: Sequence[bytes | EvidenceFile | EvidenceInspection] = (),
     limits: EvidenceLimits = DEFAULT_LIMITS,
     policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
 ) -> RequirementsCheck:
@@ -248,8 +249,12 @@ def check_requirements(
         whatsapp_user_id: WhatsApp's business-scoped user id, e.g. ``US.1349…``.
         address: Optional address.
         email: Optional e-mail address.
-        evidence: The evidence: raw bytes (recognised here) or already-recognised
-            :class:`EvidenceFile` values (held to ``limits`` too).
+        evidence: The evidence: raw bytes (recognised here), already-recognised
+            :class:`EvidenceFile` values (held to ``limits`` too), or the
+            :class:`EvidenceInspection` of a file inspected where it lies
+            (:func:`~layanan_aduan.domain.evidence.inspect_evidence_file`, for files too
+            large to hold in memory): its problems are recorded as found, its evidence
+            held to ``limits``.
         limits: Size limits for evidence.
         policy: What the service standard requires
             (:class:`~layanan_aduan.domain.standard.RequirementPolicy`, e.g.
@@ -393,7 +398,7 @@ def _not_a_list(field: str) -> Problem:
 
 
 def _check_evidence(
-    evidence: Sequence[bytes | EvidenceFile], limits: EvidenceLimits
+    evidence: Sequence[bytes | EvidenceFile | EvidenceInspection], limits: EvidenceLimits
 ) -> tuple[tuple[EvidenceFile, ...], list[Problem]]:
     if evidence is not None and (
         isinstance(evidence, str | bytes | bytearray | memoryview)
@@ -417,6 +422,15 @@ def _check_evidence(
             here = limits.size_problems(item.media_type, item.size, field=field)
             if not here:
                 accepted.append(item)
+        elif isinstance(item, EvidenceInspection):
+            here = tuple(attrs.evolve(p, field=field) for p in item.problems)
+            if item.evidence is not None:
+                size = limits.size_problems(
+                    item.evidence.media_type, item.evidence.size, field=field
+                )
+                here = (*here, *size)
+                if not size:
+                    accepted.append(item.evidence)
         else:
             inspection = inspect_evidence(item, limits=limits, field=field)
             here = inspection.problems

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -43,7 +44,8 @@ if TYPE_CHECKING:
     from layanan_aduan.adapters.office_config import OfficeConfig
     from layanan_aduan.clock import Clock
     from layanan_aduan.domain.standard import ServiceStandard
-    from layanan_aduan.messaging import FetchedMedia, Messenger
+    from layanan_aduan.media import FetchedMedia
+    from layanan_aduan.messaging import Messenger
     from layanan_aduan.service_layer.bootstrap import Services
     from layanan_aduan.service_layer.desk import StepResult
 
@@ -59,6 +61,9 @@ DEFAULT_DB: Final = "layanan-aduan.sqlite3"
 DEMO_INSTANT: Final = "2026-01-12T09:05:00+07:00"
 _DEMO_SECTION_HEAD = "+6281100002222"
 _DEMO_OFFICER = "+6281311112222"
+# Media files are read in pieces this large; recognising one reads its first _HEAD bytes.
+_CHUNK: Final = 1024 * 1024
+_HEAD: Final = 16
 _CLOSE_REASONS = ("spam", "duplicate", "not_a_report", "out_of_scope", "abandoned", "other")
 
 
@@ -329,11 +334,15 @@ class _DirectoryMedia:
         self.root = root
 
     def fetch(self, media_id: str, *, max_bytes: int | None = None) -> FetchedMedia:
-        import hashlib
+        """
+        The file named ``media_id``, its size checked before it is read, then streamed into
+        a private temporary file (never read whole into memory).
+        """
+        import functools
 
         from layanan_aduan.domain.evidence import recognise
-        from layanan_aduan.exceptions import MediaNotFoundError, MediaTooLargeError
-        from layanan_aduan.messaging import FetchedMedia
+        from layanan_aduan.exceptions import MediaNotFoundError, MediaSpoolError
+        from layanan_aduan.media import FetchedMedia, media_too_large
 
         path = None if self.root is None else self.root / media_id
         if path is None or "/" in media_id or not path.is_file():
@@ -342,18 +351,27 @@ class _DirectoryMedia:
                 "The media file was not found (give --media DIR).",
                 field="media_id",
             )
-        content = path.read_bytes()
-        if max_bytes is not None and len(content) > max_bytes:
-            raise MediaTooLargeError(
-                "Berkas media terlalu besar.", "The media file is too large.", field="media_id"
-            )
-        kind = recognise(content)
-        return FetchedMedia(
-            media_id=media_id,
-            content=content,
-            mime_type=kind.value if kind is not None else "application/octet-stream",
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
+        limit = sys.maxsize if max_bytes is None else max_bytes
+        try:
+            with path.open("rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                if size > limit:
+                    raise media_too_large(limit, size)
+                kind = recognise(f.read(_HEAD))
+                f.seek(0)
+                return FetchedMedia(
+                    media_id,
+                    iter(functools.partial(f.read, _CHUNK), b""),
+                    kind.value if kind is not None else "application/octet-stream",
+                    max_bytes=limit,
+                )
+        except OSError as e:
+            raise MediaSpoolError(
+                "Berkas media tidak dapat dibaca.",
+                "The media file cannot be read.",
+                field="media_id",
+                details={"error": type(e).__name__},
+            ) from e
 
 
 def _state(name: str, standard: ServiceStandard | None = None) -> str:
@@ -373,25 +391,14 @@ def _run_ingest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         parse_webhook,
         verify_signature,
     )
-    from layanan_aduan.exceptions import WebhookPayloadError, WebhookSignatureError
-    from layanan_aduan.privacy import redact_identifiers
+    from layanan_aduan.exceptions import WebhookSignatureError
 
     # One byte past the limit is enough for parse_webhook to refuse the body as too large.
     limit = DEFAULT_WEBHOOK_LIMITS.max_body_bytes + 1
     if args.berkas == "-":
         body = _read_stdin(stdin, limit)
     else:
-        try:
-            with Path(args.berkas).open("rb") as f:
-                body = f.read(limit)
-        except OSError:
-            shown = redact_identifiers(args.berkas)
-            raise WebhookPayloadError(
-                f"berkas {shown!r} tidak dapat dibaca",
-                f"the file {shown!r} cannot be read",
-                code="unreadable_file",
-                field="berkas",
-            ) from None
+        body = _read_payload_file(args.berkas, DEFAULT_WEBHOOK_LIMITS.max_body_bytes)
     config = _config(args)
     secret_env = "WHATSAPP_APP_SECRET" if config is None else config.whatsapp.app_secret_env
     secret = args.app_secret or os.environ.get(secret_env)
@@ -419,6 +426,40 @@ def _run_ingest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         file=stdout,
     )
     return EXIT_OK
+
+
+def _read_payload_file(name: str, max_bytes: int) -> bytes:
+    """
+    The bytes of the payload file ``name``: its size is checked before a byte is read.
+
+    The size is that of the file opened (not of a name that may change meanwhile); a pipe
+    or a device has none, so reading stops one byte past the limit in any case.
+    """
+    from layanan_aduan.exceptions import WebhookPayloadError
+    from layanan_aduan.privacy import redact_identifiers
+
+    shown = redact_identifiers(name)
+    try:
+        with Path(name).open("rb") as f:
+            status = os.fstat(f.fileno())
+            if stat.S_ISREG(status.st_mode) and status.st_size > max_bytes:
+                raise WebhookPayloadError(
+                    f"berkas {shown!r} melebihi batas {max_bytes} bita ({status.st_size} bita)",
+                    f"the file {shown!r} exceeds the limit of {max_bytes} bytes "
+                    f"({status.st_size} bytes)",
+                    code="body_too_large",
+                    field="berkas",
+                    details={"size": status.st_size, "limit": max_bytes},
+                )
+            data: bytes = f.read(max_bytes + 1)
+    except OSError:
+        raise WebhookPayloadError(
+            f"berkas {shown!r} tidak dapat dibaca",
+            f"the file {shown!r} cannot be read",
+            code="unreadable_file",
+            field="berkas",
+        ) from None
+    return data
 
 
 def _read_stdin(stdin: TextIO, limit: int) -> bytes:

@@ -5,8 +5,8 @@ Messaging ports: sending notifications and fetching inbound media.
   :class:`~layanan_aduan.messaging.SendResult`; adapters: in-memory and console
   (:mod:`layanan_aduan.adapters.messaging`), the WhatsApp Cloud API
   (:mod:`layanan_aduan.adapters.whatsapp.cloud_api`);
-- :class:`MediaFetcher` fetches the bytes of an inbound media id
-  (:class:`~layanan_aduan.messaging.FetchedMedia`).
+- :class:`MediaFetcher` fetches the bytes of an inbound media id into a private temporary
+  file (:class:`~layanan_aduan.media.FetchedMedia`), never whole into memory.
 
 Which inbound messages were already taken is the storage's :class:`~layanan_aduan.ports.Inbox`,
 recorded in the same unit of work as what was made of them.
@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from layanan_aduan.messaging import FetchedMedia, OutboundMessage, SendResult
+    from layanan_aduan.media import FetchedMedia
+    from layanan_aduan.messaging import OutboundMessage, SendResult
 
 __all__ = ["MediaFetcher", "Messenger"]
 
@@ -49,15 +50,22 @@ class Messenger(Protocol):
 class MediaFetcher(Protocol):
     """
     Port: fetches the bytes of an inbound media file by its media id.
+
+    An adapter streams the bytes into a :class:`~layanan_aduan.media.FetchedMedia` (a
+    private temporary file, hashed and size-checked while it is written), refusing a file
+    over the limit as early as it can tell: from a declared size first, and in any case as
+    soon as more bytes than the limit have arrived. The caller closes what it gets.
     """
 
     def fetch(self, media_id: str, *, max_bytes: int | None = None) -> FetchedMedia:
         """
-        Fetch a media file.
+        Fetch a media file into a temporary file; close the answer when done with it.
 
         Raises:
             MediaNotFoundError: The id is unknown or expired.
-            MediaTooLargeError: The file is larger than ``max_bytes`` (or the adapter's limit).
-            MessagingRetryLaterError: A transient failure; fetch again later.
+            MediaTooLargeError: The file is larger than ``max_bytes`` (or the adapter's limit);
+                nothing is left behind.
+            MessagingRetryLaterError: A transient failure (also
+                :class:`~layanan_aduan.exceptions.MediaSpoolError`); fetch again later.
         """
         ...

@@ -34,7 +34,7 @@ import enum
 import re
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar, runtime_checkable
+from typing import IO, Any, Generic, Protocol, Self, TypeVar, runtime_checkable
 
 import attrs
 import pendulum
@@ -782,6 +782,15 @@ class EvidenceStore(Protocol):
     def put(self, data: bytes) -> str:
         """
         Store ``data`` and return its SHA-256 hex digest; storing it again changes nothing.
+        """
+        ...
+
+    def put_stream(self, stream: IO[bytes]) -> str:
+        """
+        Store the bytes read from ``stream`` (a binary file, from its position to its end)
+        and return their SHA-256 hex digest, computed while reading; storing them again
+        changes nothing. They are read and written in pieces, never whole into memory
+        (unless memory is where the store keeps them). The stream is not closed.
         """
         ...
 

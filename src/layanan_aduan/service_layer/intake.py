@@ -12,6 +12,7 @@ what was made of it), its timestamp bounded by the clock.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -24,7 +25,8 @@ import pendulum
 
 from layanan_aduan.domain.evidence import (
     EvidenceFile,
-    inspect_evidence,
+    EvidenceInspection,
+    inspect_evidence_file,
 )
 from layanan_aduan.domain.intents import (
     StatusQuestion,
@@ -44,6 +46,7 @@ from layanan_aduan.exceptions import (
     InvalidMessageError,
     InvalidTypeError,
     MediaFetchError,
+    MediaSpoolError,
     OutboxMessageNotFoundError,
     OutboxStateError,
     ReportInputError,
@@ -52,6 +55,7 @@ from layanan_aduan.exceptions import (
     StorageInputError,
     TransitionNotAllowedError,
 )
+from layanan_aduan.media import FetchedMedia
 from layanan_aduan.messaging import Recipient
 from layanan_aduan.notifications import (
     RenderedNotification,
@@ -194,10 +198,21 @@ class _Answered:
     key: str
 
 
+def _unreadable(error: OSError | None) -> MediaSpoolError:
+    # A fetched media file's temporary file could not be read back as it was written: the
+    # webhook is taken again on its redelivery.
+    return MediaSpoolError(
+        "Berkas media sementara tidak dapat dibaca utuh; coba lagi nanti.",
+        "The temporary media file cannot be read back whole; retry later.",
+        details={"error": None if error is None else type(error).__name__},
+    )
+
+
 @attrs.frozen
 class _Media:
-    content: bytes
-    file_name: str | None
+    # A fetched media file (in its temporary file) and what its bytes are as evidence.
+    file: FetchedMedia
+    inspection: EvidenceInspection
 
 
 class Intake(DeskCore):
@@ -211,15 +226,22 @@ class Intake(DeskCore):
         apply its status callbacks.
 
         Each message is taken once: a redelivered message is counted in ``duplicates``.
-        Media are fetched before the unit of work; a transient fetch failure
-        (``MessagingRetryLaterError``) raises and nothing is taken, so the redelivery
-        is taken whole. A media file that is gone or too large is left out and the report
-        records the evidence as missing.
+        Media are fetched before the unit of work, one at a time, each streamed into a private
+        temporary file and inspected there, so memory stays bounded whatever their number and
+        size; an accepted file is copied into the evidence store in pieces when its report is
+        made, and every temporary file is deleted before ``ingest`` returns. A transient fetch
+        failure (``MessagingRetryLaterError``) raises and nothing is taken or stored, so the
+        redelivery is taken whole. A media file that is gone or too large is left out and the
+        report records the evidence as missing.
 
         Raises:
             UnknownBusinessNumberError: A message or status of the webhook was sent to a
                 business number that is not this office's; nothing is taken.
         """
+        with contextlib.ExitStack() as media_files:
+            return self._ingest(parsed, media_files)
+
+    def _ingest(self, parsed: ParsedWebhook, media_files: contextlib.ExitStack) -> IngestResult:
         self._check_numbers(parsed)
         unique: dict[str, InboundMessage] = {}
         for m in parsed.messages:
@@ -238,7 +260,7 @@ class Intake(DeskCore):
                 if not seen:
                     fresh.append(m)
         duplicates = len(parsed.messages) - len(fresh) - refused
-        media = {m.message_id: self._fetch(m) for m in fresh if m.media is not None}
+        media = {m.message_id: self._fetch(m, media_files) for m in fresh if m.media is not None}
         assembler: DraftAssembler[InboundMessage] = DraftAssembler(window=self.draft_window)
         drafts = [*assembler.add_all(fresh), *assembler.drain()]
         drafts.sort(key=lambda d: (d.first_at, d.draft_id))
@@ -297,14 +319,24 @@ class Intake(DeskCore):
             return now
         return min(claimed, now)
 
-    def _fetch(self, message: InboundMessage) -> _Media | None:
+    def _fetch(self, message: InboundMessage, media_files: contextlib.ExitStack) -> _Media | None:
+        # Fetch one media file into its temporary file (deleted when media_files closes) and
+        # inspect it there; None when it is gone or too large.
         assert message.media is not None  # noqa: S101 - only media messages are fetched
         try:
             fetched = self.media.fetch(message.media.media_id, max_bytes=self.limits.largest)
         except MediaFetchError as e:
             _log.warning("media not fetched: %s", e.code)
             return None
-        return _Media(fetched.content, message.media.filename)
+        media_files.enter_context(fetched)
+        try:
+            with fetched.open() as f:
+                inspection = inspect_evidence_file(
+                    f, limits=self.limits, file_name=message.media.filename
+                )
+        except OSError as e:
+            raise _unreadable(e) from e
+        return _Media(fetched, inspection)
 
     def _route(
         self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
@@ -624,23 +656,26 @@ class Intake(DeskCore):
 
     def _evidence_of(
         self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
-    ) -> list[bytes | EvidenceFile]:
-        evidence: list[bytes | EvidenceFile] = []
+    ) -> list[EvidenceFile | EvidenceInspection]:
+        evidence: list[EvidenceFile | EvidenceInspection] = []
         for m in draft.messages:
-            file = media.get(m.message_id)
-            if file is None:
+            item = media.get(m.message_id)
+            if item is None:
                 continue
-            inspection = inspect_evidence(
-                file.content,
-                limits=self.limits,
-                file_name=file.file_name,
-            )
-            if inspection.evidence is None:
-                # Kept as bytes: the report records what is wrong with the file.
-                evidence.append(file.content)
-            else:
-                self.evidence.put(file.content)
-                evidence.append(inspection.evidence)
+            accepted = item.inspection.evidence
+            if accepted is None:
+                # The inspection itself: the report records what is wrong with the file.
+                evidence.append(item.inspection)
+                continue
+            try:
+                with item.file.open() as f:
+                    stored = self.evidence.put_stream(f)
+            except OSError as e:
+                raise _unreadable(e) from e
+            if stored != accepted.sha256:
+                # The temporary file changed after it was inspected: nothing is made of it.
+                raise _unreadable(None)
+            evidence.append(accepted)
         return evidence
 
     def _take_unusable(self, draft: Draft[InboundMessage]) -> int | None:

@@ -8,7 +8,9 @@ It listens on ``127.0.0.1`` on an ephemeral port, in a background thread, and an
 - ``GET /{version}/{phone_number_id}``: the business number (what ``ping()`` reads);
 - ``GET /{version}/{media_id}``: media metadata with a download URL on this server; an
   unknown id gets Graph error 100 (HTTP 400), as WhatsApp answers it;
-- ``GET /download/{media_id}``: the media bytes, only with the bearer token.
+- ``GET /download/{media_id}``: the media bytes, only with the bearer token; media added
+  with :meth:`LoopbackGraphApi.add_streamed_media` are generated while they are sent (a
+  100 MiB download costs the server a piece at a time), with or without a ``Content-Length``.
 
 Scripted answers (:meth:`LoopbackGraphApi.enqueue`) come first: Graph errors, 5xx, slow
 answers (timeouts), malformed JSON, dropped connections. Every request is recorded.
@@ -32,7 +34,7 @@ import collections
 import hashlib
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -146,6 +148,14 @@ class RecordedRequest:
         return json.loads(self.body)
 
 
+@attrs.frozen
+class _StreamedMedia:
+    chunks: Callable[[], Iterable[bytes]]
+    mime_type: str
+    size: int | None
+    reported_sha256: str | None
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -192,6 +202,7 @@ class LoopbackGraphApi:
         }
         self._requests: list[RecordedRequest] = []
         self._media: dict[str, tuple[bytes, str, str | None]] = {}
+        self._streamed: dict[str, _StreamedMedia] = {}
         self._sent = 0
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -290,6 +301,26 @@ class LoopbackGraphApi:
         with self._lock:
             self._media[media_id] = (bytes(content), mime_type, reported_sha256)
 
+    def add_streamed_media(
+        self,
+        media_id: str,
+        chunks: Callable[[], Iterable[bytes]],
+        mime_type: str,
+        *,
+        size: int | None,
+        reported_sha256: str | None = None,
+    ) -> None:
+        """
+        Serve the bytes ``chunks()`` yields under ``media_id``, generated while they are sent.
+
+        With ``size`` the metadata's ``file_size`` and the download's ``Content-Length`` say
+        it (and the bytes must add up to it); with ``None`` neither is sent and the download
+        ends when the server closes the connection, so a client learns the size only by
+        reading. The metadata carries ``reported_sha256`` when given, else no hash.
+        """
+        with self._lock:
+            self._streamed[media_id] = _StreamedMedia(chunks, mime_type, size, reported_sha256)
+
     @property
     def requests(self) -> tuple[RecordedRequest, ...]:
         """
@@ -351,7 +382,7 @@ class LoopbackGraphApi:
 
     def _default(  # noqa: PLR0911 - one answer per route
         self, route: str, item: str | None, request: RecordedRequest
-    ) -> ScriptedResponse:
+    ) -> ScriptedResponse | _StreamedMedia:
         if route == "unknown":
             return graph_error(2500, status=404, message="Unknown path components")
         if not self._authorised(request):
@@ -371,6 +402,9 @@ class LoopbackGraphApi:
         assert item is not None  # noqa: S101 - media routes carry an id
         with self._lock:
             media = self._media.get(item)
+            streamed = self._streamed.get(item)
+        if streamed is not None:
+            return self._streamed_answer(route, item, streamed)
         if media is None:
             return graph_error(100, message="Unsupported get request", subcode=33)
         content, mime_type, reported = media
@@ -386,6 +420,23 @@ class LoopbackGraphApi:
                 "id": item,
             }
         )
+
+    def _streamed_answer(
+        self, route: str, item: str, streamed: _StreamedMedia
+    ) -> ScriptedResponse | _StreamedMedia:
+        if route == "download":
+            return streamed
+        meta: dict[str, Any] = {
+            "messaging_product": "whatsapp",
+            "url": f"{self.base_url}/download/{item}",
+            "mime_type": streamed.mime_type,
+            "id": item,
+        }
+        if streamed.size is not None:
+            meta["file_size"] = streamed.size
+        if streamed.reported_sha256 is not None:
+            meta["sha256"] = streamed.reported_sha256
+        return ScriptedResponse(json=meta)
 
     def _send(self, request: RecordedRequest) -> ScriptedResponse:
         try:
@@ -413,7 +464,10 @@ class LoopbackGraphApi:
         )
 
     @staticmethod
-    def _write(handler: _Handler, response: ScriptedResponse) -> None:
+    def _write(handler: _Handler, response: ScriptedResponse | _StreamedMedia) -> None:
+        if isinstance(response, _StreamedMedia):
+            LoopbackGraphApi._write_stream(handler, response)
+            return
         if response.body is not None:
             body = response.body
             content_type = "application/octet-stream"
@@ -430,4 +484,22 @@ class LoopbackGraphApi:
             handler.wfile.write(body)
         except OSError:
             # The client gave up (a timeout test): nothing left to answer.
+            return
+
+    @staticmethod
+    def _write_stream(handler: _Handler, media: _StreamedMedia) -> None:
+        try:
+            handler.send_response(200)
+            handler.send_header("Content-Type", media.mime_type)
+            if media.size is not None:
+                handler.send_header("Content-Length", str(media.size))
+            else:
+                handler.send_header("Connection", "close")
+                handler.close_connection = True
+            handler.end_headers()
+            for chunk in media.chunks():
+                handler.wfile.write(chunk)
+        except OSError:
+            # The client stopped reading (a file refused as too large): nothing left to send.
+            handler.close_connection = True
             return

@@ -28,6 +28,8 @@ The strategies build webhook documents as WhatsApp sends them:
 
 from __future__ import annotations
 
+import hashlib
+import stat
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -35,7 +37,7 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from layanan_aduan.exceptions import MediaNotFoundError, MediaTooLargeError
+from layanan_aduan.exceptions import MediaClosedError, MediaNotFoundError, MediaTooLargeError
 from layanan_aduan.messaging import (
     MediaFetcher,
     Messenger,
@@ -275,14 +277,36 @@ class MediaFetcherContract:
     def test_fetch_answers_the_bytes(
         self, media_fetcher: MediaFetcher, put_media: Callable[[str, bytes, str], None]
     ) -> None:
-        """A known media id answers its bytes, MIME type and SHA-256."""
+        """A known media id answers its bytes (in a temporary file), MIME type and SHA-256."""
         content = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
         put_media("1234567890987654321", content, "image/png")
-        fetched = media_fetcher.fetch("1234567890987654321")
-        assert fetched.content == content
-        assert fetched.mime_type == "image/png"
-        assert fetched.size == len(content)
-        assert fetched.reported_hash_matches in (True, None)
+        with media_fetcher.fetch("1234567890987654321") as fetched:
+            assert fetched.read_bytes() == content
+            with fetched.open() as f:
+                assert f.read() == content
+            assert fetched.mime_type == "image/png"
+            assert fetched.size == len(content)
+            assert fetched.sha256 == hashlib.sha256(content).hexdigest()
+            assert fetched.reported_hash_matches in (True, None)
+
+    def test_closing_deletes_the_temporary_file(
+        self, media_fetcher: MediaFetcher, put_media: Callable[[str, bytes, str], None]
+    ) -> None:
+        """The media's temporary file is private (0600, alone in a 0700 directory) and closing
+        the media deletes it and its directory; reading it afterwards is a typed refusal."""
+        put_media("1234567890987654322", b"%PDF-1.7\n%%EOF\n", "application/pdf")
+        fetched = media_fetcher.fetch("1234567890987654322")
+        path = fetched.path
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert [p.name for p in path.parent.iterdir()] == [path.name]
+        fetched.close()
+        fetched.close()
+        assert fetched.closed
+        assert not path.exists()
+        assert not path.parent.exists()
+        with pytest.raises(MediaClosedError):
+            fetched.open()
 
     def test_unknown_media_is_not_found(self, media_fetcher: MediaFetcher) -> None:
         """An unknown media id raises MediaNotFoundError, a LookupError."""
@@ -297,4 +321,5 @@ class MediaFetcherContract:
         put_media("5550001112223", b"x" * 2048, "application/pdf")
         with pytest.raises(MediaTooLargeError):
             media_fetcher.fetch("5550001112223", max_bytes=1024)
-        assert media_fetcher.fetch("5550001112223", max_bytes=2048).size == 2048
+        with media_fetcher.fetch("5550001112223", max_bytes=2048) as fetched:
+            assert fetched.size == 2048

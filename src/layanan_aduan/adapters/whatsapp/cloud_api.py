@@ -18,8 +18,8 @@ token is sent per request, never kept in a ``repr`` or written to a log.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 import re
 import threading
 from collections.abc import Mapping
@@ -32,7 +32,6 @@ from layanan_aduan.exceptions import (
     InvalidRecipientError,
     MediaFetchError,
     MediaNotFoundError,
-    MediaTooLargeError,
     MessageRejectedError,
     MessagingAuthError,
     MessagingError,
@@ -44,7 +43,8 @@ from layanan_aduan.exceptions import (
     RecipientUnreachableError,
     missing_extra,
 )
-from layanan_aduan.messaging import FetchedMedia, OutboundMessage, SendResult
+from layanan_aduan.media import FetchedMedia, media_too_large
+from layanan_aduan.messaging import OutboundMessage, SendResult
 
 try:
     import httpx
@@ -268,7 +268,8 @@ class WhatsAppCloudApi:
     :class:`~layanan_aduan.messaging.MediaFetcher`.
 
     Thread-safe. Close it (or use it as a context manager) to release its connections; a
-    client passed in is left for its owner to close.
+    client passed in is left for its owner to close. Fetched media are streamed into private
+    temporary files under ``spool_dir`` (default: the system's temporary directory).
 
     >>> api = WhatsAppCloudApi(
     ...     WhatsAppConfig(access_token="EAAG-secret", phone_number_id="106540352242922")
@@ -279,15 +280,26 @@ class WhatsAppCloudApi:
 
     channel = "whatsapp_cloud"
 
-    def __init__(self, config: WhatsAppConfig, *, client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        config: WhatsAppConfig,
+        *,
+        client: httpx.Client | None = None,
+        spool_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.config = config
+        self.spool_dir = spool_dir
         self._client = client
         self._owns_client = client is None
         self._lock = threading.Lock()
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str] | None = None, *, client: httpx.Client | None = None
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        client: httpx.Client | None = None,
+        spool_dir: str | os.PathLike[str] | None = None,
     ) -> WhatsAppCloudApi:
         """
         The adapter configured from ``WHATSAPP_*`` environment variables
@@ -296,7 +308,7 @@ class WhatsAppCloudApi:
         Raises:
             MessagingConfigurationError: A required variable is unset or a value is invalid.
         """
-        return cls(WhatsAppConfig.from_env(environ), client=client)
+        return cls(WhatsAppConfig.from_env(environ), client=client, spool_dir=spool_dir)
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -444,6 +456,11 @@ class WhatsAppCloudApi:
         """
         Fetch an inbound media file: its id gives a short-lived URL, downloaded with the token.
 
+        The download is streamed into a private temporary file
+        (:class:`~layanan_aduan.media.FetchedMedia`; close it when done), hashed on the way.
+        The size limit is checked against the metadata's ``file_size`` and the answer's
+        ``Content-Length`` before anything is read, and on every piece while reading.
+
         Args:
             media_id: The media id from the webhook (valid for 7 days).
             max_bytes: Refuse files larger than this (capped by ``config.max_media_bytes``).
@@ -453,7 +470,8 @@ class WhatsAppCloudApi:
             MediaTooLargeError: The file is larger than the limit.
             MediaFetchError: The API pointed to a URL the token may not be sent to, or
                 described the media in a way that cannot be read.
-            MessagingRetryLaterError: Outages, timeouts, rate limits, an expired URL.
+            MessagingRetryLaterError: Outages, timeouts, rate limits, an expired URL, a
+                temporary file that cannot be written.
         """
         limit = self.config.max_media_bytes
         if max_bytes is not None:
@@ -494,35 +512,32 @@ class WhatsAppCloudApi:
             )
         size = meta.get("file_size")
         if isinstance(size, int) and not isinstance(size, bool) and size > limit:
-            raise self._too_large(limit, size)
+            raise media_too_large(limit, size)
         if not self._trusted(download_url):
             raise MediaFetchError(
                 "URL media bukan milik WhatsApp; token tidak dikirim ke sana.",
                 "The media URL is not WhatsApp's; the token is not sent there.",
                 code="media_url_untrusted",
             )
-        content, content_type = self._download(download_url, limit)
         reported_mime = meta.get("mime_type")
-        mime = reported_mime if isinstance(reported_mime, str) and reported_mime else content_type
         reported = meta.get("sha256")
-        return FetchedMedia(
+        return self._download(
+            download_url,
+            limit,
             media_id=media_id,
-            content=content,
-            mime_type=mime,
-            sha256=hashlib.sha256(content).hexdigest(),
+            mime_type=reported_mime if isinstance(reported_mime, str) and reported_mime else None,
             reported_sha256=reported if isinstance(reported, str) else None,
         )
 
-    @staticmethod
-    def _too_large(limit: int, size: int | None) -> MediaTooLargeError:
-        return MediaTooLargeError(
-            f"Media lebih besar dari batas {limit} bita.",
-            f"The media is larger than the limit of {limit} bytes.",
-            field="media_id",
-            details={"limit": limit, "size": size},
-        )
-
-    def _download(self, url: str, limit: int) -> tuple[bytes, str]:
+    def _download(
+        self,
+        url: str,
+        limit: int,
+        *,
+        media_id: str,
+        mime_type: str | None,
+        reported_sha256: str | None,
+    ) -> FetchedMedia:
         try:
             # Redirects are followed; httpx drops the Authorization header on a redirect to
             # another origin, so the token stays with WhatsApp's hosts.
@@ -542,15 +557,15 @@ class WhatsAppCloudApi:
                     raise map_graph_error(response.status_code, _json(response), response.headers)
                 declared = response.headers.get("content-length")
                 if declared is not None and declared.isdigit() and int(declared) > limit:
-                    raise self._too_large(limit, int(declared))
-                chunks: list[bytes] = []
-                received = 0
-                for chunk in response.iter_bytes(_CHUNK):
-                    received += len(chunk)
-                    if received > limit:
-                        raise self._too_large(limit, None)
-                    chunks.append(chunk)
-                content_type = response.headers.get("content-type", "application/octet-stream")
+                    raise media_too_large(limit, int(declared))
+                content_type = response.headers.get("content-type", "")
+                return FetchedMedia(
+                    media_id,
+                    response.iter_bytes(_CHUNK),
+                    mime_type or content_type.split(";")[0].strip() or "application/octet-stream",
+                    max_bytes=limit,
+                    reported_sha256=reported_sha256,
+                    directory=self.spool_dir,
+                )
         except httpx.HTTPError as e:
             raise _transport_error(e, ambiguous=False) from e
-        return b"".join(chunks), content_type.split(";")[0].strip() or "application/octet-stream"

@@ -7,6 +7,7 @@ The contract every :class:`layanan_aduan.ports.EvidenceStore` adapter must pass.
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
 from typing import Any, ClassVar
 
@@ -163,3 +164,56 @@ class EvidenceStoreContract:
         assert len(digests) == len(blobs)
         for data in set(blobs):
             assert evidence_store.get(hashlib.sha256(data).hexdigest()) == data
+
+    # Each adapter's subclass runs this same method: differing executors are the design here.
+    @settings(
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.differing_executors,
+        ],
+        deadline=None,
+    )
+    @given(data=st.binary(max_size=4096), skip=st.integers(min_value=0, max_value=16))
+    def test_put_stream_stores_what_put_stores(
+        self, evidence_store: EvidenceStore, data: bytes, skip: int
+    ) -> None:
+        """put_stream() stores the bytes from the stream's position to its end, under the
+        same digest put() gives them, and reads them back equal."""
+        stream = io.BytesIO(b"x" * skip + data)
+        stream.seek(skip)
+        digest = evidence_store.put_stream(stream)
+        assert digest == hashlib.sha256(data).hexdigest()
+        assert evidence_store.get(digest) == data
+        assert evidence_store.put(data) == digest
+
+    def test_put_stream_reads_a_large_file_in_pieces(self, evidence_store: EvidenceStore) -> None:
+        """A stream of several megabytes is read in pieces of bounded size, never whole."""
+        data = bytes(range(256)) * (3 * 4096 + 7)  # 3 MiB and a little
+        reads: list[int] = []
+
+        class Recorder(io.BytesIO):
+            def read(self, size: int | None = -1) -> bytes:
+                reads.append(-1 if size is None else size)
+                return super().read(size)
+
+        digest = evidence_store.put_stream(Recorder(data))
+        assert digest == hashlib.sha256(data).hexdigest()
+        assert evidence_store.get(digest) == data
+        assert reads
+        assert all(0 < size <= 1024 * 1024 for size in reads)
+
+    def test_put_stream_repairs_a_corrupted_file(self, evidence_store: EvidenceStore) -> None:
+        """Streaming the original bytes again replaces a corrupted copy."""
+        digest = evidence_store.put(_PNG)
+        self.corrupt(evidence_store, digest)
+        assert evidence_store.put_stream(io.BytesIO(_PNG)) == digest
+        assert evidence_store.get(digest) == _PNG
+
+    @pytest.mark.parametrize("stream", ["teks", io.StringIO("teks"), b"bytes", None])
+    def test_put_stream_needs_a_binary_file(
+        self, evidence_store: EvidenceStore, stream: object
+    ) -> None:
+        """put_stream() refuses text, text files and anything that is not a binary file."""
+        with pytest.raises(StorageInputError) as info:
+            evidence_store.put_stream(stream)  # type: ignore[arg-type]  # the refusal is the point
+        assert info.value.code == "invalid_evidence_content"
