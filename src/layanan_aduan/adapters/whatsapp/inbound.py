@@ -590,8 +590,10 @@ def _interactive(obj: Mapping[str, Any], path: str) -> InteractiveReply | None:
     kind = _req_str(interactive, "type", where)
     if kind not in _REPLY_KINDS:
         return None
-    body = _obj(interactive.get(kind), f"{where}.{kind}")
     inner = f"{where}.{kind}"
+    if interactive.get(kind) is None:
+        raise _missing(inner)
+    body = _obj(interactive[kind], inner)
     reply_id = _req_str(body, "id", inner)
     title = _req_str(body, "title", inner)
     description = _opt_str(body, "description", inner) if kind == "list_reply" else None
