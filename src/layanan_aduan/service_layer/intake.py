@@ -163,7 +163,7 @@ class IngestResult:
     What :meth:`Desk.ingest` made of a webhook.
 
     Attributes:
-        steps: One result per report made, added to or completed, in order.
+        steps: One result per report made, added to, completed or rated, in order.
         duplicates: Messages already taken before (redeliveries), skipped.
         ignored: Messages taken but not made into a report: nothing new for an open
             report, or input no report can hold (logged by its code).
