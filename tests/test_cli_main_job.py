@@ -62,7 +62,7 @@ def _at(minutes: int) -> str:
 
 def test_payload_file_through_the_five_steps_and_the_dispatcher(env: Path) -> None:
     """A payload file becomes a report; each step by command; ``kirim`` prints the three
-    notifications once; ``daftar`` shows the report completed."""
+    notifications and the rating question once; ``daftar`` shows the report completed."""
     payload, media = str(env / "pesan.json"), str(env / "media")
     status, out = _run("terima", payload, "--media", media, "--waktu", _at(5))
     assert status == 0
@@ -75,10 +75,11 @@ def test_payload_file_through_the_five_steps_and_the_dispatcher(env: Path) -> No
     status, out = _run(
         "tindak-lanjut", NUMBER, "--petugas", "p-01", "--teks", "Sudah.", "--waktu", _at(40)
     )
-    assert out == f"{NUMBER}\ttindak lanjut disampaikan\tnotifikasi: follow_up\n"
+    assert out == f"{NUMBER}\ttindak lanjut disampaikan\tnotifikasi: follow_up, rating_question\n"
     status, out = _run("kirim", "--waktu", _at(41))
     assert out.count("--- WhatsApp teks") == 3
-    assert out.endswith("terkirim: 3, dijadwalkan ulang: 0, gagal: 0\n")
+    assert out.count("--- WhatsApp daftar interaktif") == 1
+    assert out.endswith("terkirim: 4, dijadwalkan ulang: 0, gagal: 0\n")
     assert _run("kirim", "--waktu", _at(42))[1] == "terkirim: 0, dijadwalkan ulang: 0, gagal: 0\n"
     status, out = _run("daftar", "--json", "--waktu", _at(45))
     record = json.loads(out)
@@ -193,12 +194,15 @@ def test_unreadable_payload_and_bad_instant_are_refused(
 
 
 def test_demo_is_deterministic_and_prints_each_notification() -> None:
-    """The demo prints the acknowledgement, handover, follow-up and the answer to the
-    reporter's status question, the same every run; the direction comes over WhatsApp."""
+    """The demo prints the acknowledgement, handover, follow-up, the rating question, the
+    answer to the reporter's status question and the thanks for their rating, the same every
+    run; the direction comes over WhatsApp."""
     status, first = _run("demo")
     assert status == 0
     assert first == _run("demo")[1]
-    assert first.count("--- WhatsApp teks") == 4
+    assert first.count("--- WhatsApp teks") == 5
+    assert first.count("--- WhatsApp daftar interaktif") == 1
+    assert "penilaian Anda untuk laporan/aduan nomor LAP/KNJP/2026/000001: 4 (Puas)" in first
     assert "memberi arahan lewat WhatsApp" in first
     assert "Status laporan/aduan Anda nomor LAP/KNJP/2026/000001" in first
     assert "paling lambat Senin, 12 Januari 2026 pukul 12.00 WIB" in first
@@ -217,7 +221,7 @@ def test_demo_runs_as_a_program() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "LAP/KNJP/2026/000001" in done.stdout
-    assert done.stdout.count("--- WhatsApp teks") == 4
+    assert done.stdout.count("--- WhatsApp teks") == 5
 
 
 def test_kirim_sends_through_the_cloud_api_configured_from_the_environment(

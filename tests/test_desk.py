@@ -130,7 +130,8 @@ def test_webhook_to_follow_up_delivers_each_notification_exactly_once(
     world: tuple[Services, InMemoryMessenger],
 ) -> None:
     """A webhook becomes a numbered report; the five steps and the dispatcher deliver the
-    acknowledgement, the handover and the follow-up once each, to the right people."""
+    acknowledgement, the handover, the follow-up and the rating question once each, to the
+    right people."""
     services, messenger = world
     desk = services.desk
     result = desk.ingest(parse_webhook(BODY))
@@ -147,12 +148,13 @@ def test_webhook_to_follow_up_delivers_each_notification_exactly_once(
     final = desk.deliver_follow_up(number, officer="petugas-02", follow_up="Sudah diklarifikasi.")
     assert final.state is ReportState.COMPLETED
     summary = services.dispatcher.run()
-    assert summary.sent == 3
+    assert summary.sent == 4
     assert services.dispatcher.run().claimed == 0
     kinds = [m.idempotency_key.rsplit(":", 1)[1] for m in messenger.messages]
-    assert kinds == ["acknowledgement", "handover", "follow_up"]
-    assert len({m.idempotency_key for m in messenger.messages}) == 3
-    ack, handover, follow_up = messenger.messages
+    assert kinds == ["acknowledgement", "handover", "follow_up", "rating_question"]
+    assert len({m.idempotency_key for m in messenger.messages}) == 4
+    ack, handover, follow_up, question = messenger.messages
+    assert (question.kind, question.recipient) == ("interactive", ack.recipient)
     assert ack.recipient == Recipient(phone="+6281234567890")
     assert handover.recipient == SECTION_HEAD
     assert follow_up.text is not None

@@ -114,7 +114,9 @@ def test_full_five_step_case() -> None:
     assert report.version == 5
     assert report.head_hash == follow_up.hash
     assert verify(report.events, version=5, head=report.head_hash).ok
-    assert report.available_actions() == ()
+    # Completed: the procedure is over; only the reporter's rating, once, may follow.
+    assert report.available_actions() == ("rate",)
+    assert report.available_actions(Role.OFFICER) == ()
 
 
 def test_new_events_are_collected_once() -> None:

@@ -85,6 +85,7 @@ class ReportMachine(RuleBasedStateMachine):
         evidence=st.lists(base.evidence_files(), max_size=1),
         reason=_reports.close_reasons(),
         kind=_reports.report_kinds(),
+        rating=st.one_of(st.integers(-1, 7), st.booleans(), st.floats(1, 5), st.text(max_size=2)),
     )
     def act(
         self,
@@ -96,6 +97,7 @@ class ReportMachine(RuleBasedStateMachine):
         evidence: list[bytes],
         reason: str,
         kind: str,
+        rating: object,
     ) -> None:
         """Try any action; success follows the table, refusal changes nothing."""
         report = self.report
@@ -126,6 +128,12 @@ class ReportMachine(RuleBasedStateMachine):
             Action.CORRECT_KIND: lambda: report.correct_kind(
                 at=at, actor=actor, kind=kind, note=text
             ),
+            Action.RATE: lambda: report.rate(
+                at=at,
+                actor=actor,
+                rating=rating,  # type: ignore[arg-type]  # any value, a wrong one refused
+                message_id="wamid.rating",
+            ),
         }
         if action is Action.SUBMIT:
             for role in Role:
@@ -144,7 +152,7 @@ class ReportMachine(RuleBasedStateMachine):
             assert _snapshot(report) == before
             if isinstance(refusal, TransitionNotAllowedError):
                 assert (refusal.state, refusal.role) == (state, actor.role)
-                if refusal.code != "actor_not_allowed":
+                if refusal.code not in ("actor_not_allowed", "rating_already_given"):
                     # The table itself refuses what the report refused.
                     with pytest.raises(TransitionNotAllowedError):
                         REPORT_WORKFLOW.transition(refusal.action, state, actor.role)
@@ -187,6 +195,9 @@ class ReportMachine(RuleBasedStateMachine):
             report.give_direction(at=at, actor=head, direction="Klarifikasi ke unit terkait.")
         elif state is ReportState.DIRECTED:
             report.deliver_follow_up(at=at, actor=officer, follow_up="Sudah diklarifikasi.")
+        elif state is ReportState.COMPLETED and report.rating is None:
+            report.rate(at=at, actor=SUBMITTER, rating=minutes % 5 + 1, message_id="wamid.r")
+            assert (report.state, report.available_actions()) == (ReportState.COMPLETED, ())
         else:
             assert report.is_final
             assert report.available_actions() == ()
@@ -270,7 +281,14 @@ class ReportMachine(RuleBasedStateMachine):
             assert report.follow_up
             direction = report.direction_event
             assert direction is not None
-            assert report.events[-1].payload["direction_hash"] == direction.hash
+            (follow_up,) = [e for e in report.events if e.action == Action.DELIVER_FOLLOW_UP]
+            assert follow_up.payload["direction_hash"] == direction.hash
+            # Nothing but the reporter's rating, once, follows the follow-up; the SLA clock
+            # stopped at the follow-up whatever came after.
+            after = [e.action for e in report.events[follow_up.seq :]]
+            assert after in ([], [Action.RATE])
+            assert report.clock_stopped_at == follow_up.at
+            assert (report.rating is None) == (after == [])
 
     @invariant()
     def forwarded_reports_met_the_requirements(self) -> None:

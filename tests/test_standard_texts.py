@@ -127,6 +127,12 @@ def render_every_kind(
             NUMBER, DEADLINE, ["18 Agustus 2025: Cuti bersama"], kind=kind, language=lang
         ),
         NotificationKind.UNSUPPORTED: lambda: renderer.unsupported(language=lang),
+        NotificationKind.RATING_QUESTION: lambda: renderer.rating_question(
+            NUMBER, "9b2f6c1e-0000-4000-8000-000000000001", kind=kind, language=lang
+        ),
+        NotificationKind.RATING_THANKS: lambda: renderer.rating_thanks(
+            NUMBER, 4, kind=kind, language=lang
+        ),
     }
     public = {
         name
@@ -177,6 +183,8 @@ def test_every_notification_names_its_own_standard_and_no_other(
                 NotificationKind.STATUS_NOT_FOUND,
                 NotificationKind.STAFF_HELP,
                 NotificationKind.UNSUPPORTED,
+                NotificationKind.RATING_QUESTION,
+                NotificationKind.RATING_THANKS,
             ):
                 assert a.goal_text(lang) in form, kind
     for kind in NotificationKind:

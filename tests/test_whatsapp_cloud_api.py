@@ -36,6 +36,9 @@ from layanan_aduan.exceptions import (
     RecipientUnreachableError,
 )
 from layanan_aduan.messaging import (
+    InteractiveList,
+    ListRow,
+    ListSection,
     MediaFetcher,
     Messenger,
     OutboundMessage,
@@ -43,6 +46,7 @@ from layanan_aduan.messaging import (
     TemplateRef,
     deliver,
 )
+from layanan_aduan.notifications import NotificationRenderer
 from layanan_aduan.testing.graph_server import (
     LoopbackGraphApi,
     ScriptedResponse,
@@ -165,6 +169,122 @@ def test_templates_and_replies(api: WhatsAppCloudApi, graph: LoopbackGraphApi) -
     }
     assert second["template"] == {"name": "hello_world", "language": {"code": "en_US"}}
     assert third["context"] == {"message_id": "wamid.ORIGINAL"}
+
+
+def test_an_interactive_list_is_posted_as_a_list_message(
+    api: WhatsAppCloudApi, graph: LoopbackGraphApi
+) -> None:
+    """The rating question goes as "type": "interactive" with a list of five rows, the key in
+    biz_opaque_callback_data, no template; WhatsApp's answer gives its wamid."""
+    question = NotificationRenderer().rating_question("LAP/KNJP/2026/000001", "r-1")
+    result = api.send(question.message(PHONE, "r-1:5:rating_question"))
+    [sent] = graph.sent_messages()
+    assert result.idempotency_key == "r-1:5:rating_question"
+    assert (sent["type"], sent["to"], sent["biz_opaque_callback_data"]) == (
+        "interactive",
+        "6281234567890",
+        "r-1:5:rating_question",
+    )
+    assert "template" not in sent
+    assert "text" not in sent
+    interactive = sent["interactive"]
+    assert interactive["type"] == "list"
+    assert interactive["body"] == {"text": question.text}
+    assert interactive["footer"] == {"text": "Survei Kepuasan Masyarakat"}
+    assert "header" not in interactive
+    assert interactive["action"]["button"] == "Beri penilaian"
+    [section] = interactive["action"]["sections"]
+    assert "title" not in section
+    assert section["rows"][0] == {
+        "id": "rating:1:r-1",
+        "title": "1",
+        "description": "Sangat tidak puas",
+    }
+    assert [row["title"] for row in section["rows"]] == ["1", "2", "3", "4", "5"]
+
+
+def test_a_list_with_header_sections_and_bare_rows(
+    api: WhatsAppCloudApi, graph: LoopbackGraphApi
+) -> None:
+    """A header goes as text; section titles are kept; a row without a description has none;
+    a reply carries the context."""
+    listed = InteractiveList(
+        "Pilih satu.",
+        "Pilih",
+        [
+            ListSection([ListRow("a", "A"), ListRow("b", "B", "Bravo")], title="Satu"),
+            ListSection([ListRow("c", "C")], title="Dua"),
+        ],
+        header="Judul",
+    )
+    api.send(OutboundMessage(PHONE, "k", interactive=listed, reply_to="wamid.ORIGINAL"))
+    [sent] = graph.sent_messages()
+    assert sent["context"] == {"message_id": "wamid.ORIGINAL"}
+    assert sent["interactive"] == {
+        "type": "list",
+        "header": {"type": "text", "text": "Judul"},
+        "body": {"text": "Pilih satu."},
+        "action": {
+            "button": "Pilih",
+            "sections": [
+                {"title": "Satu", "rows": [{"id": "a", "title": "A"}, _row("b", "B", "Bravo")]},
+                {"title": "Dua", "rows": [{"id": "c", "title": "C"}]},
+            ],
+        },
+    }
+
+
+def _row(row_id: str, title: str, description: str) -> dict[str, str]:
+    return {"id": row_id, "title": title, "description": description}
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"title": "x" * 25},
+        {"id": "x" * 201},
+        {"description": "x" * 73},
+    ],
+)
+def test_the_loopback_api_refuses_a_list_beyond_the_limits(
+    graph: LoopbackGraphApi, broken: dict[str, str]
+) -> None:
+    """The double refuses what WhatsApp refuses (131009), so a list it takes is within the
+    limits: rows of 24/200/72 characters pass, one more fails."""
+    row = {"id": "x" * 200, "title": "x" * 24, "description": "x" * 72}
+    for candidate, accepted in ((row, True), ({**row, **broken}, False)):
+        payload = {
+            "messaging_product": "whatsapp",
+            "to": "6281234567890",
+            "type": "interactive",
+            "interactive": {
+                "type": "list",
+                "body": {"text": "Pilih."},
+                "action": {"button": "Pilih", "sections": [{"rows": [candidate]}]},
+            },
+        }
+        answer = httpx.post(
+            graph.config().messages_url,
+            json=payload,
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=2.0,
+        )
+        assert answer.is_success is accepted
+        if not accepted:
+            assert answer.json()["error"]["code"] == 131009
+
+
+def test_outside_the_window_a_list_is_not_sent_and_not_retried(
+    api: WhatsAppCloudApi, graph: LoopbackGraphApi
+) -> None:
+    """131047 for an interactive list raises OutsideCustomerServiceWindowError from
+    deliver(): there is no template to fall back on, and it is not retryable."""
+    graph.enqueue(graph_error(131047))
+    question = NotificationRenderer().rating_question("LAP/KNJP/2026/000001", "r-1")
+    with pytest.raises(OutsideCustomerServiceWindowError) as info:
+        deliver(api, question.message(PHONE, "r-1:5:rating_question"))
+    assert not info.value.retryable
+    assert [m["type"] for m in graph.sent_messages()] == ["interactive"]
 
 
 # --- Graph errors mapped to the library's -------------------------------------------------------

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from layanan_aduan.adapters.whatsapp import (
     DeliveryStatus,
+    InteractiveReply,
     MessageKind,
     WebhookLimits,
     WhatsAppConfig,
@@ -505,6 +506,161 @@ def test_value_level_errors_are_reported() -> None:
     assert reported.error.code == 131000
     assert reported.phone_number_id == "106540352242922"
     assert reported.path == "entry[0].changes[0].value.errors[0]"
+
+
+# --- answers picked from interactive messages ----------------------------------------------------
+
+
+def interactive_message(i: int = 0, **interactive: Any) -> dict[str, Any]:
+    """An answer picked from a list we sent, replying to it."""
+    return {
+        "from": "6281234567890",
+        "id": f"wamid.PICK{i:04d}",
+        "timestamp": str(1760000000 + i),
+        "type": "interactive",
+        "context": {"from": "6281100001111", "id": "wamid.QUESTION"},
+        "interactive": interactive
+        or {
+            "type": "list_reply",
+            "list_reply": {"id": "rating:5:r-1", "title": "5", "description": "Sangat puas"},
+        },
+    }
+
+
+def test_a_list_reply_is_an_interactive_message_with_its_row() -> None:
+    """A list_reply gives kind INTERACTIVE, the row's id, title and description, no text,
+    and the context of the message it answers."""
+    [m] = parse_webhook(body(envelope(value_with(interactive_message())))).messages
+    assert m.kind is MessageKind.INTERACTIVE
+    assert m.reply == InteractiveReply("list_reply", "rating:5:r-1", "5", "Sangat puas")
+    assert (m.text, m.text_content, m.media) == (None, None, None)
+    assert m.context is not None
+    assert m.context.replied_to_id == "wamid.QUESTION"
+    assert repr(m.reply) == "InteractiveReply(kind='list_reply', id='rating:5:r-1', title='5')"
+
+
+def test_a_button_reply_has_no_description() -> None:
+    """A button_reply gives its id and title; a description it carries is not taken."""
+    picked = interactive_message(
+        type="button_reply", button_reply={"id": "ya", "title": "Ya", "description": "x"}
+    )
+    [m] = parse_webhook(body(envelope(value_with(picked)))).messages
+    assert m.reply == InteractiveReply("button_reply", "ya", "Ya")
+
+
+def test_other_interactive_answers_are_skipped_as_unsupported() -> None:
+    """A flow's answer (nfm_reply) or another interactive type is not taken: skipped as an
+    unsupported type with its id and sender, so rule 6 answers it."""
+    flow = interactive_message(type="nfm_reply", nfm_reply={"response_json": "{}"})
+    parsed = parse_webhook(body(envelope(value_with(flow, text_message(1)))))
+    assert [m.message_id for m in parsed.messages] == ["wamid.TEST0001"]
+    [skipped] = parsed.skipped
+    assert (skipped.code, skipped.item_type, skipped.message_id, skipped.sender_key) == (
+        "unsupported_message_type",
+        "interactive",
+        "wamid.PICK0000",
+        "6281234567890",
+    )
+
+
+MALFORMED_REPLIES = [
+    ({"interactive": None}, "missing_field", "interactive"),
+    ({"interactive": "list_reply"}, "wrong_type", "interactive"),
+    ({"interactive": {"list_reply": {}}}, "missing_field", "interactive.type"),
+    ({"interactive": {"type": "list_reply"}}, "missing_field", "interactive.list_reply"),
+    (
+        {"interactive": {"type": "list_reply", "list_reply": []}},
+        "wrong_type",
+        "interactive.list_reply",
+    ),
+    (
+        {"interactive": {"type": "list_reply", "list_reply": {"title": "5"}}},
+        "missing_field",
+        "interactive.list_reply.id",
+    ),
+    (
+        {"interactive": {"type": "button_reply", "button_reply": {"id": "x", "title": 5}}},
+        "wrong_type",
+        "interactive.button_reply.title",
+    ),
+    (
+        {"interactive": {"type": "list_reply", "list_reply": {"id": "x" * 257, "title": "5"}}},
+        "invalid_interactive_reply",
+        "interactive.list_reply",
+    ),
+    (
+        {"interactive": {"type": "list_reply", "list_reply": {"id": "x", "title": "x" * 25}}},
+        "invalid_interactive_reply",
+        "interactive.list_reply",
+    ),
+    (
+        {"interactive": {"type": "list_reply", "list_reply": {"id": "a\x00b", "title": "5"}}},
+        "invalid_interactive_reply",
+        "interactive.list_reply",
+    ),
+    (
+        {
+            "interactive": {
+                "type": "list_reply",
+                "list_reply": {"id": "x", "title": "5", "description": "x" * 73},
+            }
+        },
+        "invalid_interactive_reply",
+        "interactive.list_reply",
+    ),
+]
+
+
+@pytest.mark.parametrize(("override", "code", "where"), MALFORMED_REPLIES)
+def test_a_malformed_interactive_answer_is_skipped_and_siblings_kept(
+    override: dict[str, Any], code: str, where: str
+) -> None:
+    """An interactive answer without its part, of the wrong type, too long or with a control
+    character is skipped as malformed with its code; the batch's others are kept."""
+    bad = {**interactive_message(1), **override}
+    parsed = parse_webhook(body(envelope(value_with(text_message(0), bad))))
+    assert [m.message_id for m in parsed.messages] == ["wamid.TEST0000"]
+    [skipped] = parsed.skipped
+    assert (skipped.code, skipped.detail) == ("malformed_item", code)
+    with pytest.raises(WebhookPayloadError) as caught:
+        parse_webhook(body(envelope(value_with(bad))), strict=True)
+    assert caught.value.code == code
+    assert caught.value.path == f"entry[0].changes[0].value.messages[0].{where}"
+
+
+@given(
+    st.text(max_size=300),
+    st.text(max_size=30),
+    st.none() | st.text(max_size=80),
+)
+def test_any_interactive_answer_is_parsed_or_skipped_never_raised(
+    reply_id: str, title: str, description: str | None
+) -> None:
+    """Whatever a list_reply holds, the parser gives a valid InteractiveReply within the
+    bounds or skips the item as malformed; it raises nothing."""
+    row: dict[str, Any] = {"id": reply_id, "title": title}
+    if description is not None:
+        row["description"] = description
+    picked = interactive_message(type="list_reply", list_reply=row)
+    parsed = parse_webhook(body(envelope(value_with(picked))))
+    if parsed.messages:
+        [m] = parsed.messages
+        assert m.reply is not None
+        assert 0 < len(m.reply.id) <= 256
+        assert 0 < len(m.reply.title) <= 24
+        assert m.reply.description is None or len(m.reply.description) <= 72
+    else:
+        [skipped] = parsed.skipped
+        assert skipped.code == "malformed_item"
+
+
+def test_a_reply_value_is_checked_when_built() -> None:
+    """InteractiveReply refuses an unknown kind and over-long parts itself."""
+    with pytest.raises(ValueError, match="kind"):
+        InteractiveReply("nfm_reply", "x", "y")  # type: ignore[arg-type]  # deliberately wrong
+    with pytest.raises(InvalidMessageError) as info:
+        InteractiveReply("list_reply", "x", "y", "z" * 73)
+    assert info.value.field == "interactive.description"
 
 
 # --- malformed items: skipped, good siblings kept; strict raises -------------------------------

@@ -8,6 +8,7 @@ import re
 from collections import deque
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -191,12 +192,35 @@ def test_out_of_order_step_is_refused() -> None:
 
 
 def test_nothing_happens_after_a_final_state() -> None:
-    """Every action from a final state is refused, whoever tries."""
+    """Every action from a final state is refused, whoever tries, but the one annotation the
+    table allows there: the reporter's rating of a completed report, which stays completed."""
     for state in REPORT_WORKFLOW.final_states:
         for action in Action:
             for role in Role:
+                if (state, action, role) == ("completed", Action.RATE, Role.REPORTER):
+                    row = REPORT_WORKFLOW.transition(action, state, role)
+                    assert (row.target, row.annotation, row.once) == ("completed", True, True)
+                    continue
                 with pytest.raises(TransitionNotAllowedError):
                     REPORT_WORKFLOW.transition(action, state, role)
+
+
+def test_an_annotation_must_stay_in_its_state() -> None:
+    """An annotation row that moves (or starts a report) is refused as annotation_moves; one
+    that stays may leave a final state."""
+    states = (StateSpec("open", "dibuka", "open"), StateSpec("done", "selesai", "done", final=True))
+    start = Transition("open", (), "open", Role.REPORTER, "buka", "open")
+    finish = Transition("finish", ("open",), "done", Role.OFFICER, "selesai", "finish")
+    note = Transition("note", ("done",), "done", Role.REPORTER, "catat", "note", annotation=True)
+    assert Workflow(states, (start, finish, note)).transition("note", "done", Role.REPORTER) == note
+    moving = attrs.evolve(note, target="open")
+    with pytest.raises(WorkflowDefinitionError) as info:
+        Workflow(states, (start, finish, moving))
+    assert (info.value.code, info.value.field) == ("annotation_moves", "transitions")
+    plain = attrs.evolve(note, annotation=False)
+    with pytest.raises(WorkflowDefinitionError) as info:
+        Workflow(states, (start, finish, plain))
+    assert info.value.code == "transition_from_final"
 
 
 def test_submit_only_creates() -> None:
@@ -256,7 +280,8 @@ def test_available_lists_the_rows_from_a_state() -> None:
         "close",
         "correct_kind",
     ]
-    assert REPORT_WORKFLOW.available("completed") == ()
+    assert [t.action for t in REPORT_WORKFLOW.available("completed")] == ["rate"]
+    assert REPORT_WORKFLOW.available("completed", Role.OFFICER) == ()
     assert [t.action for t in REPORT_WORKFLOW.available("forwarded", Role.OFFICER)] == [
         "correct_kind"
     ]

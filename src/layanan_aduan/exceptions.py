@@ -396,6 +396,19 @@ class TransitionNotAllowedError(WorkflowError):
         self.role = role
 
 
+class RatingNotAllowedError(TransitionNotAllowedError):
+    """
+    The reporter's rating of the service (``rate``) refused; nothing was changed.
+
+    ``code`` is ``report_not_completed`` (the follow-up has not been delivered, or the report
+    was closed: there is nothing to rate yet) or ``rating_already_given`` (one rating per
+    report; the first one stands). A rating outside 1-5 is a
+    :class:`ReportInputError` (``rating_out_of_range``).
+    """
+
+    code = "report_not_completed"
+
+
 class RequirementsAlreadyMetError(WorkflowError):
     """
     Completion of the requirements was requested, but nothing is missing.

@@ -1,5 +1,6 @@
 """
-The values of outbound messaging: recipients, messages, templates and send results.
+The values of outbound messaging: recipients, messages, templates, interactive lists and send
+results.
 
 The ports that carry them live in :mod:`layanan_aduan.ports`
 (:class:`~layanan_aduan.ports.Messenger`, :class:`~layanan_aduan.ports.MediaFetcher`) and are
@@ -26,6 +27,9 @@ from layanan_aduan.privacy import mask
 __all__ = [
     "MAX_TEXT_LENGTH",
     "FetchedMedia",
+    "InteractiveList",
+    "ListRow",
+    "ListSection",
     "MediaFetcher",
     "Messenger",
     "OutboundMessage",
@@ -44,6 +48,18 @@ _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,256}")
 _TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,512}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
 _PARAMETER_FORBIDDEN = re.compile(r"[\n\r\t]| {5,}")
+
+# The Cloud API's limits on an interactive list message (Meta's "Interactive list messages").
+_LIST_BODY = 1024
+_LIST_HEADER = 60
+_LIST_FOOTER = 60
+_LIST_BUTTON = 20
+_LIST_SECTIONS = 10
+_LIST_SECTION_TITLE = 24
+_LIST_ROWS = 10
+_ROW_ID = 200
+_ROW_TITLE = 24
+_ROW_DESCRIPTION = 72
 
 
 def _refuse(field: str, message: str, message_en: str) -> InvalidMessageError:
@@ -184,10 +200,209 @@ class TemplateRef:
     )
 
 
+def _line(field: str, limit: int, *, required: bool = True) -> Any:
+    # One line of 1..limit characters (no control characters); None allowed when optional.
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if value is None and not required:
+            return
+        if (
+            not isinstance(value, str)
+            or not value.strip()
+            or len(value) > limit
+            or not value.isprintable()
+        ):
+            raise _refuse(
+                field,
+                f"{field} harus berisi 1-{limit} karakter dalam satu baris.",
+                f"{field} must hold 1-{limit} characters on one line.",
+            )
+
+    return check
+
+
+@attrs.frozen
+class ListRow:
+    """
+    One row of an interactive list: the id WhatsApp sends back when it is picked, the title
+    shown, and an optional description.
+
+    Limits of the Cloud API: id at most 200 characters, title 24, description 72.
+
+    >>> ListRow("rating:5:r-1", "5", "Sangat puas")
+    ListRow(id='rating:5:r-1', title='5', description='Sangat puas')
+    >>> ListRow("r", "Sangat sangat sangat puas")
+    Traceback (most recent call last):
+    ...
+    layanan_aduan.exceptions.InvalidMessageError: row.title harus berisi 1-24 karakter dalam satu baris.
+    """  # noqa: E501 - a doctest's expected output is one line
+
+    id: str = attrs.field(validator=_line("row.id", _ROW_ID))
+    title: str = attrs.field(validator=_line("row.title", _ROW_TITLE))
+    description: str | None = attrs.field(
+        default=None, validator=_line("row.description", _ROW_DESCRIPTION, required=False)
+    )
+
+
+def _rows(values: Iterable[ListRow]) -> tuple[ListRow, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class ListSection:
+    """
+    A section of an interactive list: its rows, and a title (at most 24 characters; required
+    when the list has more than one section).
+    """
+
+    rows: tuple[ListRow, ...] = attrs.field(converter=_rows)
+    title: str | None = attrs.field(
+        default=None, validator=_line("section.title", _LIST_SECTION_TITLE, required=False)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not self.rows or not all(isinstance(r, ListRow) for r in self.rows):
+            raise _refuse(
+                "section.rows",
+                "Bagian daftar harus berisi baris (ListRow).",
+                "A list section must hold rows (ListRow).",
+            )
+
+
+def _sections(values: Iterable[ListSection]) -> tuple[ListSection, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(repr=False)
+class InteractiveList:
+    """
+    An interactive list message: a body, the label of the button that opens the list, and
+    sections of rows the person picks one from (WhatsApp sends the row's id back).
+
+    Validated against the Cloud API's limits: body 1-1024 characters, header and footer at
+    most 60, button label 1-20, 1-10 sections holding 1-10 rows in all, row ids unique, a
+    title on every section when there is more than one. An interactive message is a
+    free-form (session) message: WhatsApp delivers it only within 24 hours of the person's
+    last message, and there is no template to fall back on.
+
+    >>> rows = [ListRow(str(n), str(n)) for n in range(1, 6)]
+    >>> InteractiveList("Seberapa puas Anda?", "Beri nilai", [ListSection(rows)])
+    InteractiveList(button='Beri nilai', rows=5, body=<19 chars>)
+    >>> InteractiveList("Pilih.", "Pilih", [ListSection([ListRow("1", "1")] * 2)])
+    Traceback (most recent call last):
+    ...
+    layanan_aduan.exceptions.InvalidMessageError: Id baris daftar harus unik.
+    """
+
+    body: str
+    button: str = attrs.field(validator=_line("button", _LIST_BUTTON))
+    sections: tuple[ListSection, ...] = attrs.field(converter=_sections)
+    header: str | None = attrs.field(
+        default=None, validator=_line("header", _LIST_HEADER, required=False)
+    )
+    footer: str | None = attrs.field(
+        default=None, validator=_line("footer", _LIST_FOOTER, required=False)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.body, str) or not self.body.strip() or len(self.body) > _LIST_BODY:
+            raise _refuse(
+                "body",
+                f"Isi pesan daftar harus berisi 1-{_LIST_BODY} karakter.",
+                f"The list message's body must hold 1-{_LIST_BODY} characters.",
+            )
+        sections = self.sections
+        if not 1 <= len(sections) <= _LIST_SECTIONS or not all(
+            isinstance(x, ListSection) for x in sections
+        ):
+            raise _refuse(
+                "sections",
+                f"Pesan daftar harus berisi 1-{_LIST_SECTIONS} bagian (ListSection).",
+                f"A list message must hold 1-{_LIST_SECTIONS} sections (ListSection).",
+            )
+        if len(sections) > 1 and any(x.title is None for x in sections):
+            raise _refuse(
+                "section.title",
+                "Setiap bagian perlu judul bila ada lebih dari satu bagian.",
+                "Every section needs a title when there is more than one.",
+            )
+        ids = [r.id for r in self.rows]
+        if len(ids) > _LIST_ROWS:
+            raise _refuse(
+                "rows",
+                f"Pesan daftar berisi paling banyak {_LIST_ROWS} baris.",
+                f"A list message holds at most {_LIST_ROWS} rows.",
+            )
+        if len(set(ids)) != len(ids):
+            raise _refuse("row.id", "Id baris daftar harus unik.", "List row ids must be unique.")
+
+    @property
+    def rows(self) -> tuple[ListRow, ...]:
+        """
+        Every row, section by section.
+        """
+        return tuple(r for x in self.sections for r in x.rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """
+        JSON values (see :meth:`from_dict`).
+        """
+        return {
+            "body": self.body,
+            "button": self.button,
+            "header": self.header,
+            "footer": self.footer,
+            "sections": [
+                {
+                    "title": x.title,
+                    "rows": [
+                        {"id": r.id, "title": r.title, "description": r.description} for r in x.rows
+                    ],
+                }
+                for x in self.sections
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> InteractiveList:
+        """
+        The list :meth:`to_dict` wrote.
+
+        Raises:
+            InvalidMessageError: Not one.
+        """
+        try:
+            sections = [
+                ListSection(
+                    [ListRow(r["id"], r["title"], r.get("description")) for r in x["rows"]],
+                    x.get("title"),
+                )
+                for x in data["sections"]
+            ]
+            return cls(
+                data["body"],
+                data["button"],
+                sections,
+                header=data.get("header"),
+                footer=data.get("footer"),
+            )
+        except (KeyError, TypeError, AttributeError) as e:
+            raise _refuse(
+                "interactive",
+                "Muatan pesan interaktif tidak lengkap.",
+                "The interactive message's payload is incomplete.",
+            ) from e
+
+    def __repr__(self) -> str:
+        return (
+            f"InteractiveList(button={self.button!r}, rows={len(self.rows)}, "
+            f"body=<{len(self.body) if isinstance(self.body, str) else 0} chars>)"
+        )
+
+
 @attrs.frozen(repr=False)
 class OutboundMessage:
     """
-    One message to send: free-form text, or an approved template.
+    One message to send: free-form text, an approved template, or an interactive list.
 
     Attributes:
         recipient: Who it goes to.
@@ -196,7 +411,10 @@ class OutboundMessage:
             callbacks come back with it. Printable ASCII without spaces, 1 to 256
             characters.
         text: The text (at most :data:`MAX_TEXT_LENGTH` characters), or ``None``.
-        template: The template, or ``None``; exactly one of ``text`` and ``template``.
+        template: The template, or ``None``.
+        interactive: An interactive list, or ``None``; exactly one of ``text``,
+            ``template`` and ``interactive``. Like text, WhatsApp delivers it only within the
+            24-hour customer-service window; it has no fallback template.
         reply_to: The id of an inbound message this one answers in thread, or ``None``.
         fallback_template: With ``text``, the approved template to send instead when the
             text is refused outside the 24-hour customer-service window (see :func:`deliver`).
@@ -214,6 +432,7 @@ class OutboundMessage:
     template: TemplateRef | None = None
     reply_to: str | None = None
     fallback_template: TemplateRef | None = None
+    interactive: InteractiveList | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.recipient, Recipient):
@@ -226,11 +445,16 @@ class OutboundMessage:
                 "Kunci idempotensi harus berupa 1-256 karakter ASCII cetak tanpa spasi.",
                 "The idempotency key must be 1-256 printable ASCII characters without spaces.",
             )
-        if (self.text is None) == (self.template is None):
+        given = [x for x in (self.text, self.template, self.interactive) if x is not None]
+        if len(given) != 1:
             raise _refuse(
                 "text",
-                "Pesan harus berisi tepat satu dari teks atau templat.",
-                "A message must hold exactly one of text or template.",
+                "Pesan harus berisi tepat satu dari teks, templat atau daftar interaktif.",
+                "A message must hold exactly one of text, template or interactive list.",
+            )
+        if self.interactive is not None and not isinstance(self.interactive, InteractiveList):
+            raise _refuse(
+                "interactive", "Daftar interaktif tidak sah.", "The interactive list is not valid."
             )
         if self.text is not None and (
             not isinstance(self.text, str)
@@ -260,11 +484,13 @@ class OutboundMessage:
             )
 
     @property
-    def kind(self) -> Literal["text", "template"]:
+    def kind(self) -> Literal["text", "template", "interactive"]:
         """
-        ``"text"`` or ``"template"``.
+        ``"text"``, ``"template"`` or ``"interactive"``.
         """
-        return "text" if self.text is not None else "template"
+        if self.text is not None:
+            return "text"
+        return "template" if self.template is not None else "interactive"
 
     def with_fallback(self) -> OutboundMessage:
         """
@@ -308,6 +534,7 @@ class OutboundMessage:
             "template": template(self.template),
             "reply_to": self.reply_to,
             "fallback_template": template(self.fallback_template),
+            "interactive": None if self.interactive is None else self.interactive.to_dict(),
         }
 
     @classmethod
@@ -332,6 +559,7 @@ class OutboundMessage:
                 return TemplateRef(data["name"], data["language"], tuple(data["parameters"]))
 
             recipient = payload["recipient"]
+            interactive = payload.get("interactive")
             return cls(
                 Recipient(phone=recipient.get("phone"), user_id=recipient.get("user_id")),
                 payload["idempotency_key"],
@@ -339,6 +567,7 @@ class OutboundMessage:
                 template=template(payload.get("template")),
                 reply_to=payload.get("reply_to"),
                 fallback_template=template(payload.get("fallback_template")),
+                interactive=None if interactive is None else InteractiveList.from_dict(interactive),
             )
         except (KeyError, TypeError, AttributeError) as e:
             raise _refuse(
@@ -347,9 +576,11 @@ class OutboundMessage:
 
     def __repr__(self) -> str:
         text = "None" if self.text is None else f"<{len(self.text)} chars>"
+        interactive = "" if self.interactive is None else f", interactive={self.interactive!r}"
         return (
             f"OutboundMessage(kind={self.kind!r}, recipient={self.recipient!r}, "
-            f"idempotency_key={self.idempotency_key!r}, text={text}, template={self.template!r})"
+            f"idempotency_key={self.idempotency_key!r}, text={text}, template={self.template!r}"
+            f"{interactive})"
         )
 
 

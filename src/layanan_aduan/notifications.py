@@ -14,7 +14,8 @@ texts) into a :class:`RenderedNotification` that holds both forms WhatsApp needs
   form delivered outside that window (at most 1024 characters once filled in).
 
 Both come from one body per notification and language, so what a person reads is the same
-either way. :meth:`NotificationRenderer.template_bodies` gives the bodies to submit for
+either way. The rating question after the follow-up is also an interactive list
+(``interactive``: five rows, 1 to 5), sent as such within the window and not at all outside it. :meth:`NotificationRenderer.template_bodies` gives the bodies to submit for
 approval in WhatsApp Manager.
 
 Free texts (a summary, a follow-up, the missing requirements) are cleaned up, then pass
@@ -49,11 +50,15 @@ from typing import Final, Literal
 import attrs
 import pendulum
 
+from layanan_aduan.domain.rating import RATING_SCALE, is_rating_value, rating_label, rating_reply_id
 from layanan_aduan.domain.report import ReportKind
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ServiceStandard, zone_name
 from layanan_aduan.exceptions import InvalidMessageError, NaiveDatetimeError
 from layanan_aduan.messaging import (
     MAX_TEXT_LENGTH,
+    InteractiveList,
+    ListRow,
+    ListSection,
     OutboundMessage,
     Recipient,
     TemplateRef,
@@ -272,6 +277,8 @@ class NotificationKind(enum.Enum):
     STAFF_HELP = "staff_help"
     MENU = "menu"
     UNSUPPORTED = "unsupported"
+    RATING_QUESTION = "rating_question"
+    RATING_THANKS = "rating_thanks"
 
     @property
     def template_name(self) -> str:
@@ -322,6 +329,8 @@ _TEMPLATE_NAMES = {
     NotificationKind.STAFF_HELP: "aduan_petunjuk_staf",
     NotificationKind.MENU: "aduan_menu",
     NotificationKind.UNSUPPORTED: "aduan_pesan_tidak_didukung",
+    NotificationKind.RATING_QUESTION: "aduan_penilaian_layanan",
+    NotificationKind.RATING_THANKS: "aduan_terima_kasih_penilaian",
 }
 
 # What a report is called, by its kind: a request for information is not a complaint. The
@@ -511,6 +520,32 @@ _BODIES: Final[dict[NotificationKind, dict[str, str]]] = {
             "evidence as an image (a screenshot) or a scanned PDF document.\n$office"
         ),
     },
+    NotificationKind.RATING_QUESTION: {
+        "id": (
+            "Seberapa puas Anda dengan penanganan $item nomor {{1}} oleh $office? Pilih nilai "
+            "1 (sangat tidak puas) sampai 5 (sangat puas), atau balas dengan angka 1-5."
+        ),
+        "en": (
+            "How satisfied are you with how $office handled your $item number {{1}}? Choose "
+            "1 (very dissatisfied) to 5 (very satisfied), or reply with a number from 1 to 5."
+        ),
+    },
+    NotificationKind.RATING_THANKS: {
+        "id": (
+            "Terima kasih atas penilaian Anda untuk $item nomor {{1}}: {{2}}. Masukan Anda "
+            "membantu kami meningkatkan layanan.\n$office"
+        ),
+        "en": (
+            "Thank you for rating your $item number {{1}}: {{2}}. Your feedback helps us "
+            "improve the service.\n$office"
+        ),
+    },
+}
+
+# The rating question's list: the button that opens it and the footer, by language.
+_RATING_LIST: Final = {
+    "id": ("Beri penilaian", "Survei Kepuasan Masyarakat"),
+    "en": ("Rate the service", "Public satisfaction survey"),
 }
 
 #: How many characters of the report's own text a handover shows when the officer gives
@@ -559,12 +594,15 @@ class RenderedNotification:
         language: ``"id"`` or ``"en"``.
         text: The text (at most 4096 characters).
         template: The template and its parameters (at most 1024 characters filled in).
+        interactive: For the rating question, the interactive list that carries it (its
+            body is :attr:`text`); ``None`` for every other notification.
     """
 
     kind: NotificationKind
     language: str
     text: str
     template: TemplateRef
+    interactive: InteractiveList | None = None
 
     def message(
         self,
@@ -576,8 +614,14 @@ class RenderedNotification:
     ) -> OutboundMessage:
         """
         The message to send: the text with the template as its fallback (see
-        :func:`~layanan_aduan.messaging.deliver`), or the template alone.
+        :func:`~layanan_aduan.messaging.deliver`), or the template alone. A notification with
+        an interactive list is sent as that list, with no fallback: outside the 24-hour
+        window it is not sent (the template alone, ``as_template``, stays available).
         """
+        if self.interactive is not None and not as_template:
+            return OutboundMessage(
+                recipient, idempotency_key, interactive=self.interactive, reply_to=reply_to
+            )
         if as_template:
             return OutboundMessage(
                 recipient, idempotency_key, template=self.template, reply_to=reply_to
@@ -1076,4 +1120,67 @@ class NotificationRenderer:
             {},
             [number],
             kind,
+        )
+
+    def rating_question(
+        self,
+        report_number: str,
+        report_id: str,
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
+    ) -> RenderedNotification:
+        """
+        To the reporter, after the follow-up: how satisfied they are (Survei Kepuasan
+        Masyarakat), as an interactive list of five rows, 1 (sangat tidak puas) to 5 (sangat
+        puas); each row's id names the report (``report_id``) and the rating
+        (:func:`~layanan_aduan.domain.rating.rating_reply_id`). The text is the list's body.
+
+        >>> n = NotificationRenderer().rating_question("LAP/KNJP/2026/000001", "r-1")
+        >>> [(row.id, row.title, row.description) for row in n.interactive.rows][::4]
+        [('rating:1:r-1', '1', 'Sangat tidak puas'), ('rating:5:r-1', '5', 'Sangat puas')]
+        >>> n.interactive.button, n.message(Recipient(phone="+6281234567890"), "k").kind
+        ('Beri penilaian', 'interactive')
+        """
+        number = self._report_number(report_number)
+        rendered = self._render(
+            NotificationKind.RATING_QUESTION, language, {0: number}, {}, [number], kind
+        )
+        try:
+            rows = [
+                ListRow(rating_reply_id(report_id, n), str(n), rating_label(n, language))
+                for n in RATING_SCALE
+            ]
+        except ValueError:
+            raise _refuse(
+                "report_id",
+                "Id laporan tidak dapat dipakai dalam daftar penilaian.",
+                "The report id cannot be used in the rating list.",
+            ) from None
+        button, footer = _RATING_LIST[language]
+        listed = InteractiveList(rendered.text, button, [ListSection(rows)], footer=footer)
+        return attrs.evolve(rendered, interactive=listed)
+
+    def rating_thanks(
+        self,
+        report_number: str,
+        rating: int,
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
+    ) -> RenderedNotification:
+        """
+        To the reporter who rated: thanks, and the rating recorded (the first one given).
+
+        >>> print(NotificationRenderer().rating_thanks("LAP/KNJP/2026/000001", 4).text)
+        Terima kasih atas penilaian Anda untuk laporan/aduan nomor LAP/KNJP/2026/000001: 4 (Puas). Masukan Anda membantu kami meningkatkan layanan.
+        Kejaksaan Negeri Jakarta Pusat
+        """  # noqa: E501 - a doctest's expected output is one line
+        number = self._report_number(report_number)
+        _check_language(language)
+        if not is_rating_value(rating):
+            raise _refuse("rating", "Penilaian harus 1 sampai 5.", "A rating is 1 to 5.")
+        shown = f"{rating} ({rating_label(rating, language)})"
+        return self._render(
+            NotificationKind.RATING_THANKS, language, {0: number, 1: shown}, {}, [number], kind
         )

@@ -214,8 +214,21 @@ class ConsoleMessenger:
         if message.text is not None:
             head = f"--- WhatsApp teks -> {who} [{message.idempotency_key}]"
             return f"{head}\n{message.text}\n"
+        if message.interactive is not None:
+            listed = message.interactive
+            head = f"--- WhatsApp daftar interaktif -> {who} [{message.idempotency_key}]"
+            lines = [head]
+            lines += [x for x in (listed.header, listed.body, listed.footer) if x is not None]
+            lines.append(f"[{listed.button}]")
+            for section in listed.sections:
+                if section.title is not None:
+                    lines.append(f"  {section.title}")
+                for row in section.rows:
+                    about = "" if row.description is None else f" - {row.description}"
+                    lines.append(f"  ( ) {row.title}{about}")
+            return "\n".join(lines) + "\n"
         template = message.template
-        assert template is not None  # noqa: S101 - a message holds text or a template
+        assert template is not None  # noqa: S101 - a message holds text, a template or a list
         head = (
             f"--- WhatsApp templat {template.name} ({template.language}) -> {who} "
             f"[{message.idempotency_key}]"

@@ -82,6 +82,7 @@ from layanan_aduan.domain.evidence import (
 )
 from layanan_aduan.domain.history import Event, _format_instant, to_instant, verify
 from layanan_aduan.domain.identity import Reporter
+from layanan_aduan.domain.rating import Rating, is_rating_value
 from layanan_aduan.domain.requirements import RequirementsCheck, check_requirements
 from layanan_aduan.domain.staff import StaffRole
 from layanan_aduan.domain.standard import (
@@ -100,6 +101,7 @@ from layanan_aduan.domain.worktime import (
 from layanan_aduan.exceptions import (
     EventInstantError,
     HistoryTamperedError,
+    RatingNotAllowedError,
     ReportInputError,
     RequirementsAlreadyMetError,
     TransitionNotAllowedError,
@@ -594,6 +596,8 @@ class Report:
         follow_up: The follow-up (tindak lanjut) of step 5, once delivered.
         close_reason: Why it was closed as not a report, if it was.
         close_note: The officer's note on closing.
+        rating: The reporter's rating of the service after the follow-up (``rate``), once
+            given; ``None`` before (and forever, when the reporter never answers).
     """
 
     id: str
@@ -612,6 +616,7 @@ class Report:
     follow_up: str | None = attrs.field(init=False)
     close_reason: CloseReason | None = attrs.field(init=False)
     close_note: str | None = attrs.field(init=False)
+    rating: Rating | None = attrs.field(init=False)
     _direction_event: Event | None = attrs.field(init=False, eq=False)
     _pending: list[Event] = attrs.field(init=False, eq=False)
 
@@ -624,7 +629,7 @@ class Report:
                 code="history_empty",
             )
         self._set(events=(), _pending=[], direction=None, follow_up=None)
-        self._set(close_reason=None, close_note=None, _direction_event=None)
+        self._set(close_reason=None, close_note=None, _direction_event=None, rating=None)
         for event in events:
             self._apply(event)
 
@@ -866,9 +871,14 @@ class Report:
         When the SLA clock stopped for good: the follow-up delivered (step 5), or the report
         closed as not a report, at the instant that step was recorded; ``None`` while it runs
         or is paused.
+
+        It is the instant of the event that entered the final state: an annotation recorded
+        later (the reporter's rating) does not move it.
         """
-        last = self.events[-1]
-        return last.sla_at if self.is_final else None
+        if not self.is_final:
+            return None
+        finals = REPORT_WORKFLOW.final_states
+        return next(e.sla_at for e in self.events if e.to_state in finals)
 
     @property
     def is_paused(self) -> bool:
@@ -919,9 +929,15 @@ class Report:
 
     def available_actions(self, role: Role | None = None) -> tuple[str, ...]:
         """
-        The actions the workflow table allows now (only ``role``'s, when given).
+        The actions the workflow table allows now (only ``role``'s, when given); an action
+        the table allows once (the rating) is not offered again once recorded.
         """
-        return tuple(t.action for t in REPORT_WORKFLOW.available(self.state, role))
+        done = {e.action for e in self.events}
+        return tuple(
+            t.action
+            for t in REPORT_WORKFLOW.available(self.state, role)
+            if not (t.once and t.action in done)
+        )
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -1264,6 +1280,81 @@ class Report:
             late_entry_reason=late_entry_reason,
         )
 
+    def rate(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        rating: int,
+        message_id: str,
+        claimed_at: dt.datetime | None = None,
+    ) -> None:
+        """
+        After the follow-up: the reporter rates the service from 1 (sangat tidak puas) to 5
+        (sangat puas), once (Survei Kepuasan Masyarakat).
+
+        An annotation: the report stays ``completed``, the SLA clock stays stopped where the
+        follow-up stopped it, and the event (covered by the hash chain like every other)
+        records the rating and the id of the reporter's message that gave it.
+
+        Args:
+            at: When the reporter's message arrived.
+            actor: The reporter who submitted the report.
+            rating: A whole number from 1 to 5.
+            message_id: The id of the reporter's message (1-256 characters, no control
+                characters).
+            claimed_at: The instant the channel claimed for the message, when ``at`` is not it.
+
+        Raises:
+            RatingNotAllowedError: ``report_not_completed`` before the follow-up is delivered
+                (or on a closed report); ``rating_already_given`` when the report has its
+                rating.
+            TransitionNotAllowedError: The actor is not the report's reporter
+                (``role_not_allowed``, ``actor_not_allowed``).
+            ReportInputError: ``rating_out_of_range`` for anything but a whole number from 1
+                to 5; ``invalid_message_id``.
+        """
+        role = str(actor.role) if isinstance(actor, Actor) else "?"
+        if self.state is not ReportState.COMPLETED:
+            raise RatingNotAllowedError(
+                "Penilaian hanya dapat diberikan setelah tindak lanjut disampaikan.",
+                "A rating can only be given once the follow-up has been delivered.",
+                action=str(Action.RATE),
+                state=str(self.state),
+                role=role,
+                code="report_not_completed",
+            )
+        self._allowed(Action.RATE, actor)
+        if self.rating is not None:
+            raise RatingNotAllowedError(
+                "Penilaian untuk laporan ini sudah diberikan; penilaian pertama yang berlaku.",
+                "This report has been rated already; the first rating stands.",
+                action=str(Action.RATE),
+                state=str(self.state),
+                role=role,
+                code="rating_already_given",
+            )
+        if not is_rating_value(rating):
+            raise ReportInputError(
+                "Penilaian harus bilangan bulat 1 sampai 5.",
+                "A rating must be a whole number from 1 to 5.",
+                code="rating_out_of_range",
+                field="rating",
+            )
+        if (
+            not isinstance(message_id, str)
+            or not 0 < len(message_id) <= 256
+            or not message_id.isprintable()
+        ):
+            raise ReportInputError(
+                "Id pesan penilaian harus 1-256 karakter tanpa karakter kendali.",
+                "The rating's message id must be 1-256 characters without control characters.",
+                code="invalid_message_id",
+                field="message_id",
+            )
+        payload = {"message_id": message_id, "rating": rating, **_claim(claimed_at, at)}
+        self._record(Action.RATE, at, actor, payload)
+
     def assign_number(self, number: str) -> None:
         """
         Give the report its human-readable number (once; storage allocates it).
@@ -1469,6 +1560,14 @@ class Report:
             raise _inconsistent(event, "the kind corrected is not the report's kind")
         self._set(kind=ReportKind(p["kind"]))
 
+    def _apply_rating(self, event: Event) -> None:
+        p = event.payload
+        if self.rating is not None:
+            raise _inconsistent(event, "the report was rated before")
+        if not is_rating_value(p["rating"]) or not isinstance(p["message_id"], str):
+            raise _inconsistent(event, "its rating is not a whole number from 1 to 5")
+        self._set(rating=Rating(p["rating"], event.at, p["message_id"]))
+
     def _apply_close(self, event: Event) -> None:
         self._set(
             close_reason=CloseReason(event.payload["reason"]), close_note=event.payload["note"]
@@ -1505,4 +1604,5 @@ _APPLY = {
     Action.ADD_TO_SUBMISSION: Report._apply_addition,
     Action.CLOSE: Report._apply_close,
     Action.CORRECT_KIND: Report._apply_kind,
+    Action.RATE: Report._apply_rating,
 }

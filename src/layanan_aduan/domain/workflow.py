@@ -17,9 +17,15 @@ to complete the requirements (``request_completion``), the reporter sends more d
 (``supplement_requirements`` while something is still missing, ``complete_requirements`` once
 nothing is), and the officer closes what is not a report (``close``: spam, duplicate, ...).
 
+After the procedure an **annotation** may be recorded on a final state: a row that records
+without moving (a self-loop). The reporter rates the service once after the follow-up
+(``rate``: Survei Kepuasan Masyarakat); a row marked ``once`` is recorded at most once per
+report (the report enforces it from its history).
+
 A :class:`Workflow` is validated when it is built (exactly one start, no unknown or
-unreachable state, no transition out of a final state, no dead end, no action twice from one
-state) and refuses a bad table with :class:`~layanan_aduan.exceptions.WorkflowDefinitionError`.
+unreachable state, no transition out of a final state but an annotation, no dead end, no
+action twice from one state) and refuses a bad table with
+:class:`~layanan_aduan.exceptions.WorkflowDefinitionError`.
 :meth:`Workflow.transition` answers which transition an action takes, or raises
 :class:`~layanan_aduan.exceptions.TransitionNotAllowedError`.
 
@@ -133,6 +139,7 @@ class Action(enum.StrEnum):
     ADD_TO_SUBMISSION = "add_to_submission"
     CLOSE = "close"
     CORRECT_KIND = "correct_kind"
+    RATE = "rate"
 
 
 def _to_frozenset(value: Iterable[str]) -> frozenset[str]:
@@ -178,6 +185,10 @@ class Transition:
         label_en: English description.
         step: The step number of the service standard's procedure (1-5), or ``None`` on a
             side path.
+        annotation: True for a row that records something about a report without moving it
+            (a self-loop), which alone may start from a final state (e.g. the reporter's
+            rating after the follow-up).
+        once: True when the action may be recorded at most once per report.
     """
 
     action: str = attrs.field(converter=_to_str)
@@ -187,6 +198,8 @@ class Transition:
     label: str
     label_en: str
     step: int | None = None
+    annotation: bool = attrs.field(default=False, kw_only=True)
+    once: bool = attrs.field(default=False, kw_only=True)
 
     @property
     def is_start(self) -> bool:
@@ -220,7 +233,9 @@ class Workflow:
     - ``duplicate_state``: two states with one name;
     - ``no_start`` / ``several_starts``: not exactly one transition that creates a report;
     - ``unknown_state``: a transition from or to a state not in the table;
-    - ``transition_from_final``: a transition out of a final state;
+    - ``transition_from_final``: a transition out of a final state (an annotation, a
+      self-loop that records without moving, is the one row allowed there);
+    - ``annotation_moves``: an annotation whose target is not its source;
     - ``duplicate_action``: one action twice from the same state;
     - ``unreachable_state``: a state no path from the start reaches;
     - ``dead_end``: a state that is not final and has no way out.
@@ -453,6 +468,18 @@ def _check_references(states: tuple[StateSpec, ...], transitions: tuple[Transiti
 def _check_finals(states: tuple[StateSpec, ...], transitions: tuple[Transition, ...]) -> None:
     finals = {s.name for s in states if s.final}
     for t in transitions:
+        if t.annotation:
+            if t.is_start or t.sources != {t.target}:
+                raise _definition_error(
+                    "annotation_moves",
+                    f"Anotasi '{t.action}' harus tetap pada status asalnya (satu status, "
+                    "kembali ke dirinya).",
+                    f"Annotation '{t.action}' must stay in its state (one source, leading back "
+                    "to it).",
+                    action=t.action,
+                    states=sorted(t.sources | {t.target}),
+                )
+            continue
         out_of_final = sorted(t.sources & finals)
         if out_of_final:
             raise _definition_error(
@@ -666,6 +693,18 @@ REPORT_WORKFLOW = Workflow(
                 _S.FORWARDED,
                 _S.DIRECTED,
             )
+        ),
+        # After the follow-up the reporter rates the service once (Survei Kepuasan
+        # Masyarakat, PermenPANRB 14/2017): recorded on the report, which stays completed.
+        Transition(
+            Action.RATE,
+            (_S.COMPLETED,),
+            _S.COMPLETED,
+            Role.REPORTER,
+            "memberi penilaian kepuasan atas layanan",
+            "rate satisfaction with the service",
+            annotation=True,
+            once=True,
         ),
     ),
 )

@@ -806,7 +806,8 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
             print(
                 "Demo layanan-aduan: satu pesan WhatsApp melewati kelima langkah, arahan "
-                "Kepala Seksi lewat WhatsApp, dan pertanyaan status dari pemohon "
+                "Kepala Seksi lewat WhatsApp, pertanyaan status dan penilaian kepuasan dari "
+                "pemohon "
                 f"(jam tetap {DEMO_INSTANT}, basis data sementara).",
                 file=out,
             )
@@ -847,14 +848,16 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
                 result = act()
                 print(f"Status: {_state(result.state)}", file=out)
                 dispatcher.run()
-            clock.advance(pendulum.duration(minutes=20))
-            say(f"6. Pemohon menanyakan perkembangan laporannya ({at()})")
-            desk.ingest(
-                parse_webhook(
-                    whatsapp(reporter, "wamid.DEMO.STATUS", f"Bagaimana perkembangan {number}?")
-                )
-            )
-            dispatcher.run()
+            answers = (
+                (20, "6. Pemohon menanyakan perkembangan laporannya", "wamid.DEMO.STATUS",
+                 f"Bagaimana perkembangan {number}?"),
+                (5, "7. Pemohon memberi penilaian kepuasan, 4 dari 5", "wamid.DEMO.NILAI", "4"),
+            )  # fmt: skip
+            for minutes, title, message_id, text in answers:
+                clock.advance(pendulum.duration(minutes=minutes))
+                say(f"{title} ({at()})")
+                desk.ingest(parse_webhook(whatsapp(reporter, message_id, text)))
+                dispatcher.run()
             (line,) = desk.list_reports()
             say(f"Selesai: {line.number} {_state(line.state)}; SLA: {line.sla.label}")
     return EXIT_OK

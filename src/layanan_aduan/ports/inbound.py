@@ -7,7 +7,8 @@ values; the service layer takes only these, so a report can come from any channe
 produces them.
 
 - :class:`InboundMessage`: one message a person sent to the office's business number, with
-  its :class:`Sender`, :class:`MediaRef` and :class:`MessageContext`;
+  its :class:`Sender`, :class:`MediaRef`, :class:`MessageContext` and, for an answer picked
+  from an interactive message, its :class:`InteractiveReply`;
 - :class:`StatusUpdate` and :class:`DeliveryStatus`: what became of a message we sent;
 - :class:`ParsedWebhook`: everything one delivery carried (messages, statuses, errors the
   platform reported, and the :class:`SkippedItem` parts that were not taken).
@@ -16,7 +17,7 @@ produces them.
 from __future__ import annotations
 
 import enum
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 import pendulum
@@ -27,6 +28,7 @@ from layanan_aduan.privacy import mask, mask_name
 __all__ = [
     "DeliveryStatus",
     "InboundMessage",
+    "InteractiveReply",
     "MediaRef",
     "MessageContext",
     "MessageKind",
@@ -41,12 +43,14 @@ __all__ = [
 
 class MessageKind(enum.Enum):
     """
-    The inbound message types this library takes: a report's text and its evidence.
+    The inbound message types this library takes: a report's text and its evidence, and an
+    answer picked from an interactive message (a list row or a reply button).
     """
 
     TEXT = "text"
     IMAGE = "image"
     DOCUMENT = "document"
+    INTERACTIVE = "interactive"
 
 
 class DeliveryStatus(enum.Enum):
@@ -161,6 +165,66 @@ class MediaRef:
         )
 
 
+#: The longest id of a list row or a reply button WhatsApp allows (a button's: 256).
+MAX_REPLY_ID_LENGTH = 256
+#: The longest title of a list row (24) or a reply button (20).
+MAX_REPLY_TITLE_LENGTH = 24
+#: The longest description of a list row.
+MAX_REPLY_DESCRIPTION_LENGTH = 72
+
+
+def _check_reply_text(limit: int, *, required: bool) -> Any:
+    def check(_instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+        if value is None and not required:
+            return
+        if not isinstance(value, str) or not 0 < len(value) <= limit or not value.isprintable():
+            raise InvalidMessageError(
+                f"{attribute.name} jawaban interaktif harus 1-{limit} karakter tanpa karakter "
+                "kendali.",
+                f"The interactive reply's {attribute.name} must be 1-{limit} characters without "
+                "control characters.",
+                field=f"interactive.{attribute.name}",
+            )
+
+    return check
+
+
+@attrs.frozen(repr=False)
+class InteractiveReply:
+    """
+    What a person picked from an interactive message we sent: a list row or a reply button.
+
+    The id is the one we gave the row or button; it comes back from the person's device, so
+    it is a claim: the desk acts on it only for the sender's own report.
+
+    Attributes:
+        kind: ``"list_reply"`` or ``"button_reply"``.
+        id: The row's or button's id (1 to :data:`MAX_REPLY_ID_LENGTH` characters).
+        title: What the row or button showed (1 to :data:`MAX_REPLY_TITLE_LENGTH`).
+        description: The list row's description, or ``None``.
+
+    >>> InteractiveReply("list_reply", "rating:5:r-1", "5", "Sangat puas")
+    InteractiveReply(kind='list_reply', id='rating:5:r-1', title='5')
+    >>> InteractiveReply("list_reply", "", "5")
+    Traceback (most recent call last):
+    ...
+    layanan_aduan.exceptions.InvalidMessageError: id jawaban interaktif harus 1-256 karakter tanpa karakter kendali.
+    """  # noqa: E501 - a doctest's expected output is one line
+
+    kind: Literal["list_reply", "button_reply"] = attrs.field(
+        validator=attrs.validators.in_(("list_reply", "button_reply"))
+    )
+    id: str = attrs.field(validator=_check_reply_text(MAX_REPLY_ID_LENGTH, required=True))
+    title: str = attrs.field(validator=_check_reply_text(MAX_REPLY_TITLE_LENGTH, required=True))
+    description: str | None = attrs.field(
+        default=None,
+        validator=_check_reply_text(MAX_REPLY_DESCRIPTION_LENGTH, required=False),
+    )
+
+    def __repr__(self) -> str:
+        return f"InteractiveReply(kind={self.kind!r}, id={self.id!r}, title={self.title!r})"
+
+
 @attrs.frozen(repr=False)
 class MessageContext:
     """
@@ -206,7 +270,7 @@ class InboundMessage:
 
     Attributes:
         message_id: The WhatsApp message id (``wamid.…``); redeliveries repeat it.
-        kind: Text, image or document.
+        kind: Text, image, document, or an interactive answer.
         sender: Who sent it.
         sent_at: When the user sent it (UTC).
         text: The text of a text message, else ``None``.
@@ -217,6 +281,8 @@ class InboundMessage:
         business_account_id: The WhatsApp Business Account id (``entry[].id``).
         display_phone_number: The business number as the platform displays it
             (``metadata.display_phone_number``), or ``None``.
+        reply: What was picked from an interactive message (``kind`` interactive), else
+            ``None``.
     """
 
     message_id: str
@@ -230,6 +296,7 @@ class InboundMessage:
     phone_number_id: str | None = None
     business_account_id: str | None = None
     display_phone_number: str | None = None
+    reply: InteractiveReply | None = None
 
     @property
     def sender_key(self) -> str:

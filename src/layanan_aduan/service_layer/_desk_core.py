@@ -69,11 +69,15 @@ from layanan_aduan.service_layer.report_stream import (
 )
 from layanan_aduan.service_layer.signing import HeadSigning
 
-__all__ = ["DeskCore", "OutboxEntry", "StepResult"]
+__all__ = ["CUSTOMER_SERVICE_WINDOW", "DeskCore", "OutboxEntry", "StepResult"]
 
 _log = logging.getLogger("layanan_aduan.desk")
 
 _PAGE = 500
+
+#: WhatsApp delivers free-form messages (text, interactive lists) only this long after the
+#: person's last message: the customer-service window.
+CUSTOMER_SERVICE_WINDOW: Final = dt.timedelta(hours=24)
 
 
 _T = TypeVar("_T")
@@ -148,6 +152,16 @@ def _missing_before(report: Report, event: Event, language: str = "id") -> list[
         if "problems" in earlier.payload:
             return _missing_in(earlier, language)
     return []
+
+
+def _window_open(report: Report, at: pendulum.DateTime) -> bool:
+    """
+    Whether the reporter's customer-service window is open at ``at`` as far as the report's
+    history shows: their last message on it (the submission, an addition, the completion of
+    the requirements) less than :data:`CUSTOMER_SERVICE_WINDOW` before.
+    """
+    last = max(e.at for e in report.events if e.actor_role is Role.REPORTER)
+    return at - last < CUSTOMER_SERVICE_WINDOW
 
 
 class DeskCore:
@@ -466,4 +480,21 @@ class DeskCore:
                 NotificationKind.FOLLOW_UP,
                 self._reporter(report),
                 render.follow_up(number, report.follow_up, kind=report.kind, language=language),
+            )
+            if _window_open(report, event.at):
+                # The rating question is an interactive list: a free-form message, delivered
+                # only within 24 hours of the reporter's last message. Outside it, none.
+                yield (
+                    NotificationKind.RATING_QUESTION,
+                    self._reporter(report),
+                    render.rating_question(number, report.id, kind=report.kind, language=language),
+                )
+        if action == Action.RATE:
+            assert report.rating is not None  # noqa: S101 - the rate event records a rating
+            yield (
+                NotificationKind.RATING_THANKS,
+                self._reporter(report),
+                render.rating_thanks(
+                    number, report.rating.value, kind=report.kind, language=language
+                ),
             )

@@ -3,8 +3,9 @@ What happens to a message: the intake of the desk.
 
 :meth:`Intake.ingest` takes a parsed webhook. Each sender's messages (a draft) go through the
 routing table of docs/desk.md, in its order: a staff number never makes a report (the section
-head's direction is step 4, anything else gets a help text); a question about one's own report
-is answered; an addition to the sender's open report is added; content makes a new report; a
+head's direction is step 4, anything else gets a help text); the reporter's rating after the
+follow-up is recorded (:mod:`~layanan_aduan.service_layer.rating`); a question about one's own
+report is answered; an addition to the sender's open report is added; content makes a new report; a
 greeting alone gets the menu; what the service cannot use is answered once per sender per ten
 minutes. Every message is taken once (the storage inbox records it in the same unit of work as
 what was made of it), its timestamp bounded by the clock.
@@ -68,6 +69,7 @@ from layanan_aduan.ports import (
 from layanan_aduan.ports.inbound import (
     DeliveryStatus,
     InboundMessage,
+    MessageKind,
     ParsedWebhook,
     Sender,
     SkippedItem,
@@ -75,9 +77,9 @@ from layanan_aduan.ports.inbound import (
 )
 from layanan_aduan.privacy import mask
 from layanan_aduan.service_layer._desk_core import (
-    DeskCore,
     StepResult,
 )
+from layanan_aduan.service_layer.rating import Ratings, RatingVerdict
 from layanan_aduan.service_layer.report_stream import (
     assign_report_number,
     load_report,
@@ -165,7 +167,7 @@ class IngestResult:
     What :meth:`Desk.ingest` made of a webhook.
 
     Attributes:
-        steps: One result per report made, added to or completed, in order.
+        steps: One result per report made, added to, completed or rated, in order.
         duplicates: Messages already taken before (redeliveries), skipped.
         ignored: Messages taken but not made into a report: nothing new for an open
             report, or input no report can hold (logged by its code).
@@ -215,7 +217,7 @@ class _Media:
     inspection: EvidenceInspection
 
 
-class Intake(DeskCore):
+class Intake(Ratings):
     """
     The intake use case of the desk (a mixin of :class:`~layanan_aduan.service_layer.desk.Desk`).
     """
@@ -262,7 +264,13 @@ class Intake(DeskCore):
         duplicates = len(parsed.messages) - len(fresh) - refused
         media = {m.message_id: self._fetch(m, media_files) for m in fresh if m.media is not None}
         assembler: DraftAssembler[InboundMessage] = DraftAssembler(window=self.draft_window)
-        drafts = [*assembler.add_all(fresh), *assembler.drain()]
+        # An answer picked from an interactive message is a draft of its own (rule 1a).
+        picked = [m for m in fresh if m.kind is MessageKind.INTERACTIVE]
+        drafts = [
+            *assembler.add_all(m for m in fresh if m.kind is not MessageKind.INTERACTIVE),
+            *assembler.drain(),
+            *(Draft(m.sender_key, (m,)) for m in picked),
+        ]
         drafts.sort(key=lambda d: (d.first_at, d.draft_id))
         steps: list[StepResult] = []
         answers: list[str] = []
@@ -350,6 +358,13 @@ class Intake(DeskCore):
         if member is not None:
             # 1. A staff number never makes a report.
             return self._take_staff_message(draft, member, text)
+        # 1a. The reporter's rating after the follow-up; an interactive reply that is none
+        # is input the service cannot use (rule 6).
+        rated = self._take_rating(draft, self.bounded(draft.last_at, self.clock.now()))
+        if rated is RatingVerdict.UNUSABLE:
+            return self._answer_unusable_draft(draft)
+        if not isinstance(rated, RatingVerdict):
+            return rated
         if all(m.media is None for m in draft.messages):
             # 2. A question about one's own report is answered.
             question = status_question(text)
@@ -459,6 +474,24 @@ class Intake(DeskCore):
             if put:
                 answers.append(key)
         return answers, taken
+
+    def _answer_unusable_draft(self, draft: Draft[InboundMessage]) -> _Answered | int | None:
+        # Rule 6 for messages parsed whole that the service still cannot use (an interactive
+        # reply that is no rating): the same answer, once per sender per ten minutes.
+        items = [
+            SkippedItem(
+                code="unsupported_message_type",
+                path="interactive",
+                item_type=m.kind.value,
+                message_id=m.message_id,
+                sender_key=m.sender.key,
+            )
+            for m in draft.messages
+        ]
+        answers, taken = self._answer_unusable(items)
+        if answers:
+            return _Answered(taken, answers[0])
+        return taken or None
 
     def _take_draft(
         self, draft: Draft[InboundMessage], media: dict[str, _Media | None]

@@ -142,6 +142,7 @@ def reports(
     states: Collection[ReportState | str] | None = None,
     *,
     kinds: Collection[ReportKind | str] | None = None,
+    rated: bool | None = False,
 ) -> st.SearchStrategy[Report]:
     """
     Reports driven through the procedure to one of ``states`` (any state when ``None``).
@@ -159,9 +160,12 @@ def reports(
     Args:
         states: The states the report may end in.
         kinds: The kinds it may be (all when ``None``).
+        rated: Whether a completed report also has the reporter's rating (1 to 5, some time
+            after the follow-up): never (``False``, the default), always (``True``), or
+            either (``None``).
     """
     return base._warmed(
-        lambda: _reports(states, kinds=kinds),
+        lambda: _reports(states, kinds=kinds, rated=rated),
         base._warm_identity,
         lambda: base._warm_calendar(2024, 2027),
     )
@@ -173,6 +177,7 @@ def _reports(  # noqa: PLR0911 - one return per state the walk can stop in
     states: Collection[ReportState | str] | None,
     *,
     kinds: Collection[ReportKind | str] | None,
+    rated: bool | None = False,
 ) -> Report:
     target = ReportState(
         draw(st.sampled_from(sorted(ReportState(s) for s in states or ReportState)))
@@ -231,4 +236,11 @@ def _reports(  # noqa: PLR0911 - one return per state the walk can stop in
     if target is ReportState.DIRECTED:
         return report
     report.deliver_follow_up(at=later(), actor=officer, follow_up=draw(_texts()))
+    if rated if rated is not None else draw(st.booleans()):
+        report.rate(
+            at=later(),
+            actor=reporter,
+            rating=draw(st.integers(1, 5)),
+            message_id=draw(st.from_regex(r"wamid\.[A-Za-z0-9]{8,40}", fullmatch=True)),
+        )
     return report

@@ -3,8 +3,9 @@ A loopback HTTP server that answers like the WhatsApp Cloud (Graph) API, for tes
 
 It listens on ``127.0.0.1`` on an ephemeral port, in a background thread, and answers:
 
-- ``POST /{version}/{phone_number_id}/messages``: a send; success answers carry a fresh
-  ``wamid``; a wrong bearer token gets Graph error 190 (HTTP 401);
+- ``POST /{version}/{phone_number_id}/messages``: a send (text, template, or an interactive
+  list, whose limits it checks as WhatsApp does: Graph error 131009 beyond them); success
+  answers carry a fresh ``wamid``; a wrong bearer token gets Graph error 190 (HTTP 401);
 - ``GET /{version}/{phone_number_id}``: the business number (what ``ping()`` reads);
 - ``GET /{version}/{media_id}``: media metadata with a download URL on this server; an
   unknown id gets Graph error 100 (HTTP 400), as WhatsApp answers it;
@@ -173,6 +174,40 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.server.api._handle(self)
+
+
+def _text_within(value: object, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit
+
+
+def _valid_list(interactive: dict[str, Any]) -> bool:  # noqa: PLR0911 - one answer per rule
+    # An interactive list as the Cloud API accepts it: body 1-1024, button 1-20, header and
+    # footer 60, 1-10 sections (titled when several) of 1-10 rows in all, ids unique and 200,
+    # titles 24, descriptions 72.
+    if interactive.get("type") != "list":
+        return False
+    body, action = interactive.get("body"), interactive.get("action")
+    if not isinstance(body, dict) or not _text_within(body.get("text"), 1024):
+        return False
+    for part in ("header", "footer"):
+        if part in interactive and not _text_within(interactive[part].get("text"), 60):
+            return False
+    if not isinstance(action, dict) or not _text_within(action.get("button"), 20):
+        return False
+    sections = action.get("sections")
+    if not isinstance(sections, list) or not 1 <= len(sections) <= 10:
+        return False
+    rows = [row for section in sections for row in section.get("rows", [])]
+    if not 1 <= len(rows) <= 10 or len({row.get("id") for row in rows}) != len(rows):
+        return False
+    if len(sections) > 1 and not all(_text_within(x.get("title"), 24) for x in sections):
+        return False
+    return all(
+        _text_within(row.get("id"), 200)
+        and _text_within(row.get("title"), 24)
+        and ("description" not in row or _text_within(row["description"], 72))
+        for row in rows
+    )
 
 
 class LoopbackGraphApi:
@@ -449,8 +484,12 @@ class LoopbackGraphApi:
         if not (isinstance(to, str) and to) and not (isinstance(recipient, str) and recipient):
             return graph_error(100, message="Invalid parameter")
         kind = payload.get("type")
-        if kind not in ("text", "template") or not isinstance(payload.get(kind), dict):
+        if kind not in ("text", "template", "interactive") or not isinstance(
+            payload.get(kind), dict
+        ):
             return graph_error(100, message="Invalid parameter")
+        if kind == "interactive" and not _valid_list(payload["interactive"]):
+            return graph_error(131009, message="Parameter value is not valid")
         with self._lock:
             self._sent += 1
             number = self._sent

@@ -39,6 +39,9 @@ from hypothesis import strategies as st
 
 from layanan_aduan.exceptions import MediaClosedError, MediaNotFoundError, MediaTooLargeError
 from layanan_aduan.messaging import (
+    InteractiveList,
+    ListRow,
+    ListSection,
     MediaFetcher,
     Messenger,
     OutboundMessage,
@@ -229,6 +232,14 @@ class MessengerContract:
         template = TemplateRef("aduan_tanda_terima", "id", ("LAP-2026-000123", "Senin"))
         result = messenger.send(OutboundMessage(_PHONE, "contract:template", template=template))
         assert result.idempotency_key == "contract:template"
+
+    def test_interactive_list_is_sent(self, messenger: Messenger) -> None:
+        """An interactive list (the rating question's form) is accepted."""
+        rows = [ListRow(f"contract:{n}", str(n), f"Nilai {n}") for n in range(1, 6)]
+        listed = InteractiveList("Seberapa puas Anda?", "Beri penilaian", [ListSection(rows)])
+        result = messenger.send(OutboundMessage(_PHONE, "contract:list", interactive=listed))
+        assert result.idempotency_key == "contract:list"
+        assert result.provider_message_id
 
     def test_user_id_recipient_is_sent(self, messenger: Messenger) -> None:
         """A recipient known only by a business-scoped user id can be sent to."""

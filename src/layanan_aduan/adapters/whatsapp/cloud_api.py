@@ -44,7 +44,7 @@ from layanan_aduan.exceptions import (
     missing_extra,
 )
 from layanan_aduan.media import FetchedMedia, media_too_large
-from layanan_aduan.messaging import OutboundMessage, SendResult
+from layanan_aduan.messaging import InteractiveList, OutboundMessage, SendResult
 
 try:
     import httpx
@@ -255,6 +255,30 @@ def _malformed(*, ambiguous: bool, status: int) -> MessagingUnavailableError:
     )
 
 
+def _list_payload(interactive: InteractiveList) -> dict[str, Any]:
+    # The Cloud API's interactive list object; absent optional parts are left out.
+    sections = []
+    for section in interactive.sections:
+        rows = []
+        for row in section.rows:
+            item = {"id": row.id, "title": row.title}
+            if row.description is not None:
+                item["description"] = row.description
+            rows.append(item)
+        spec: dict[str, Any] = {"rows": rows}
+        if section.title is not None:
+            spec["title"] = section.title
+        sections.append(spec)
+    payload: dict[str, Any] = {"type": "list"}
+    if interactive.header is not None:
+        payload["header"] = {"type": "text", "text": interactive.header}
+    payload["body"] = {"text": interactive.body}
+    if interactive.footer is not None:
+        payload["footer"] = {"text": interactive.footer}
+    payload["action"] = {"button": interactive.button, "sections": sections}
+    return payload
+
+
 def _json(response: httpx.Response) -> object:
     try:
         return response.json()
@@ -372,7 +396,9 @@ class WhatsAppCloudApi:
 
         The telephone number goes in ``to`` when known, else the user id in ``recipient``;
         the idempotency key goes in ``biz_opaque_callback_data``, which status callbacks
-        echo back.
+        echo back. An interactive list goes as ``"type": "interactive"`` with
+        ``"interactive": {"type": "list", ...}`` (header and footer as text when given, a
+        row's description only when it has one).
 
         >>> from layanan_aduan.messaging import Recipient, TemplateRef
         >>> WhatsAppCloudApi.payload(OutboundMessage(
@@ -393,9 +419,12 @@ class WhatsAppCloudApi:
         if message.text is not None:
             body["type"] = "text"
             body["text"] = {"preview_url": False, "body": message.text}
+        elif message.interactive is not None:
+            body["type"] = "interactive"
+            body["interactive"] = _list_payload(message.interactive)
         else:
             template = message.template
-            assert template is not None  # noqa: S101 - a message holds text or a template
+            assert template is not None  # noqa: S101 - a message holds text, a template or a list
             spec: dict[str, Any] = {"name": template.name, "language": {"code": template.language}}
             if template.parameters:
                 parameters = [{"type": "text", "text": p} for p in template.parameters]

@@ -6,8 +6,8 @@ refusing with a typed :class:`~layanan_aduan.exceptions.MessagingError`:
 
 1. :func:`verify_signature` checks ``X-Hub-Signature-256`` over the raw body bytes;
 2. :func:`parse_webhook` turns the body into immutable values: every entry and every change
-   of a batch, messages (text, image, document), status callbacks for messages we sent, and
-   value-level errors;
+   of a batch, messages (text, image, document, and the answer picked from an interactive
+   list or reply buttons), status callbacks for messages we sent, and value-level errors;
 3. the caller ingests the messages idempotently (:mod:`layanan_aduan.drafts`).
 
 :class:`WhatsAppWebhook` bundles the three with the settings. Message types this library does
@@ -29,13 +29,14 @@ import json
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import attrs
 import pendulum
 
 from layanan_aduan.adapters.whatsapp.config import WhatsAppConfig
 from layanan_aduan.exceptions import (
+    InvalidMessageError,
     MessagingConfigurationError,
     WebhookPayloadError,
     WebhookSignatureError,
@@ -44,6 +45,7 @@ from layanan_aduan.exceptions import (
 from layanan_aduan.ports.inbound import (
     DeliveryStatus,
     InboundMessage,
+    InteractiveReply,
     MediaRef,
     MessageContext,
     MessageKind,
@@ -60,6 +62,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "DeliveryStatus",
     "InboundMessage",
+    "InteractiveReply",
     "MediaRef",
     "MessageContext",
     "MessageKind",
@@ -573,6 +576,43 @@ def _media(obj: Mapping[str, Any], kind: MessageKind, path: str) -> MediaRef:
     )
 
 
+_REPLY_KINDS = ("list_reply", "button_reply")
+
+
+def _interactive(obj: Mapping[str, Any], path: str) -> InteractiveReply | None:
+    # The answer picked from a list or reply buttons; None for another interactive type
+    # (a flow's answer, ...), which this library does not take.
+    where = f"{path}.interactive"
+    raw = obj.get("interactive")
+    if raw is None:
+        raise _missing(where)
+    interactive = _obj(raw, where)
+    kind = _req_str(interactive, "type", where)
+    if kind not in _REPLY_KINDS:
+        return None
+    inner = f"{where}.{kind}"
+    if interactive.get(kind) is None:
+        raise _missing(inner)
+    body = _obj(interactive[kind], inner)
+    reply_id = _req_str(body, "id", inner)
+    title = _req_str(body, "title", inner)
+    description = _opt_str(body, "description", inner) if kind == "list_reply" else None
+    picked: Literal["list_reply", "button_reply"] = (
+        "list_reply" if kind == "list_reply" else "button_reply"
+    )
+    try:
+        return InteractiveReply(picked, reply_id, title, description or None)
+    except InvalidMessageError as e:
+        raise _error(
+            "invalid_interactive_reply",
+            inner,
+            f"Jawaban interaktif di {inner} tidak sah (terlalu panjang atau berisi karakter "
+            "kendali).",
+            f"The interactive reply at {inner} is not valid (too long, or control characters).",
+            field=e.field,
+        ) from None
+
+
 @attrs.frozen
 class _Change:
     phone_number_id: str | None
@@ -608,7 +648,19 @@ def _message(raw: object, path: str, change: _Change) -> InboundMessage | Skippe
     sender = _sender(obj, change.contacts, path)
     text: str | None = None
     media: MediaRef | None = None
-    if kind is MessageKind.TEXT:
+    reply: InteractiveReply | None = None
+    if kind is MessageKind.INTERACTIVE:
+        reply = _interactive(obj, path)
+        if reply is None:
+            return SkippedItem(
+                code="unsupported_message_type",
+                path=path,
+                item_type=kind.value,
+                message_id=message_id,
+                sender_key=sender.key,
+                error_codes=tuple(e.code for e in _platform_errors(obj, path)),
+            )
+    elif kind is MessageKind.TEXT:
         raw_text = obj.get("text")
         if raw_text is None:
             raise _missing(f"{path}.text")
@@ -630,6 +682,7 @@ def _message(raw: object, path: str, change: _Change) -> InboundMessage | Skippe
         phone_number_id=change.phone_number_id,
         business_account_id=change.business_account_id,
         display_phone_number=change.display_phone_number,
+        reply=reply,
     )
 
 
