@@ -124,6 +124,12 @@ def render_every_kind(
         ),
         NotificationKind.MENU: lambda: renderer.menu(NUMBER, language=lang),
         NotificationKind.UNSUPPORTED: lambda: renderer.unsupported(language=lang),
+        NotificationKind.DIRECTION_NOT_AWAITED: lambda: renderer.direction_not_awaited(
+            NUMBER, "arahan diberikan", kind=kind, language=lang
+        ),
+        NotificationKind.THROTTLED: lambda: renderer.throttled(
+            dt.timedelta(seconds=60), language=lang
+        ),
     }
     public = {
         name
@@ -174,6 +180,8 @@ def test_every_notification_names_its_own_standard_and_no_other(
                 NotificationKind.STATUS_NOT_FOUND,
                 NotificationKind.STAFF_HELP,
                 NotificationKind.UNSUPPORTED,
+                NotificationKind.DIRECTION_NOT_AWAITED,
+                NotificationKind.THROTTLED,
             ):
                 assert a.goal_text(lang) in form, kind
     for kind in NotificationKind:
@@ -470,6 +478,7 @@ def test_a_request_for_information_is_not_called_a_complaint() -> None:
             NotificationKind.STAFF_HELP,
             NotificationKind.MENU,
             NotificationKind.UNSUPPORTED,
+            NotificationKind.THROTTLED,
         ):
             continue  # about no known report, or to staff: no report's kind to follow
         assert "aduan Anda" not in note.text

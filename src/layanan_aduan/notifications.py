@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 import string
 import unicodedata
@@ -271,6 +272,8 @@ class NotificationKind(enum.Enum):
     STAFF_HELP = "staff_help"
     MENU = "menu"
     UNSUPPORTED = "unsupported"
+    DIRECTION_NOT_AWAITED = "direction_not_awaited"
+    THROTTLED = "throttled"
 
     @property
     def template_name(self) -> str:
@@ -305,6 +308,7 @@ _TO_SECTION_HEAD = frozenset(
         NotificationKind.SLA_AT_RISK,
         NotificationKind.SLA_BREACHED,
         NotificationKind.STAFF_HELP,
+        NotificationKind.DIRECTION_NOT_AWAITED,
     }
 )
 _TEMPLATE_NAMES = {
@@ -320,6 +324,8 @@ _TEMPLATE_NAMES = {
     NotificationKind.STAFF_HELP: "aduan_petunjuk_staf",
     NotificationKind.MENU: "aduan_menu",
     NotificationKind.UNSUPPORTED: "aduan_pesan_tidak_didukung",
+    NotificationKind.DIRECTION_NOT_AWAITED: "aduan_arahan_tidak_ditunggu",
+    NotificationKind.THROTTLED: "aduan_pesan_terlalu_banyak",
 }
 
 # What a report is called, by its kind: a request for information is not a complaint. The
@@ -496,6 +502,29 @@ _BODIES: Final[dict[NotificationKind, dict[str, str]]] = {
         "en": (
             "Sorry, we cannot take this type of message. Please send your report as text, with "
             "evidence as an image (a screenshot) or a scanned PDF document.\n$office"
+        ),
+    },
+    NotificationKind.DIRECTION_NOT_AWAITED: {
+        "id": (
+            "Balasan Anda atas penyerahan $item nomor {{1}} tidak dicatat sebagai arahan: "
+            "$item tersebut tidak lagi menunggu arahan $section_head (status: {{2}}).\n$office"
+        ),
+        "en": (
+            "Your reply to the handover of $item number {{1}} was not recorded as a direction: "
+            "it no longer awaits the direction of the $section_head (status: {{2}}).\n$office"
+        ),
+    },
+    NotificationKind.THROTTLED: {
+        "id": (
+            "Kami menerima banyak pesan dari nomor ini dalam waktu singkat. Semua pesan Anda "
+            "tetap kami terima dan simpan, tetapi untuk sementara tidak kami balas satu per "
+            "satu. Bila memerlukan balasan, tunggu sekitar {{1}} sebelum mengirim pesan "
+            "berikutnya.\n$office"
+        ),
+        "en": (
+            "We received many messages from this number in a short time. All your messages "
+            "are received and kept, but for now we do not answer them one by one. If you need "
+            "an answer, wait about {{1}} before sending the next message.\n$office"
         ),
     },
 }
@@ -997,6 +1026,58 @@ class NotificationRenderer:
         location, a reaction): what it does take.
         """
         return self._render(NotificationKind.UNSUPPORTED, language, {}, {}, [], None)
+
+    def direction_not_awaited(
+        self,
+        report_number: str,
+        state: str,
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
+    ) -> RenderedNotification:
+        """
+        To a staff member who replied on WhatsApp to the handover of a report that no longer
+        awaits the section head's direction (given already, or closed): the reply was not
+        recorded, and where the report is (``state``, as the workflow names it).
+
+        >>> n = NotificationRenderer().direction_not_awaited(
+        ...     "LAP/KNJP/2026/000001", "arahan diberikan")
+        >>> print(n.text)
+        Balasan Anda atas penyerahan laporan/aduan nomor LAP/KNJP/2026/000001 tidak dicatat sebagai arahan: laporan/aduan tersebut tidak lagi menunggu arahan Kepala Seksi Intelijen (status: arahan diberikan).
+        Kejaksaan Negeri Jakarta Pusat
+        """  # noqa: E501 - a doctest's expected output is one line
+        number = self._report_number(report_number)
+        if not isinstance(state, str) or not _one_line(state):
+            raise _refuse("state", "Status laporan wajib diisi.", "The state is required.")
+        return self._render(
+            NotificationKind.DIRECTION_NOT_AWAITED,
+            language,
+            {0: number, 1: _one_line(state)},
+            {},
+            [number],
+            kind,
+        )
+
+    def throttled(self, wait: dt.timedelta, *, language: Language = "id") -> RenderedNotification:
+        """
+        To someone who sent many messages in a short time (a flood): every message is kept,
+        but the desk holds back its replies for a while; ``wait`` (rounded up to whole
+        minutes) says how long before a new message is answered again.
+
+        >>> import datetime as dt
+        >>> print(NotificationRenderer().throttled(dt.timedelta(seconds=60)).text)
+        Kami menerima banyak pesan dari nomor ini dalam waktu singkat. Semua pesan Anda tetap kami terima dan simpan, tetapi untuk sementara tidak kami balas satu per satu. Bila memerlukan balasan, tunggu sekitar 1 menit sebelum mengirim pesan berikutnya.
+        Kejaksaan Negeri Jakarta Pusat
+        """  # noqa: E501 - a doctest's expected output is one line
+        if not isinstance(wait, dt.timedelta) or wait <= dt.timedelta(0):
+            raise _refuse(
+                "wait",
+                "Lama menunggu harus berupa timedelta positif.",
+                "The wait must be a positive timedelta.",
+            )
+        minutes = math.ceil(wait.total_seconds() / 60)
+        text = format_duration(dt.timedelta(minutes=minutes), language)
+        return self._render(NotificationKind.THROTTLED, language, {0: text}, {}, [], None)
 
     def service_complaint_channel(
         self,
