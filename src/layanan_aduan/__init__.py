@@ -81,6 +81,9 @@ if TYPE_CHECKING:
         inspect_evidence,
         recognise,
     )
+    from layanan_aduan.domain.flood import (
+        FloodPolicy,
+    )
     from layanan_aduan.domain.history import (
         GENESIS_HASH,
         Event,
@@ -250,6 +253,7 @@ if TYPE_CHECKING:
         ReportProjection,
         ReportRepository,
         ReportSummary,
+        SenderActivity,
         StaffDirectory,
         StaffRegistry,
         Storage,
@@ -319,6 +323,7 @@ __all__ = [
     "FetchedMedia",
     "FilesystemEvidenceStore",
     "FixedClock",
+    "FloodPolicy",
     "HistoryTamperedError",
     "HolidaySource",
     "IdempotencyKeyConflictError",
@@ -407,6 +412,7 @@ __all__ = [
     "Role",
     "SchemaVersionError",
     "SendResult",
+    "SenderActivity",
     "ServiceStandard",
     "ServiceStandardError",
     "Services",
@@ -525,6 +531,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "FetchedMedia": ("layanan_aduan.messaging", "FetchedMedia"),
     "FilesystemEvidenceStore": ("layanan_aduan.adapters.evidence_store", "FilesystemEvidenceStore"),
     "FixedClock": ("layanan_aduan.clock", "FixedClock"),
+    "FloodPolicy": ("layanan_aduan.domain.flood", "FloodPolicy"),
     "GENESIS_HASH": ("layanan_aduan.domain.history", "GENESIS_HASH"),
     "HistoryTamperedError": ("layanan_aduan.exceptions", "HistoryTamperedError"),
     "HolidaySource": ("layanan_aduan.domain.calendar", "HolidaySource"),
@@ -609,6 +616,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "ReportRepository": ("layanan_aduan.ports", "ReportRepository"),
     "ReportState": ("layanan_aduan.domain.workflow", "ReportState"),
     "ReportSummary": ("layanan_aduan.ports", "ReportSummary"),
+    "SenderActivity": ("layanan_aduan.ports", "SenderActivity"),
     "Reporter": ("layanan_aduan.domain.identity", "Reporter"),
     "ReporterDetails": ("layanan_aduan.domain.report", "ReporterDetails"),
     "Requirement": ("layanan_aduan.domain.requirements", "Requirement"),

@@ -48,6 +48,7 @@ from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import SqliteStorage
 from layanan_aduan.clock import Clock, SystemClock
 from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceLimits
+from layanan_aduan.domain.flood import DEFAULT_FLOOD_POLICY, FloodPolicy
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ServiceStandard
 from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds, WorkingTime
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW
@@ -104,6 +105,7 @@ def compose(
     thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
     escalate_breaches_to_office_head: bool = False,
     language: Language = "id",
+    flood: FloodPolicy = DEFAULT_FLOOD_POLICY,
 ) -> Services:
     """
     Build the desk and the dispatcher from their ports.
@@ -128,6 +130,8 @@ def compose(
         thresholds: When a running SLA clock counts as at risk.
         escalate_breaches_to_office_head: Also send breach alerts to the office head.
         language: The language of the notifications (``"id"`` or ``"en"``).
+        flood: When one sender's messages are a flood, whose replies the desk holds back
+            (more than 10 within 60 seconds by default; see docs/desk.md).
 
     The desk and the dispatcher are bound to the standard's office: several offices share one
     storage, each with its own :func:`compose`.
@@ -150,6 +154,7 @@ def compose(
         thresholds=thresholds,
         escalate_breaches_to_office_head=escalate_breaches_to_office_head,
         language=language,
+        flood=flood,
     )
     dispatcher = Dispatcher(
         storage.outbox, messenger, clock, policy=retry_policy, office=standard.office.code
@@ -189,6 +194,7 @@ def bootstrap(
     renderer: NotificationRenderer | None = None,
     business_numbers: Iterable[str] | None = None,
     thresholds: SlaThresholds | None = None,
+    flood: FloodPolicy | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Services:
     """
@@ -196,8 +202,8 @@ def bootstrap(
     with a filesystem evidence store beside it, or what the office ``config`` says.
 
     With ``config`` (:func:`~layanan_aduan.adapters.office_config.load_office_config`), the
-    standard, business numbers, calendar overrides, SLA thresholds, draft window and storage
-    come from the office's configuration file; an argument given here wins over the file
+    standard, business numbers, calendar overrides, SLA thresholds, draft window, flood policy
+    and storage come from the office's configuration file; an argument given here wins over the file
     (``path`` over its SQLite file). A PostgreSQL storage reads its DSN from the environment
     variable the file names (``environ``, ``os.environ`` by default); its evidence files go to
     the folder beside the configuration file (``<config>.bukti``). Without ``config`` and
@@ -256,6 +262,7 @@ def bootstrap(
             thresholds=config.thresholds if thresholds is None else thresholds,
             escalate_breaches_to_office_head=config.escalate_breaches_to_office_head,
             language=config.language,
+            flood=config.flood if flood is None else flood,
         )
     except BaseException:
         storage.close()

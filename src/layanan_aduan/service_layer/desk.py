@@ -40,6 +40,9 @@ sends them afterwards.
 - :meth:`Desk.sweep_sla` enqueues the at-risk and breached alerts (and, on a breach, the
   channel for complaints about the service) once per report.
 - :meth:`Desk.record_statuses` marks outbox messages sent when WhatsApp confirms them.
+- A staff member's WhatsApp reply to the handover (``context.id`` names the message replied
+  to, whose channel id the outbox keeps) is the section head's direction for that report;
+  a sender who floods is answered once, not message by message (docs/desk.md).
 
 A refused operation raises the library's typed error and changes nothing.
 """
@@ -99,6 +102,9 @@ class Desk(Intake, Steps, SlaWatch, Queries):
         clock_skew: How far in the future a message's own timestamp is believed (see
             :meth:`bounded`).
         redelivery_window: How old a message's own timestamp is believed.
+        flood: When one sender's messages are a flood: every message is still taken, but
+            the desk's replies to that sender are held back and they get one answer saying so
+            (see :mod:`~layanan_aduan.service_layer.throttle`).
 
     A desk is bound to the office of its standard (``standard.office.code``): it stores every
     report, outbox message and inbox entry as that office's, and its steps, listings and
