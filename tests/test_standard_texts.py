@@ -133,6 +133,12 @@ def render_every_kind(
         NotificationKind.RATING_THANKS: lambda: renderer.rating_thanks(
             NUMBER, 4, kind=kind, language=lang
         ),
+        NotificationKind.DIRECTION_NOT_AWAITED: lambda: renderer.direction_not_awaited(
+            NUMBER, "arahan diberikan", kind=kind, language=lang
+        ),
+        NotificationKind.THROTTLED: lambda: renderer.throttled(
+            dt.timedelta(seconds=60), language=lang
+        ),
     }
     public = {
         name
@@ -185,6 +191,8 @@ def test_every_notification_names_its_own_standard_and_no_other(
                 NotificationKind.UNSUPPORTED,
                 NotificationKind.RATING_QUESTION,
                 NotificationKind.RATING_THANKS,
+                NotificationKind.DIRECTION_NOT_AWAITED,
+                NotificationKind.THROTTLED,
             ):
                 assert a.goal_text(lang) in form, kind
     for kind in NotificationKind:
@@ -481,6 +489,7 @@ def test_a_request_for_information_is_not_called_a_complaint() -> None:
             NotificationKind.STAFF_HELP,
             NotificationKind.MENU,
             NotificationKind.UNSUPPORTED,
+            NotificationKind.THROTTLED,
         ):
             continue  # about no known report, or to staff: no report's kind to follow
         assert "aduan Anda" not in note.text

@@ -82,6 +82,9 @@ if TYPE_CHECKING:
         inspect_evidence_file,
         recognise,
     )
+    from layanan_aduan.domain.flood import (
+        FloodPolicy,
+    )
     from layanan_aduan.domain.history import (
         GENESIS_HASH,
         Event,
@@ -266,6 +269,7 @@ if TYPE_CHECKING:
         ReportProjection,
         ReportRepository,
         ReportSummary,
+        SenderActivity,
         StaffDirectory,
         StaffRegistry,
         Storage,
@@ -346,6 +350,7 @@ __all__ = [
     "FetchedMedia",
     "FilesystemEvidenceStore",
     "FixedClock",
+    "FloodPolicy",
     "HeadSigning",
     "HistorySignatureError",
     "HistoryTamperedError",
@@ -445,6 +450,7 @@ __all__ = [
     "Role",
     "SchemaVersionError",
     "SendResult",
+    "SenderActivity",
     "ServiceStandard",
     "ServiceStandardError",
     "Services",
@@ -579,6 +585,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "FetchedMedia": ("layanan_aduan.media", "FetchedMedia"),
     "FilesystemEvidenceStore": ("layanan_aduan.adapters.evidence_store", "FilesystemEvidenceStore"),
     "FixedClock": ("layanan_aduan.clock", "FixedClock"),
+    "FloodPolicy": ("layanan_aduan.domain.flood", "FloodPolicy"),
     "GENESIS_HASH": ("layanan_aduan.domain.history", "GENESIS_HASH"),
     "HistoryTamperedError": ("layanan_aduan.exceptions", "HistoryTamperedError"),
     "HolidaySource": ("layanan_aduan.domain.calendar", "HolidaySource"),
@@ -671,6 +678,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "ReportRepository": ("layanan_aduan.ports", "ReportRepository"),
     "ReportState": ("layanan_aduan.domain.workflow", "ReportState"),
     "ReportSummary": ("layanan_aduan.ports", "ReportSummary"),
+    "SenderActivity": ("layanan_aduan.ports", "SenderActivity"),
     "Reporter": ("layanan_aduan.domain.identity", "Reporter"),
     "ReporterDetails": ("layanan_aduan.domain.report", "ReporterDetails"),
     "ReprojectedReport": ("layanan_aduan.service_layer", "ReprojectedReport"),

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 import string
 import unicodedata
@@ -279,6 +280,8 @@ class NotificationKind(enum.Enum):
     UNSUPPORTED = "unsupported"
     RATING_QUESTION = "rating_question"
     RATING_THANKS = "rating_thanks"
+    DIRECTION_NOT_AWAITED = "direction_not_awaited"
+    THROTTLED = "throttled"
 
     @property
     def template_name(self) -> str:
@@ -313,6 +316,7 @@ _TO_SECTION_HEAD = frozenset(
         NotificationKind.SLA_AT_RISK,
         NotificationKind.SLA_BREACHED,
         NotificationKind.STAFF_HELP,
+        NotificationKind.DIRECTION_NOT_AWAITED,
     }
 )
 _TEMPLATE_NAMES = {
@@ -331,6 +335,8 @@ _TEMPLATE_NAMES = {
     NotificationKind.UNSUPPORTED: "aduan_pesan_tidak_didukung",
     NotificationKind.RATING_QUESTION: "aduan_penilaian_layanan",
     NotificationKind.RATING_THANKS: "aduan_terima_kasih_penilaian",
+    NotificationKind.DIRECTION_NOT_AWAITED: "aduan_arahan_tidak_ditunggu",
+    NotificationKind.THROTTLED: "aduan_pesan_terlalu_banyak",
 }
 
 # What a report is called, by its kind: a request for information is not a complaint. The
@@ -538,6 +544,29 @@ _BODIES: Final[dict[NotificationKind, dict[str, str]]] = {
         "en": (
             "Thank you for rating your $item number {{1}}: {{2}}. Your feedback helps us "
             "improve the service.\n$office"
+        ),
+    },
+    NotificationKind.DIRECTION_NOT_AWAITED: {
+        "id": (
+            "Balasan Anda atas penyerahan $item nomor {{1}} tidak dicatat sebagai arahan: "
+            "$item tersebut tidak lagi menunggu arahan $section_head (status: {{2}}).\n$office"
+        ),
+        "en": (
+            "Your reply to the handover of $item number {{1}} was not recorded as a direction: "
+            "it no longer awaits the direction of the $section_head (status: {{2}}).\n$office"
+        ),
+    },
+    NotificationKind.THROTTLED: {
+        "id": (
+            "Kami menerima banyak pesan dari nomor ini dalam waktu singkat. Semua pesan Anda "
+            "tetap kami terima dan simpan, tetapi untuk sementara tidak kami balas satu per "
+            "satu. Bila memerlukan balasan, tunggu sekitar {{1}} sebelum mengirim pesan "
+            "berikutnya.\n$office"
+        ),
+        "en": (
+            "We received many messages from this number in a short time. All your messages "
+            "are received and kept, but for now we do not answer them one by one. If you need "
+            "an answer, wait about {{1}} before sending the next message.\n$office"
         ),
     },
 }
@@ -1092,6 +1121,58 @@ class NotificationRenderer:
         location, a reaction): what it does take.
         """
         return self._render(NotificationKind.UNSUPPORTED, language, {}, {}, [], None)
+
+    def direction_not_awaited(
+        self,
+        report_number: str,
+        state: str,
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
+    ) -> RenderedNotification:
+        """
+        To a staff member who replied on WhatsApp to the handover of a report that no longer
+        awaits the section head's direction (given already, or closed): the reply was not
+        recorded, and where the report is (``state``, as the workflow names it).
+
+        >>> n = NotificationRenderer().direction_not_awaited(
+        ...     "LAP/KNJP/2026/000001", "arahan diberikan")
+        >>> print(n.text)
+        Balasan Anda atas penyerahan laporan/aduan nomor LAP/KNJP/2026/000001 tidak dicatat sebagai arahan: laporan/aduan tersebut tidak lagi menunggu arahan Kepala Seksi Intelijen (status: arahan diberikan).
+        Kejaksaan Negeri Jakarta Pusat
+        """  # noqa: E501 - a doctest's expected output is one line
+        number = self._report_number(report_number)
+        if not isinstance(state, str) or not _one_line(state):
+            raise _refuse("state", "Status laporan wajib diisi.", "The state is required.")
+        return self._render(
+            NotificationKind.DIRECTION_NOT_AWAITED,
+            language,
+            {0: number, 1: _one_line(state)},
+            {},
+            [number],
+            kind,
+        )
+
+    def throttled(self, wait: dt.timedelta, *, language: Language = "id") -> RenderedNotification:
+        """
+        To someone who sent many messages in a short time (a flood): every message is kept,
+        but the desk holds back its replies for a while; ``wait`` (rounded up to whole
+        minutes) says how long before a new message is answered again.
+
+        >>> import datetime as dt
+        >>> print(NotificationRenderer().throttled(dt.timedelta(seconds=60)).text)
+        Kami menerima banyak pesan dari nomor ini dalam waktu singkat. Semua pesan Anda tetap kami terima dan simpan, tetapi untuk sementara tidak kami balas satu per satu. Bila memerlukan balasan, tunggu sekitar 1 menit sebelum mengirim pesan berikutnya.
+        Kejaksaan Negeri Jakarta Pusat
+        """  # noqa: E501 - a doctest's expected output is one line
+        if not isinstance(wait, dt.timedelta) or wait <= dt.timedelta(0):
+            raise _refuse(
+                "wait",
+                "Lama menunggu harus berupa timedelta positif.",
+                "The wait must be a positive timedelta.",
+            )
+        minutes = math.ceil(wait.total_seconds() / 60)
+        text = format_duration(dt.timedelta(minutes=minutes), language)
+        return self._render(NotificationKind.THROTTLED, language, {0: text}, {}, [], None)
 
     def service_complaint_channel(
         self,

@@ -67,6 +67,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from layanan_aduan.domain.calendar import OfficeSchedule, Overrides, WorkingInterval
+from layanan_aduan.domain.flood import DEFAULT_FLOOD_POLICY, FloodPolicy
 from layanan_aduan.domain.overrides import overrides_from_mapping
 from layanan_aduan.domain.staff import StaffMember
 from layanan_aduan.domain.standard import (
@@ -267,6 +268,8 @@ class OfficeConfig:
         storage: Where the reports are stored.
         whatsapp: The names of the WhatsApp secrets' environment variables.
         draft_window: How close one sender's messages must be to make one report.
+        flood: When one sender's messages are a flood (``[intake] flood_messages`` within
+            ``flood_window_seconds``): the desk holds back its replies to them.
         escalate_breaches_to_office_head: Whether a breach alert also goes to the office head
             (``[sla] escalate_to_office_head = true``).
         signing: Where the key that signs the history comes from (``[signing]``), or ``None``
@@ -286,6 +289,7 @@ class OfficeConfig:
     escalate_breaches_to_office_head: bool = False
     signing: SigningSettings | None = None
     source: Path | None = None
+    flood: FloodPolicy = DEFAULT_FLOOD_POLICY
 
     @classmethod
     def default(cls) -> OfficeConfig:
@@ -973,7 +977,9 @@ def _read(
             'notifications.language must be "id" or "en".',
         )
         language = "id"
-    intake = reader.table(data, "intake", ("draft_window_minutes",))
+    intake = reader.table(
+        data, "intake", ("draft_window_minutes", "flood_messages", "flood_window_seconds")
+    )
     window = reader.number(intake, "intake", "draft_window_minutes")
     draft_window: dt.timedelta = DEFAULT_DRAFT_WINDOW
     if window is not None:
@@ -986,6 +992,7 @@ def _read(
                 "intake.draft_window_minutes harus antara 0 dan 1440.",
                 "intake.draft_window_minutes must be between 0 and 1440.",
             )
+    flood = _flood(reader, intake)
     sla = data.get("sla", {})
     escalate = sla.get("escalate_to_office_head", False) if isinstance(sla, dict) else False
     if not isinstance(escalate, bool):
@@ -1010,9 +1017,29 @@ def _read(
             draft_window=draft_window,
             escalate_breaches_to_office_head=escalate,
             signing=signing,
+            flood=flood,
         ),
         [],
     )
+
+
+def _flood(reader: _Reader, intake: Mapping[str, Any]) -> FloodPolicy:
+    # [intake] flood_messages and flood_window_seconds; either one alone keeps the other's
+    # default.
+    messages = reader.number(intake, "intake", "flood_messages", integer=True)
+    seconds = reader.number(intake, "intake", "flood_window_seconds", integer=True)
+    changes: dict[str, Any] = {}
+    if messages is not None:
+        changes["messages"] = int(messages)
+    if seconds is not None:
+        # Bounded before it becomes a timedelta: the policy refuses anything beyond a day.
+        changes["window"] = dt.timedelta(seconds=max(-1.0, min(seconds, 10.0**9)))
+    try:
+        return attrs.evolve(DEFAULT_FLOOD_POLICY, **changes)
+    except LayananAduanError as e:
+        key = "flood_messages" if e.field == "messages" else "flood_window_seconds"
+        reader.problem(f"intake.{key}", e.code, e.message, e.message_en)
+        return DEFAULT_FLOOD_POLICY
 
 
 def parse_office_config(

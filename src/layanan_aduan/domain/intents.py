@@ -32,6 +32,7 @@ __all__ = [
     "StaffDirection",
     "StatusQuestion",
     "is_greeting",
+    "reply_direction",
     "staff_direction",
     "status_question",
 ]
@@ -169,6 +170,34 @@ def staff_direction(text: str) -> StaffDirection | None:
     if not rest:
         return None
     return StaffDirection(StatusQuestion(m[1].upper(), int(m[2]), int(m[3])), rest)
+
+
+def reply_direction(text: str, number: str) -> str | None:
+    """
+    The direction a staff member gives by replying on WhatsApp to the handover of report
+    ``number``: the reply's text without a leading "Arahan" ("Petunjuk", "Disposisi") and
+    without the report's own number when it repeats it; ``""`` when nothing else is left.
+    ``None`` when the reply names another report's full number: the number written wins
+    over the message replied to (see :func:`staff_direction`).
+
+    >>> reply_direction("Arahan: klarifikasi ke kelurahan.", "LAP/KNJP/2026/000001")
+    'klarifikasi ke kelurahan.'
+    >>> reply_direction("Arahan lap knjp 2026 1: segera.", "LAP/KNJP/2026/000001")
+    'segera.'
+    >>> reply_direction("Arahan", "LAP/KNJP/2026/000001")
+    ''
+    >>> reply_direction("Arahan LAP/KNJP/2026/000002: segera.", "LAP/KNJP/2026/000001") is None
+    True
+    """
+    if not isinstance(text, str):
+        return ""
+    m = _FULL_ANY_CASE.search(text)
+    if m is not None:
+        named = StatusQuestion(m[1].upper(), int(m[2]), int(m[3]))
+        if not named.matches(number):
+            return None
+        text = text[: m.start()] + " " + text[m.end() :]
+    return _DIRECTION_LEAD.sub("", text.strip()).strip().lstrip(":.,- ").strip()
 
 
 #: Words that greet, call or thank and say nothing else: a message of only these gets the menu.

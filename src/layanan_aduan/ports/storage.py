@@ -55,6 +55,7 @@ __all__ = [
     "ReportProjection",
     "ReportRepository",
     "ReportSummary",
+    "SenderActivity",
     "Storage",
     "StoredReport",
     "UnitOfWork",
@@ -310,6 +311,9 @@ class OutboxMessage:
         sent_at: When it was sent.
         office: The code of the office whose desk put it (and whose business number sends
             it), or ``None`` for a storage used by one office only.
+        provider_message_id: The channel's id of the message once sent (WhatsApp's
+            ``wamid.…``, which embeds the recipient's number: never shown whole): what a reply
+            names in its ``context.id``, found again with :meth:`Outbox.by_provider_id`.
     """
 
     key: str
@@ -324,14 +328,41 @@ class OutboxMessage:
     sent_at: pendulum.DateTime | None = None
     office: str | None = None
     claim_token: str | None = None
+    provider_message_id: str | None = None
 
     def __repr__(self) -> str:
-        # The payload carries personal data (telephone numbers, report text): never shown.
+        # The payload carries personal data (telephone numbers, report text): never shown,
+        # nor the provider's id (a wamid embeds the recipient's number).
         return (
             f"OutboxMessage(key={self.key!r}, office={self.office!r}, "
             f"status={self.status.value!r}, attempts={self.attempts!r}, "
             f"next_attempt_at={self.next_attempt_at!r})"
         )
+
+
+def _count(_instance: Any, attribute: Any, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise StorageInputError(
+            f"{attribute.name} harus bilangan bulat nol atau lebih.",
+            f"{attribute.name} must be an integer, zero or more.",
+            code="invalid_count",
+            field=attribute.name,
+        )
+
+
+@attrs.frozen
+class SenderActivity:
+    """
+    What the inbox holds of one sender since an instant (:meth:`Inbox.activity`).
+
+    Attributes:
+        messages: Messages of the sender recorded since then.
+        throttled: How many of them were taken while the sender flooded (recorded with
+            ``throttled=True``: the desk's replies to them were held back).
+    """
+
+    messages: int = attrs.field(validator=_count)
+    throttled: int = attrs.field(default=0, validator=_count)
 
 
 @runtime_checkable
@@ -533,12 +564,28 @@ class Inbox(Protocol):
         received_at: pendulum.DateTime,
         report_id: str | None = None,
         office: str | None = None,
+        sender: str | None = None,
+        throttled: bool = False,
     ) -> bool:
         """
         Record ``message_id`` as handled (by ``office``'s desk); False when already recorded.
 
         Message ids are unique across business numbers, so the record is too: a message is
-        taken once whichever desk sees it.
+        taken once whichever desk sees it. ``sender`` is an opaque key of who sent it (the
+        desk gives a digest, never the number itself) and ``throttled`` says the message was
+        taken while its sender flooded; :meth:`activity` counts them.
+        """
+        ...
+
+    def activity(
+        self, *, sender: str, since: dt.datetime, office: str | None = None
+    ) -> SenderActivity:
+        """
+        Count the messages of ``sender`` recorded with a ``received_at`` strictly after
+        ``since`` (with ``office``, only that office's), and how many of them were throttled.
+
+        An indexed lookup (office, sender, instant): its cost follows the sender's recent
+        messages, not the inbox's size.
         """
         ...
 
@@ -670,9 +717,27 @@ class Outbox(Protocol):
         """
         ...
 
-    def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
+    def mark_sent(
+        self, key: str, *, at: pendulum.DateTime, provider_message_id: str | None = None
+    ) -> OutboxMessage:
         """
-        Record that the message was sent. Marking a sent message again changes nothing.
+        Record that the message was sent, with the channel's id for it when known (the
+        ``provider_message_id`` of :class:`~layanan_aduan.messaging.SendResult`, or of a
+        status callback). Marking a sent message again changes nothing, except that a
+        provider id is recorded on a sent message that has none yet.
+        """
+        ...
+
+    def by_provider_id(
+        self, provider_message_id: str, *, office: str | None
+    ) -> OutboxMessage | None:
+        """
+        The sent message the channel knows as ``provider_message_id``, of ``office``
+        (``None``: any office, for a storage used by one office only); ``None`` when there
+        is none. When a faulty channel gave two messages the same id, the newest one.
+
+        An indexed lookup (office, provider id): how a reply's ``context.id`` finds the
+        message it answers.
         """
         ...
 

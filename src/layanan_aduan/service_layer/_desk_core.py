@@ -26,6 +26,7 @@ from layanan_aduan.domain.evidence import (
     DEFAULT_LIMITS,
     EvidenceLimits,
 )
+from layanan_aduan.domain.flood import DEFAULT_FLOOD_POLICY, FloodPolicy
 from layanan_aduan.domain.history import Event
 from layanan_aduan.domain.report import Actor, Report
 from layanan_aduan.domain.staff import StaffMember, StaffRole, authorize
@@ -68,8 +69,9 @@ from layanan_aduan.service_layer.report_stream import (
     save_report,
 )
 from layanan_aduan.service_layer.signing import HeadSigning
+from layanan_aduan.service_layer.throttle import HELD_BACK, check_flood, sender_digest
 
-__all__ = ["CUSTOMER_SERVICE_WINDOW", "DeskCore", "OutboxEntry", "StepResult"]
+__all__ = ["CUSTOMER_SERVICE_WINDOW", "DeskCore", "OutboxEntry", "StepResult", "Taken"]
 
 _log = logging.getLogger("layanan_aduan.desk")
 
@@ -137,6 +139,27 @@ class StepResult:
     version: int
 
 
+@attrs.frozen
+class Taken:
+    """
+    What recording a draft's messages in the inbox gave (true when they were taken).
+
+    Attributes:
+        taken: All were recorded now; false when another worker took the same redelivery
+            first (leave without committing).
+        quiet: Their sender floods: hold back the replies of
+            :data:`~layanan_aduan.service_layer.throttle.HELD_BACK`.
+        reply: The flood's one answer, when it was put now.
+    """
+
+    taken: bool
+    quiet: bool = False
+    reply: OutboxEntry | None = None
+
+    def __bool__(self) -> bool:
+        return self.taken
+
+
 def _missing_in(event: Event, language: str = "id") -> list[str]:
     field = "message_en" if language == "en" else "message"
     items: list[str] = []
@@ -195,10 +218,12 @@ class DeskCore:
         clock_skew: dt.timedelta = CLOCK_SKEW,
         redelivery_window: dt.timedelta = REDELIVERY_WINDOW,
         signing: HeadSigning | None = None,
+        flood: FloodPolicy = DEFAULT_FLOOD_POLICY,
     ) -> None:
         self.storage = storage
         #: Signs every head saved and verifies every head loaded (``None``: unsigned history).
         self.signing = signing
+        self.flood = flood
         self.thresholds = thresholds
         self.clock_skew = clock_skew
         self.redelivery_window = redelivery_window
@@ -272,13 +297,54 @@ class DeskCore:
         draft: Draft[InboundMessage],
         report_id: str | None,
         now: pendulum.DateTime,
-    ) -> bool:
+    ) -> Taken:
+        # Records the draft's messages with their sender (a digest) and whether the sender
+        # floods now; puts the flood's one answer when it is due (see throttle.py).
+        first = draft.messages[0]
+        sender = sender_digest(self.office, first.sender.key)
+        check = check_flood(
+            uow.inbox,
+            self.flood,
+            office=self.office,
+            sender=sender,
+            now=now,
+            arriving=len(draft.messages),
+        )
         taken = [
-            uow.inbox.record(m.message_id, received_at=now, report_id=report_id, office=self.office)
+            uow.inbox.record(
+                m.message_id,
+                received_at=now,
+                report_id=report_id,
+                office=self.office,
+                sender=sender,
+                throttled=check.flooding,
+            )
             for m in draft.messages
         ]
-        # Another worker took the same redelivery first: leave the block without committing.
-        return all(taken)
+        if not all(taken):
+            # Another worker took the same redelivery first: leave the block without committing.
+            return Taken(taken=False)
+        reply = None
+        if check.reply:
+            recipient = Recipient(phone=first.sender.phone, user_id=first.sender.user_id)
+            reply = self._put_throttled(uow, recipient, first.message_id, now)
+        return Taken(taken=True, quiet=check.flooding, reply=reply)
+
+    def _put_throttled(
+        self, uow: UnitOfWork, recipient: Recipient, message_id: str, now: pendulum.DateTime
+    ) -> OutboxEntry:
+        # The one answer of a flood, keyed by the message that found it.
+        key = self._key(NotificationKind.THROTTLED.value, message_id)
+        rendered = self.renderer.throttled(self.flood.window, language=self.language)
+        message = rendered.message(recipient, key)
+        uow.outbox.put(
+            key,
+            {**message.to_payload(), "notification": rendered.kind.value},
+            created_at=now,
+            office=self.office,
+        )
+        _log.info("a sender floods: replies held back, one answer put")
+        return OutboxEntry(key, NotificationKind.THROTTLED)
 
     def _sender_reports(
         self, reports: ReportRepository, phone: str | None, user_id: str | None
@@ -338,7 +404,11 @@ class DeskCore:
         now: pendulum.DateTime,
         *,
         handover_summary: str | None = None,
+        taken: Taken | None = None,
     ) -> StepResult:
+        # ``taken``: how intake recorded the messages of the step. When their sender floods,
+        # the notifications of HELD_BACK are not put, and the flood's answer is listed.
+        quiet = taken is not None and taken.quiet
         new = report.events[before:]
         projection = project(
             report,
@@ -351,6 +421,8 @@ class DeskCore:
         entries: list[OutboxEntry] = []
         for event in new:
             for kind, recipient, rendered in self._notifications(report, event, handover_summary):
+                if quiet and kind in HELD_BACK:
+                    continue
                 key = f"{report.id}:{event.seq}:{kind.value}"
                 message = rendered.message(recipient, key)
                 uow.outbox.put(
@@ -361,6 +433,8 @@ class DeskCore:
                     office=self.office,
                 )
                 entries.append(OutboxEntry(key, kind))
+        if taken is not None and taken.reply is not None:
+            entries.append(taken.reply)
         return StepResult(
             report_id=report.id,
             number=report.number,

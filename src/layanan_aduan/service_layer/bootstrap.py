@@ -49,6 +49,7 @@ from layanan_aduan.adapters.storage import SqliteStorage
 from layanan_aduan.clock import Clock, SystemClock
 from layanan_aduan.domain.calendar import Overrides
 from layanan_aduan.domain.evidence import DEFAULT_LIMITS, EvidenceLimits
+from layanan_aduan.domain.flood import DEFAULT_FLOOD_POLICY, FloodPolicy
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ServiceStandard
 from layanan_aduan.domain.worktime import DEFAULT_SLA_THRESHOLDS, SlaThresholds, WorkingTime
 from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW
@@ -108,6 +109,7 @@ def compose(
     language: Language = "id",
     signing: HeadSigning | None = None,
     reproject_on_start: bool = True,
+    flood: FloodPolicy = DEFAULT_FLOOD_POLICY,
 ) -> Services:
     """
     Build the desk and the dispatcher from their ports.
@@ -138,6 +140,8 @@ def compose(
             before returning (:meth:`Desk.reproject
             <layanan_aduan.service_layer.reprojection.Reprojection.reproject>`); ``False``
             leaves them for an explicit run (``layanan-aduan hitung-ulang``).
+        flood: When one sender's messages are a flood, whose replies the desk holds back
+            (more than 10 within 60 seconds by default; see docs/desk.md).
 
     The desk and the dispatcher are bound to the standard's office: several offices share one
     storage, each with its own :func:`compose`.
@@ -161,6 +165,7 @@ def compose(
         escalate_breaches_to_office_head=escalate_breaches_to_office_head,
         language=language,
         signing=signing,
+        flood=flood,
     )
     dispatcher = Dispatcher(
         storage.outbox, messenger, clock, policy=retry_policy, office=standard.office.code
@@ -230,6 +235,7 @@ def bootstrap(
     renderer: NotificationRenderer | None = None,
     business_numbers: Iterable[str] | None = None,
     thresholds: SlaThresholds | None = None,
+    flood: FloodPolicy | None = None,
     environ: Mapping[str, str] | None = None,
     signing: HeadSigning | None = None,
     overrides: Overrides | None = None,
@@ -240,8 +246,8 @@ def bootstrap(
     with a filesystem evidence store beside it, or what the office ``config`` says.
 
     With ``config`` (:func:`~layanan_aduan.adapters.office_config.load_office_config`), the
-    standard, business numbers, calendar overrides, SLA thresholds, draft window and storage
-    come from the office's configuration file; an argument given here wins over the file
+    standard, business numbers, calendar overrides, SLA thresholds, draft window, flood policy
+    and storage come from the office's configuration file; an argument given here wins over the file
     (``path`` over its SQLite file). A PostgreSQL storage reads its DSN from the environment
     variable the file names (``environ``, ``os.environ`` by default); its evidence files go to
     the folder beside the configuration file (``<config>.bukti``). Without ``config`` and
@@ -309,6 +315,7 @@ def bootstrap(
             language=config.language,
             signing=signing_from_config(config, environ) if signing is None else signing,
             reproject_on_start=reproject_on_start,
+            flood=config.flood if flood is None else flood,
         )
     except BaseException:
         storage.close()

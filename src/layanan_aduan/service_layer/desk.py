@@ -42,6 +42,9 @@ sends them afterwards.
 - :meth:`Desk.record_statuses` marks outbox messages sent when WhatsApp confirms them.
 - :meth:`Desk.reproject` recomputes the SLA projections of open reports stored with another
   calendar (run when the desk starts; see :mod:`~layanan_aduan.service_layer.reprojection`).
+- A staff member's WhatsApp reply to the handover (``context.id`` names the message replied
+  to, whose channel id the outbox keeps) is the section head's direction for that report;
+  a sender who floods is answered once, not message by message (docs/desk.md).
 
 A refused operation raises the library's typed error and changes nothing.
 """
@@ -106,6 +109,9 @@ class Desk(Intake, Steps, SlaWatch, Queries, Reprojection):
             office's key (:class:`~layanan_aduan.service_layer.signing.HeadSigning`); a
             rewrite by someone with database access only is then refused on load
             (``HistorySignatureError``).
+        flood: When one sender's messages are a flood: every message is still taken, but
+            the desk's replies to that sender are held back and they get one answer saying so
+            (see :mod:`~layanan_aduan.service_layer.throttle`).
 
     A desk is bound to the office of its standard (``standard.office.code``): it stores every
     report, outbox message and inbox entry as that office's, and its steps, listings and

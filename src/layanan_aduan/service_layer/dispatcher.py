@@ -4,11 +4,13 @@ The dispatcher: sends what the desk put in the transactional outbox.
 It leases due messages (:meth:`~layanan_aduan.ports.Outbox.claim_due`), sends each through
 :func:`~layanan_aduan.messaging.deliver` on the :class:`~layanan_aduan.messaging.Messenger`
 port (the approved template replaces text refused outside the 24-hour window), and marks it
-sent. A failure the error calls retryable (``error.retryable``: rate limits, outages, an
-unreachable recipient) is tried again after an exponential backoff with jitter, never
-sooner than the provider's ``retry_after``; a refusal that cannot succeed unchanged, or
-the ``max_attempts``-th failure, makes it a dead letter, which an operator lists
-(:meth:`Dispatcher.dead_letters`) and puts back (:meth:`Dispatcher.retry_dead_letter`).
+sent, with the channel's id for it (``SendResult.provider_message_id``, WhatsApp's
+``wamid.…``: what a reply's ``context.id`` names). A failure the error calls retryable
+(``error.retryable``: rate limits, outages, an unreachable recipient) is tried again after
+an exponential backoff with jitter, never sooner than the provider's ``retry_after``; a
+refusal that cannot succeed unchanged, or the ``max_attempts``-th failure, makes it a dead
+letter, which an operator lists (:meth:`Dispatcher.dead_letters`) and puts back
+(:meth:`Dispatcher.retry_dead_letter`).
 
 Immediately before each send the dispatcher renews its lease on that one message
 (:meth:`~layanan_aduan.ports.Outbox.renew`, a conditional update on the lease's claim
@@ -304,7 +306,7 @@ class Dispatcher:
         except InvalidMessageError as e:
             return self._fail(item, now, e.code, e.message, retry=False)
         try:
-            deliver(self.messenger, message)
+            result = deliver(self.messenger, message)
         except MessagingError as e:
             retry_after = e.retry_after if isinstance(e, MessagingRetryLaterError) else None
             return self._fail(
@@ -318,7 +320,10 @@ class Dispatcher:
         except Exception as e:  # one message's crash must not stop the others
             # Only the type: an unknown exception's text may quote the recipient or the message.
             return self._fail(item, now, _UNEXPECTED, type(e).__name__, retry=True)
-        self.outbox.mark_sent(item.key, at=self.clock.now())
+        # The channel's id for it: a reply that names it (context.id) finds this message.
+        self.outbox.mark_sent(
+            item.key, at=self.clock.now(), provider_message_id=result.provider_message_id
+        )
         return DispatchSummary(sent=1)
 
     def _renew(self, item: OutboxMessage) -> bool:

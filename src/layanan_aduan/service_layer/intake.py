@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 import logging
 import re
 import uuid
@@ -32,6 +33,7 @@ from layanan_aduan.domain.evidence import (
 from layanan_aduan.domain.intents import (
     StatusQuestion,
     is_greeting,
+    reply_direction,
     staff_direction,
     status_question,
 )
@@ -62,6 +64,7 @@ from layanan_aduan.notifications import (
     RenderedNotification,
 )
 from layanan_aduan.ports import (
+    OutboxMessage,
     OutboxStatus,
     ReportRepository,
     UnitOfWork,
@@ -80,10 +83,12 @@ from layanan_aduan.service_layer._desk_core import (
     StepResult,
 )
 from layanan_aduan.service_layer.rating import Ratings, RatingVerdict
+from layanan_aduan.service_layer.replies import replied_handover
 from layanan_aduan.service_layer.report_stream import (
     assign_report_number,
     load_report,
 )
+from layanan_aduan.service_layer.throttle import HELD_BACK, check_flood, sender_digest
 
 __all__ = ["REPORT_ID_NAMESPACE", "IngestResult", "Intake", "parse_details"]
 
@@ -210,6 +215,11 @@ def _unreadable(error: OSError | None) -> MediaSpoolError:
     )
 
 
+class _Reply(enum.Enum):
+    # A reply to a handover that names another report's full number: the text rule decides.
+    NAMES_ANOTHER_REPORT = "names_another_report"
+
+
 @attrs.frozen
 class _Media:
     # A fetched media file (in its temporary file) and what its bytes are as evidence.
@@ -264,7 +274,7 @@ class Intake(Ratings):
         duplicates = len(parsed.messages) - len(fresh) - refused
         media = {m.message_id: self._fetch(m, media_files) for m in fresh if m.media is not None}
         assembler: DraftAssembler[InboundMessage] = DraftAssembler(window=self.draft_window)
-        # An answer picked from an interactive message is a draft of its own (rule 1a).
+        # An answer picked from an interactive message is a draft of its own (rule 1b).
         picked = [m for m in fresh if m.kind is MessageKind.INTERACTIVE]
         drafts = [
             *assembler.add_all(m for m in fresh if m.kind is not MessageKind.INTERACTIVE),
@@ -392,17 +402,18 @@ class Intake(Ratings):
 
     def _answer(
         self, draft: Draft[InboundMessage], rendered: RenderedNotification, purpose: str
-    ) -> _Answered | None:
+    ) -> _Answered | int | None:
         # Take the draft's messages and answer their sender; nothing else is made.
         first = draft.messages[0]
         now = self.clock.now()
         key = self._key(purpose, first.message_id)
         with self.storage.unit_of_work() as uow:
             uow.lock(f"sender:{self.office}:{first.sender.key}")
-            if not self._put_answer(uow, draft, rendered, key, now):
+            answered = self._put_answer(uow, draft, rendered, key, now)
+            if answered is None:
                 return None
             uow.commit()
-        return _Answered(len(draft.messages), key)
+        return answered
 
     def _put_answer(
         self,
@@ -413,11 +424,20 @@ class Intake(Ratings):
         now: pendulum.DateTime,
         *,
         report_id: str | None = None,
-    ) -> bool:
-        # Take the draft's messages and put the answer to their sender, in ``uow``; False when
-        # another worker took the same redelivery first (leave without committing).
-        if not self._record_inbox(uow, draft, None, now):
-            return False
+    ) -> _Answered | int | None:
+        # Take the draft's messages and put the answer to their sender, in ``uow``; None when
+        # another worker took the same redelivery first (leave without committing). When the
+        # sender floods the answer is held back: the flood's answer, if put now, is the one
+        # listed, else the messages count as taken (throttle.py).
+        taken = self._record_inbox(uow, draft, None, now)
+        if not taken:
+            return None
+        if taken.quiet and rendered.kind in HELD_BACK:
+            return (
+                len(draft.messages)
+                if taken.reply is None
+                else _Answered(len(draft.messages), taken.reply.key)
+            )
         sender = draft.messages[0].sender
         message = rendered.message(Recipient(phone=sender.phone, user_id=sender.user_id), key)
         uow.outbox.put(
@@ -427,7 +447,7 @@ class Intake(Ratings):
             report_id=report_id,
             office=self.office,
         )
-        return True
+        return _Answered(len(draft.messages), key)
 
     def _answer_unusable(self, items: Sequence[SkippedItem]) -> tuple[list[str], int]:
         """
@@ -455,17 +475,37 @@ class Intake(Ratings):
             try:
                 with self.storage.unit_of_work() as uow:
                     uow.lock(f"sender:{self.office}:{sender}")
+                    digest = sender_digest(self.office, sender)
+                    flood = check_flood(
+                        uow.inbox,
+                        self.flood,
+                        office=self.office,
+                        sender=digest,
+                        now=now,
+                        arriving=1,
+                    )
                     if not uow.inbox.record(
-                        item.message_id, received_at=now, report_id=None, office=self.office
+                        item.message_id,
+                        received_at=now,
+                        report_id=None,
+                        office=self.office,
+                        sender=digest,
+                        throttled=flood.flooding,
                     ):
                         continue
-                    message = rendered.message(recipient, key)
-                    put = uow.outbox.put(
-                        key,
-                        {**message.to_payload(), "notification": rendered.kind.value},
-                        created_at=now,
-                        office=self.office,
-                    )
+                    put = False
+                    if flood.reply:
+                        # A flood: its one answer instead (throttle.py).
+                        key = self._put_throttled(uow, recipient, item.message_id, now).key
+                        put = True
+                    elif not flood.flooding:
+                        message = rendered.message(recipient, key)
+                        put = uow.outbox.put(
+                            key,
+                            {**message.to_payload(), "notification": rendered.kind.value},
+                            created_at=now,
+                            office=self.office,
+                        )
                     uow.commit()
             except (StorageInputError, InvalidMessageError) as e:
                 _log.warning("unusable message not answered: %s", e.code)
@@ -571,21 +611,28 @@ class Intake(Ratings):
                 before = 0
                 year = report.received_at.in_timezone(self.standard.office.timezone).year
                 assign_report_number(uow.reports, report, office=self.office, year=year)
-            if not self._record_inbox(uow, draft, report.id, now):
+            taken = self._record_inbox(uow, draft, report.id, now)
+            if not taken:
                 return None
-            result = self._save(uow, report, before, now)
+            result = self._save(uow, report, before, now, taken=taken)
             uow.commit()
         return result
 
     def _take_staff_message(
         self, draft: Draft[InboundMessage], member: StaffMember, text: str
-    ) -> StepResult | _Answered | None:
+    ) -> StepResult | _Answered | int | None:
         """
         A message from a staff number: the section head's direction (step 4) when it names a
         report by its full number and says the direction, recorded with that person as the
         actor; anything else (or a direction the directory or the workflow refuses) is
         answered with a short help text and makes nothing.
         """
+        handover = replied_handover(self.storage.outbox, self.office, draft.messages)
+        if handover is not None:
+            # A reply to a handover: the direction for its report (unless it names another).
+            replied = self._take_handover_reply(draft, member, text, handover)
+            if replied is not _Reply.NAMES_ANOTHER_REPORT:
+                return replied
         first = draft.messages[0]
         now = self.clock.now()
         direction = staff_direction(text) if all(m.media is None for m in draft.messages) else None
@@ -614,23 +661,82 @@ class Intake(Ratings):
                     _log.info("a staff message was not a direction: %s", e.code)
                     note_id, note_en = e.message, e.message_en
                 else:
-                    if not self._record_inbox(uow, draft, report.id, now):
+                    taken = self._record_inbox(uow, draft, report.id, now)
+                    if not taken:
                         return None
-                    result = self._save(uow, report, before, now)
+                    result = self._save(uow, report, before, now, taken=taken)
                     uow.commit()
                     return result
             rendered = self.renderer.staff_help(
                 example, note_en if self.language == "en" else note_id, language=self.language
             )
             key = self._key("staff_help", first.message_id)
-            if not self._put_answer(uow, draft, rendered, key, now):
+            answered = self._put_answer(uow, draft, rendered, key, now)
+            if answered is None:
                 return None
             uow.commit()
-        return _Answered(len(draft.messages), key)
+        return answered
+
+    def _take_handover_reply(
+        self,
+        draft: Draft[InboundMessage],
+        member: StaffMember,
+        text: str,
+        handover: OutboxMessage,
+    ) -> StepResult | _Answered | int | _Reply | None:
+        """
+        A staff member's WhatsApp reply to the handover of a report (``context.id`` names it):
+        the direction (step 4) for that report, recorded with that person as the actor, even
+        when the text does not name the report's number. The directory decides who may give
+        it (whoever holds the section head's duties now); anyone else gets the staff help
+        text saying why. A report that no longer awaits a direction gets a short answer
+        saying so (``direction_not_awaited``). Neither answer changes the report. A reply that
+        names another report's full number is left to the text rule
+        (:attr:`_Reply.NAMES_ANOTHER_REPORT`).
+        """
+        assert handover.report_id is not None  # noqa: S101 - replied_handover finds only these
+        first = draft.messages[0]
+        now = self.clock.now()
+        with self.storage.unit_of_work() as uow:
+            uow.lock(f"sender:{self.office}:{first.sender.key}")
+            report = load_report(uow.reports, handover.report_id, office=self.office)
+            number = report.number if report.number is not None else report.id
+            given = reply_direction(text, number)
+            if given is None:
+                return _Reply.NAMES_ANOTHER_REPORT
+            if any(m.media is not None for m in draft.messages):
+                given = ""  # a direction is given as text, as by the number rule
+            before = report.version
+            try:
+                actor = self._staff_actor(report, now, member.staff_id, Action.GIVE_DIRECTION)
+                report.give_direction(at=now, actor=actor, direction=given)
+            except (StaffAuthorizationError, TransitionNotAllowedError, ReportInputError) as e:
+                _log.info("a reply to a handover was not a direction: %s", e.code)
+                if e.code == "transition_not_allowed":
+                    state = self.standard.workflow.state(str(report.state))
+                    label = state.label_en if self.language == "en" else state.label
+                    rendered = self.renderer.direction_not_awaited(
+                        number, label, kind=report.kind, language=self.language
+                    )
+                else:
+                    note = e.message_en if self.language == "en" else e.message
+                    rendered = self.renderer.staff_help(number, note, language=self.language)
+                key = self._key(rendered.kind.value, first.message_id)
+                answered = self._put_answer(uow, draft, rendered, key, now, report_id=report.id)
+                if answered is None:
+                    return None
+                uow.commit()
+                return answered
+            taken = self._record_inbox(uow, draft, report.id, now)
+            if not taken:
+                return None
+            result = self._save(uow, report, before, now, taken=taken)
+            uow.commit()
+        return result
 
     def _answer_status(
         self, draft: Draft[InboundMessage], question: StatusQuestion
-    ) -> _Answered | None:
+    ) -> _Answered | int | None:
         """
         Answer a reporter's question about their report: its step, deadline and whether it is
         late, for the sender's own reports only; any other number (someone else's, or none)
@@ -682,10 +788,11 @@ class Intake(Ratings):
                     language=self.language,
                 )
                 report_id = report.id
-            if not self._put_answer(uow, draft, rendered, key, now, report_id=report_id):
+            answered = self._put_answer(uow, draft, rendered, key, now, report_id=report_id)
+            if answered is None:
                 return None
             uow.commit()
-        return _Answered(len(draft.messages), key)
+        return answered
 
     def _evidence_of(
         self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
@@ -768,9 +875,10 @@ class Intake(Ratings):
 
         The outbox key comes back in ``biz_opaque_callback_data``. This closes the gap of a
         dispatcher that sent a message and died before marking it: the message is not sent
-        again. A ``failed`` status is logged (with its error codes); the storage's outbox
-        does not move a sent message back to pending. Returns how many statuses were
-        applied.
+        again. The channel's id of the message (``wamid.…``) is recorded with it, also on a
+        message marked sent without one, so a reply naming it is found. A ``failed`` status
+        is logged (with its error codes); the storage's outbox does not move a sent message
+        back to pending. Returns how many statuses were applied.
         """
         applied = 0
         for status in statuses:
@@ -788,9 +896,24 @@ class Intake(Ratings):
                 message = self.storage.outbox.get(key)
                 if message.office not in (None, self.office):
                     continue
-                if message.status is OutboxStatus.PENDING:
-                    self.storage.outbox.mark_sent(key, at=status.at)
-                    applied += 1
+                pending = message.status is OutboxStatus.PENDING
+                if pending or (
+                    message.status is OutboxStatus.SENT and message.provider_message_id is None
+                ):
+                    applied += self._mark_sent_by_status(key, status, pending=pending)
             except (OutboxMessageNotFoundError, OutboxStateError):
                 _log.info("status for an unknown outbox message (%s)", mask(key))
         return applied
+
+    def _mark_sent_by_status(self, key: str, status: StatusUpdate, *, pending: bool) -> bool:
+        # With the channel's id the callback carries (what a reply's context.id names); an id
+        # the storage cannot hold is left out, and a pending message is still marked sent.
+        # True when something changed.
+        try:
+            self.storage.outbox.mark_sent(key, at=status.at, provider_message_id=status.message_id)
+        except StorageInputError as e:
+            _log.warning("status callback's message id not kept: %s", e.code)
+            if not pending:
+                return False
+            self.storage.outbox.mark_sent(key, at=status.at)
+        return True

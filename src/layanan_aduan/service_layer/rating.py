@@ -1,5 +1,5 @@
 """
-After the follow-up: the reporter's rating, as the intake takes it (row 1a of docs/desk.md).
+After the follow-up: the reporter's rating, as the intake takes it (row 1b of docs/desk.md).
 
 When step 5 is recorded the desk puts a rating question in the outbox (an interactive list, 1
 to 5, within the reporter's 24-hour window; see

@@ -16,7 +16,7 @@ import json
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import pendulum
@@ -42,6 +42,7 @@ from layanan_aduan.ports import (
     Page,
     ReportProjection,
     ReportSummary,
+    SenderActivity,
     StoredReport,
 )
 from layanan_aduan.privacy import redact_identifiers
@@ -592,12 +593,14 @@ class InboxChecks(abc.ABC):
     """
 
     @abc.abstractmethod
-    def _record(
+    def _record(  # noqa: PLR0917 - private; the checked arguments of record() in order
         self,
         message_id: str,
         instant: pendulum.DateTime,
         report_id: str | None,
         office: str | None,
+        sender: str | None,
+        throttled: bool,
     ) -> bool:
         """
         Record ``message_id`` unless it is there; False when it is.
@@ -615,6 +618,14 @@ class InboxChecks(abc.ABC):
         True when ``message_id`` is recorded.
         """
 
+    @abc.abstractmethod
+    def _activity(
+        self, sender: str, since: pendulum.DateTime, office: str | None
+    ) -> SenderActivity:
+        """
+        The messages of ``sender`` (of ``office`` when given) recorded after ``since``.
+        """
+
     def record(
         self,
         message_id: str,
@@ -622,12 +633,23 @@ class InboxChecks(abc.ABC):
         received_at: pendulum.DateTime,
         report_id: str | None = None,
         office: str | None = None,
+        sender: str | None = None,
+        throttled: bool = False,
     ) -> bool:
         check_text(message_id, "message_id")
         instant = utc(received_at, "received_at")
         if report_id is not None:
             check_text(report_id, "report_id")
-        return self._record(message_id, instant, report_id, _office(office))
+        if sender is not None:
+            check_text(sender, "sender")
+        if not isinstance(throttled, bool):
+            raise StorageInputError(
+                "Nilai throttled harus true atau false.",
+                "throttled must be true or false.",
+                code="invalid_flag",
+                field="throttled",
+            )
+        return self._record(message_id, instant, report_id, _office(office), sender, throttled)
 
     def report_of(self, message_id: str) -> str | None:
         check_text(message_id, "message_id")
@@ -636,6 +658,12 @@ class InboxChecks(abc.ABC):
     def seen(self, message_id: str) -> bool:
         check_text(message_id, "message_id")
         return self._seen(message_id)
+
+    def activity(
+        self, *, sender: str, since: dt.datetime, office: str | None = None
+    ) -> SenderActivity:
+        check_text(sender, "sender")
+        return self._activity(sender, utc(since, "since"), _office(office))
 
 
 class OutboxChecks(abc.ABC):
@@ -667,9 +695,18 @@ class OutboxChecks(abc.ABC):
         """
 
     @abc.abstractmethod
-    def _mark_sent(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
+    def _mark_sent(
+        self, key: str, instant: pendulum.DateTime, provider_message_id: str | None
+    ) -> OutboxMessage:
         """
-        Record that the message was sent at ``instant``.
+        Record that the message was sent at ``instant`` (as ``provider_message_id``, when
+        given): see :func:`sent_outcome`.
+        """
+
+    @abc.abstractmethod
+    def _by_provider_id(self, provider_message_id: str, office: str | None) -> OutboxMessage | None:
+        """
+        The newest message recorded with ``provider_message_id`` (of ``office`` when given).
         """
 
     @abc.abstractmethod
@@ -740,9 +777,20 @@ class OutboxChecks(abc.ABC):
         check_lease(lease_seconds)
         return self._renew(key, claim, instant.add(seconds=lease_seconds))
 
-    def mark_sent(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
+    def mark_sent(
+        self, key: str, *, at: pendulum.DateTime, provider_message_id: str | None = None
+    ) -> OutboxMessage:
         check_text(key, "key")
-        return self._mark_sent(key, utc(at, "at"))
+        instant = utc(at, "at")
+        if provider_message_id is not None:
+            check_text(provider_message_id, "provider_message_id")
+        return self._mark_sent(key, instant, provider_message_id)
+
+    def by_provider_id(
+        self, provider_message_id: str, *, office: str | None
+    ) -> OutboxMessage | None:
+        check_text(provider_message_id, "provider_message_id")
+        return self._by_provider_id(provider_message_id, _office(office))
 
     def mark_failed(
         self,
@@ -983,6 +1031,26 @@ def failure_outcome(key: str, status: OutboxStatus, held_by: str | None, claim: 
     if status is not OutboxStatus.PENDING:
         raise outbox_transition(key, status, "mark_failed")
     return True
+
+
+def sent_outcome(
+    status: OutboxStatus, recorded: str | None, given: str | None
+) -> Literal["mark", "fill", "keep"]:
+    """
+    What ``mark_sent`` does to a message in ``status`` whose provider id is ``recorded``,
+    given ``given``; the same rule for every adapter.
+
+    ``"mark"``: mark it sent now (with ``given``); ``"fill"``: it was sent already, without a
+    provider id, and one is given: record the id only; ``"keep"``: change nothing.
+
+    >>> sent_outcome(OutboxStatus.PENDING, None, None), sent_outcome(OutboxStatus.SENT, None, "w")
+    ('mark', 'fill')
+    >>> sent_outcome(OutboxStatus.SENT, "w1", "w2")
+    'keep'
+    """
+    if status is not OutboxStatus.SENT:
+        return "mark"
+    return "fill" if recorded is None and given is not None else "keep"
 
 
 def idempotency_conflict(key: str) -> IdempotencyKeyConflictError:

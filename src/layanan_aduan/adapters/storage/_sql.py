@@ -34,6 +34,7 @@ from layanan_aduan.ports import (
     Page,
     ReportProjection,
     ReportSummary,
+    SenderActivity,
     StoredReport,
 )
 
@@ -52,7 +53,7 @@ T = TypeVar("T")
 
 _OUTBOX_COLUMNS = (
     "position, key, report_id, payload, created_at, status, attempts, next_attempt_at, "
-    "claimed_until, last_error, sent_at, office, claim_token"
+    "claimed_until, last_error, sent_at, office, claim_token, provider_message_id"
 )
 
 
@@ -682,6 +683,7 @@ def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:
         sent_at=d.read_instant_or_none(row[10]),
         office=row[11],
         claim_token=row[12],
+        provider_message_id=row[13],
     )
 
 
@@ -725,20 +727,36 @@ class SqlInbox(c.InboxChecks):
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
-    def _record(
+    def _record(  # noqa: PLR0917 - the checked arguments of record() in order
         self,
         message_id: str,
         instant: pendulum.DateTime,
         report_id: str | None,
         office: str | None,
+        sender: str | None,
+        throttled: bool,
     ) -> bool:
         self._uow.check_writable()
         cur = self._uow.execute(
-            "INSERT INTO inbox (message_id, report_id, received_at, office) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (message_id) DO NOTHING",
-            (message_id, report_id, self._uow._dialect.instant(instant), office),
+            "INSERT INTO inbox (message_id, report_id, received_at, office, sender, throttled) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+            (message_id, report_id, self._uow._dialect.instant(instant), office, sender, throttled),
         )
         return bool(cur.rowcount == 1)
+
+    def _activity(
+        self, sender: str, since: pendulum.DateTime, office: str | None
+    ) -> SenderActivity:
+        # The index inbox_sender (office, sender, received_at) answers it.
+        of_office = "" if office is None else "office = ? AND "
+        sql = (
+            "SELECT count(*), COALESCE(SUM(CASE WHEN throttled THEN 1 ELSE 0 END), 0) "  # noqa: S608 - a constant clause; values are parameters
+            f"FROM inbox WHERE {of_office}sender = ? AND received_at > ?"
+        )
+        row = self._uow.execute(
+            sql, (*(() if office is None else (office,)), sender, self._uow._dialect.instant(since))
+        ).fetchone()
+        return SenderActivity(int(row[0]), int(row[1]))
 
     def _report_of(self, message_id: str) -> str | None:
         row = self._uow.execute(
@@ -810,7 +828,7 @@ class SqlOutbox(c.OutboxChecks):
                 "UPDATE outbox SET claimed_until = ?, claim_token = ? WHERE key = ?",
                 [(lease, token, r[1]) for r in rows],
             )
-            return [_message(d, (*r[:8], lease, *r[9:12], token)) for r in rows]
+            return [_message(d, (*r[:8], lease, *r[9:12], token, *r[13:])) for r in rows]
 
         return self._transact(claim)
 
@@ -829,19 +847,39 @@ class SqlOutbox(c.OutboxChecks):
 
         return self._transact(renew)
 
-    def _mark_sent(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
+    def _mark_sent(
+        self, key: str, instant: pendulum.DateTime, provider_message_id: str | None
+    ) -> OutboxMessage:
         def sent(uow: SqlUnitOfWork) -> OutboxMessage:
             row = self._row(uow, key, lock=True)
-            if OutboxStatus(row[5]) is not OutboxStatus.SENT:
+            outcome = c.sent_outcome(OutboxStatus(row[5]), row[13], provider_message_id)
+            if outcome == "keep":
+                return _message(uow._dialect, row)
+            if outcome == "fill":
+                uow.execute(
+                    "UPDATE outbox SET provider_message_id = ? WHERE key = ?",
+                    (provider_message_id, key),
+                )
+            else:
                 uow.execute(
                     "UPDATE outbox SET status = 'sent', sent_at = ?, claimed_until = NULL, "
-                    "claim_token = NULL WHERE key = ?",
-                    (uow._dialect.instant(instant), key),
+                    "claim_token = NULL, provider_message_id = ? WHERE key = ?",
+                    (uow._dialect.instant(instant), provider_message_id, key),
                 )
-                row = self._row(uow, key, lock=False)
-            return _message(uow._dialect, row)
+            return _message(uow._dialect, self._row(uow, key, lock=False))
 
         return self._transact(sent)
+
+    def _by_provider_id(self, provider_message_id: str, office: str | None) -> OutboxMessage | None:
+        # The index outbox_provider_message (office, provider_message_id) answers it.
+        of_office = "" if office is None else "office = ? AND "
+        with self._storage.unit_of_work(read_only=True) as uow:
+            row = uow.execute(
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox "  # noqa: S608 - constant columns and clause
+                f"WHERE {of_office}provider_message_id = ? ORDER BY position DESC LIMIT 1",
+                (*(() if office is None else (office,)), provider_message_id),
+            ).fetchone()
+            return None if row is None else _message(uow._dialect, row)
 
     def _mark_failed(
         self,

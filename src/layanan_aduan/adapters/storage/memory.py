@@ -42,10 +42,14 @@ from layanan_aduan.ports import (
     Page,
     ReportProjection,
     ReportSummary,
+    SenderActivity,
     StoredReport,
 )
 
 __all__ = ["InMemoryStorage"]
+
+# The in-memory index of a sender's inbox entries: (office, sender).
+_SenderKey = tuple[str | None, str]
 
 
 @attrs.frozen
@@ -82,6 +86,19 @@ class _Message:
 
 
 @attrs.frozen
+class _Entry:
+    """
+    An inbox row: the report it went to, and who sent it when (for the sender index).
+    """
+
+    report_id: str | None
+    office: str | None = None
+    sender: str | None = None
+    received_at: pendulum.DateTime | None = None
+    throttled: bool = False
+
+
+@attrs.frozen
 class _State:
     """
     One committed state. Never mutated once published: a commit publishes a new one.
@@ -91,7 +108,11 @@ class _State:
     numbers: Mapping[str, str] = attrs.Factory(dict)
     counters: Mapping[tuple[str, int], int] = attrs.Factory(dict)
     outbox: Mapping[str, _Message] = attrs.Factory(dict)
-    inbox: Mapping[str, str | None] = attrs.Factory(dict)
+    inbox: Mapping[str, _Entry] = attrs.Factory(dict)
+    # Each sender's inbox entries, oldest recorded first: the index activity() reads.
+    senders: Mapping[_SenderKey, tuple[_Entry, ...]] = attrs.Factory(dict)
+    # Sent messages by (office, provider id): the index by_provider_id() reads.
+    provider_ids: Mapping[tuple[str | None, str], str] = attrs.Factory(dict)
     audit: Mapping[str, tuple[tuple[pendulum.DateTime, str], ...]] = attrs.Factory(dict)
     next_position: int = 1
 
@@ -106,7 +127,9 @@ class _Draft:
         self.numbers: Mapping[str, str] = base.numbers
         self.counters: Mapping[tuple[str, int], int] = base.counters
         self.outbox: Mapping[str, _Message] = base.outbox
-        self.inbox: Mapping[str, str | None] = base.inbox
+        self.inbox: Mapping[str, _Entry] = base.inbox
+        self.senders: Mapping[_SenderKey, tuple[_Entry, ...]] = base.senders
+        self.provider_ids: Mapping[tuple[str | None, str], str] = base.provider_ids
         self.audit: Mapping[str, tuple[tuple[pendulum.DateTime, str], ...]] = base.audit
         self.next_position = base.next_position
         self._copied: set[str] = set()
@@ -132,9 +155,20 @@ class _Draft:
 
     def put_message(self, row: _Message) -> None:
         self._writable("outbox")[row.stored.key] = row
+        provider_id = row.stored.provider_message_id
+        if provider_id is not None:
+            # Two messages with one provider id (a faulty channel): the newest one is found.
+            index = (row.stored.office, provider_id)
+            holder = self.provider_ids.get(index)
+            if holder is None or self.outbox[holder].position <= row.position:
+                self._writable("provider_ids")[index] = row.stored.key
 
-    def put_inbox(self, message_id: str, report_id: str | None) -> None:
-        self._writable("inbox")[message_id] = report_id
+    def put_inbox(self, message_id: str, entry: _Entry) -> None:
+        self._writable("inbox")[message_id] = entry
+        if entry.sender is not None:
+            senders = self._writable("senders")
+            key = (entry.office, entry.sender)
+            senders[key] = (*senders.get(key, ()), entry)
 
     def put_audit(self, report_id: str, at: pendulum.DateTime, text: str) -> int:
         table = self._writable("audit")
@@ -153,6 +187,8 @@ class _Draft:
             outbox=self.outbox,
             inbox=self.inbox,
             audit=self.audit,
+            senders=self.senders,
+            provider_ids=self.provider_ids,
             next_position=self.next_position,
         )
 
@@ -275,25 +311,46 @@ class _Inbox(c.InboxChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
-    def _record(
+    def _record(  # noqa: PLR0917 - the checked arguments of record() in order
         self,
         message_id: str,
         instant: pendulum.DateTime,
         report_id: str | None,
         office: str | None,
+        sender: str | None,
+        throttled: bool,
     ) -> bool:
-        # No query reads an inbox entry's office; a durable adapter keeps it for the record.
         draft = self._uow.writable()
         if message_id in draft.inbox:
             return False
-        draft.put_inbox(message_id, report_id)
+        draft.put_inbox(message_id, _Entry(report_id, office, sender, instant, throttled))
         return True
 
     def _report_of(self, message_id: str) -> str | None:
-        return self._uow.view().inbox.get(message_id)
+        entry = self._uow.view().inbox.get(message_id)
+        return None if entry is None else entry.report_id
 
     def _seen(self, message_id: str) -> bool:
         return message_id in self._uow.view().inbox
+
+    def _activity(
+        self, sender: str, since: pendulum.DateTime, office: str | None
+    ) -> SenderActivity:
+        view = self._uow.view()
+        keys = (
+            [(office, sender)]
+            if office is not None
+            else [k for k in view.senders if k[1] == sender]
+        )
+        messages = throttled = 0
+        for key in keys:
+            # Entries are appended as recorded; an instant may still be older than a later
+            # one's, so every entry of the sender is compared (few: one sender's).
+            for entry in view.senders.get(key, ()):
+                if entry.received_at is not None and entry.received_at > since:
+                    messages += 1
+                    throttled += entry.throttled
+        return SenderActivity(messages, throttled)
 
 
 class _UnitOfWork:
@@ -425,26 +482,46 @@ class _Outbox(c.OutboxChecks):
         result: bool = self._change(renew)
         return result
 
-    def _mark_sent(self, key: str, instant: pendulum.DateTime) -> OutboxMessage:
+    def _mark_sent(
+        self, key: str, instant: pendulum.DateTime, provider_message_id: str | None
+    ) -> OutboxMessage:
         def sent(draft: _Draft) -> OutboxMessage:
             row = self._existing(draft, key)
-            if row.stored.status is OutboxStatus.SENT:
+            outcome = c.sent_outcome(
+                row.stored.status, row.stored.provider_message_id, provider_message_id
+            )
+            if outcome == "keep":
                 return row.message()
-            new = _Message(
-                row.position,
-                attrs.evolve(
+            if outcome == "fill":
+                changed = attrs.evolve(row.stored, provider_message_id=provider_message_id)
+            else:
+                changed = attrs.evolve(
                     row.stored,
                     status=OutboxStatus.SENT,
                     sent_at=instant,
                     claimed_until=None,
                     claim_token=None,
-                ),
-            )
+                    provider_message_id=provider_message_id,
+                )
+            new = _Message(row.position, changed)
             draft.put_message(new)
             return new.message()
 
         result: OutboxMessage = self._change(sent)
         return result
+
+    def _by_provider_id(self, provider_message_id: str, office: str | None) -> OutboxMessage | None:
+        state = self._storage._snapshot()
+        if office is not None:
+            key = state.provider_ids.get((office, provider_message_id))
+            return None if key is None else state.outbox[key].message()
+        found = [
+            state.outbox[k]
+            for (_, pid), k in state.provider_ids.items()
+            if pid == provider_message_id
+        ]
+        newest = max(found, key=lambda m: m.position, default=None)
+        return None if newest is None else newest.message()
 
     def _mark_failed(
         self,

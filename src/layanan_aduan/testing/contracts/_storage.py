@@ -39,6 +39,7 @@ from layanan_aduan.ports import (
     ReportProjection,
     ReportRepository,
     ReportSummary,
+    SenderActivity,
     Storage,
     StoredReport,
     UnitOfWork,
@@ -1011,6 +1012,104 @@ class StorageContract:
             assert uow.inbox.report_of("wamid.1") == "r-1"
             assert uow.inbox.report_of("wamid.2") is None
             assert uow.inbox.report_of("wamid.3") is None
+
+    def test_inbox_counts_a_senders_recent_messages(self, storage: Storage) -> None:
+        """activity() counts one sender's messages of one office recorded strictly after an
+        instant, and how many were throttled; other senders, offices and older ones are not."""
+        rows = [
+            ("w1", T0, "s-1", "KNJP", False),
+            ("w2", T0.add(seconds=10), "s-1", "KNJP", True),
+            ("w3", T0.add(seconds=20), "s-1", "KNJP", True),
+            ("w4", T0.add(seconds=20), "s-2", "KNJP", False),
+            ("w5", T0.add(seconds=20), "s-1", "BDG", False),
+        ]
+        with storage.unit_of_work() as uow:
+            for message_id, at, sender, office, throttled in rows:
+                assert uow.inbox.record(
+                    message_id, received_at=at, office=office, sender=sender, throttled=throttled
+                )
+            assert uow.inbox.record("w6", received_at=T0, office="KNJP")  # no sender: not counted
+            # Its own uncommitted records count within the unit of work.
+            assert uow.inbox.activity(
+                sender="s-1", since=T0.subtract(seconds=1), office="KNJP"
+            ) == (SenderActivity(3, 2))
+            uow.commit()
+        with storage.unit_of_work(read_only=True) as uow:
+            inbox = uow.inbox
+            assert inbox.activity(sender="s-1", since=T0, office="KNJP") == SenderActivity(2, 2)
+            assert inbox.activity(sender="s-1", since=T0.add(seconds=10), office="KNJP") == (
+                SenderActivity(1, 1)
+            )
+            assert inbox.activity(sender="s-1", since=T0.add(seconds=20), office="KNJP") == (
+                SenderActivity(0, 0)
+            )
+            assert inbox.activity(sender="s-2", since=T0, office="KNJP") == SenderActivity(1, 0)
+            assert inbox.activity(sender="s-1", since=T0, office="BDG") == SenderActivity(1, 0)
+            assert inbox.activity(sender="s-1", since=T0) == SenderActivity(3, 2)
+            assert inbox.activity(sender="s-9", since=T0, office="KNJP") == SenderActivity(0, 0)
+            with pytest.raises(NaiveDatetimeError):
+                inbox.activity(sender="s-1", since=dt.datetime(2026, 1, 1))  # noqa: DTZ001 - naive on purpose
+            with pytest.raises(StorageInputError):
+                inbox.activity(sender="", since=T0)
+        with storage.unit_of_work() as uow:
+            with pytest.raises(StorageInputError):
+                uow.inbox.record("w7", received_at=T0, sender="s\x00")
+            with pytest.raises(StorageInputError):
+                uow.inbox.record("w7", received_at=T0, throttled=1)  # type: ignore[arg-type]
+            # A record refused changes nothing; a redelivered id is not counted twice.
+            assert not uow.inbox.record("w1", received_at=T0.add(seconds=30), sender="s-1")
+            uow.commit()
+        with storage.unit_of_work(read_only=True) as uow:
+            assert not uow.inbox.seen("w7")
+            assert uow.inbox.activity(sender="s-1", since=T0, office="KNJP").messages == 2
+
+    def test_sent_messages_are_found_by_their_provider_id(self, storage: Storage) -> None:
+        """mark_sent records the channel's id; by_provider_id finds the message by it within
+        its office only; a repeated mark keeps the first id and fills in a missing one."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("j1", {"n": 1}, created_at=T0, office="JKT")
+            uow.outbox.put("b1", {"n": 2}, created_at=T0, office="BDG")
+            uow.outbox.put("j2", {"n": 3}, created_at=T0, office="JKT")
+            uow.outbox.put("j3", {"n": 4}, created_at=T0, office="JKT")
+            uow.commit()
+        out = storage.outbox
+        assert out.by_provider_id("wamid.A", office="JKT") is None
+        sent = out.mark_sent("j1", at=T0.add(seconds=1), provider_message_id="wamid.A")
+        assert (sent.status, sent.provider_message_id) == (OutboxStatus.SENT, "wamid.A")
+        assert out.get("j1").provider_message_id == "wamid.A"
+        # The same id in another office (one messenger per office numbers its own).
+        out.mark_sent("b1", at=T0.add(seconds=1), provider_message_id="wamid.A")
+        found = out.by_provider_id("wamid.A", office="JKT")
+        assert found is not None
+        assert (found.key, found.office) == ("j1", "JKT")
+        other = out.by_provider_id("wamid.A", office="BDG")
+        assert other is not None
+        assert other.key == "b1"
+        assert out.by_provider_id("wamid.A", office="XX") is None
+        # Marking again keeps the first id and instant.
+        again = out.mark_sent("j1", at=T0.add(minutes=5), provider_message_id="wamid.B")
+        assert again == out.get("j1") == sent
+        assert out.by_provider_id("wamid.B", office="JKT") is None
+        # Sent without an id (a channel that gives none), then told it: the id is filled in.
+        bare = out.mark_sent("j2", at=T0.add(seconds=2))
+        assert bare.provider_message_id is None
+        filled = out.mark_sent("j2", at=T0.add(minutes=9), provider_message_id="wamid.C")
+        assert (filled.provider_message_id, filled.sent_at) == ("wamid.C", T0.add(seconds=2))
+        found = out.by_provider_id("wamid.C", office="JKT")
+        assert found is not None
+        assert found.key == "j2"
+        # A faulty channel giving one id twice: the newest message is found.
+        out.mark_sent("j3", at=T0.add(seconds=3), provider_message_id="wamid.C")
+        found = out.by_provider_id("wamid.C", office="JKT")
+        assert found is not None
+        assert found.key == "j3"
+        with pytest.raises(StorageInputError):
+            out.by_provider_id("", office="JKT")
+        with pytest.raises(StorageInputError):
+            out.mark_sent("j1", at=T0, provider_message_id="x" * 201)
+        with pytest.raises(OutboxMessageNotFoundError):
+            out.mark_sent("nope", at=T0, provider_message_id="wamid.Z")
+        assert out.by_provider_id("wamid.Z", office=None) is None
 
     # --- concurrency --------------------------------------------------------------------------
 
