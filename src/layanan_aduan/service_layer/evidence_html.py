@@ -11,11 +11,12 @@ The JSON stays the evidence; the page is for reading it.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import html
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-import pendulum
 
 from layanan_aduan.domain.standard import zone_name
 
@@ -63,16 +64,22 @@ def _e(value: Any) -> str:
 
 
 def _local(value: Any, tz: str) -> str:
+    # An instant of the pack (ISO 8601, UTC) in the office's zone, e.g. "2026-01-12 09:00:00 WIB".
     if not isinstance(value, str):
         return "-"
     try:
-        instant = pendulum.parse(value)
+        instant = dt.datetime.fromisoformat(value)
     except ValueError:
         return _e(value)
-    if not isinstance(instant, pendulum.DateTime):
+    if instant.tzinfo is None:
         return _e(value)
-    local = instant.in_timezone(tz)
-    return _e(f"{local.format('YYYY-MM-DD HH:mm:ss')} {zone_name(tz, local)}")
+    local = instant.astimezone(_zone(tz))
+    return _e(f"{local:%Y-%m-%d %H:%M:%S} {zone_name(tz, local)}")
+
+
+@functools.cache
+def _zone(tz: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(tz)
 
 
 def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
