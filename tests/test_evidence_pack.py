@@ -456,3 +456,14 @@ def test_the_pack_is_the_same_on_every_storage(storage: Storage) -> None:
     _store(reference, _report(), WorkingTime(indonesian_calendar()), signing)
     expected = build_evidence_pack(_desk(reference, signing=signing, at=T0.add(hours=2)), number)
     assert pack == expected
+
+
+def test_without_the_key_a_masked_event_is_not_re_hashable(signed: tuple[Desk, str]) -> None:
+    """The documented limit: a masked pack checked without the public key cannot see an edit of a
+    masked event's shown fields; with the key, the pack signature does."""
+    desk, number = signed
+    pack = build_evidence_pack(desk, number)
+    _edit_recorded_at_masked(pack)
+    assert verify_evidence_pack(pack).ok
+    kinds = {f.kind for f in verify_evidence_pack(pack, KEYS).findings}
+    assert kinds == {PackFindingKind.PACK_SIGNATURE_INVALID}
