@@ -178,6 +178,7 @@ if TYPE_CHECKING:
         EventInstantError,
         EvidenceCorruptedError,
         EvidenceNotFoundError,
+        EvidencePackFormatError,
         HistorySignatureError,
         HistoryTamperedError,
         IdempotencyKeyConflictError,
@@ -294,6 +295,8 @@ if TYPE_CHECKING:
         resign_heads,
         verify_storage,
     )
+    from layanan_aduan.service_layer.evidence_check import PackVerification, verify_evidence_pack
+    from layanan_aduan.service_layer.evidence_pack import build_evidence_pack
     from layanan_aduan.service_layer.report_stream import (
         assign_report_number,
         load_report,
@@ -346,6 +349,7 @@ __all__ = [
     "EvidenceInspection",
     "EvidenceLimits",
     "EvidenceNotFoundError",
+    "EvidencePackFormatError",
     "EvidenceStore",
     "FetchedMedia",
     "FilesystemEvidenceStore",
@@ -417,6 +421,7 @@ __all__ = [
     "OutsideCustomerServiceWindowError",
     "Overrides",
     "OverridesError",
+    "PackVerification",
     "Page",
     "PhoneNumber",
     "Problem",
@@ -502,6 +507,7 @@ __all__ = [
     "YearHolidays",
     "assign_report_number",
     "bootstrap",
+    "build_evidence_pack",
     "calendar_fingerprint",
     "canonical_json",
     "check_requirements",
@@ -529,6 +535,7 @@ __all__ = [
     "staff_from_mapping",
     "to_mermaid",
     "verify",
+    "verify_evidence_pack",
     "verify_storage",
 ]
 
@@ -539,6 +546,10 @@ _UNKNOWN_VERSION: Final = "0+unknown"
 #: imported the first time the name is used (PEP 562), so ``import layanan_aduan`` stays cheap.
 _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "CheckpointFormatError": ("layanan_aduan.exceptions", "CheckpointFormatError"),
+    "EvidencePackFormatError": ("layanan_aduan.exceptions", "EvidencePackFormatError"),
+    "PackVerification": ("layanan_aduan.service_layer.evidence_check", "PackVerification"),
+    "build_evidence_pack": ("layanan_aduan.service_layer.evidence_pack", "build_evidence_pack"),
+    "verify_evidence_pack": ("layanan_aduan.service_layer.evidence_check", "verify_evidence_pack"),
     "HistorySignatureError": ("layanan_aduan.exceptions", "HistorySignatureError"),
     "SigningKeyError": ("layanan_aduan.exceptions", "SigningKeyError"),
     "Checkpoint": ("layanan_aduan.domain.seal", "Checkpoint"),

@@ -493,6 +493,15 @@ class CheckpointFormatError(ValidationError):
     code = "checkpoint_invalid"
 
 
+class EvidencePackFormatError(ValidationError):
+    """
+    A file given as an evidence pack that is not one (``layanan-aduan periksa-bukti``): not
+    JSON, another format, or a key missing or of the wrong type. Nothing can be verified.
+    """
+
+    code = "evidence_pack_invalid"
+
+
 class SigningKeyError(ValidationError):
     """
     A signing or verifying key that cannot be used: a key file readable by others

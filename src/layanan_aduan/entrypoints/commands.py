@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from layanan_aduan.entrypoints import (
+    _bukti,
     _hitung_ulang,
     _kalender,
     _konfigurasi,
@@ -27,4 +28,5 @@ REGISTRY: list[Register] = [
     _hitung_ulang.register,
     _konfigurasi.register,
     _tanda_tangan.register,
+    _bukti.register,
 ]

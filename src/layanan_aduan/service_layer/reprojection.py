@@ -35,7 +35,7 @@ import pendulum
 
 from layanan_aduan.domain.calendar import DayKind, OfficeCalendar
 from layanan_aduan.domain.report import Report
-from layanan_aduan.domain.worktime import SlaReport
+from layanan_aduan.domain.worktime import SlaReport, WorkingTime
 from layanan_aduan.exceptions import (
     ConcurrencyConflictError,
     LayananAduanError,
@@ -52,6 +52,7 @@ __all__ = [
     "ReprojectedReport",
     "Reprojection",
     "ReprojectionResult",
+    "deadline_reasons",
 ]
 
 _log = logging.getLogger("layanan_aduan.desk")
@@ -221,6 +222,44 @@ def _audit(
     }
 
 
+def deadline_reasons(sla: SlaReport, working_time: WorkingTime) -> tuple[DeadlineReason, ...]:
+    """
+    The days of ``working_time``'s calendar that place ``sla``'s deadline where it is: each
+    closure (not a weekend) with its legal basis, each reopened or special-hours day, and
+    whether the operator's overrides set it; in date order.
+    """
+    calendar = working_time.calendar
+    overrides = calendar.overrides if isinstance(calendar, OfficeCalendar) else None
+    closed = {(d.date, d.kind) for d in overrides.closed} if overrides is not None else set()
+    reopened = {r.date for r in overrides.reopened} if overrides is not None else set()
+    reasons = [
+        DeadlineReason(
+            date=c.date,
+            kind="closed",
+            name=c.name,
+            name_en=c.name_en,
+            day_kind=c.kind,
+            legal_basis=c.legal_basis,
+            override=(c.date, c.kind) in closed,
+        )
+        for c in sla.closures
+        if c.kind is not DayKind.WEEKEND
+    ]
+    for day in sla.special_hours:
+        note = day.note or ""
+        is_reopened = day.date in reopened
+        reasons.append(
+            DeadlineReason(
+                date=day.date,
+                kind="reopened" if is_reopened else "special_hours",
+                name=note,
+                name_en=note,
+                override=overrides is not None,
+            )
+        )
+    return tuple(sorted(reasons, key=lambda r: r.date))
+
+
 class Reprojection(DeskCore):
     """
     The re-projection use case of the desk (a mixin of
@@ -340,36 +379,7 @@ class Reprojection(DeskCore):
         return attrs.evolve(item, notice=notice)
 
     def _reasons(self, sla: SlaReport) -> tuple[DeadlineReason, ...]:
-        calendar = self.working_time.calendar
-        overrides = calendar.overrides if isinstance(calendar, OfficeCalendar) else None
-        closed = {(d.date, d.kind) for d in overrides.closed} if overrides is not None else set()
-        reopened = {r.date for r in overrides.reopened} if overrides is not None else set()
-        reasons = [
-            DeadlineReason(
-                date=c.date,
-                kind="closed",
-                name=c.name,
-                name_en=c.name_en,
-                day_kind=c.kind,
-                legal_basis=c.legal_basis,
-                override=(c.date, c.kind) in closed,
-            )
-            for c in sla.closures
-            if c.kind is not DayKind.WEEKEND
-        ]
-        for day in sla.special_hours:
-            note = day.note or ""
-            is_reopened = day.date in reopened
-            reasons.append(
-                DeadlineReason(
-                    date=day.date,
-                    kind="reopened" if is_reopened else "special_hours",
-                    name=note,
-                    name_en=note,
-                    override=overrides is not None,
-                )
-            )
-        return tuple(sorted(reasons, key=lambda r: r.date))
+        return deadline_reasons(sla, self.working_time)
 
     def _notice(
         self, uow: UnitOfWork, report: Report, item: ReprojectedReport, now: pendulum.DateTime
