@@ -234,14 +234,25 @@ def test_a_typed_digit_rates_the_report_once_its_question_was_sent(services: Ser
     assert all(s.report_id != done.report_id for s in later.steps)
 
 
-@pytest.mark.parametrize("text", ["6", "0", "45", "5 bintang", "⭐⭐⭐⭐⭐"])
+@pytest.mark.parametrize("text", ["6", "0", "45", "5 bintang"])
 def test_other_short_answers_are_no_rating(services: Services, text: str) -> None:
-    """Other digits, numbers, words and stars are no rating: the table goes on (here the
-    text starts a report of its own) and the completed report stays unrated."""
+    """Other digits, numbers and words are no rating: the table goes on (here the text
+    starts a report of its own) and the completed report stays unrated."""
     done = _follow_up(services)
     services.dispatcher.run()
     result = services.desk.ingest(parse_webhook(_text(services, ALICE, "x1", text)))
     assert [s.actions for s in result.steps] == [("submit",)]
+    assert services.desk.report(done.report_id).rating is None
+
+
+def test_stars_alone_are_no_rating_and_no_report(services: Services) -> None:
+    """Stars alone are no rating either: like any message of only emoji they get the menu
+    (rule 5), open no report, and the completed report stays unrated."""
+    done = _follow_up(services)
+    services.dispatcher.run()
+    result = services.desk.ingest(parse_webhook(_text(services, ALICE, "x1", "⭐⭐⭐⭐⭐")))
+    assert result.steps == ()
+    assert [key.split(":")[0] for key in result.answers] == ["menu"]
     assert services.desk.report(done.report_id).rating is None
 
 
