@@ -167,6 +167,25 @@ def _when(instant: pendulum.DateTime | None) -> str | None:
     return instant.in_timezone(ZONE).format("YYYY-MM-DD HH:mm:ss") + " WIB"
 
 
+def _interactive(data: dict[str, Any]) -> dict[str, Any]:
+    """
+    An interactive list as a reader checks it: its body (one string per line), the button's
+    label, the header and footer when there are, and each row as ``"<id>: <title> (<description>)"``
+    (the id is what WhatsApp sends back when the row is picked).
+    """
+    shown: dict[str, Any] = {"body": data["body"].split("\n"), "button": data["button"]}
+    for name in ("header", "footer"):
+        if data.get(name) is not None:
+            shown[name] = data[name]
+    shown["rows"] = [
+        f"{row['id']}: {row['title']}"
+        + ("" if row.get("description") is None else f" ({row['description']})")
+        for section in data["sections"]
+        for row in section["rows"]
+    ]
+    return shown
+
+
 class Replay:
     """One replay of a transcript on one storage: the desk, its clock and what it has seen."""
 
@@ -291,6 +310,8 @@ class Replay:
             for name in ("template", "fallback_template"):
                 if payload.get(name) is not None:
                     entry[name] = payload[name]["name"]
+            if payload.get("interactive") is not None:
+                entry["interactive"] = _interactive(payload["interactive"])
             new.append(entry)
         return new
 
@@ -309,19 +330,20 @@ class Replay:
                 if claimed is not None:
                     event += f", claimed {_when(_instant(str(claimed)))}"
                 events.append(event)
-            reports.append(
-                {
-                    "number": report.number,
-                    "state": report.state.value,
-                    "kind": report.kind.value,
-                    "reporter": self.who(report.details.phone, report.details.whatsapp_user_id),
-                    "evidence": len(report.evidence),
-                    "requirements_met": report.requirements_met,
-                    "deadline": _when(line.deadline),
-                    "sla": line.sla.value,
-                    "events": events,
-                }
-            )
+            shown: dict[str, Any] = {
+                "number": report.number,
+                "state": report.state.value,
+                "kind": report.kind.value,
+                "reporter": self.who(report.details.phone, report.details.whatsapp_user_id),
+                "evidence": len(report.evidence),
+                "requirements_met": report.requirements_met,
+                "deadline": _when(line.deadline),
+                "sla": line.sla.value,
+                "events": events,
+            }
+            if report.rating is not None:
+                shown["rating"] = f"{report.rating.value} ({report.rating.label})"
+            reports.append(shown)
         inbox: dict[str, str | None] = {}
         with self.services.storage.unit_of_work(read_only=True) as uow:
             for message_id in message_ids(self.transcript):
@@ -426,19 +448,20 @@ def test_transcript(path: Path, make_storage: StorageFactory) -> None:
     assert outcome["final"] == want["final"], f"{path.name}, the final state"
 
 
-def _routing_rows() -> set[int]:
+def _routing_rows() -> set[str]:
+    """The rows of docs/desk.md's routing table by their first cell: ``1``, ``1a``, ``any``..."""
     text = (HERE.parent / "docs" / "desk.md").read_text(encoding="utf-8")
     section = text.split("## What happens to a message", 1)[1].split("\n## ", 1)[0]
-    return {int(m) for m in re.findall(r"^\| (\d+) \|", section, flags=re.MULTILINE)}
+    return set(re.findall(r"^\| (\d+[a-z]?|any) \|", section, flags=re.MULTILINE))
 
 
 def test_the_transcripts_cover_every_row_of_the_routing_table() -> None:
     """Every row of docs/desk.md's routing table has a transcript, and each unusable type."""
     transcripts = [load(path) for path in FILES]
     rows = _routing_rows()
-    assert rows == {1, 2, 3, 4, 5, 6}
-    covered = {row for t in transcripts for row in t["rows"]}
-    assert rows <= covered
+    assert rows == {"1", "1a", "1b", "2", "3", "4", "5", "6", "any"}
+    covered = {str(row) for t in transcripts for row in t["rows"]}
+    assert rows <= covered, f"no transcript covers rows {sorted(rows - covered)}"
     types = {
         message["type"]
         for t in transcripts
