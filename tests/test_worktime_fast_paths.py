@@ -60,16 +60,19 @@ class DrawnCalendar:
 
 @st.composite
 def calendars(draw: st.DrawFn) -> DrawnCalendar:
-    """Calendars of 2025-2027 with some working time each week, closures and provisional years."""
-    hours = st.lists(st.integers(0, 24), min_size=2, max_size=4, unique=True).map(sorted)
+    """Calendars of 2025-2027 with some working time each week (intervals on the hour or the
+    half hour, so some hours are partly closed), closures and provisional years."""
+    halves = st.lists(st.integers(0, 48), min_size=2, max_size=4, unique=True).map(sorted)
+
+    def time(half: int) -> dt.time:
+        return dt.time(0) if half == 48 else dt.time(half // 2, 30 * (half % 2))
 
     def day(cuts: list[int]) -> tuple[WorkingInterval, ...]:
         return tuple(
-            WorkingInterval(dt.time(a), dt.time(0) if b == 24 else dt.time(b))
-            for a, b in zip(cuts[::2], cuts[1::2], strict=False)
+            WorkingInterval(time(a), time(b)) for a, b in zip(cuts[::2], cuts[1::2], strict=False)
         )
 
-    weekly = tuple(day(draw(hours)) for _ in range(7))
+    weekly = tuple(day(draw(halves)) for _ in range(7))
     assume(any(weekly))
     closed = draw(st.frozensets(st.dates(dt.date(2025, 12, 1), dt.date(2026, 3, 1)), max_size=30))
     provisional = draw(st.frozensets(st.integers(2025, 2027), max_size=2))
@@ -111,6 +114,24 @@ def test_a_new_timedelta_per_call_gives_the_general_paths_answers(
         assert warm.add(local, dt.timedelta(hours=h)) == expected
 
 
+@given(
+    calendars(),
+    st.datetimes(min_value=dt.datetime(2025, 12, 20), max_value=dt.datetime(2026, 1, 10)),
+    st.lists(st.integers(0, 3599), min_size=2, max_size=12),
+    st.sampled_from(["UTC", "Asia/Jakarta", "Asia/Kolkata"]),
+)
+def test_starts_in_one_hour_get_their_own_answers(
+    calendar: DrawnCalendar, hour: dt.datetime, seconds: list[int], zone: str
+) -> None:
+    """Many starts in one hour (closed, open or partly both) answer as the general path does."""
+    warm, general = WorkingTime(calendar), WorkingTime(calendar)
+    base = pendulum.instance(hour.replace(minute=0, second=0, microsecond=0), tz=zone)
+    for second in seconds * 2:
+        start = base.add(seconds=second)
+        expected = general.add(start, pendulum.duration(hours=3))
+        assert warm.add(start, dt.timedelta(hours=3)) == expected
+
+
 @given(instants(min_year=2026, max_year=2028), hours)
 def test_the_real_calendar_answers_alike_warm_and_through_the_general_path(
     start: pendulum.DateTime, h: int
@@ -136,6 +157,20 @@ def test_a_closed_gap_with_a_provisional_day_in_it() -> None:
     again = engine.add(pendulum.datetime(2025, 12, 31, 9, tz=wib), dt.timedelta(hours=3))
     assert in_2025.at == in_2026.at == again.at == pendulum.datetime(2026, 1, 5, 11, tz=wib)
     assert (in_2025.provisional, in_2026.provisional, again.provisional) == (True, False, True)
+
+
+def test_an_hour_across_a_provisional_boundary_is_not_shared() -> None:
+    """Starts in one hour of another zone (IST, +05:30) on both sides of the office's midnight
+    into a decreed year keep their own provisional marks, however often they are asked."""
+    week = ((WorkingInterval(dt.time(8), dt.time(16)),),) * 5 + ((), ())
+    closed = frozenset(dt.date(2025, 12, 29) + dt.timedelta(days=n) for n in range(5))
+    engine = WorkingTime(DrawnCalendar("Asia/Jakarta", week, closed, frozenset({2025})))
+    ist = "Asia/Kolkata"  # 22:30 IST on 31 December is midnight in Jakarta
+    for _ in range(3):
+        before = engine.add(pendulum.datetime(2025, 12, 31, 22, 10, tz=ist), dt.timedelta(hours=3))
+        after = engine.add(pendulum.datetime(2025, 12, 31, 22, 50, tz=ist), dt.timedelta(hours=3))
+        assert before.at == after.at == pendulum.datetime(2026, 1, 5, 11, tz="Asia/Jakarta")
+        assert (before.provisional, after.provisional) == (True, False)
 
 
 def test_bad_budgets_are_still_refused_after_good_ones() -> None:

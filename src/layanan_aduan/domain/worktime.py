@@ -133,7 +133,8 @@ _OFFSET_MEMO_SIZE = 65_536
 _ZONE_MEMO_SIZE = 256
 _MAX_SPAN_YEARS = 50
 _BUDGET_MEMO_SIZE = 256
-_CLOSED_MEMO_SIZE = 65_536
+_HOUR_MEMO_SIZE = 65_536
+_HOUR_US = 3600 * _US
 _timedelta = dt.timedelta
 # tzinfo types whose offsets are pure functions of the local wall time (safe to memoise per day).
 _MEMO_ZONES = (dt.timezone, zoneinfo.ZoneInfo, pendulum.FixedTimezone)
@@ -498,26 +499,6 @@ class _Timeline:
     prov_ends: tuple[int, ...]
     notable_ends: tuple[int, ...]
     notable: tuple[tuple[int, int, DaySchedule], ...]
-    # Deadlines of starts in closed time, by the position they are counted from plus the
-    # budget: (threshold, deadline if provisional, deadline if not); see remember_closed().
-    closed_memo: dict[int, tuple[int, Deadline, Deadline]] = attrs.field(
-        factory=dict, eq=False, repr=False
-    )
-
-    def remember_closed(self, target: int, deadline: pendulum.DateTime, at: int) -> None:
-        """
-        Remember the deadline at position ``target`` for starts in closed time.
-
-        Every start in the closed gap before an interval counts from that interval's
-        opening, so it gets the same instant; only ``provisional`` depends on the start:
-        true when a provisional day ends after it (and starts by the deadline ``at``).
-        """
-        k = bisect_right(self.prov_starts, at) - 1
-        threshold = self.prov_ends[k] if k >= 0 else self.lo - 1
-        memo = self.closed_memo
-        if len(memo) >= _CLOSED_MEMO_SIZE:
-            memo.clear()
-        memo[target] = (threshold, Deadline(deadline, True), Deadline(deadline, False))
 
     def position(self, t: int) -> int:
         """
@@ -546,6 +527,9 @@ class _Timeline:
                 break
             out.append(schedule)
         return out
+
+
+_ZoneMemo = tuple[dt.tzinfo, dict[int, int], dict[int, dict[int, Deadline]]]
 
 
 @attrs.frozen
@@ -749,8 +733,10 @@ class WorkingTime:
         self._years: dict[int, _Year] = {}
         self._timeline: _Timeline | None = None
         # id(tzinfo) -> (tzinfo, {local date ordinal: UTC epoch microsecond of that local
-        # midnight}) for days whose UTC offset is constant; see _us().
-        self._zone_memos: dict[int, tuple[dt.tzinfo, dict[int, int]]] = {}
+        # midnight} for days whose UTC offset is constant (see _us()), {budget: {local hour
+        # (ordinal * 24 + hour): the deadline of every start in that hour}} for the hours
+        # wholly in closed time (see _remember_hour())).
+        self._zone_memos: dict[int, _ZoneMemo] = {}
         # Positive budgets seen (stdlib timedeltas, by value) and their microseconds.
         self._budgets: dict[dt.timedelta, int] = {}
 
@@ -807,11 +793,19 @@ class WorkingTime:
         try:
             tz = start.tzinfo
             entry = self._zone_memos.get(id(tz))
-            if tl is not None and entry is not None and entry[0] is tz:
-                midnight = entry[1].get(start.toordinal())
-                # The budget by value: a new timedelta(hours=3) per call is the usual caller.
-                d = self._budgets.get(duration) if type(duration) is _timedelta else None
-                if midnight is not None and d is not None:
+            # The budget by value: a new timedelta(hours=3) per call is the usual caller.
+            d = self._budgets.get(duration) if type(duration) is _timedelta else None
+            if entry is not None and entry[0] is tz and d is not None and tl is not None:
+                ordinal = start.toordinal()
+                # A start in an hour wholly in closed time (a night, a weekend, a holiday)
+                # counts from the next opening: one deadline for the whole hour.
+                hours = entry[2].get(d)
+                if hours is not None:
+                    known = hours.get(ordinal * 24 + start.hour)
+                    if known is not None:
+                        return known
+                midnight = entry[1].get(ordinal)
+                if midnight is not None:
                     t = (
                         midnight
                         + (start.hour * 3600 + start.minute * 60 + start.second) * _US
@@ -820,21 +814,15 @@ class WorkingTime:
                     if tl.lo <= t < tl.hi:
                         i = bisect_right(tl.starts, t) - 1
                         after = tl.after
-                        if i >= 0 and t >= tl.ends[i]:
-                            # Closed time: every start in this gap has the deadline of the
-                            # next opening, memoised by its position on the timeline.
-                            known = tl.closed_memo.get(after[i] + d)
-                            if known is not None:
-                                return known[1] if t < known[0] else known[2]
-                            j = -1
-                        elif i >= 0:
+                        if i >= 0 and t < tl.ends[i]:
                             # Inside interval i the position is t - shift; a deadline in the
                             # same interval needs no search.
                             target = t - tl.shifts[i] + d
                             j = i if target <= after[i] else bisect_left(after, target, i + 1)
                         else:
-                            target = d
-                            j = bisect_left(after, target)
+                            # Closed time, its hour not remembered yet (or only partly
+                            # closed): the general path answers and remembers the hour.
+                            j = -1
                         if 0 <= j < len(after):
                             opening = tl.opens[j]
                             if opening is not None:
@@ -877,10 +865,8 @@ class WorkingTime:
             budgets[duration] = d
         at, tl, j = self._add_us(t, d)
         deadline = Deadline(self._local(tl, j, at), tl.provisional(t, at))
-        if d > 0 and tl.lo <= t < tl.hi:
-            i = bisect_right(tl.starts, t) - 1
-            if i >= 0 and t >= tl.ends[i]:
-                tl.remember_closed(tl.after[i] + d, deadline.at, at)
+        if d > 0:
+            self._remember_hour(start, t, d, tl, deadline, at)
         return deadline
 
     def elapsed(
@@ -1137,6 +1123,39 @@ class WorkingTime:
             timeline=tl,
         )
 
+    def _remember_hour(  # noqa: PLR0917 - an internal step of add(), named by position there
+        self, start: dt.datetime, t: int, d: int, tl: _Timeline, deadline: Deadline, at: int
+    ) -> None:
+        """
+        Remember ``deadline`` for every start in the local hour of ``start`` (in its own time
+        zone) when that hour lies wholly in one closed gap of the timeline: all of them count
+        ``d`` from the same opening, so they share the instant; and when no provisional day
+        ends inside the hour, they share the provisional mark too.
+        """
+        entry = self._zone_memos.get(id(start.tzinfo))
+        if entry is None or entry[0] is not start.tzinfo:
+            return
+        midnight = entry[1].get(start.toordinal())
+        if midnight is None:  # the day's offset changes: hours are not one span each
+            return
+        begin = midnight + start.hour * _HOUR_US
+        end = begin + _HOUR_US
+        i = bisect_right(tl.starts, begin) - 1
+        if not (0 <= i < len(tl.starts) - 1 and tl.ends[i] <= begin <= t < end <= tl.starts[i + 1]):
+            return
+        k = bisect_right(tl.prov_starts, at) - 1
+        if k >= 0 and begin < tl.prov_ends[k] < end:
+            return
+        by_budget = entry[2]
+        hours = by_budget.get(d)
+        if hours is None:
+            if len(by_budget) >= _BUDGET_MEMO_SIZE:
+                by_budget.clear()
+            hours = by_budget[d] = {}
+        if len(hours) >= _HOUR_MEMO_SIZE:
+            hours.clear()
+        hours[start.toordinal() * 24 + start.hour] = deadline
+
     def _add_us(self, t: int, d: int) -> tuple[int, _Timeline, int]:
         """
         Return the deadline, the timeline that found it and the index of its interval.
@@ -1229,7 +1248,7 @@ class WorkingTime:
         if entry is None or entry[0] is not tz:
             if len(memos) >= _ZONE_MEMO_SIZE:
                 memos.clear()
-            entry = memos[id(tz)] = (tz, {})
+            entry = memos[id(tz)] = (tz, {}, {})
         days = entry[1]
         if len(days) >= _OFFSET_MEMO_SIZE:
             days.clear()
