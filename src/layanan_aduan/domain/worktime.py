@@ -814,15 +814,17 @@ class WorkingTime:
                     if tl.lo <= t < tl.hi:
                         i = bisect_right(tl.starts, t) - 1
                         after = tl.after
-                        if i >= 0 and t < tl.ends[i]:
+                        closed = i < 0 or t >= tl.ends[i]
+                        if not closed:
                             # Inside interval i the position is t - shift; a deadline in the
                             # same interval needs no search.
                             target = t - tl.shifts[i] + d
                             j = i if target <= after[i] else bisect_left(after, target, i + 1)
                         else:
                             # Closed time, its hour not remembered yet (or only partly
-                            # closed): the general path answers and remembers the hour.
-                            j = -1
+                            # closed): counted from the next opening, then remembered.
+                            target = d if i < 0 else after[i] + d
+                            j = bisect_left(after, target, i + 1)
                         if 0 <= j < len(after):
                             opening = tl.opens[j]
                             if opening is not None:
@@ -853,6 +855,8 @@ class WorkingTime:
                                         ),
                                     )
                                     _set_provisional(deadline, provisional)
+                                    if closed:
+                                        self._remember_hour(start, t, d, tl, deadline, at)
                                     return deadline
         except AttributeError:
             pass  # not a datetime: the general path refuses it with a typed error
@@ -1027,6 +1031,11 @@ class WorkingTime:
         the explanation (closures, special hours, pauses) and without building a date-time
         object; plus the instants from which a clock that runs on from ``at`` is at risk and
         breached (see :class:`SlaInstants`). Instants are UTC epoch microseconds.
+
+        Raises:
+            InstantOrderError, InvalidDurationError: As :meth:`sla`.
+            NoWorkingTimeError, InstantOutOfRangeError: As :meth:`add`, for the instants at
+                which a running clock turns at risk and breached.
 
         >>> import pendulum
         >>> from layanan_aduan.domain.calendar import OfficeCalendar, OfficeSchedule
