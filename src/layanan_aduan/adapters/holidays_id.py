@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from layanan_aduan.adapters._closed_days_id import CLOSED_DAYS_DIGEST, shipped_year
 from layanan_aduan.adapters._decrees_id import DECREED_YEARS, YearDecree, year_decree
 from layanan_aduan.domain.calendar import (
     DEFAULT_OFFICE_SCHEDULE,
@@ -40,7 +41,13 @@ from layanan_aduan.domain.calendar import (
     YearHolidays,
 )
 
-__all__ = ["DECREED_YEARS", "PythonHolidaysSource", "YearDecree", "indonesian_calendar"]
+__all__ = [
+    "CLOSED_DAYS_DIGEST",
+    "DECREED_YEARS",
+    "PythonHolidaysSource",
+    "YearDecree",
+    "indonesian_calendar",
+]
 
 _CATEGORIES = (("public", DayKind.NATIONAL_HOLIDAY), ("government", DayKind.JOINT_LEAVE))
 _ESTIMATED_ID = " (perkiraan)"
@@ -97,6 +104,15 @@ class PythonHolidaysSource:
     basis. Each year is computed once per process and shared by every instance: the data
     is fixed, and a new calendar (a test's, a worker's) then finds a year already loaded.
 
+    The decreed years are read from data shipped with the library, computed beforehand
+    from python-holidays and the decree table (identical answers, without importing
+    python-holidays: see :mod:`layanan_aduan.adapters._closed_days_id` and
+    :data:`CLOSED_DAYS_DIGEST`); ``precomputed=False`` computes them from python-holidays
+    instead.
+
+    Args:
+        precomputed: Read the decreed years from the shipped data (the default).
+
     >>> import datetime as dt
     >>> source = PythonHolidaysSource()
     >>> year = source.non_working_days(2025)
@@ -108,19 +124,38 @@ class PythonHolidaysSource:
     False
     """
 
+    def __init__(self, *, precomputed: bool = True) -> None:
+        self._precomputed = precomputed
+
     def __repr__(self) -> str:
-        return "PythonHolidaysSource()"
+        return (
+            "PythonHolidaysSource()"
+            if self._precomputed
+            else "PythonHolidaysSource(precomputed=False)"
+        )
+
+    @property
+    def precomputed(self) -> bool:
+        """
+        True when the decreed years come from the shipped data, not python-holidays.
+        """
+        return self._precomputed
 
     @property
     def data_version(self) -> str:
         """
         What this source's answers rest on: python-holidays' version and a digest of the
         decree table shipped with this library. It changes with a new holiday data release
-        or a decree added for a year (what a calendar fingerprint records).
+        or a decree added for a year (what a calendar fingerprint records). With the shipped
+        closed days (the default), their digest too: regenerated data is another calendar.
 
         >>> PythonHolidaysSource().data_version.startswith("python-holidays ")
         True
+        >>> "closed days sha256:" in PythonHolidaysSource().data_version
+        True
         """
+        if self._precomputed:
+            return f"{_data_version()}; closed days {CLOSED_DAYS_DIGEST}"
         return _data_version()
 
     def decree(self, year: int) -> YearDecree | None:
@@ -133,6 +168,10 @@ class PythonHolidaysSource:
         """
         Return ``year``'s libur nasional and cuti bersama.
         """
+        if self._precomputed:
+            shipped = shipped_year(year)
+            if shipped is not None:
+                return shipped
         return _load(year)
 
 
@@ -151,6 +190,8 @@ def _data_version() -> str:
 def _load(year: int) -> YearHolidays:
     """
     Compute ``year``'s holidays from python-holidays (once per process: the value is frozen).
+
+    ``tools/regenerate_closed_days.py`` writes the shipped data of the decreed years with it.
     """
     # Imported on first use: nothing is loaded when this module is imported.
     import holidays

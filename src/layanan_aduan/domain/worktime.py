@@ -92,12 +92,15 @@ __all__ = [
     "MIN_YEAR",
     "NO_WORKING_TIME_HORIZON",
     "Deadline",
+    "SlaInstants",
     "SlaReport",
     "SlaStatus",
     "SlaThresholds",
     "WorkingDuration",
     "WorkingTime",
     "duration_from_hours",
+    "epoch_us",
+    "from_epoch_us",
 ]
 
 MIN_YEAR = 1
@@ -129,6 +132,10 @@ _MAX_DURATION_US = MAX_DURATION // _ONE_US
 _OFFSET_MEMO_SIZE = 65_536
 _ZONE_MEMO_SIZE = 256
 _MAX_SPAN_YEARS = 50
+_BUDGET_MEMO_SIZE = 256
+_HOUR_MEMO_SIZE = 65_536
+_HOUR_US = 3600 * _US
+_timedelta = dt.timedelta
 # tzinfo types whose offsets are pure functions of the local wall time (safe to memoise per day).
 _MEMO_ZONES = (dt.timezone, zoneinfo.ZoneInfo, pendulum.FixedTimezone)
 
@@ -350,6 +357,95 @@ class SlaReport:
         return "\n".join(lines)
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def epoch_us(instant: dt.datetime) -> int:
+    """
+    The aware ``instant`` as UTC epoch microseconds, the engine's own unit.
+
+    >>> epoch_us(dt.datetime(2026, 1, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=7))))
+    1767945600000000
+
+    Raises:
+        NaiveDatetimeError: ``instant`` has no time zone.
+        NotAnInstantError: ``instant`` is not a datetime.
+    """
+    return _instant_us(instant, "instant")
+
+
+def from_epoch_us(us: int) -> dt.datetime:
+    """
+    The UTC epoch microsecond ``us`` as a plain aware datetime in UTC (exact, no float).
+
+    >>> from_epoch_us(1767945600000001)
+    datetime.datetime(2026, 1, 9, 8, 0, 0, 1, tzinfo=datetime.timezone.utc)
+    """
+    return _EPOCH + dt.timedelta(microseconds=us)
+
+
+@attrs.frozen
+class SlaInstants:
+    """
+    An SLA clock read at one instant, as integers: what a projection stores and a sweep
+    compares. :meth:`WorkingTime.sla_instants` returns it; its figures are those of
+    :meth:`WorkingTime.sla` for the same arguments.
+
+    Every instant is in UTC epoch microseconds (:func:`from_epoch_us` turns one into a
+    datetime; the properties without ``_us`` do so).
+
+    Attributes:
+        started_us: When the clock started.
+        at_us: When it was read.
+        stopped_us: When it stopped for good, if it had by ``at_us``; else ``None``.
+        goal_us: The goal, in microseconds of working time.
+        deadline_us: When the goal is used up, moved later by pauses.
+        elapsed_us: Working time used, pauses excluded.
+        status: On time, at risk, critical or breached, as :meth:`WorkingTime.sla` says.
+        provisional: True when a day consulted is provisional in the calendar.
+        at_risk_from_us: For a clock that has not stopped: the first instant, from
+            ``at_us`` on, at which it is at risk (or critical) if it runs on without another
+            pause; ``at_us`` itself when it already is (or is breached). ``None`` once
+            stopped.
+        breached_from_us: Likewise, the first instant at which the working time elapsed is
+            greater than the goal; ``at_us`` when already breached. ``None`` once stopped.
+    """
+
+    started_us: int
+    at_us: int
+    stopped_us: int | None
+    goal_us: int
+    deadline_us: int
+    elapsed_us: int
+    status: SlaStatus
+    provisional: bool
+    at_risk_from_us: int | None
+    breached_from_us: int | None
+
+    @property
+    def deadline(self) -> dt.datetime:
+        """
+        The deadline as an aware datetime in UTC.
+        """
+        return from_epoch_us(self.deadline_us)
+
+    @property
+    def at_risk_from(self) -> dt.datetime | None:
+        """
+        ``at_risk_from_us`` as an aware datetime in UTC, or ``None``.
+        """
+        us = self.at_risk_from_us
+        return None if us is None else from_epoch_us(us)
+
+    @property
+    def breached_from(self) -> dt.datetime | None:
+        """
+        ``breached_from_us`` as an aware datetime in UTC, or ``None``.
+        """
+        us = self.breached_from_us
+        return None if us is None else from_epoch_us(us)
+
+
 def _words(d: dt.timedelta, en: bool) -> str:
     total = dt.timedelta.__floordiv__(d, dt.timedelta(seconds=1))
     h, rest = divmod(total, 3600)
@@ -431,6 +527,40 @@ class _Timeline:
                 break
             out.append(schedule)
         return out
+
+
+_ZoneMemo = tuple[dt.tzinfo, dict[int, int], dict[int, dict[int, Deadline]]]
+
+
+@attrs.frozen
+class _Clock:
+    """
+    The figures of an SLA clock, as integers (UTC epoch microseconds), before presentation.
+    """
+
+    started: int
+    at: int
+    stopped: int | None
+    goal: int
+    elapsed: int
+    deadline: int
+    status: SlaStatus
+    provisional: bool
+    spans: list[tuple[int, int]]
+    timeline: _Timeline
+
+
+def _budget_us(goal_us: int, fraction: float) -> int:
+    """
+    The least whole number of microseconds ``k`` with ``k / goal_us >= fraction``, compared
+    as the status is (floats), so the two agree to the microsecond.
+    """
+    k = math.ceil(goal_us * fraction)
+    while k > 0 and (k - 1) / goal_us >= fraction:
+        k -= 1
+    while k / goal_us < fraction:
+        k += 1
+    return k
 
 
 def _merge(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -603,10 +733,12 @@ class WorkingTime:
         self._years: dict[int, _Year] = {}
         self._timeline: _Timeline | None = None
         # id(tzinfo) -> (tzinfo, {local date ordinal: UTC epoch microsecond of that local
-        # midnight}) for days whose UTC offset is constant; see _us().
-        self._zone_memos: dict[int, tuple[dt.tzinfo, dict[int, int]]] = {}
-        # The last budget seen and its microseconds: callers pass one goal again and again.
-        self._last_budget: tuple[object, int] = (None, 0)
+        # midnight} for days whose UTC offset is constant (see _us()), {budget: {local hour
+        # (ordinal * 24 + hour): the deadline of every start in that hour}} for the hours
+        # wholly in closed time (see _remember_hour())).
+        self._zone_memos: dict[int, _ZoneMemo] = {}
+        # Positive budgets seen (stdlib timedeltas, by value) and their microseconds.
+        self._budgets: dict[dt.timedelta, int] = {}
         self._fingerprint: tuple[str | None] | None = None
 
     def __repr__(self) -> str:
@@ -644,7 +776,7 @@ class WorkingTime:
 
     # --- public operations --------------------------------------------------------------
 
-    def add(self, start: dt.datetime, duration: dt.timedelta) -> Deadline:
+    def add(self, start: dt.datetime, duration: dt.timedelta) -> Deadline:  # noqa: PLR0912, PLR0915 - inlined hot path
         """
         Return the deadline: the earliest instant at which ``duration`` of working time
         counted from ``start`` is used up.
@@ -669,35 +801,46 @@ class WorkingTime:
             InstantOutOfRangeError: the deadline would fall after year :data:`MAX_YEAR`.
         """
         # The common case (an instant whose zone and day are memoised, a positive stdlib
-        # timedelta, a deadline inside the cached timeline on a regular interval) is
-        # inlined: method calls would double its cost. Everything else takes the general
+        # timedelta seen before, a deadline inside the cached timeline on a regular interval)
+        # is inlined: method calls would double its cost. Everything else takes the general
         # path below, which computes the same answer.
         tl = self._timeline
         try:
             tz = start.tzinfo
             entry = self._zone_memos.get(id(tz))
-            if tl is not None and entry is not None and entry[0] is tz:
-                midnight = entry[1].get(start.toordinal())
-                budget = self._last_budget
-                if midnight is not None and budget[0] is duration:
+            # The budget by value: a new timedelta(hours=3) per call is the usual caller.
+            d = self._budgets.get(duration) if type(duration) is _timedelta else None
+            if entry is not None and entry[0] is tz and d is not None and tl is not None:
+                ordinal = start.toordinal()
+                # A start in an hour wholly in closed time (a night, a weekend, a holiday)
+                # counts from the next opening: one deadline for the whole hour.
+                hours = entry[2].get(d)
+                if hours is not None:
+                    known = hours.get(ordinal * 24 + start.hour)
+                    if known is not None:
+                        return known
+                midnight = entry[1].get(ordinal)
+                if midnight is not None:
                     t = (
                         midnight
                         + (start.hour * 3600 + start.minute * 60 + start.second) * _US
                         + start.microsecond
                     )
-                    d = budget[1]
-                    starts = tl.starts
-                    if d > 0 and tl.lo <= t < tl.hi:
-                        i = bisect_right(starts, t) - 1
-                        if i >= 0:
-                            # Inside interval i the position is t - shift; after it, `after`.
-                            position = t - tl.shifts[i]
-                            after = tl.after[i]
-                            target = (position if position < after else after) + d
+                    if tl.lo <= t < tl.hi:
+                        i = bisect_right(tl.starts, t) - 1
+                        after = tl.after
+                        closed = i < 0 or t >= tl.ends[i]
+                        if not closed:
+                            # Inside interval i the position is t - shift; a deadline in the
+                            # same interval needs no search.
+                            target = t - tl.shifts[i] + d
+                            j = i if target <= after[i] else bisect_left(after, target, i + 1)
                         else:
-                            target = d
-                        j = bisect_left(tl.after, target)
-                        if j < len(starts):
+                            # Closed time, its hour not remembered yet (or only partly
+                            # closed): counted from the next opening, then remembered.
+                            target = d if i < 0 else after[i] + d
+                            j = bisect_left(after, target, i + 1)
+                        if 0 <= j < len(after):
                             opening = tl.opens[j]
                             if opening is not None:
                                 of_day = opening[3] + target
@@ -727,15 +870,23 @@ class WorkingTime:
                                         ),
                                     )
                                     _set_provisional(deadline, provisional)
+                                    if closed:
+                                        self._remember_hour(start, t, d, tl, deadline, at)
                                     return deadline
         except AttributeError:
             pass  # not a datetime: the general path refuses it with a typed error
         t = self._us(start, "start")
         d = _duration_us(duration, "duration", positive=False)
-        if type(duration) is dt.timedelta:  # immutable: safe to recognise by identity
-            self._last_budget = (duration, d)
+        if d > 0 and type(duration) is _timedelta:  # immutable and hashed by value
+            budgets = self._budgets
+            if len(budgets) >= _BUDGET_MEMO_SIZE:
+                budgets.clear()
+            budgets[duration] = d
         at, tl, j = self._add_us(t, d)
-        return Deadline(self._local(tl, j, at), tl.provisional(t, at))
+        deadline = Deadline(self._local(tl, j, at), tl.provisional(t, at))
+        if d > 0:
+            self._remember_hour(start, t, d, tl, deadline, at)
+        return deadline
 
     def elapsed(
         self,
@@ -848,6 +999,110 @@ class WorkingTime:
             InvalidDurationError: ``goal`` is not positive; code ``duration_too_long`` beyond
                 :data:`MAX_DURATION`.
         """
+        c = self._clock(
+            started_at, at, goal=goal, pauses=pauses, stopped_at=stopped_at, thresholds=thresholds
+        )
+        s, deadline, tl, spans = c.started, c.deadline, c.timeline, c.spans
+        days = tl.notable_between(s, deadline)
+        shown_pauses = tuple(
+            (self._to_datetime(max(ps, s)), self._to_datetime(min(pe, deadline)))
+            for ps, pe in spans
+            if max(ps, s) < min(pe, deadline)
+        )
+        goal_us, used = c.goal, c.elapsed
+        return SlaReport(
+            started_at=self._to_datetime(s),
+            at=self._to_datetime(c.at),
+            stopped_at=None if c.stopped is None else self._to_datetime(c.stopped),
+            goal=pendulum.Duration(microseconds=goal_us),
+            deadline=self._to_datetime(deadline),
+            elapsed=pendulum.Duration(microseconds=used),
+            remaining=pendulum.Duration(microseconds=max(goal_us - used, 0)),
+            overrun=pendulum.Duration(microseconds=max(used - goal_us, 0)),
+            fraction_used=used / goal_us,
+            status=c.status,
+            provisional=c.provisional,
+            closures=tuple(closure for d in days for closure in d.closures),
+            special_hours=tuple(d for d in days if d.note is not None and d.intervals),
+            pauses=shown_pauses,
+            thresholds=thresholds,
+        )
+
+    def sla_instants(
+        self,
+        started_at: dt.datetime,
+        at: dt.datetime,
+        *,
+        goal: dt.timedelta = DEFAULT_SLA_GOAL,
+        pauses: Iterable[tuple[dt.datetime, dt.datetime]] = (),
+        stopped_at: dt.datetime | None = None,
+        thresholds: SlaThresholds = DEFAULT_SLA_THRESHOLDS,
+    ) -> SlaInstants:
+        """
+        Read an SLA clock as :meth:`sla` does, and return only its instants, as integers.
+
+        The lean call for projections and sweeps: the same deadline, elapsed working time,
+        status and provisional mark as :meth:`sla` (same arguments, same refusals), without
+        the explanation (closures, special hours, pauses) and without building a date-time
+        object; plus the instants from which a clock that runs on from ``at`` is at risk and
+        breached (see :class:`SlaInstants`). Instants are UTC epoch microseconds.
+
+        Raises:
+            InstantOrderError, InvalidDurationError: As :meth:`sla`.
+            NoWorkingTimeError, InstantOutOfRangeError: As :meth:`add`, for the instants at
+                which a running clock turns at risk and breached.
+
+        >>> import pendulum
+        >>> from layanan_aduan.domain.calendar import OfficeCalendar, OfficeSchedule
+        >>> from layanan_aduan.domain.calendar import YearHolidays
+        >>> class NoHolidays:
+        ...     def non_working_days(self, year):
+        ...         return YearHolidays(year, decreed=True)
+        >>> engine = WorkingTime(OfficeCalendar(OfficeSchedule(), NoHolidays()))
+        >>> t0 = pendulum.datetime(2026, 1, 7, 9, tz="Asia/Jakarta")
+        >>> clock = engine.sla_instants(t0, t0.add(hours=2))
+        >>> clock.status.value, clock.elapsed_us // 60_000_000
+        ('at_risk', 120)
+        >>> print(clock.deadline, clock.at_risk_from, clock.breached_from)
+        2026-01-07 05:00:00+00:00 2026-01-07 04:00:00+00:00 2026-01-07 05:00:00.000001+00:00
+        """
+        c = self._clock(
+            started_at, at, goal=goal, pauses=pauses, stopped_at=stopped_at, thresholds=thresholds
+        )
+        risk_from = breach_from = None
+        if c.stopped is None:
+            used, goal_us, now = c.elapsed, c.goal, c.at
+            if used > goal_us:
+                risk_from = breach_from = now
+            else:
+                risk_us = _budget_us(goal_us, thresholds.at_risk)
+                risk_from = now if used >= risk_us else self._add_us(now, risk_us - used)[0]
+                breach_from = self._add_us(now, goal_us - used + 1)[0]
+        return SlaInstants(
+            started_us=c.started,
+            at_us=c.at,
+            stopped_us=c.stopped,
+            goal_us=c.goal,
+            deadline_us=c.deadline,
+            elapsed_us=c.elapsed,
+            status=c.status,
+            provisional=c.provisional,
+            at_risk_from_us=risk_from,
+            breached_from_us=breach_from,
+        )
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _clock(
+        self,
+        started_at: dt.datetime,
+        at: dt.datetime,
+        *,
+        goal: dt.timedelta,
+        pauses: Iterable[tuple[dt.datetime, dt.datetime]],
+        stopped_at: dt.datetime | None,
+        thresholds: SlaThresholds,
+    ) -> _Clock:
         s = self._us(started_at, "started_at")
         now = self._us(at, "at")
         _order(s, now, "at", "started_at", "at")
@@ -879,32 +1134,51 @@ class WorkingTime:
             status = SlaStatus.AT_RISK
         else:
             status = SlaStatus.ON_TIME
-
-        days = tl.notable_between(s, deadline)
-        shown_pauses = tuple(
-            (self._to_datetime(max(ps, s)), self._to_datetime(min(pe, deadline)))
-            for ps, pe in spans
-            if max(ps, s) < min(pe, deadline)
-        )
-        return SlaReport(
-            started_at=self._to_datetime(s),
-            at=self._to_datetime(now),
-            stopped_at=self._to_datetime(end) if stopped else None,
-            goal=pendulum.Duration(microseconds=goal_us),
-            deadline=self._to_datetime(deadline),
-            elapsed=pendulum.Duration(microseconds=used),
-            remaining=pendulum.Duration(microseconds=max(goal_us - used, 0)),
-            overrun=pendulum.Duration(microseconds=max(used - goal_us, 0)),
-            fraction_used=fraction,
+        return _Clock(
+            started=s,
+            at=now,
+            stopped=end if stopped else None,
+            goal=goal_us,
+            elapsed=used,
+            deadline=deadline,
             status=status,
             provisional=tl.provisional(s, max(deadline, end)),
-            closures=tuple(c for d in days for c in d.closures),
-            special_hours=tuple(d for d in days if d.note is not None and d.intervals),
-            pauses=shown_pauses,
-            thresholds=thresholds,
+            spans=spans,
+            timeline=tl,
         )
 
-    # --- internals -------------------------------------------------------------------------
+    def _remember_hour(  # noqa: PLR0917 - an internal step of add(), named by position there
+        self, start: dt.datetime, t: int, d: int, tl: _Timeline, deadline: Deadline, at: int
+    ) -> None:
+        """
+        Remember ``deadline`` for every start in the local hour of ``start`` (in its own time
+        zone) when that hour lies wholly in one closed gap of the timeline: all of them count
+        ``d`` from the same opening, so they share the instant; and when no provisional day
+        ends inside the hour, they share the provisional mark too.
+        """
+        entry = self._zone_memos.get(id(start.tzinfo))
+        if entry is None or entry[0] is not start.tzinfo:
+            return
+        midnight = entry[1].get(start.toordinal())
+        if midnight is None:  # the day's offset changes: hours are not one span each
+            return
+        begin = midnight + start.hour * _HOUR_US
+        end = begin + _HOUR_US
+        i = bisect_right(tl.starts, begin) - 1
+        if not (0 <= i < len(tl.starts) - 1 and tl.ends[i] <= begin <= t < end <= tl.starts[i + 1]):
+            return
+        k = bisect_right(tl.prov_starts, at) - 1
+        if k >= 0 and begin < tl.prov_ends[k] < end:
+            return
+        by_budget = entry[2]
+        hours = by_budget.get(d)
+        if hours is None:
+            if len(by_budget) >= _BUDGET_MEMO_SIZE:
+                by_budget.clear()
+            hours = by_budget[d] = {}
+        if len(hours) >= _HOUR_MEMO_SIZE:
+            hours.clear()
+        hours[start.toordinal() * 24 + start.hour] = deadline
 
     def _add_us(self, t: int, d: int) -> tuple[int, _Timeline, int]:
         """
@@ -998,7 +1272,7 @@ class WorkingTime:
         if entry is None or entry[0] is not tz:
             if len(memos) >= _ZONE_MEMO_SIZE:
                 memos.clear()
-            entry = memos[id(tz)] = (tz, {})
+            entry = memos[id(tz)] = (tz, {}, {})
         days = entry[1]
         if len(days) >= _OFFSET_MEMO_SIZE:
             days.clear()
