@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -42,6 +42,7 @@ from layanan_aduan.ports import (
     Page,
     ReportProjection,
     ReportSummary,
+    SlaDue,
     StoredReport,
 )
 from layanan_aduan.privacy import redact_identifiers
@@ -391,6 +392,12 @@ class RepositoryChecks(abc.ABC):
         """
 
     @abc.abstractmethod
+    def _sla_due(self, at: pendulum.DateTime, office: str | None) -> tuple[SlaDue, ...]:
+        """
+        The reports at risk or breached at ``at`` (of ``office`` when given), position order.
+        """
+
+    @abc.abstractmethod
     def _add_audit(self, report_id: str, text: str, recorded_at: pendulum.DateTime) -> int:
         """
         Append the audit record ``text`` (canonical JSON) to the stored report ``report_id``;
@@ -523,6 +530,9 @@ class RepositoryChecks(abc.ABC):
     ) -> Page[ReportSummary]:
         instant = utc(at, "at")
         return self._query(ReportFilter(office=_office(office), breached_at=instant), limit, after)
+
+    def sla_due(self, at: pendulum.DateTime, *, office: str | None = None) -> tuple[SlaDue, ...]:
+        return self._sla_due(utc(at, "at"), _office(office))
 
     def stale_projections(
         self,
@@ -712,6 +722,18 @@ class OutboxChecks(abc.ABC):
         """
         Count the messages (of ``office`` when given) in each status.
         """
+
+    @abc.abstractmethod
+    def _stored_keys(self, keys: list[str]) -> frozenset[str]:
+        """
+        The keys among ``keys`` (checked, without repeats) that are in the outbox.
+        """
+
+    def stored_keys(self, keys: Iterable[str]) -> frozenset[str]:
+        if isinstance(keys, str):
+            raise TypeError("keys must be an iterable of keys, not one key")
+        wanted = list(dict.fromkeys(check_text(k, "key") for k in keys))
+        return self._stored_keys(wanted) if wanted else frozenset()
 
     def counts(self, *, office: str | None = None) -> dict[OutboxStatus, int]:
         return self._counts(_office(office))

@@ -78,6 +78,11 @@ class _PostgresDialect(Dialect):
     def read_instant(self, value: Any) -> pendulum.DateTime:
         return c.utc(value, "instant")
 
+    def read_plain_instant(self, value: Any) -> dt.datetime:
+        # timestamptz comes back from the driver as an aware datetime already.
+        instant: dt.datetime = value
+        return instant
+
     def begin(self, *, read_only: bool) -> str:
         if read_only:
             return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
