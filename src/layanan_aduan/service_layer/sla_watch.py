@@ -51,6 +51,9 @@ def _confirmed(kinds: Sequence[NotificationKind], status: SlaStatus) -> list[Not
 
 _AT_RISK = (NotificationKind.SLA_AT_RISK,)
 _BREACHED = (NotificationKind.SLA_BREACHED, NotificationKind.SERVICE_COMPLAINT_CHANNEL)
+_AT_RISK_SUFFIX = f":{NotificationKind.SLA_AT_RISK.value}"
+_BREACHED_SUFFIX = f":{NotificationKind.SLA_BREACHED.value}"
+_COMPLAINT_SUFFIX = f":{NotificationKind.SERVICE_COMPLAINT_CHANNEL.value}"
 
 
 def _plain(instant: pendulum.DateTime) -> dt.datetime:
@@ -101,16 +104,26 @@ class SlaWatch(DeskCore):
         with self.storage.unit_of_work(read_only=True) as uow:
             due = uow.reports.sla_due(now, office=self.office)
         # At-risk reports first, then breached ones, each in the order they were first stored.
-        risky = [d.report_id for d in due if not d.is_breached(moment)]
-        breached = [d.report_id for d in due if d.is_breached(moment)]
-        plan = [(r, _AT_RISK) for r in risky] + [(r, _BREACHED) for r in breached]
+        risky: list[str] = []
+        breached: list[str] = []
+        for d in due:
+            (breached if d.is_breached(moment) else risky).append(d.report_id)
+        # Each alert's outbox key, ``<report id>:<notification>``.
+        risk_keys = [r + _AT_RISK_SUFFIX for r in risky]
+        breach_keys = [r + _BREACHED_SUFFIX for r in breached]
+        complaint_keys = [r + _COMPLAINT_SUFFIX for r in breached]
         # Which alerts are queued already: one bulk lookup, before any report is loaded.
-        queued = self.storage.outbox.stored_keys(
-            f"{report_id}:{kind.value}" for report_id, kinds in plan for kind in kinds
-        )
+        queued = self.storage.outbox.stored_keys(risk_keys + breach_keys + complaint_keys)
         entries: list[OutboxEntry] = []
-        for report_id, kinds in plan:
-            todo = [k for k in kinds if f"{report_id}:{k.value}" not in queued]
+        for report_id, key in zip(risky, risk_keys, strict=True):
+            if key not in queued:
+                entries.extend(self._alert(report_id, _AT_RISK, now))
+        for report_id, breach, complaint in zip(breached, breach_keys, complaint_keys, strict=True):
+            todo = [
+                kind
+                for kind, key in zip(_BREACHED, (breach, complaint), strict=True)
+                if key not in queued
+            ]
             if todo:
                 entries.extend(self._alert(report_id, todo, now))
         return tuple(entries)

@@ -157,6 +157,27 @@ def check_text(value: object, field: str, max_length: int = _MAX_ID) -> str:
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
+def check_keys(values: Iterable[object], field: str) -> list[str]:
+    """
+    The texts of ``values``, each checked as :func:`check_text` checks one, without repeats,
+    in order. Checked all at once (a bulk lookup checks thousands of keys); when one fails,
+    :func:`check_text` names it.
+    """
+    items = list(values)
+    texts: list[str] = [v for v in items if type(v) is str]
+    if not (
+        len(texts) == len(items)
+        and max(map(len, texts), default=0) <= _MAX_ID
+        and all(map(str.strip, texts))
+        and _CONTROL.search("".join(texts)) is None
+    ):
+        texts = [check_text(value, field) for value in items]
+    return list(dict.fromkeys(texts))
+
+
 def check_version(value: object) -> int:
     """
     Return ``value`` when it is a version number (an int, zero or more).
@@ -732,7 +753,7 @@ class OutboxChecks(abc.ABC):
     def stored_keys(self, keys: Iterable[str]) -> frozenset[str]:
         if isinstance(keys, str):
             raise TypeError("keys must be an iterable of keys, not one key")
-        wanted = list(dict.fromkeys(check_text(k, "key") for k in keys))
+        wanted = check_keys(keys, "key")
         return self._stored_keys(wanted) if wanted else frozenset()
 
     def counts(self, *, office: str | None = None) -> dict[OutboxStatus, int]:
