@@ -47,8 +47,6 @@ _REPORT_COLUMNS = (
     "received_at, updated_at, head_hash, sla_deadline, sla_at_risk_from, sla_breached_from, "
     "sla_paused, sla_stopped, kind, head_signature, head_key_id, calendar_fingerprint"
 )
-# Outbox keys looked up in bulk go in chunks of this many (below SQLite's parameter limit).
-_KEY_CHUNK = 900
 # Dispatcher calls retry PostgreSQL serialization failures this many times in all.
 _DISPATCH_ATTEMPTS = 5
 
@@ -139,6 +137,16 @@ class Dialect(abc.ABC):
         """
         Serialise concurrent migrators inside the migration transaction (if needed).
         """
+
+    #: How many values one :meth:`any_of` condition takes.
+    any_of_chunk: int = 900
+
+    def any_of(self, column: str, values: Sequence[Any]) -> tuple[str, tuple[Any, ...]]:
+        """
+        A condition true when ``column`` is one of ``values`` (at most :attr:`any_of_chunk`),
+        and its parameters. The default is an ``IN`` list, one placeholder a value.
+        """
+        return f"{column} IN ({', '.join('?' * len(values))})", tuple(values)
 
     def read_plain_instant(self, value: Any) -> dt.datetime:
         """
@@ -950,12 +958,12 @@ class SqlOutbox(c.OutboxChecks):
         # One read transaction, the keys asked in chunks through the unique index on key.
         found: set[str] = set()
         with self._storage.unit_of_work(read_only=True) as uow:
-            for i in range(0, len(keys), _KEY_CHUNK):
-                chunk = keys[i : i + _KEY_CHUNK]
-                marks = ", ".join("?" * len(chunk))
+            d = uow._dialect
+            for i in range(0, len(keys), d.any_of_chunk):
+                condition, params = d.any_of("key", keys[i : i + d.any_of_chunk])
                 rows = uow.execute(
-                    f"SELECT key FROM outbox WHERE key IN ({marks})",  # noqa: S608 - placeholders only
-                    chunk,
+                    f"SELECT key FROM outbox WHERE {condition}",  # noqa: S608 - a placeholder condition
+                    params,
                 ).fetchall()
                 found.update(r[0] for r in rows)
         return frozenset(found)
