@@ -32,9 +32,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import IO, Any, Generic, Protocol, Self, TypeVar, runtime_checkable
+from typing import IO, Any, Generic, NamedTuple, Protocol, Self, TypeVar, runtime_checkable
 
 import attrs
 import pendulum
@@ -56,6 +56,7 @@ __all__ = [
     "ReportRepository",
     "ReportSummary",
     "SenderActivity",
+    "SlaDue",
     "Storage",
     "StoredReport",
     "UnitOfWork",
@@ -245,6 +246,33 @@ class ReportSummary:
     report_id: str
     version: int
     projection: ReportProjection
+
+
+class SlaDue(NamedTuple):
+    """
+    A report whose SLA alert may be due, as :meth:`ReportRepository.sla_due` returns it: its
+    id and its two stored SLA instants, nothing else (no projection to build).
+
+    The instants are plain aware :class:`datetime.datetime` values (compare them with any
+    aware instant), or ``None``; they are what the projection stored, not re-derived. A named
+    tuple: a sweep builds tens of thousands of them.
+
+    >>> import datetime as dt
+    >>> due = SlaDue("r1", dt.datetime(2026, 1, 9, 1, tzinfo=dt.UTC), None)
+    >>> due.is_breached(dt.datetime(2026, 1, 9, 2, tzinfo=dt.UTC))
+    False
+    """
+
+    report_id: str
+    at_risk_from: dt.datetime | None
+    breached_from: dt.datetime | None
+
+    def is_breached(self, at: dt.datetime) -> bool:
+        """
+        True when the report is breached at ``at`` (``breached_from <= at``); otherwise a
+        report :meth:`ReportRepository.sla_due` returned is at risk at ``at``.
+        """
+        return self.breached_from is not None and self.breached_from <= at
 
 
 @attrs.frozen(repr=False)
@@ -485,6 +513,14 @@ class ReportRepository(Protocol):
     ) -> Page[ReportSummary]:
         """
         List the reports breached at ``at`` (see :meth:`ReportProjection.is_breached`).
+        """
+        ...
+
+    def sla_due(self, at: pendulum.DateTime, *, office: str | None = None) -> tuple[SlaDue, ...]:
+        """
+        Every report at risk or breached at ``at`` (the union of :meth:`at_risk` and
+        :meth:`breached`, with ``office``: of that office), in the order reports were first
+        stored: ids and the two SLA instants only, all at once (the SLA watch's sweep).
         """
         ...
 
@@ -799,6 +835,13 @@ class Outbox(Protocol):
     def counts(self, *, office: str | None = None) -> dict[OutboxStatus, int]:
         """
         Count the messages in each status (with ``office``, only that office's).
+        """
+        ...
+
+    def stored_keys(self, keys: Iterable[str]) -> frozenset[str]:
+        """
+        The keys among ``keys`` that name a message in the outbox, whatever its status: one
+        bulk lookup (what :meth:`get` answers key by key, without building the messages).
         """
         ...
 

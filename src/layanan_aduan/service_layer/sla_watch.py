@@ -4,6 +4,7 @@ The SLA watch: the at-risk and breached alerts, each once per report.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 
@@ -15,7 +16,6 @@ from layanan_aduan.domain.worktime import SlaStatus
 from layanan_aduan.exceptions import (
     ConcurrencyConflictError,
     IdempotencyKeyConflictError,
-    OutboxMessageNotFoundError,
     StaffRoleVacantError,
 )
 from layanan_aduan.messaging import Recipient
@@ -24,10 +24,8 @@ from layanan_aduan.notifications import (
 )
 from layanan_aduan.ports import UnitOfWork
 from layanan_aduan.service_layer._desk_core import (
-    _PAGE,
     DeskCore,
     OutboxEntry,
-    _every,
 )
 from layanan_aduan.service_layer.report_stream import (
     load_report,
@@ -49,6 +47,23 @@ def _confirmed(kinds: Sequence[NotificationKind], status: SlaStatus) -> list[Not
     The alerts of ``kinds`` that the SLA status the domain computes now still calls for.
     """
     return [k for k in kinds if status in _ALERTED_FROM[k]]
+
+
+_AT_RISK = (NotificationKind.SLA_AT_RISK,)
+_BREACHED = (NotificationKind.SLA_BREACHED, NotificationKind.SERVICE_COMPLAINT_CHANNEL)
+_AT_RISK_SUFFIX = f":{NotificationKind.SLA_AT_RISK.value}"
+_BREACHED_SUFFIX = f":{NotificationKind.SLA_BREACHED.value}"
+_COMPLAINT_SUFFIX = f":{NotificationKind.SERVICE_COMPLAINT_CHANNEL.value}"
+
+
+def _plain(instant: pendulum.DateTime) -> dt.datetime:
+    """
+    ``instant`` as a plain aware ``datetime`` in UTC, cheap to compare with stored instants.
+    """
+    u = instant.in_timezone("UTC")
+    return dt.datetime(
+        u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=dt.UTC
+    )
 
 
 __all__ = ["SlaWatch"]
@@ -74,38 +89,44 @@ class SlaWatch(DeskCore):
         head, under ``<report id>:sla_breached:office_head`` (left out, and logged, while
         nobody holds that role).
 
+        One narrow query (:meth:`~layanan_aduan.ports.ReportRepository.sla_due`: ids and
+        stored instants) finds the reports at risk or breached, and one bulk lookup of the
+        outbox (:meth:`~layanan_aduan.ports.Outbox.stored_keys`) drops the alerts already
+        queued: a sweep with nothing new to alert loads no report.
+
         The listing compares stored instants; before queuing an alert the sweep re-checks the
         report's SLA from its events with the current calendar and queues only what that
         status calls for (at risk: at risk, critical or breached; breach: breached). A report
         whose stored projection disagrees gets the current calendar's projection instead.
         """
         now = self.clock.now()
+        moment = _plain(now)
         with self.storage.unit_of_work(read_only=True) as uow:
-            reports = uow.reports
-            office = self.office
-            risky = list(
-                _every(lambda after: reports.at_risk(now, office=office, limit=_PAGE, after=after))
-            )
-            breached = list(
-                _every(lambda after: reports.breached(now, office=office, limit=_PAGE, after=after))
-            )
+            due = uow.reports.sla_due(now, office=self.office)
+        # At-risk reports first, then breached ones, each in the order they were first stored.
+        risky: list[str] = []
+        breached: list[str] = []
+        for d in due:
+            (breached if d.is_breached(moment) else risky).append(d.report_id)
+        # Each alert's outbox key, ``<report id>:<notification>``.
+        risk_keys = [r + _AT_RISK_SUFFIX for r in risky]
+        breach_keys = [r + _BREACHED_SUFFIX for r in breached]
+        complaint_keys = [r + _COMPLAINT_SUFFIX for r in breached]
+        # Which alerts are queued already: one bulk lookup, before any report is loaded.
+        queued = self.storage.outbox.stored_keys(risk_keys + breach_keys + complaint_keys)
         entries: list[OutboxEntry] = []
-        plan = [(s, (NotificationKind.SLA_AT_RISK,)) for s in risky] + [
-            (s, (NotificationKind.SLA_BREACHED, NotificationKind.SERVICE_COMPLAINT_CHANNEL))
-            for s in breached
-        ]
-        for summary, kinds in plan:
-            todo = [k for k in kinds if not self._queued(f"{summary.report_id}:{k.value}")]
+        for report_id, key in zip(risky, risk_keys, strict=True):
+            if key not in queued:
+                entries.extend(self._alert(report_id, _AT_RISK, now))
+        for report_id, breach, complaint in zip(breached, breach_keys, complaint_keys, strict=True):
+            todo = [
+                kind
+                for kind, key in zip(_BREACHED, (breach, complaint), strict=True)
+                if key not in queued
+            ]
             if todo:
-                entries.extend(self._alert(summary.report_id, todo, now))
+                entries.extend(self._alert(report_id, todo, now))
         return tuple(entries)
-
-    def _queued(self, key: str) -> bool:
-        try:
-            self.storage.outbox.get(key)
-        except OutboxMessageNotFoundError:
-            return False
-        return True
 
     def _alert(
         self, report_id: str, kinds: Sequence[NotificationKind], now: pendulum.DateTime

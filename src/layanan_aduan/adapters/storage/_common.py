@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -43,6 +43,7 @@ from layanan_aduan.ports import (
     ReportProjection,
     ReportSummary,
     SenderActivity,
+    SlaDue,
     StoredReport,
 )
 from layanan_aduan.privacy import redact_identifiers
@@ -155,6 +156,27 @@ def check_text(value: object, field: str, max_length: int = _MAX_ID) -> str:
             field=field,
         )
     return value
+
+
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
+def check_keys(values: Iterable[object], field: str) -> list[str]:
+    """
+    The texts of ``values``, each checked as :func:`check_text` checks one, without repeats,
+    in order. Checked all at once (a bulk lookup checks thousands of keys); when one fails,
+    :func:`check_text` names it.
+    """
+    items = list(values)
+    texts: list[str] = [v for v in items if type(v) is str]
+    if not (
+        len(texts) == len(items)
+        and max(map(len, texts), default=0) <= _MAX_ID
+        and all(map(str.strip, texts))
+        and _CONTROL.search("".join(texts)) is None
+    ):
+        texts = [check_text(value, field) for value in items]
+    return list(dict.fromkeys(texts))
 
 
 def check_version(value: object) -> int:
@@ -392,6 +414,12 @@ class RepositoryChecks(abc.ABC):
         """
 
     @abc.abstractmethod
+    def _sla_due(self, at: pendulum.DateTime, office: str | None) -> tuple[SlaDue, ...]:
+        """
+        The reports at risk or breached at ``at`` (of ``office`` when given), position order.
+        """
+
+    @abc.abstractmethod
     def _add_audit(self, report_id: str, text: str, recorded_at: pendulum.DateTime) -> int:
         """
         Append the audit record ``text`` (canonical JSON) to the stored report ``report_id``;
@@ -524,6 +552,9 @@ class RepositoryChecks(abc.ABC):
     ) -> Page[ReportSummary]:
         instant = utc(at, "at")
         return self._query(ReportFilter(office=_office(office), breached_at=instant), limit, after)
+
+    def sla_due(self, at: pendulum.DateTime, *, office: str | None = None) -> tuple[SlaDue, ...]:
+        return self._sla_due(utc(at, "at"), _office(office))
 
     def stale_projections(
         self,
@@ -749,6 +780,18 @@ class OutboxChecks(abc.ABC):
         """
         Count the messages (of ``office`` when given) in each status.
         """
+
+    @abc.abstractmethod
+    def _stored_keys(self, keys: list[str]) -> frozenset[str]:
+        """
+        The keys among ``keys`` (checked, without repeats) that are in the outbox.
+        """
+
+    def stored_keys(self, keys: Iterable[str]) -> frozenset[str]:
+        if isinstance(keys, str):
+            raise TypeError("keys must be an iterable of keys, not one key")
+        wanted = check_keys(keys, "key")
+        return self._stored_keys(wanted) if wanted else frozenset()
 
     def counts(self, *, office: str | None = None) -> dict[OutboxStatus, int]:
         return self._counts(_office(office))

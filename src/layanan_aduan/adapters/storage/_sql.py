@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
@@ -35,6 +36,7 @@ from layanan_aduan.ports import (
     ReportProjection,
     ReportSummary,
     SenderActivity,
+    SlaDue,
     StoredReport,
 )
 
@@ -136,6 +138,23 @@ class Dialect(abc.ABC):
         """
         Serialise concurrent migrators inside the migration transaction (if needed).
         """
+
+    #: How many values one :meth:`any_of` condition takes.
+    any_of_chunk: int = 900
+
+    def any_of(self, column: str, values: Sequence[Any]) -> tuple[str, tuple[Any, ...]]:
+        """
+        A condition true when ``column`` is one of ``values`` (at most :attr:`any_of_chunk`),
+        and its parameters. The default is an ``IN`` list, one placeholder a value.
+        """
+        return f"{column} IN ({', '.join('?' * len(values))})", tuple(values)
+
+    def read_plain_instant(self, value: Any) -> dt.datetime:
+        """
+        An instant read from a row as a plain aware ``datetime`` (no pendulum object): what
+        the SLA watch's bulk query compares. Dialects override it with their cheapest read.
+        """
+        return self.read_instant(value)
 
     def read_instant_or_none(self, value: Any) -> pendulum.DateTime | None:
         return None if value is None else self.read_instant(value)
@@ -588,6 +607,28 @@ class SqlReportRepository(c.RepositoryChecks):
         )
         return version
 
+    def _sla_due(self, at: pendulum.DateTime, office: str | None) -> tuple[SlaDue, ...]:
+        # Three narrow columns through the SLA indexes on (office, instant); instants are read
+        # as plain datetimes: no projection, no pendulum object per row.
+        d = self._d
+        t = d.instant(at)
+        of_office = "" if office is None else "office = ? AND "
+        rows = self._uow.execute(
+            "SELECT report_id, sla_at_risk_from, sla_breached_from FROM reports "  # noqa: S608 - constant clause
+            f"WHERE {of_office}(sla_at_risk_from <= ? OR sla_breached_from <= ?) "
+            "ORDER BY position",
+            (*(() if office is None else (office,)), t, t),
+        ).fetchall()
+        read = d.read_plain_instant
+        return tuple(
+            SlaDue(
+                r[0],
+                None if r[1] is None else read(r[1]),
+                None if r[2] is None else read(r[2]),
+            )
+            for r in rows
+        )
+
     def _add_audit(self, report_id: str, text: str, recorded_at: pendulum.DateTime) -> int:
         u = self._uow
         u.check_writable()
@@ -950,6 +991,20 @@ class SqlOutbox(c.OutboxChecks):
     def _get(self, key: str) -> OutboxMessage:
         with self._storage.unit_of_work(read_only=True) as uow:
             return _message(uow._dialect, self._row(uow, key, lock=False))
+
+    def _stored_keys(self, keys: list[str]) -> frozenset[str]:
+        # One read transaction, the keys asked in chunks through the unique index on key.
+        found: set[str] = set()
+        with self._storage.unit_of_work(read_only=True) as uow:
+            d = uow._dialect
+            for i in range(0, len(keys), d.any_of_chunk):
+                condition, params = d.any_of("key", keys[i : i + d.any_of_chunk])
+                rows = uow.execute(
+                    f"SELECT key FROM outbox WHERE {condition}",  # noqa: S608 - a placeholder condition
+                    params,
+                ).fetchall()
+                found.update(r[0] for r in rows)
+        return frozenset(found)
 
     def _counts(self, office: str | None) -> dict[OutboxStatus, int]:
         result = dict.fromkeys(OutboxStatus, 0)

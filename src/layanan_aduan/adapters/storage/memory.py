@@ -43,6 +43,7 @@ from layanan_aduan.ports import (
     ReportProjection,
     ReportSummary,
     SenderActivity,
+    SlaDue,
     StoredReport,
 )
 
@@ -290,6 +291,17 @@ class _Repository(c.RepositoryChecks):
         )
         items, cursor = _page(selected, limit)
         return Page(tuple(items), cursor)
+
+    def _sla_due(self, at: pendulum.DateTime, office: str | None) -> tuple[SlaDue, ...]:
+        due: list[SlaDue] = []
+        for r in self._uow.view().reports.values():
+            p = r.projection
+            if office is not None and p.office != office:
+                continue
+            risk, breach = p.sla_at_risk_from, p.sla_breached_from
+            if (risk is not None and risk <= at) or (breach is not None and breach <= at):
+                due.append(SlaDue(r.report_id, risk, breach))
+        return tuple(due)
 
 
 class _OutboxWriter(c.OutboxWriterChecks):
@@ -596,6 +608,10 @@ class _Outbox(c.OutboxChecks):
         if row is None:
             raise c.outbox_not_found(key)
         return row.message()
+
+    def _stored_keys(self, keys: list[str]) -> frozenset[str]:
+        outbox = self._storage._snapshot().outbox
+        return frozenset(k for k in keys if k in outbox)
 
     def _counts(self, office: str | None) -> dict[OutboxStatus, int]:
         result = dict.fromkeys(OutboxStatus, 0)

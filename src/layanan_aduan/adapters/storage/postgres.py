@@ -78,6 +78,17 @@ class _PostgresDialect(Dialect):
     def read_instant(self, value: Any) -> pendulum.DateTime:
         return c.utc(value, "instant")
 
+    # One array parameter instead of a placeholder a value.
+    any_of_chunk = 10_000
+
+    def any_of(self, column: str, values: Sequence[Any]) -> tuple[str, tuple[Any, ...]]:
+        return f"{column} = ANY(?)", (list(values),)
+
+    def read_plain_instant(self, value: Any) -> dt.datetime:
+        # timestamptz comes back from the driver as an aware datetime already.
+        instant: dt.datetime = value
+        return instant
+
     def begin(self, *, read_only: bool) -> str:
         if read_only:
             return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"

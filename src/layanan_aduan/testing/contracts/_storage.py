@@ -40,6 +40,7 @@ from layanan_aduan.ports import (
     ReportRepository,
     ReportSummary,
     SenderActivity,
+    SlaDue,
     Storage,
     StoredReport,
     UnitOfWork,
@@ -580,6 +581,62 @@ class StorageContract:
             assert ids(r.breached(breach.add(days=1), office="JKT")) == [both]
             assert ids(r.at_risk(risk.in_timezone("Asia/Jayapura"))) == [both, risk_only]
 
+    def test_sla_due_is_the_union_of_at_risk_and_breached_as_ids_and_instants(
+        self, storage: Storage
+    ) -> None:
+        """sla_due lists what at_risk and breached list, in storage order, with both instants."""
+        risk = T0.add(hours=1, minutes=30)
+        breach = T0.add(hours=3, microseconds=1)
+        both = create(storage, sla_at_risk_from=risk, sla_breached_from=breach, office="JKT")
+        risk_only = create(storage, sla_at_risk_from=risk, sla_paused=True, office="JKT")
+        create(storage, sla_at_risk_from=risk, sla_breached_from=breach, office="BDG")
+        breach_only = create(storage, sla_breached_from=breach, office="JKT")
+        create(storage, sla_deadline=breach, sla_stopped=True, office="JKT")
+        later = create(
+            storage,
+            sla_at_risk_from=breach.add(days=1),
+            sla_breached_from=breach.add(days=2),
+            office="JKT",
+        )
+
+        def listed(at: pendulum.DateTime) -> list[str]:
+            with storage.unit_of_work(read_only=True) as uow:
+                r = uow.reports
+                risky = every(lambda x: r.at_risk(at, after=x, office="JKT"))
+                late = every(lambda x: r.breached(at, after=x, office="JKT"))
+                union = {s.report_id for s in [*risky, *late]}
+                due = r.sla_due(at, office="JKT")
+            assert {d.report_id for d in due} == union
+            return [d.report_id for d in due]
+
+        assert listed(risk.subtract(microseconds=1)) == []
+        assert listed(risk) == [both, risk_only]
+        assert listed(breach) == [both, risk_only, breach_only]
+        assert listed(breach.add(days=1)) == [both, risk_only, breach_only, later]
+        assert listed(risk.in_timezone("Asia/Jayapura")) == [both, risk_only]
+        with storage.unit_of_work(read_only=True) as uow:
+            due = uow.reports.sla_due(breach)
+            assert len(due) == 4  # every office's
+            first = uow.reports.sla_due(breach, office="JKT")[0]
+            assert isinstance(first, SlaDue)
+            assert (first.at_risk_from, first.breached_from) == (risk, breach)
+            assert first.at_risk_from is not None
+            assert first.at_risk_from.utcoffset() is not None
+            assert first.is_breached(breach)
+            assert not first.is_breached(breach.subtract(microseconds=1))
+            with pytest.raises(NaiveDatetimeError):
+                uow.reports.sla_due(dt.datetime(2026, 1, 1))  # type: ignore[arg-type]  # noqa: DTZ001 - naive on purpose
+            with pytest.raises(StorageInputError):
+                uow.reports.sla_due(breach, office="")
+
+    def test_sla_due_sees_the_units_own_appends(self, storage: Storage) -> None:
+        """A report appended in the unit of work is in its sla_due; rolled back, it is gone."""
+        with storage.unit_of_work() as uow:
+            uow.reports.append("r-due", 0, [{"seq": 1}], projection(sla_breached_from=T0))
+            assert [d.report_id for d in uow.reports.sla_due(T0)] == ["r-due"]
+        with storage.unit_of_work(read_only=True) as uow:
+            assert uow.reports.sla_due(T0) == ()
+
     def test_listing_filters_by_state_kind_openness_and_deadline(self, storage: Storage) -> None:
         """list_all's filters each hold: state, kind, open only, deadline before an instant."""
         due = T0.add(hours=3)
@@ -772,6 +829,27 @@ class StorageContract:
             uow.commit()
         assert storage.outbox.get("k").payload == {"a": 1}
         assert storage.outbox.counts()[OutboxStatus.PENDING] == 1
+
+    def test_stored_keys_finds_the_given_keys_in_bulk(self, storage: Storage) -> None:
+        """stored_keys answers which keys exist, whatever their status, as get does one by one."""
+        with storage.unit_of_work() as uow:
+            for i in range(2000):
+                uow.outbox.put(f"k{i}", {"i": i}, created_at=T0, office="JKT" if i else None)
+            uow.commit()
+        storage.outbox.mark_sent("k1", at=T0)
+        storage.outbox.mark_failed("k2", at=T0, error="gone", next_attempt_at=None, max_attempts=1)
+        wanted = [f"k{i}" for i in range(0, 4000, 3)] + ["k1", "k2", "k1", "nope"]
+        found = storage.outbox.stored_keys(iter(wanted))
+        assert found == {k for k in wanted if k.startswith("k") and int(k[1:]) < 2000}
+        assert {"k1", "k2"} <= found
+        assert storage.outbox.stored_keys([]) == frozenset()
+        assert storage.outbox.stored_keys(["nope"]) == frozenset()
+        for key in ("k0", "k1", "k2"):
+            assert storage.outbox.get(key).key in found
+        with pytest.raises(StorageInputError):
+            storage.outbox.stored_keys(["k0", ""])
+        with pytest.raises(TypeError):
+            storage.outbox.stored_keys("k0")
 
     def test_claims_lease_due_messages_oldest_first(self, storage: Storage) -> None:
         """claim_due hands out due messages in due order and not again until the lease ends."""
