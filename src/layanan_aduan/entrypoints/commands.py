@@ -13,6 +13,7 @@ from layanan_aduan.entrypoints import (
     _hitung_ulang,
     _kalender,
     _konfigurasi,
+    _layani,
     _meja,
     _tanda_tangan,
     _tenggat,
@@ -27,4 +28,5 @@ REGISTRY: list[Register] = [
     _hitung_ulang.register,
     _konfigurasi.register,
     _tanda_tangan.register,
+    _layani.register,
 ]
