@@ -18,6 +18,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from typing import Any, TextIO
 
@@ -99,6 +100,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(run=_run_serve)
 
 
+def _stopped(signum: int, frame: object) -> None:
+    """
+    SIGTERM after uvicorn's graceful shutdown: nothing left to do but return.
+    """
+
+
 def _access_to(stream: TextIO) -> logging.Handler:
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -178,7 +185,13 @@ def _run_serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             file=stdout,
             flush=True,
         )
-        server.run()
+        # uvicorn stops gracefully on SIGTERM and then raises the signal again with the handler
+        # that was there before it: ours, which lets the command finish and exit 0.
+        previous = signal.signal(signal.SIGTERM, _stopped)
+        try:
+            server.run()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     finally:
         logging.getLogger("layanan_aduan.access").removeHandler(handler)
         services.close()
