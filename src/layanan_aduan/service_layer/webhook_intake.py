@@ -39,6 +39,8 @@ __all__ = ["PendingSummary", "WebhookIntake"]
 _log = logging.getLogger("layanan_aduan.webhooks")
 
 _BATCH = 100
+# The longest an ingest run yields to records in progress before it goes on anyway (seconds).
+_RECORD_WAIT = 5.0
 
 
 @attrs.frozen
@@ -81,6 +83,10 @@ class WebhookIntake:
         # One ingest run at a time in this process (several processes may run side by side:
         # the inbox dedupes what two of them both ingest).
         self._running = threading.Lock()
+        # Recording goes first: an ingest run waits between two bodies while a record is
+        # writing, so the acknowledgements never queue behind a long backlog of ingests.
+        self._recording = 0
+        self._turn = threading.Condition()
 
     def __repr__(self) -> str:
         return f"WebhookIntake(offices={sorted(self.router.desks)!r})"
@@ -110,13 +116,25 @@ class WebhookIntake:
         route = self.route(body)
         if route is None:
             return None
-        return self.storage.webhooks.record(body, route=route, received_at=self.clock.now())
+        [webhook_id] = self.record_many([(body, route)])
+        return webhook_id
 
     def record_many(self, bodies: Sequence[tuple[bytes, str]]) -> list[int]:
         """
         Store routed bodies (``(body, route)`` from :meth:`route`) in one transaction.
         """
-        return self.storage.webhooks.record_many(bodies, received_at=self.clock.now())
+        with self._turn:
+            self._recording += 1
+        try:
+            return self.storage.webhooks.record_many(bodies, received_at=self.clock.now())
+        finally:
+            with self._turn:
+                self._recording -= 1
+                self._turn.notify_all()
+
+    def _wait_for_records(self) -> None:
+        with self._turn:
+            self._turn.wait_for(lambda: self._recording == 0, timeout=_RECORD_WAIT)
 
     def process(self, webhook: ReceivedWebhook) -> None:
         """
@@ -144,6 +162,7 @@ class WebhookIntake:
                     break
                 for webhook in batch:
                     after = webhook.webhook_id
+                    self._wait_for_records()
                     try:
                         self.process(webhook)
                     except StorageUnavailableError as e:
