@@ -230,6 +230,10 @@ class _Background:
                 p.cancel()
 
     def start(self) -> None:
+        # Fresh for each start: an app may be started again (in another event loop).
+        self.wake = asyncio.Event()
+        self.stopping = asyncio.Event()
+        self.tasks = []
         self.tasks.append(
             asyncio.create_task(
                 self._every(self.ingest_interval, self.intake.process_pending, "ingest", self.wake)
