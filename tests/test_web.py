@@ -13,6 +13,7 @@ import logging
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,9 @@ from layanan_aduan.clock import FixedClock
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT
 from layanan_aduan.entrypoints.web import create_app
 from layanan_aduan.exceptions import MessagingConfigurationError
+from layanan_aduan.ports import Storage
 from layanan_aduan.service_layer import Services, compose
+from layanan_aduan.testing.contracts import require_postgres_dsn
 
 uvicorn = pytest.importorskip("uvicorn")
 
@@ -107,10 +110,8 @@ def eventually(check: Callable[[], bool], timeout: float = 20.0) -> None:
         time.sleep(0.02)
 
 
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    storage = SqliteStorage.open(tmp_path / "web.sqlite3")
-    built = compose(
+def _compose(storage: Storage) -> Services:
+    return compose(
         storage=storage,
         evidence=InMemoryEvidenceStore(),
         messenger=InMemoryMessenger(),
@@ -119,6 +120,11 @@ def services(tmp_path: Path) -> Iterator[Services]:
         standard=KEJARI_JAKARTA_PUSAT,
         business_numbers=(NUMBER_ID,),
     )
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[Services]:
+    built = _compose(SqliteStorage.open(tmp_path / "web.sqlite3"))
     try:
         yield built
     finally:
@@ -354,7 +360,28 @@ def test_a_webhook_with_nothing_to_ingest_is_acknowledged_not_stored(
 
 def test_redelivery_storm_makes_one_report_each(server: Loopback, services: Services) -> None:
     """The same 100 webhooks, each delivered 5 times, all at once: 500 acknowledgements, 100
-    reports, every stored body processed."""
+    reports, every stored body processed (SQLite)."""
+    storm(server, services)
+
+
+@pytest.mark.postgres
+def test_redelivery_storm_on_postgres() -> None:
+    """The same storm on PostgreSQL."""
+    from layanan_aduan.adapters.storage import PostgresStorage
+
+    storage = PostgresStorage.open(
+        require_postgres_dsn(), schema=f"web_storm_{uuid.uuid4().hex[:12]}"
+    )
+    built = _compose(storage)
+    try:
+        app = create_app(built, app_secret=SECRET, verify_token=TOKEN, ingest_interval=0.5)
+        with Loopback(app) as running:
+            storm(running, built)
+    finally:
+        built.close()
+
+
+def storm(server: Loopback, services: Services) -> None:
     bodies = [webhook(f"62812345{i:05d}", f"wamid.storm.{i}") for i in range(100)]
 
     async def storm() -> list[int]:
