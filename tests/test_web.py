@@ -463,3 +463,18 @@ def test_access_log_is_one_json_line_without_tokens_or_numbers(
     everything = "\n".join(r.getMessage() for r in caplog.records)
     assert TOKEN not in everything
     assert "6281234500077" not in everything
+
+
+def test_layani_without_app_secret_refuses_to_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`layanan-aduan layani` with no app secret in the environment: one Indonesian line, exit
+    status 2, no server."""
+    from layanan_aduan.entrypoints.cli import main
+
+    monkeypatch.delenv("WHATSAPP_APP_SECRET", raising=False)
+    status = main(["layani", "--db", str(tmp_path / "desk.sqlite3"), "--port", "1"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "app_secret belum diatur" in err
+    assert "[missing_app_secret]" in err
