@@ -67,3 +67,14 @@ def test_signing_keys_without_cryptography_name_the_signing_extra(
         key_from_env("KUNCI", {"KUNCI": "AAAA"})
     assert info.value.details == {"extra": "signing", "module": "cryptography"}
     assert "pip install 'layanan-aduan[signing]'" in str(info.value)
+
+
+def test_web_app_without_starlette_names_the_web_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building the web app without Starlette raises missing_extra naming [web]."""
+    from layanan_aduan.entrypoints.web import create_app
+    from layanan_aduan.service_layer.routing import OfficeRouter
+
+    monkeypatch.setitem(sys.modules, "starlette", None)
+    with pytest.raises(MissingDependencyError) as info:
+        create_app(OfficeRouter([]), app_secret="s", verify_token="t")  # noqa: S106 - test values
+    assert info.value.details == {"extra": "web", "module": "starlette"}

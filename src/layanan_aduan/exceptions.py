@@ -661,6 +661,14 @@ class OutboxMessageNotFoundError(StorageError, LookupError):
     code = "outbox_message_not_found"
 
 
+class WebhookNotFoundError(StorageError, LookupError):
+    """
+    No received webhook has this id.
+    """
+
+    code = "webhook_not_found"
+
+
 class OutboxStateError(StorageError):
     """
     An outbox transition not allowed from the message's status (e.g. failing a sent message).

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from layanan_aduan.clock import Clock
     from layanan_aduan.domain.standard import ServiceStandard
     from layanan_aduan.media import FetchedMedia
-    from layanan_aduan.messaging import Messenger
+    from layanan_aduan.messaging import MediaFetcher, Messenger
     from layanan_aduan.service_layer.bootstrap import Services
     from layanan_aduan.service_layer.desk import StepResult
 
@@ -300,6 +300,7 @@ def _services(
     *,
     messenger: Messenger | None = None,
     media_dir: str | None = None,
+    media: MediaFetcher | None = None,
     reproject_on_start: bool = True,
 ) -> Services:
     from layanan_aduan.adapters.messaging import ConsoleMessenger
@@ -317,7 +318,9 @@ def _services(
         _db_path(args, config),
         config=config,
         messenger=messenger if messenger is not None else ConsoleMessenger(sys.stdout),
-        media=_DirectoryMedia(Path(media_dir) if media_dir else None),
+        media=media
+        if media is not None
+        else _DirectoryMedia(Path(media_dir) if media_dir else None),
         staff=staff,
         clock=_clock(args, config),
         overrides=load_overrides(args.overrides) if getattr(args, "overrides", None) else None,

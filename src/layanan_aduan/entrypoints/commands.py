@@ -14,6 +14,7 @@ from layanan_aduan.entrypoints import (
     _hitung_ulang,
     _kalender,
     _konfigurasi,
+    _layani,
     _meja,
     _tanda_tangan,
     _tenggat,
@@ -29,4 +30,5 @@ REGISTRY: list[Register] = [
     _konfigurasi.register,
     _tanda_tangan.register,
     _bukti.register,
+    _layani.register,
 ]

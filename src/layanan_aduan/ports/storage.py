@@ -52,6 +52,8 @@ __all__ = [
     "OutboxStatus",
     "OutboxWriter",
     "Page",
+    "ReceivedWebhook",
+    "ReceivedWebhooks",
     "ReportProjection",
     "ReportRepository",
     "ReportSummary",
@@ -846,6 +848,87 @@ class Outbox(Protocol):
         ...
 
 
+@attrs.frozen(repr=False)
+class ReceivedWebhook:
+    """
+    One webhook body as it was received, before (or after) it was ingested.
+
+    Attributes:
+        webhook_id: The store's id for it (increasing in the order received).
+        route: Where it was routed when received (the offices' codes, comma-separated).
+        received_at: When it was received, by the clock port (never the payload's claim).
+        body: The raw bytes exactly as received (their signature was checked on receipt).
+        processed_at: When it was ingested; ``None`` while it waits.
+    """
+
+    webhook_id: int
+    route: str
+    received_at: pendulum.DateTime
+    body: bytes
+    processed_at: pendulum.DateTime | None = None
+
+    def __repr__(self) -> str:
+        # The body holds personal data (numbers, names, texts): only its size is shown.
+        return (
+            f"ReceivedWebhook(webhook_id={self.webhook_id}, route={self.route!r}, "
+            f"bytes={len(self.body)}, processed={self.processed_at is not None})"
+        )
+
+
+@runtime_checkable
+class ReceivedWebhooks(Protocol):
+    """
+    Port: the webhook bodies a service received, kept until they are ingested.
+
+    An HTTP endpoint records a body (one transaction) before it answers 200, and ingests it
+    afterwards; after a crash it ingests every body still unprocessed. Ingesting twice is
+    harmless (the inbox dedupes message ids), so the store needs no lease. Every call is its
+    own transaction.
+    """
+
+    def record(self, body: bytes, *, route: str, received_at: pendulum.DateTime) -> int:
+        """
+        Store a body, unprocessed; return its id.
+        """
+        ...
+
+    def record_many(
+        self, bodies: Sequence[tuple[bytes, str]], *, received_at: pendulum.DateTime
+    ) -> list[int]:
+        """
+        Store several ``(body, route)`` pairs in one transaction (one flush to disk for all of
+        them); return their ids in the same order. All are stored or none.
+        """
+        ...
+
+    def unprocessed(
+        self, *, limit: int = DEFAULT_PAGE_SIZE, after: int | None = None
+    ) -> list[ReceivedWebhook]:
+        """
+        The oldest unprocessed bodies, in the order received (with ``after``, only those with
+        a greater id: a caller skipping one it cannot ingest yet pages on past it).
+        """
+        ...
+
+    def mark_processed(self, webhook_id: int, *, at: pendulum.DateTime) -> None:
+        """
+        Record that the body was ingested (marking it again changes nothing).
+        """
+        ...
+
+    def get(self, webhook_id: int) -> ReceivedWebhook:
+        """
+        One body; raise ``WebhookNotFoundError`` when there is none.
+        """
+        ...
+
+    def count(self, *, processed: bool | None = None) -> int:
+        """
+        How many bodies are stored (only the processed, or unprocessed, ones when given).
+        """
+        ...
+
+
 @runtime_checkable
 class Storage(Protocol):
     """
@@ -862,6 +945,13 @@ class Storage(Protocol):
     def outbox(self) -> Outbox:
         """
         The dispatcher's view of the outbox.
+        """
+        ...
+
+    @property
+    def webhooks(self) -> ReceivedWebhooks:
+        """
+        The webhook bodies received and not yet (or already) ingested.
         """
         ...
 

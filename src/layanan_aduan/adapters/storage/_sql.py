@@ -28,6 +28,7 @@ from layanan_aduan.adapters.storage._migrations import (
     too_new,
     unknown_schema,
 )
+from layanan_aduan.adapters.storage._webhooks import SqlReceivedWebhooks
 from layanan_aduan.exceptions import ConcurrencyConflictError, StorageError
 from layanan_aduan.ports import (
     OutboxMessage,
@@ -174,6 +175,7 @@ class SqlStorage(abc.ABC):
     def __init__(self) -> None:
         self._closed = True
         self._outbox = SqlOutbox(self)
+        self._webhooks = SqlReceivedWebhooks(self)
         self._close_lock = threading.Lock()
 
     # -- connections, supplied by each adapter --------------------------------------------------
@@ -211,6 +213,13 @@ class SqlStorage(abc.ABC):
         The dispatcher's view of the outbox (see :class:`layanan_aduan.ports.Outbox`).
         """
         return self._outbox
+
+    @property
+    def webhooks(self) -> SqlReceivedWebhooks:
+        """
+        The webhook bodies received (see :class:`layanan_aduan.ports.ReceivedWebhooks`).
+        """
+        return self._webhooks
 
     def ping(self) -> None:
         """

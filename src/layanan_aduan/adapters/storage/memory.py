@@ -36,6 +36,7 @@ import attrs
 import pendulum
 
 from layanan_aduan.adapters.storage import _common as c
+from layanan_aduan.adapters.storage._webhooks import MemoryReceivedWebhooks
 from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
@@ -636,6 +637,7 @@ class InMemoryStorage:
         self._state = _State()
         self._closed = False
         self._outbox = _Outbox(self)
+        self._webhooks = MemoryReceivedWebhooks(self._check_open)
 
     def __repr__(self) -> str:
         return f"InMemoryStorage(reports={len(self._state.reports)}, closed={self._closed})"
@@ -664,6 +666,13 @@ class InMemoryStorage:
         The dispatcher's view of the outbox (see :class:`layanan_aduan.ports.Outbox`).
         """
         return self._outbox
+
+    @property
+    def webhooks(self) -> MemoryReceivedWebhooks:
+        """
+        The webhook bodies received (see :class:`layanan_aduan.ports.ReceivedWebhooks`).
+        """
+        return self._webhooks
 
     def ping(self) -> None:
         """

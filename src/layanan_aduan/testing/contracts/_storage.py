@@ -46,6 +46,7 @@ from layanan_aduan.ports import (
     UnitOfWork,
 )
 from layanan_aduan.testing.contracts._stateful import storage_state_machine
+from layanan_aduan.testing.contracts._webhooks import ReceivedWebhooksCases
 
 __all__ = ["StorageContract", "StorageFactory"]
 
@@ -132,7 +133,7 @@ def every(fetch: Callable[[str | None], Any]) -> list[Any]:
             return items
 
 
-class StorageContract:
+class StorageContract(ReceivedWebhooksCases):
     """
     Contract cases for a :class:`layanan_aduan.ports.Storage` adapter.
 
