@@ -225,6 +225,43 @@ def test_serialization_failures_are_conflicts(make_storage: StorageFactory) -> N
         second.rollback()
 
 
+def test_a_claim_never_collides_with_a_concurrent_claim(make_storage: StorageFactory) -> None:
+    """
+    Under serializable isolation, claim_due overlapping another claim refuses neither.
+
+    ``pending`` stands for a second dispatcher caught inside its claim (the claim's own SQL, in
+    a serializable transaction): it has read the due rows and leased ``k00``. A serializable
+    ``claim_due`` then read ``k00`` and wrote ``k01``, which ``pending`` had read: a cycle that
+    PostgreSQL broke by refusing one claim (40001), at random under load. Claims run at READ
+    COMMITTED, so both commit and each message has one holder.
+    """
+    storage = make_storage(isolation="serializable")  # type: ignore[call-arg]  # forwards keywords
+    with storage.unit_of_work() as uow:
+        for i in range(3):
+            uow.outbox.put(f"k{i:02d}", {}, created_at=T0)
+        uow.commit()
+    at = T0.add(minutes=1)
+    pending = storage.unit_of_work().__enter__()
+    try:
+        [(key,)] = pending.execute(
+            "SELECT key FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+            "AND (claimed_until IS NULL OR claimed_until <= ?) "
+            "ORDER BY next_attempt_at, position LIMIT 1 FOR UPDATE SKIP LOCKED",
+            (at, at),
+        ).fetchall()
+        pending.execute(
+            "UPDATE outbox SET claimed_until = ?, claim_token = 'other' WHERE key = ?",
+            (at.add(minutes=5), key),
+        )
+        assert key == "k00"
+        assert [m.key for m in storage.outbox.claim_due(at, limit=1)] == ["k01"]
+        pending.commit()
+    finally:
+        pending.rollback()
+    assert storage.outbox.get("k00").claim_token == "other"  # noqa: S105 - a lease token
+    assert [m.key for m in storage.outbox.claim_due(at)] == ["k02"]
+
+
 @pytest.mark.parametrize(
     ("options", "code"),
     [

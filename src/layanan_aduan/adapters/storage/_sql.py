@@ -103,6 +103,16 @@ class Dialect(abc.ABC):
         The statement that starts a transaction.
         """
 
+    def begin_claim(self) -> str:
+        """
+        The statement that starts an outbox claim (``claim_due``): a writing transaction.
+
+        A database whose row locks re-check the claim's conditions against the newest committed
+        row (PostgreSQL at ``READ COMMITTED``) overrides this, so that concurrent claims skip
+        each other's rows instead of refusing each other.
+        """
+        return self.begin(read_only=False)
+
     @abc.abstractmethod
     def translate(self, error: Exception) -> Exception:
         """
@@ -341,10 +351,11 @@ class SqlUnitOfWork:
     One database transaction on one connection (see :class:`layanan_aduan.ports.UnitOfWork`).
     """
 
-    def __init__(self, storage: SqlStorage, *, read_only: bool) -> None:
+    def __init__(self, storage: SqlStorage, *, read_only: bool, claim: bool = False) -> None:
         self._storage = storage
         self._dialect = storage._dialect
         self.read_only = read_only
+        self._claim = claim  # an outbox claim: started by Dialect.begin_claim
         self._conn: Any = None
         self._finished = False
         self._broken = False
@@ -369,7 +380,8 @@ class SqlUnitOfWork:
         self._storage._check_open()
         conn = self._storage._acquire()
         try:
-            conn.execute(self._dialect.begin(read_only=self.read_only))
+            d = self._dialect
+            conn.execute(d.begin_claim() if self._claim else d.begin(read_only=self.read_only))
         except Exception as e:
             self._storage._release(conn, broken=True)
             if self._dialect.is_driver_error(e):
@@ -837,16 +849,17 @@ class SqlOutbox(c.OutboxChecks):
             raise c.outbox_not_found(key)
         return tuple(row)
 
-    def _transact(self, work: Callable[[SqlUnitOfWork], T]) -> T:
+    def _transact(self, work: Callable[[SqlUnitOfWork], T], *, claim: bool = False) -> T:
         """
         Run ``work`` in its own writing transaction, retrying serialization conflicts.
 
         Each dispatcher call is one whole transaction inside the adapter, so retrying it is safe
-        (unlike a caller's unit of work, whose decisions the adapter cannot replay).
+        (unlike a caller's unit of work, whose decisions the adapter cannot replay). ``claim``:
+        the transaction is a ``claim_due`` (see :meth:`Dialect.begin_claim`).
         """
         for attempt in range(1, _DISPATCH_ATTEMPTS + 1):
             try:
-                with self._storage.unit_of_work() as uow:
+                with SqlUnitOfWork(self._storage, read_only=False, claim=claim) as uow:
                     result = work(uow)
                     uow.commit()
                     return result
@@ -880,7 +893,7 @@ class SqlOutbox(c.OutboxChecks):
             )
             return [_message(d, (*r[:8], lease, *r[9:12], token, *r[13:])) for r in rows]
 
-        return self._transact(claim)
+        return self._transact(claim, claim=True)
 
     def _renew(self, key: str, token: str, until: pendulum.DateTime) -> bool:
         def renew(uow: SqlUnitOfWork) -> bool:

@@ -17,7 +17,8 @@ transaction (gap-free: a rolled-back step gives its number back). Writing units 
 serialization failures and deadlocks are raised as ``ConcurrencyConflictError`` (code
 ``serialization_conflict``): retry the unit of work. Read-only units of work run at
 ``REPEATABLE READ READ ONLY`` (one consistent snapshot). The outbox dispatcher claims messages
-with ``FOR UPDATE SKIP LOCKED``, so several dispatchers never claim the same message.
+with ``FOR UPDATE SKIP LOCKED`` at ``READ COMMITTED`` whatever the isolation, so several
+dispatchers never claim the same message and never refuse each other's claims.
 
 Tables live in the schema given by ``schema`` (default ``public``), created if missing, so one
 database can hold several independent storages.
@@ -93,6 +94,18 @@ class _PostgresDialect(Dialect):
         if read_only:
             return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
         return f"BEGIN ISOLATION LEVEL {self.isolation}"
+
+    def begin_claim(self) -> str:
+        # Always READ COMMITTED, whatever the storage's isolation. The claim is the queue
+        # pattern PostgreSQL's row locks are made for: FOR UPDATE SKIP LOCKED skips rows
+        # another claim holds, and on a row a concurrent claim updated and committed after this
+        # statement's snapshot, READ COMMITTED re-checks the WHERE clause (lease) against the
+        # committed row, so two claims never share a message. Under SERIALIZABLE every claim
+        # reads all due rows and writes some that the others read, so PostgreSQL refuses all but
+        # one of the overlapping claims (40001, "identification as a pivot"), and under load a
+        # dispatcher lost every one of its retries at random. The claim writes only the lease
+        # (claimed_until, claim_token), which no unit of work decides on.
+        return "BEGIN ISOLATION LEVEL READ COMMITTED"
 
     def is_driver_error(self, error: BaseException) -> bool:
         return isinstance(error, (psycopg.Error, psycopg_pool.PoolTimeout))

@@ -1322,7 +1322,8 @@ class StorageContract(ReceivedWebhooksCases):
             t.start()
         for t in threads:
             t.join(timeout=60)
-        assert errors == []
+        # claim_due is one whole transaction per call: no dispatcher ever sees a conflict.
+        assert errors == [], [(type(e).__name__, getattr(e, "code", None)) for e in errors]
         assert sorted(claimed) == [f"k{i:02d}" for i in range(20)]
 
     # --- model-based --------------------------------------------------------------------------
