@@ -63,6 +63,7 @@ Report(id='9b2f6c1e-0000-4000-8000-000000000001', number=None, kind='aduan',
 
 from __future__ import annotations
 
+import copy as _copy
 import datetime as dt
 import enum
 import re
@@ -560,6 +561,17 @@ def _joined(message: str, more: str) -> str:
     return "\n".join(part for part in (message, more.strip()) if part)
 
 
+def _not_continued(report: Report, seq: int) -> HistoryTamperedError:
+    return HistoryTamperedError(
+        f"Riwayat tersimpan tidak melanjutkan riwayat yang sudah diverifikasi "
+        f"(versi {report.version}) sampai peristiwa {seq}.",
+        f"The stored history does not continue the verified one (version {report.version}) "
+        f"up to event {seq}.",
+        code="history_not_continued",
+        details={"verified_version": report.version, "seq": seq},
+    )
+
+
 def _reporter_of(details: ReporterDetails) -> Reporter | None:
     # The reporter depends on the identity fields only; evidence does not change it.
     return _check(details, (), DEFAULT_LIMITS).reporter
@@ -775,6 +787,45 @@ class Report:
             )
         return cls(id=events[0].report_id, events=events, number=number)
 
+    def continued(
+        self, events: Iterable[Event], *, version: int, head: str, number: str | None = None
+    ) -> Report:
+        """
+        A copy of this report with ``events``, stored after it, applied; this one is unchanged.
+
+        Only the new events are checked: each must be intact (its hash matches its content),
+        of this report, numbered on from this report's version and linked to the hash before it
+        (the first to this report's :attr:`head_hash`), and the result must reach the anchor
+        storage keeps (``version`` and ``head``). So when this report was itself verified from
+        its whole history, the copy is as verified as :meth:`from_events` over the whole stream
+        would make it, and equals it, at the cost of the new events alone.
+
+        Args:
+            events: The events stored after this report's version, oldest first.
+            version: The number of events storage says the report has.
+            head: The hash storage keeps for its last event.
+            number: The report number storage keeps (this report's when ``None``).
+
+        Raises:
+            HistoryTamperedError: ``history_not_continued``: the events do not continue this
+                report up to the anchor (verify the whole stream with :meth:`from_events` to
+                learn where and how it was changed).
+            TransitionNotAllowedError: An event the workflow table does not allow.
+        """
+        added = tuple(events)
+        seq, link = self.version, self.head_hash
+        for event in added:
+            if event.seq != seq + 1 or event.prev_hash != link or not event.is_intact:
+                raise _not_continued(self, event.seq)
+            seq, link = event.seq, event.hash
+        if seq != version or link != head:
+            raise _not_continued(self, seq)
+        copy = _copy.copy(self)  # no re-fold: the fields are immutable values
+        copy._set(_pending=[], number=self.number if number is None else _check_number(number))
+        for event in added:
+            copy._apply(event)
+        return copy
+
     # --- reading ---------------------------------------------------------------------------
 
     @property
@@ -783,6 +834,13 @@ class Report:
         The number of events (pending ones included): the version storage checks.
         """
         return len(self.events)
+
+    @property
+    def has_unsaved_events(self) -> bool:
+        """
+        True while events recorded by its actions wait for :meth:`collect_new_events`.
+        """
+        return bool(self._pending)
 
     @property
     def head_hash(self) -> str:

@@ -343,15 +343,21 @@ class ReportRepository(Protocol):
     ``limit`` (1 to :data:`MAX_PAGE_SIZE`) and ``after`` (a cursor from a previous page).
     """
 
-    def get(self, report_id: str) -> StoredReport:
+    def get(self, report_id: str, *, after: int = 0) -> StoredReport:
         """
         Load a report with its events; raise ``ReportNotFoundError`` when there is none.
+
+        With ``after``, only the events after that version (``seq > after``) are read: a
+        caller that holds the report verified up to ``after`` reads what was added since. The
+        version and projection are always the stored ones.
         """
         ...
 
-    def get_by_number(self, number: str) -> StoredReport:
+    def get_by_number(self, number: str, *, after: int = 0) -> StoredReport:
         """
         Load a report by its human-readable number; raise ``ReportNotFoundError`` when none.
+
+        ``after`` as for :meth:`get`.
         """
         ...
 

@@ -156,7 +156,7 @@ def check_text(value: object, field: str, max_length: int = _MAX_ID) -> str:
     return value
 
 
-def check_version(value: object) -> int:
+def check_version(value: object, field: str = "expected_version") -> int:
     """
     Return ``value`` when it is a version number (an int, zero or more).
     """
@@ -165,7 +165,7 @@ def check_version(value: object) -> int:
             "Versi laporan harus bilangan bulat nol atau lebih.",
             "The report version must be an integer, zero or more.",
             code="invalid_version",
-            field="expected_version",
+            field=field,
         )
     return value
 
@@ -361,9 +361,10 @@ class RepositoryChecks(abc.ABC):
     """
 
     @abc.abstractmethod
-    def _find(self, column: str, value: str) -> StoredReport | None:
+    def _find(self, column: str, value: str, after: int) -> StoredReport | None:
         """
-        The report whose ``column`` (``report_id`` or ``number``) is ``value``, if any.
+        The report whose ``column`` (``report_id`` or ``number``) is ``value``, if any, with
+        its events after version ``after``.
         """
 
     @abc.abstractmethod
@@ -417,16 +418,18 @@ class RepositoryChecks(abc.ABC):
             for seq, at, text in self._audit(report_id)
         )
 
-    def get(self, report_id: str) -> StoredReport:
+    def get(self, report_id: str, *, after: int = 0) -> StoredReport:
         check_text(report_id, "report_id")
-        found = self._find("report_id", report_id)
+        check_version(after, "after")
+        found = self._find("report_id", report_id, after)
         if found is None:
             raise report_not_found("report_id", report_id)
         return found
 
-    def get_by_number(self, number: str) -> StoredReport:
+    def get_by_number(self, number: str, *, after: int = 0) -> StoredReport:
         check_text(number, "number", 64)
-        found = self._find("number", number)
+        check_version(after, "after")
+        found = self._find("number", number, after)
         if found is None:
             raise report_not_found("number", number)
         return found
