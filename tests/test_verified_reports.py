@@ -439,3 +439,72 @@ def test_a_saved_report_is_kept_and_trusted_only_if_storage_holds_its_head() -> 
     assert kept is not None
     assert kept.version == 2
     same_report(load(storage, "r-1", verified), load(storage, "r-1"))
+
+
+def _walked_pauses(
+    report: Report, until: pendulum.DateTime
+) -> tuple[tuple[pendulum.DateTime, pendulum.DateTime], ...]:
+    # The definition, walking every event (what Report.pauses did before it folded them).
+    spans = []
+    start = None
+    for event in report.events:
+        if event.sla_at > until:
+            break
+        if event.action == "request_completion":
+            start = event.sla_at
+        elif start is not None and event.to_state != "awaiting_completion":
+            spans.append((start, event.sla_at))
+            start = None
+    if start is not None:
+        spans.append((start, until))
+    return tuple(spans)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    waited=st.integers(min_value=1, max_value=6000),
+    finish=st.sampled_from(["open", "follow_up", "close"]),
+    open_pause=st.booleans(),
+)
+def test_the_folded_pauses_and_stop_equal_a_walk_of_the_events(
+    waited: int, finish: str, open_pause: bool
+) -> None:
+    """The pauses and the stopped clock kept with the events equal what walking every event
+    finds, as of any instant, and survive a rebuild and a continuation."""
+    report = Report.submit(
+        id="r-1",
+        at=T0,
+        actor=REPORTER,
+        kind="aduan",
+        details=ReporterDetails(name="Budi Santoso", phone="081234567890"),  # no NIK yet
+        message="Dugaan pungli.",
+        evidence=[b"%PDF-1.4\n%%EOF\n"],
+    )
+    at = T0.add(minutes=5)
+    report.receive(at=at, actor=OFFICER)
+    at = at.add(minutes=3)
+    report.request_completion(at=at, actor=OFFICER)
+    if not open_pause:
+        at = at.add(minutes=waited)
+        report.complete_requirements(at=at, actor=REPORTER, details=DETAILS)
+        at = at.add(minutes=3)
+        if finish == "close":
+            report.close(at=at, actor=OFFICER, reason="spam")
+        elif finish == "follow_up":
+            report.forward(at=at, actor=OFFICER)
+            at = at.add(minutes=3)
+            report.give_direction(at=at, actor=HEAD, direction="Klarifikasi.")
+            at = at.add(minutes=3)
+            report.deliver_follow_up(at=at, actor=OFFICER, follow_up="Sudah.")
+    events = report.collect_new_events()
+    rebuilt = Report.from_events(events)
+    continued = Report.from_events(events[:2]).continued(
+        events[2:], version=len(events), head=events[-1].hash
+    )
+    instants = [e.sla_at for e in events]
+    for r in (report, rebuilt, continued):
+        for until in [*instants, instants[-1].add(hours=5)]:
+            assert r.pauses(until) == _walked_pauses(r, until)
+        assert r.pauses() == _walked_pauses(r, instants[-1])
+        finals = [e.sla_at for e in events if e.to_state in ("completed", "closed")]
+        assert r.clock_stopped_at == (finals[0] if finals else None)

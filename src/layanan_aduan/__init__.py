@@ -291,6 +291,7 @@ if TYPE_CHECKING:
         verify_storage,
     )
     from layanan_aduan.service_layer.report_stream import (
+        VerifiedReports,
         assign_report_number,
         load_report,
         load_report_by_number,
@@ -481,6 +482,7 @@ __all__ = [
     "UnknownBusinessNumberError",
     "ValidationError",
     "Verification",
+    "VerifiedReports",
     "WebhookPayloadError",
     "WebhookSignatureError",
     "WebhookVerificationError",
@@ -719,6 +721,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "UnknownBusinessNumberError": ("layanan_aduan.exceptions", "UnknownBusinessNumberError"),
     "ValidationError": ("layanan_aduan.exceptions", "ValidationError"),
     "Verification": ("layanan_aduan.domain.history", "Verification"),
+    "VerifiedReports": ("layanan_aduan.service_layer.report_stream", "VerifiedReports"),
     "WebhookPayloadError": ("layanan_aduan.exceptions", "WebhookPayloadError"),
     "WebhookSignatureError": ("layanan_aduan.exceptions", "WebhookSignatureError"),
     "WebhookVerificationError": ("layanan_aduan.exceptions", "WebhookVerificationError"),

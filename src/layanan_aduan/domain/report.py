@@ -631,6 +631,15 @@ class Report:
     rating: Rating | None = attrs.field(init=False)
     _direction_event: Event | None = attrs.field(init=False, eq=False)
     _pending: list[Event] = attrs.field(init=False, eq=False)
+    # Folded with the events, so a step's SLA does not walk the whole history: the closed
+    # pauses, the start of an open one, the latest SLA instant of any event, and when the
+    # clock stopped for good.
+    _closed_pauses: tuple[tuple[pendulum.DateTime, pendulum.DateTime], ...] = attrs.field(
+        init=False, eq=False
+    )
+    _pause_start: pendulum.DateTime | None = attrs.field(init=False, eq=False)
+    _latest_sla_at: pendulum.DateTime | None = attrs.field(init=False, eq=False)
+    _stopped_at: pendulum.DateTime | None = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         events = self.events
@@ -642,6 +651,7 @@ class Report:
             )
         self._set(events=(), _pending=[], direction=None, follow_up=None)
         self._set(close_reason=None, close_note=None, _direction_event=None, rating=None)
+        self._set(_closed_pauses=(), _pause_start=None, _latest_sla_at=None, _stopped_at=None)
         for event in events:
             self._apply(event)
 
@@ -908,6 +918,12 @@ class Report:
         <layanan_aduan.domain.history.Event.sla_at>`).
         """
         until = self.events[-1].sla_at if at is None else to_instant(at, "at")
+        latest = self._latest_sla_at
+        if latest is not None and until >= latest:
+            # No event is after ``until``: the spans folded with the events are the answer.
+            open_from = self._pause_start
+            closed = self._closed_pauses
+            return closed if open_from is None else (*closed, (open_from, until))
         spans: list[tuple[pendulum.DateTime, pendulum.DateTime]] = []
         start: pendulum.DateTime | None = None
         for event in self.events:
@@ -935,8 +951,7 @@ class Report:
         """
         if not self.is_final:
             return None
-        finals = REPORT_WORKFLOW.final_states
-        return next(e.sla_at for e in self.events if e.to_state in finals)
+        return self._stopped_at
 
     @property
     def is_paused(self) -> bool:
@@ -1554,7 +1569,24 @@ class Report:
             raise _inconsistent(event, "a late entry that is not a staff step's")
         handler = _APPLY[Action(event.action)]
         handler(self, event)
+        self._fold_clock(event)
         self._set(events=(*self.events, event), state=ReportState(event.to_state))
+
+    def _fold_clock(self, event: Event) -> None:
+        # What pauses() and clock_stopped_at would find walking the events, one event on.
+        instant = event.sla_at
+        latest = self._latest_sla_at
+        if latest is None or instant > latest:
+            self._set(_latest_sla_at=instant)
+        if event.action == Action.REQUEST_COMPLETION:
+            self._set(_pause_start=instant)
+        elif self._pause_start is not None and event.to_state != ReportState.AWAITING_COMPLETION:
+            self._set(
+                _closed_pauses=(*self._closed_pauses, (self._pause_start, instant)),
+                _pause_start=None,
+            )
+        if self._stopped_at is None and event.to_state in REPORT_WORKFLOW.final_states:
+            self._set(_stopped_at=instant)
 
     def _apply_submit(self, event: Event) -> None:
         p = event.payload

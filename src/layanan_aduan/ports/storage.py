@@ -78,6 +78,8 @@ def _utc(value: dt.datetime, field: str) -> pendulum.DateTime:
             "A datetime without a time zone is not accepted.",
             field=field,
         )
+    if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC:
+        return value  # already an instant in UTC (the common case): no copy
     instant: pendulum.DateTime = pendulum.instance(value).in_timezone("UTC")
     return instant
 

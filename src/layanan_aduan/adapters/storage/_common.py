@@ -70,6 +70,8 @@ def utc(value: dt.datetime, field: str) -> pendulum.DateTime:
             "A datetime without a time zone is not accepted.",
             field=field,
         )
+    if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC:
+        return value  # already what is asked: no copy (most instants a step passes)
     return pendulum.instance(value).in_timezone("UTC")
 
 
@@ -90,8 +92,22 @@ def parse_instant_text(text: str) -> pendulum.DateTime:
     >>> parse_instant_text('2026-01-09T01:00:00.000000Z').isoformat()
     '2026-01-09T01:00:00+00:00'
     """
-    naive = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")  # noqa: DTZ007 - the Z is UTC
-    return pendulum.instance(naive.replace(tzinfo=dt.UTC)).in_timezone("UTC")
+    if len(text) == 27 and text[10] == "T" and text[19] == "." and text[26] == "Z":
+        naive = dt.datetime.fromisoformat(text[:26])  # the stdlib's fast parser
+    else:  # not the fixed width written: the strict parser says what is wrong
+        naive = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")  # noqa: DTZ007 - Z is UTC
+    if naive.tzinfo is not None:
+        raise ValueError(f"not an instant written by instant_text: {text!r}")
+    return pendulum.DateTime(
+        naive.year,
+        naive.month,
+        naive.day,
+        naive.hour,
+        naive.minute,
+        naive.second,
+        naive.microsecond,
+        tzinfo=pendulum.UTC,
+    )
 
 
 # --- JSON -------------------------------------------------------------------------------------
