@@ -301,6 +301,7 @@ if TYPE_CHECKING:
     from layanan_aduan.service_layer.evidence_check import PackVerification, verify_evidence_pack
     from layanan_aduan.service_layer.evidence_pack import build_evidence_pack
     from layanan_aduan.service_layer.report_stream import (
+        VerifiedReports,
         assign_report_number,
         load_report,
         load_report_by_number,
@@ -497,6 +498,7 @@ __all__ = [
     "UnknownBusinessNumberError",
     "ValidationError",
     "Verification",
+    "VerifiedReports",
     "WebhookNotFoundError",
     "WebhookPayloadError",
     "WebhookSignatureError",
@@ -747,6 +749,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "UnknownBusinessNumberError": ("layanan_aduan.exceptions", "UnknownBusinessNumberError"),
     "ValidationError": ("layanan_aduan.exceptions", "ValidationError"),
     "Verification": ("layanan_aduan.domain.history", "Verification"),
+    "VerifiedReports": ("layanan_aduan.service_layer.report_stream", "VerifiedReports"),
     "WebhookPayloadError": ("layanan_aduan.exceptions", "WebhookPayloadError"),
     "WebhookSignatureError": ("layanan_aduan.exceptions", "WebhookSignatureError"),
     "WebhookVerificationError": ("layanan_aduan.exceptions", "WebhookVerificationError"),

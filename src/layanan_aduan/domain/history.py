@@ -105,11 +105,29 @@ def to_instant(value: dt.datetime, field: str = "at") -> pendulum.DateTime:
             f"A datetime without a time zone is not accepted for '{field}'.",
             field=field,
         )
+    if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC:
+        return value  # already an instant in UTC: no copy
     return pendulum.instance(value).in_timezone("UTC")
 
 
+def _utc_instant(naive: dt.datetime) -> pendulum.DateTime:
+    # A naive wall time read as UTC, as a pendulum instant (without pendulum's conversions).
+    return pendulum.DateTime(
+        naive.year,
+        naive.month,
+        naive.day,
+        naive.hour,
+        naive.minute,
+        naive.second,
+        naive.microsecond,
+        tzinfo=pendulum.UTC,
+    )
+
+
 def _format_instant(value: pendulum.DateTime) -> str:
-    return value.in_timezone("UTC").isoformat().replace("+00:00", "Z")
+    if value.tzinfo is not pendulum.UTC:
+        value = value.in_timezone("UTC")
+    return value.isoformat().replace("+00:00", "Z")
 
 
 class FrozenMap(Mapping[str, Any]):
@@ -244,11 +262,18 @@ def _recorded_at_converter(value: dt.datetime) -> pendulum.DateTime:
 
 def _parse_instant(data: Mapping[str, Any], key: str) -> pendulum.DateTime:
     # An instant as :meth:`Event.to_dict` writes it, and only so.
-    try:
-        value = pendulum.parse(data[key])
-    except ValueError:  # pendulum's ParserError is a ValueError
-        value = None
-    if not isinstance(value, pendulum.DateTime) or _format_instant(value) != data[key]:
+    text = data[key]
+    value: pendulum.DateTime | None = None
+    if isinstance(text, str) and text.endswith("Z"):
+        # The stdlib's parser (about a hundred times pendulum.parse's speed); the exact
+        # round trip below refuses every form but the one written.
+        try:
+            parsed = dt.datetime.fromisoformat(text[:-1])
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is None:
+            value = _utc_instant(parsed)
+    if value is None or _format_instant(value) != text:
         raise EventFormatError(
             f"'{key}' harus waktu UTC berbentuk YYYY-MM-DDTHH:MM:SS[.ffffff]Z.",
             f"'{key}' must be a UTC instant written YYYY-MM-DDTHH:MM:SS[.ffffff]Z.",

@@ -63,6 +63,7 @@ Report(id='9b2f6c1e-0000-4000-8000-000000000001', number=None, kind='aduan',
 
 from __future__ import annotations
 
+import copy as _copy
 import datetime as dt
 import enum
 import re
@@ -560,6 +561,17 @@ def _joined(message: str, more: str) -> str:
     return "\n".join(part for part in (message, more.strip()) if part)
 
 
+def _not_continued(report: Report, seq: int) -> HistoryTamperedError:
+    return HistoryTamperedError(
+        f"Riwayat tersimpan tidak melanjutkan riwayat yang sudah diverifikasi "
+        f"(versi {report.version}) sampai peristiwa {seq}.",
+        f"The stored history does not continue the verified one (version {report.version}) "
+        f"up to event {seq}.",
+        code="history_not_continued",
+        details={"verified_version": report.version, "seq": seq},
+    )
+
+
 def _reporter_of(details: ReporterDetails) -> Reporter | None:
     # The reporter depends on the identity fields only; evidence does not change it.
     return _check(details, (), DEFAULT_LIMITS).reporter
@@ -619,6 +631,15 @@ class Report:
     rating: Rating | None = attrs.field(init=False)
     _direction_event: Event | None = attrs.field(init=False, eq=False)
     _pending: list[Event] = attrs.field(init=False, eq=False)
+    # Folded with the events, so a step's SLA does not walk the whole history: the closed
+    # pauses, the start of an open one, the latest SLA instant of any event, and when the
+    # clock stopped for good.
+    _closed_pauses: tuple[tuple[pendulum.DateTime, pendulum.DateTime], ...] = attrs.field(
+        init=False, eq=False
+    )
+    _pause_start: pendulum.DateTime | None = attrs.field(init=False, eq=False)
+    _latest_sla_at: pendulum.DateTime | None = attrs.field(init=False, eq=False)
+    _stopped_at: pendulum.DateTime | None = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         events = self.events
@@ -630,6 +651,7 @@ class Report:
             )
         self._set(events=(), _pending=[], direction=None, follow_up=None)
         self._set(close_reason=None, close_note=None, _direction_event=None, rating=None)
+        self._set(_closed_pauses=(), _pause_start=None, _latest_sla_at=None, _stopped_at=None)
         for event in events:
             self._apply(event)
 
@@ -775,6 +797,45 @@ class Report:
             )
         return cls(id=events[0].report_id, events=events, number=number)
 
+    def continued(
+        self, events: Iterable[Event], *, version: int, head: str, number: str | None = None
+    ) -> Report:
+        """
+        A copy of this report with ``events``, stored after it, applied; this one is unchanged.
+
+        Only the new events are checked: each must be intact (its hash matches its content),
+        of this report, numbered on from this report's version and linked to the hash before it
+        (the first to this report's :attr:`head_hash`), and the result must reach the anchor
+        storage keeps (``version`` and ``head``). So when this report was itself verified from
+        its whole history, the copy is as verified as :meth:`from_events` over the whole stream
+        would make it, and equals it, at the cost of the new events alone.
+
+        Args:
+            events: The events stored after this report's version, oldest first.
+            version: The number of events storage says the report has.
+            head: The hash storage keeps for its last event.
+            number: The report number storage keeps (this report's when ``None``).
+
+        Raises:
+            HistoryTamperedError: ``history_not_continued``: the events do not continue this
+                report up to the anchor (verify the whole stream with :meth:`from_events` to
+                learn where and how it was changed).
+            TransitionNotAllowedError: An event the workflow table does not allow.
+        """
+        added = tuple(events)
+        seq, link = self.version, self.head_hash
+        for event in added:
+            if event.seq != seq + 1 or event.prev_hash != link or not event.is_intact:
+                raise _not_continued(self, event.seq)
+            seq, link = event.seq, event.hash
+        if seq != version or link != head:
+            raise _not_continued(self, seq)
+        copy = _copy.copy(self)  # no re-fold: the fields are immutable values
+        copy._set(_pending=[], number=self.number if number is None else _check_number(number))
+        for event in added:
+            copy._apply(event)
+        return copy
+
     # --- reading ---------------------------------------------------------------------------
 
     @property
@@ -783,6 +844,13 @@ class Report:
         The number of events (pending ones included): the version storage checks.
         """
         return len(self.events)
+
+    @property
+    def has_unsaved_events(self) -> bool:
+        """
+        True while events recorded by its actions wait for :meth:`collect_new_events`.
+        """
+        return bool(self._pending)
 
     @property
     def head_hash(self) -> str:
@@ -850,6 +918,12 @@ class Report:
         <layanan_aduan.domain.history.Event.sla_at>`).
         """
         until = self.events[-1].sla_at if at is None else to_instant(at, "at")
+        latest = self._latest_sla_at
+        if latest is not None and until >= latest:
+            # No event is after ``until``: the spans folded with the events are the answer.
+            open_from = self._pause_start
+            closed = self._closed_pauses
+            return closed if open_from is None else (*closed, (open_from, until))
         spans: list[tuple[pendulum.DateTime, pendulum.DateTime]] = []
         start: pendulum.DateTime | None = None
         for event in self.events:
@@ -877,8 +951,7 @@ class Report:
         """
         if not self.is_final:
             return None
-        finals = REPORT_WORKFLOW.final_states
-        return next(e.sla_at for e in self.events if e.to_state in finals)
+        return self._stopped_at
 
     @property
     def is_paused(self) -> bool:
@@ -1496,7 +1569,24 @@ class Report:
             raise _inconsistent(event, "a late entry that is not a staff step's")
         handler = _APPLY[Action(event.action)]
         handler(self, event)
+        self._fold_clock(event)
         self._set(events=(*self.events, event), state=ReportState(event.to_state))
+
+    def _fold_clock(self, event: Event) -> None:
+        # What pauses() and clock_stopped_at would find walking the events, one event on.
+        instant = event.sla_at
+        latest = self._latest_sla_at
+        if latest is None or instant > latest:
+            self._set(_latest_sla_at=instant)
+        if event.action == Action.REQUEST_COMPLETION:
+            self._set(_pause_start=instant)
+        elif self._pause_start is not None and event.to_state != ReportState.AWAITING_COMPLETION:
+            self._set(
+                _closed_pauses=(*self._closed_pauses, (self._pause_start, instant)),
+                _pause_start=None,
+            )
+        if self._stopped_at is None and event.to_state in REPORT_WORKFLOW.final_states:
+            self._set(_stopped_at=instant)
 
     def _apply_submit(self, event: Event) -> None:
         p = event.payload

@@ -82,6 +82,8 @@ def _utc(value: dt.datetime, field: str) -> pendulum.DateTime:
             "A datetime without a time zone is not accepted.",
             field=field,
         )
+    if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC:
+        return value  # already an instant in UTC (the common case): no copy
     instant: pendulum.DateTime = pendulum.instance(value).in_timezone("UTC")
     return instant
 
@@ -404,15 +406,21 @@ class ReportRepository(Protocol):
     ``limit`` (1 to :data:`MAX_PAGE_SIZE`) and ``after`` (a cursor from a previous page).
     """
 
-    def get(self, report_id: str) -> StoredReport:
+    def get(self, report_id: str, *, after: int = 0) -> StoredReport:
         """
         Load a report with its events; raise ``ReportNotFoundError`` when there is none.
+
+        With ``after``, only the events after that version (``seq > after``) are read: a
+        caller that holds the report verified up to ``after`` reads what was added since. The
+        version and projection are always the stored ones.
         """
         ...
 
-    def get_by_number(self, number: str) -> StoredReport:
+    def get_by_number(self, number: str, *, after: int = 0) -> StoredReport:
         """
         Load a report by its human-readable number; raise ``ReportNotFoundError`` when none.
+
+        ``after`` as for :meth:`get`.
         """
         ...
 

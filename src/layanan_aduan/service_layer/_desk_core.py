@@ -63,6 +63,7 @@ from layanan_aduan.ports.inbound import (
     ParsedWebhook,
 )
 from layanan_aduan.service_layer.report_stream import (
+    VerifiedReports,
     load_report,
     load_report_by_number,
     project,
@@ -224,6 +225,9 @@ class DeskCore:
         #: Signs every head saved and verifies every head loaded (``None``: unsigned history).
         self.signing = signing
         self.flood = flood
+        #: The reports this desk verified, so a step reads and checks only what was added
+        #: (``None``: every load verifies the whole stream again).
+        self.verified: VerifiedReports | None = VerifiedReports()
         self.thresholds = thresholds
         self.clock_skew = clock_skew
         self.redelivery_window = redelivery_window
@@ -393,8 +397,12 @@ class DeskCore:
 
     def _load(self, reports: ReportRepository, ref: str) -> Report:
         if "/" in ref:
-            return load_report_by_number(reports, ref, office=self.office, signing=self.signing)
-        return load_report(reports, ref, office=self.office, signing=self.signing)
+            return load_report_by_number(
+                reports, ref, office=self.office, signing=self.signing, verified=self.verified
+            )
+        return load_report(
+            reports, ref, office=self.office, signing=self.signing, verified=self.verified
+        )
 
     def _save(
         self,
@@ -418,6 +426,10 @@ class DeskCore:
             thresholds=self.thresholds,
         )
         version = save_report(uow.reports, report, projection, signing=self.signing)
+        if self.verified is not None:
+            # Kept by its head: if this unit of work does not commit, storage does not hold
+            # that head and the next load verifies the stream again.
+            self.verified.keep(report)
         entries: list[OutboxEntry] = []
         for event in new:
             for kind, recipient, rendered in self._notifications(report, event, handover_summary):

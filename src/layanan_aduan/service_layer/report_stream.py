@@ -48,8 +48,10 @@ the thin layer between them and :class:`~layanan_aduan.domain.report.Report`:
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import math
+import threading
 
 import attrs
 import pendulum
@@ -64,12 +66,19 @@ from layanan_aduan.domain.worktime import (
     SlaThresholds,
     WorkingTime,
 )
-from layanan_aduan.exceptions import ReportNotFoundError, StorageInputError, ValidationError
+from layanan_aduan.exceptions import (
+    HistoryTamperedError,
+    ReportNotFoundError,
+    StorageInputError,
+    TransitionNotAllowedError,
+    ValidationError,
+)
 from layanan_aduan.ports import ReportProjection, ReportRepository, StoredReport
 from layanan_aduan.privacy import redact_identifiers
 from layanan_aduan.service_layer.signing import HeadSigning
 
 __all__ = [
+    "VerifiedReports",
     "assign_report_number",
     "load_report",
     "load_report_by_number",
@@ -117,19 +126,153 @@ def _verified(stored: StoredReport, signing: HeadSigning | None) -> Report:
     return report
 
 
+class VerifiedReports:
+    """
+    Reports this process has verified from their stored history, kept to continue from.
+
+    A step loads a report with a :class:`VerifiedReports` (``load_report(..., verified=...)``)
+    to read and check only what was stored after the version it verified last: the events
+    after it (each intact, linked to the verified head hash, and reaching the version and head
+    hash stored beside the stream) and, with a signer, the stored head's signature, every time.
+    So a step costs the same for a report of 5 events as for one of 1,000.
+
+    The trust argument (docs/storage.md, "Verified reports"): what is kept was verified in
+    this process, from the whole stream, and is held in this process's memory, which the
+    database cannot rewrite; it is keyed by the head hash it ends at, and a stored stream that
+    does not continue it (a different head, a shorter stream, a broken link, an edited new
+    event) is verified again from its first event, so a tampered event is reported exactly as
+    before. An event stored *before* the kept version and rewritten later is not read by the
+    step, so it cannot change what the step decides; it is found by any full verification
+    (:func:`load_report` without ``verified``, the audit export, re-projection, a new process).
+
+    Holds at most ``capacity`` reports, the least recently used dropped first; safe to share
+    between threads.
+
+    >>> verified = VerifiedReports(capacity=2)
+    >>> len(verified)
+    0
+    """
+
+    def __init__(self, capacity: int = 4096) -> None:
+        if capacity < 1:
+            raise StorageInputError(
+                "Kapasitas laporan terverifikasi harus paling sedikit 1.",
+                "The capacity of verified reports must be at least 1.",
+                code="invalid_capacity",
+                field="capacity",
+            )
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._by_id: collections.OrderedDict[str, Report] = collections.OrderedDict()
+        self._by_number: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __repr__(self) -> str:
+        return f"VerifiedReports({len(self)} of {self.capacity})"
+
+    def _find(self, field: str, value: str) -> Report | None:
+        with self._lock:
+            report_id = value if field == "report_id" else self._by_number.get(value)
+            report = None if report_id is None else self._by_id.get(report_id)
+            if report is not None:
+                self._by_id.move_to_end(report.id)
+            return report
+
+    def keep(self, report: Report) -> None:
+        """
+        Keep ``report``, loaded verified or made by its own actions from such a report and
+        saved, with no events waiting to be saved.
+
+        Keeping is safe before the unit of work commits: a kept report is continued only
+        from storage holding its very version and head hash, so a step that rolled back (or
+        lost a race) leaves nothing a load would trust.
+
+        Raises:
+            StorageInputError: ``events_not_saved``: the report has events not yet collected.
+        """
+        if report.has_unsaved_events:
+            raise StorageInputError(
+                "Laporan dengan peristiwa yang belum disimpan tidak dapat disimpan sebagai "
+                "terverifikasi.",
+                "A report with events not yet saved cannot be kept as verified.",
+                code="events_not_saved",
+                field="report",
+            )
+        # A copy: the caller's report goes on to take actions the unit of work may roll back.
+        kept = report.continued((), version=report.version, head=report.head_hash)
+        with self._lock:
+            self._by_id[kept.id] = kept
+            self._by_id.move_to_end(kept.id)
+            if kept.number is not None:
+                self._by_number[kept.number] = kept.id
+            while len(self._by_id) > self.capacity:
+                _, dropped = self._by_id.popitem(last=False)
+                if dropped.number is not None:
+                    self._by_number.pop(dropped.number, None)
+
+    def _forget(self, report_id: str) -> None:
+        with self._lock:
+            dropped = self._by_id.pop(report_id, None)
+            if dropped is not None and dropped.number is not None:
+                self._by_number.pop(dropped.number, None)
+
+
+def _load(
+    reports: ReportRepository,
+    field: str,
+    value: str,
+    *,
+    office: str | None,
+    signing: HeadSigning | None,
+    verified: VerifiedReports | None,
+) -> Report:
+    fetch = reports.get if field == "report_id" else reports.get_by_number
+    known = None if verified is None else verified._find(field, value)
+    if verified is not None and known is not None:
+        stored = _of_office(fetch(value, after=known.version), office, field, value)
+        report: Report | None = None
+        head = stored.projection.head_hash
+        if stored.report_id == known.id and head is not None:
+            try:
+                report = known.continued(
+                    [Event.from_dict(e) for e in stored.events],
+                    version=stored.version,
+                    head=head,
+                    number=stored.projection.number,
+                )
+            except (HistoryTamperedError, ValidationError, TransitionNotAllowedError):
+                report = None  # not a continuation: verify the whole stream below
+        if report is not None:
+            if signing is not None:
+                signing.check(stored.report_id, stored.version, stored.projection)
+            verified.keep(report)
+            return report
+        verified._forget(known.id)
+    stored = _of_office(fetch(value), office, field, value)
+    report = _verified(stored, signing)
+    if verified is not None:
+        verified.keep(report)
+    return report
+
+
 def load_report(
     reports: ReportRepository,
     report_id: str,
     *,
     office: str | None = None,
     signing: HeadSigning | None = None,
+    verified: VerifiedReports | None = None,
 ) -> Report:
     """
     Load and rebuild the report ``report_id``; its history is verified on the way.
 
     With ``office``, a report of another office is not found. With ``signing``, the head's
     signature is verified after the chain (:meth:`HeadSigning.check
-    <layanan_aduan.service_layer.signing.HeadSigning.check>`).
+    <layanan_aduan.service_layer.signing.HeadSigning.check>`). With ``verified``, only what
+    was stored after the version verified last in this process is read and verified (see
+    :class:`VerifiedReports`); the result is the same report.
 
     Raises:
         ReportNotFoundError: No such report (of ``office``).
@@ -137,8 +280,7 @@ def load_report(
             inserted events, or a stream shorter or longer than the stored version).
         HistorySignatureError: The head is not signed by a key ``signing`` trusts.
     """
-    stored = _of_office(reports.get(report_id), office, "report_id", report_id)
-    return _verified(stored, signing)
+    return _load(reports, "report_id", report_id, office=office, signing=signing, verified=verified)
 
 
 def load_report_by_number(
@@ -147,12 +289,12 @@ def load_report_by_number(
     *,
     office: str | None = None,
     signing: HeadSigning | None = None,
+    verified: VerifiedReports | None = None,
 ) -> Report:
     """
     Load and rebuild the report with the human-readable ``number`` (see :func:`load_report`).
     """
-    stored = _of_office(reports.get_by_number(number), office, "number", number)
-    return _verified(stored, signing)
+    return _load(reports, "number", number, office=office, signing=signing, verified=verified)
 
 
 def save_report(

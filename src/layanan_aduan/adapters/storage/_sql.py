@@ -49,6 +49,8 @@ _REPORT_COLUMNS = (
     "received_at, updated_at, head_hash, sla_deadline, sla_at_risk_from, sla_breached_from, "
     "sla_paused, sla_stopped, kind, head_signature, head_key_id, calendar_fingerprint"
 )
+# The projection's columns, in the order of ``_projection_params`` and of ``_REPORT_COLUMNS[3:]``.
+_PROJECTION_COLUMNS = tuple(column.strip() for column in _REPORT_COLUMNS.split(",")[3:])
 # Dispatcher calls retry PostgreSQL serialization failures this many times in all.
 _DISPATCH_ATTEMPTS = 5
 
@@ -515,6 +517,14 @@ def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
     )
 
 
+def _same(value: Any, stored: Any) -> bool:
+    # Whether a column keeps its stored value: same type family and equal (``True`` is stored
+    # as 1 by SQLite; an instant is compared as the driver gives it back).
+    if value is None or stored is None:
+        return value is None and stored is None
+    return bool(value == stored)
+
+
 def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
     return (
         p.state,
@@ -546,7 +556,7 @@ class SqlReportRepository(c.RepositoryChecks):
         self._uow = uow
         self._d = uow._dialect
 
-    def _find(self, column: str, value: str) -> StoredReport | None:
+    def _find(self, column: str, value: str, after: int) -> StoredReport | None:
         row = self._uow.execute(
             f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {column} = ?",  # noqa: S608 - constant columns
             (value,),
@@ -554,7 +564,8 @@ class SqlReportRepository(c.RepositoryChecks):
         if row is None:
             return None
         events = self._uow.execute(
-            "SELECT payload FROM report_events WHERE report_id = ? ORDER BY seq", (row[1],)
+            "SELECT payload FROM report_events WHERE report_id = ? AND seq > ? ORDER BY seq",
+            (row[1], after),
         ).fetchall()
         return StoredReport(
             row[1], int(row[2]), _projection(self._d, row), tuple(c.load_json(e[0]) for e in events)
@@ -584,22 +595,22 @@ class SqlReportRepository(c.RepositoryChecks):
     def _append(
         self, report_id: str, expected: int, encoded: list[str], p: ReportProjection
     ) -> int:
+        # Three statements a step: read the row (locked), update only the columns that changed
+        # (an index whose columns are not set is not rewritten), insert the events. The unique
+        # indexes on report_id, number and (report_id, seq) refuse what the reads do not check;
+        # ``_write`` turns their refusal into a conflict or a duplicate number.
         u, d = self._uow, self._d
         row = u.execute(
-            f"SELECT version FROM reports WHERE report_id = ?{d.for_update}",  # noqa: S608 - constant lock clause
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id = ?{d.for_update}",  # noqa: S608 - constant columns
             (report_id,),
         ).fetchone()
-        actual = 0 if row is None else int(row[0])
+        actual = 0 if row is None else int(row[2])
         if row is None and expected > 0:
             raise c.report_not_found("report_id", report_id)
         if actual != expected:
             raise c.conflict(report_id, expected, actual)
-        if p.number is not None:
-            holder = u.execute("SELECT report_id FROM reports WHERE number = ?", (p.number,))
-            other = holder.fetchone()
-            if other is not None and other[0] != report_id:
-                raise c.duplicate_number(p.number)
         version = expected + len(encoded)
+        params = _projection_params(d, p)
         if row is None:
             cur = u.execute(
                 "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
@@ -608,17 +619,18 @@ class SqlReportRepository(c.RepositoryChecks):
                 "head_signature, head_key_id, calendar_fingerprint) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (report_id) DO NOTHING",
-                (report_id, version, *_projection_params(d, p)),
+                (report_id, version, *params),
             )
         else:
+            changed = [
+                (column, value)
+                for column, value, old in zip(_PROJECTION_COLUMNS, params, row[3:], strict=True)
+                if not _same(value, old)
+            ]
+            sets = "".join(f", {column} = ?" for column, _ in changed)
             cur = u.execute(
-                "UPDATE reports SET version = ?, state = ?, number = ?, office = ?, "
-                "reporter_phone = ?, reporter_user_id = ?, received_at = ?, updated_at = ?, "
-                "head_hash = ?, sla_deadline = ?, sla_at_risk_from = ?, sla_breached_from = ?, "
-                "sla_paused = ?, sla_stopped = ?, kind = ?, head_signature = ?, head_key_id = ?, "
-                "calendar_fingerprint = ? "
-                "WHERE report_id = ? AND version = ?",
-                (version, *_projection_params(d, p), report_id, expected),
+                f"UPDATE reports SET version = ?{sets} WHERE report_id = ? AND version = ?",  # noqa: S608 - constant columns
+                (version, *(value for _, value in changed), report_id, expected),
             )
         if cur.rowcount != 1:
             raise c.conflict(report_id, expected, expected + 1)

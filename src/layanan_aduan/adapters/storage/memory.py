@@ -65,12 +65,12 @@ class _Report:
     def summary(self) -> ReportSummary:
         return ReportSummary(self.report_id, self.version, self.projection)
 
-    def stored(self) -> StoredReport:
+    def stored(self, after: int = 0) -> StoredReport:
         return StoredReport(
             self.report_id,
             self.version,
             self.projection,
-            tuple(c.load_json(e) for e in self.events),
+            tuple(c.load_json(e) for e in self.events[after:]),
         )
 
 
@@ -233,11 +233,11 @@ class _Repository(c.RepositoryChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
-    def _find(self, column: str, value: str) -> StoredReport | None:
+    def _find(self, column: str, value: str, after: int) -> StoredReport | None:
         view = self._uow.view()
         report_id = value if column == "report_id" else view.numbers.get(value)
         row = None if report_id is None else view.reports.get(report_id)
-        return None if row is None else row.stored()
+        return None if row is None else row.stored(after)
 
     def _write(
         self,
