@@ -478,6 +478,23 @@ class ReportRepository(Protocol):
         """
         ...
 
+    def received_between(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[StoredReport]:
+        """
+        List the reports received in the half-open span ``[start, end)`` (their projection's
+        ``received_at``), of one ``office`` when given, with their events: what period
+        statistics read. A report without ``received_at`` is never listed. ``start`` after
+        ``end`` raises ``StorageInputError``.
+        """
+        ...
+
     def stale_projections(
         self,
         calendar_fingerprint: str,

@@ -340,6 +340,8 @@ class ReportFilter:
     open_only: bool = False
     due_before: pendulum.DateTime | None = None
     stale_for: str | None = None
+    received_from: pendulum.DateTime | None = None
+    received_before: pendulum.DateTime | None = None
 
 
 # --- the ports, checked: each adapter extends these and supplies the private methods ----------
@@ -388,6 +390,12 @@ class RepositoryChecks(abc.ABC):
     def _select(self, f: ReportFilter, limit: int, start: int) -> Page[ReportSummary]:
         """
         One page of the reports matching ``f``, in position order, after position ``start``.
+        """
+
+    @abc.abstractmethod
+    def _select_stored(self, f: ReportFilter, limit: int, start: int) -> Page[StoredReport]:
+        """
+        Like :meth:`_select`, with each report's events (``StoredReport``).
         """
 
     @abc.abstractmethod
@@ -523,6 +531,27 @@ class RepositoryChecks(abc.ABC):
     ) -> Page[ReportSummary]:
         instant = utc(at, "at")
         return self._query(ReportFilter(office=_office(office), breached_at=instant), limit, after)
+
+    def received_between(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[StoredReport]:
+        lo, hi = utc(start, "start"), utc(end, "end")
+        if lo > hi:
+            raise StorageInputError(
+                "Awal rentang tidak boleh sesudah akhirnya.",
+                "The span's start cannot be after its end.",
+                code="invalid_span",
+                field="start",
+            )
+        check_limit(limit)
+        f = ReportFilter(office=_office(office), received_from=lo, received_before=hi)
+        return self._select_stored(f, limit, cursor_position(after))
 
     def stale_projections(
         self,

@@ -496,6 +496,16 @@ def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
     )
 
 
+def _received_clauses(d: Dialect, f: c.ReportFilter, clauses: list[str], params: list[Any]) -> None:
+    # Instants are stored in a form whose order is time order (text on SQLite): compare them.
+    if f.received_from is not None:
+        clauses.append("received_at IS NOT NULL AND received_at >= ?")
+        params.append(d.instant(f.received_from))
+    if f.received_before is not None:
+        clauses.append("received_at IS NOT NULL AND received_at < ?")
+        params.append(d.instant(f.received_before))
+
+
 class SqlReportRepository(c.RepositoryChecks):
     """
     Reports over SQL (see :class:`layanan_aduan.ports.ReportRepository`).
@@ -618,6 +628,37 @@ class SqlReportRepository(c.RepositoryChecks):
         return int(row[0])
 
     def _select(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportSummary]:
+        rows = self._rows(f, limit, start)
+        items = tuple(ReportSummary(r[1], int(r[2]), _projection(self._d, r)) for r in rows[:limit])
+        cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
+        return Page(items, cursor)
+
+    def _select_stored(self, f: c.ReportFilter, limit: int, start: int) -> Page[StoredReport]:
+        fetched = self._rows(f, limit, start)
+        rows = fetched[:limit]
+        events: dict[str, list[str]] = {r[1]: [] for r in rows}
+        if rows:
+            marks = ", ".join("?" for _ in rows)
+            found = self._uow.execute(
+                f"SELECT report_id, payload FROM report_events WHERE report_id IN ({marks}) "  # noqa: S608 - placeholders only
+                "ORDER BY report_id, seq",
+                [r[1] for r in rows],
+            ).fetchall()
+            for report_id, payload in found:
+                events[report_id].append(payload)
+        items = tuple(
+            StoredReport(
+                r[1],
+                int(r[2]),
+                _projection(self._d, r),
+                tuple(c.load_json(e) for e in events[r[1]]),
+            )
+            for r in rows
+        )
+        cursor = c.encode_cursor(int(rows[-1][0])) if len(fetched) > limit else None
+        return Page(items, cursor)
+
+    def _rows(self, f: c.ReportFilter, limit: int, start: int) -> list[Any]:
         d = self._d
         clauses = ["position > ?"]
         params: list[Any] = [start]
@@ -658,14 +699,13 @@ class SqlReportRepository(c.RepositoryChecks):
         if f.stale_for is not None:
             clauses.append("(calendar_fingerprint IS NULL OR calendar_fingerprint <> ?)")
             params.append(f.stale_for)
-        rows = self._uow.execute(
+        _received_clauses(d, f, clauses, params)
+        rows: list[Any] = self._uow.execute(
             f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {' AND '.join(clauses)} "  # noqa: S608 - clauses are constants, values are parameters
             "ORDER BY position LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-        items = tuple(ReportSummary(r[1], int(r[2]), _projection(d, r)) for r in rows[:limit])
-        cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
-        return Page(items, cursor)
+        return rows
 
 
 def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:

@@ -177,6 +177,18 @@ def _matches(row: _Report, f: c.ReportFilter) -> bool:
         and not (f.open_only and p.sla_stopped)
         and (f.stale_for is None or p.calendar_fingerprint != f.stale_for)
         and due
+        and _received_in(p, f)
+    )
+
+
+def _received_in(p: ReportProjection, f: c.ReportFilter) -> bool:
+    if f.received_from is None and f.received_before is None:
+        return True
+    at = p.received_at
+    return (
+        at is not None
+        and (f.received_from is None or f.received_from <= at)
+        and (f.received_before is None or at < f.received_before)
     )
 
 
@@ -252,6 +264,12 @@ class _Repository(c.RepositoryChecks):
         selected = (
             (r.position, r.summary()) for r in rows if r.position > start and _matches(r, f)
         )
+        items, cursor = _page(selected, limit)
+        return Page(tuple(items), cursor)
+
+    def _select_stored(self, f: c.ReportFilter, limit: int, start: int) -> Page[StoredReport]:
+        rows = self._uow.view().reports.values()
+        selected = ((r.position, r.stored()) for r in rows if r.position > start and _matches(r, f))
         items, cursor = _page(selected, limit)
         return Page(tuple(items), cursor)
 
