@@ -40,6 +40,7 @@ from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
     Page,
+    ReportEvents,
     ReportProjection,
     ReportSummary,
     StoredReport,
@@ -393,9 +394,9 @@ class RepositoryChecks(abc.ABC):
         """
 
     @abc.abstractmethod
-    def _select_stored(self, f: ReportFilter, limit: int, start: int) -> Page[StoredReport]:
+    def _select_events(self, f: ReportFilter, limit: int, start: int) -> Page[ReportEvents]:
         """
-        Like :meth:`_select`, with each report's events (``StoredReport``).
+        Like :meth:`_select`, giving each report's events instead of its projection.
         """
 
     @abc.abstractmethod
@@ -540,7 +541,7 @@ class RepositoryChecks(abc.ABC):
         office: str | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
-    ) -> Page[StoredReport]:
+    ) -> Page[ReportEvents]:
         lo, hi = utc(start, "start"), utc(end, "end")
         if lo > hi:
             raise StorageInputError(
@@ -551,7 +552,7 @@ class RepositoryChecks(abc.ABC):
             )
         check_limit(limit)
         f = ReportFilter(office=_office(office), received_from=lo, received_before=hi)
-        return self._select_stored(f, limit, cursor_position(after))
+        return self._select_events(f, limit, cursor_position(after))
 
     def stale_projections(
         self,

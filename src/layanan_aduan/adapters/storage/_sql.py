@@ -32,6 +32,7 @@ from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
     Page,
+    ReportEvents,
     ReportProjection,
     ReportSummary,
     StoredReport,
@@ -633,10 +634,10 @@ class SqlReportRepository(c.RepositoryChecks):
         cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
         return Page(items, cursor)
 
-    def _select_stored(self, f: c.ReportFilter, limit: int, start: int) -> Page[StoredReport]:
-        fetched = self._rows(f, limit, start)
+    def _select_events(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportEvents]:
+        fetched = self._rows(f, limit, start, columns="position, report_id")
         rows = fetched[:limit]
-        events: dict[str, list[str]] = {r[1]: [] for r in rows}
+        events: dict[str, list[dict[str, Any]]] = {r[1]: [] for r in rows}
         if rows:
             marks = ", ".join("?" for _ in rows)
             found = self._uow.execute(
@@ -644,21 +645,16 @@ class SqlReportRepository(c.RepositoryChecks):
                 "ORDER BY report_id, seq",
                 [r[1] for r in rows],
             ).fetchall()
+            load = c.load_json
             for report_id, payload in found:
-                events[report_id].append(payload)
-        items = tuple(
-            StoredReport(
-                r[1],
-                int(r[2]),
-                _projection(self._d, r),
-                tuple(c.load_json(e) for e in events[r[1]]),
-            )
-            for r in rows
-        )
+                events[report_id].append(load(payload))
+        items = tuple(ReportEvents(r[1], tuple(events[r[1]])) for r in rows)
         cursor = c.encode_cursor(int(rows[-1][0])) if len(fetched) > limit else None
         return Page(items, cursor)
 
-    def _rows(self, f: c.ReportFilter, limit: int, start: int) -> list[Any]:
+    def _rows(
+        self, f: c.ReportFilter, limit: int, start: int, *, columns: str = _REPORT_COLUMNS
+    ) -> list[Any]:
         d = self._d
         clauses = ["position > ?"]
         params: list[Any] = [start]
@@ -701,7 +697,7 @@ class SqlReportRepository(c.RepositoryChecks):
             params.append(f.stale_for)
         _received_clauses(d, f, clauses, params)
         rows: list[Any] = self._uow.execute(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {' AND '.join(clauses)} "  # noqa: S608 - clauses are constants, values are parameters
+            f"SELECT {columns} FROM reports WHERE {' AND '.join(clauses)} "  # noqa: S608 - columns and clauses are constants, values are parameters
             "ORDER BY position LIMIT ?",
             (*params, limit + 1),
         ).fetchall()

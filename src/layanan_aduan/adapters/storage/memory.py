@@ -40,6 +40,7 @@ from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
     Page,
+    ReportEvents,
     ReportProjection,
     ReportSummary,
     StoredReport,
@@ -267,9 +268,13 @@ class _Repository(c.RepositoryChecks):
         items, cursor = _page(selected, limit)
         return Page(tuple(items), cursor)
 
-    def _select_stored(self, f: c.ReportFilter, limit: int, start: int) -> Page[StoredReport]:
+    def _select_events(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportEvents]:
         rows = self._uow.view().reports.values()
-        selected = ((r.position, r.stored()) for r in rows if r.position > start and _matches(r, f))
+        selected = (
+            (r.position, ReportEvents(r.report_id, r.stored().events))
+            for r in rows
+            if r.position > start and _matches(r, f)
+        )
         items, cursor = _page(selected, limit)
         return Page(tuple(items), cursor)
 

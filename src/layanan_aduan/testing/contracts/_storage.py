@@ -36,6 +36,7 @@ from layanan_aduan.exceptions import (
 from layanan_aduan.ports import (
     Outbox,
     OutboxStatus,
+    ReportEvents,
     ReportProjection,
     ReportRepository,
     ReportSummary,
@@ -658,7 +659,7 @@ class StorageContract:
         create(storage, office="BDG", received_at=start)
         last = create(storage, office="JKT", received_at=end.subtract(microseconds=1))
 
-        def found(office: str | None = "JKT") -> list[StoredReport]:
+        def found(office: str | None = "JKT") -> list[ReportEvents]:
             with storage.unit_of_work(read_only=True) as uow:
                 return every(
                     lambda x: uow.reports.received_between(
