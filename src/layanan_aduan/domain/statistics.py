@@ -507,6 +507,8 @@ def _plain(instant: dt.datetime) -> dt.datetime:
 
 def _series(period: Period, tally: _Tally) -> tuple[SeriesPoint, ...]:
     parts = period.parts()
+    if not parts:
+        return ()
     starts = [_plain(p.start) for p in parts]
     counts = [[0, 0, 0] for _ in parts]
     for received, on_time, counted in tally.received_at:
