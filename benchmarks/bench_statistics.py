@@ -138,7 +138,8 @@ def bench(name: str, storage: Storage, wt: WorkingTime, n: int, repeat: int, see
             storage, office="KNJP", working_time=wt, period=period, at=at, goal=goal
         )
         times.append(time.perf_counter() - start)
-    assert stats.received == n, (stats.received, n)
+    if stats.received != n:
+        raise SystemExit(f"counted {stats.received} reports, stored {n}")
     print(
         f"{name:<16} {n:>6} reports (filled in {filled:.0f} s)   rekap {YEAR}: "
         f"median {statistics.median(times):.2f} s, best {min(times):.2f} s of {repeat}   "

@@ -14,6 +14,7 @@ from layanan_aduan.entrypoints import (
     _kalender,
     _konfigurasi,
     _meja,
+    _rekap,
     _tanda_tangan,
     _tenggat,
 )
@@ -27,4 +28,5 @@ REGISTRY: list[Register] = [
     _hitung_ulang.register,
     _konfigurasi.register,
     _tanda_tangan.register,
+    _rekap.register,
 ]
