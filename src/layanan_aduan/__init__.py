@@ -102,6 +102,7 @@ if TYPE_CHECKING:
         format_overrides,
         parse_overrides,
     )
+    from layanan_aduan.domain.periods import Period, PeriodKind
     from layanan_aduan.domain.rating import (
         Rating,
     )
@@ -136,6 +137,7 @@ if TYPE_CHECKING:
         ServiceStandard,
         StatedRequirement,
     )
+    from layanan_aduan.domain.statistics import PeriodStatistics
     from layanan_aduan.domain.workflow import (
         REPORT_WORKFLOW,
         Action,
@@ -298,6 +300,7 @@ if TYPE_CHECKING:
     )
     from layanan_aduan.service_layer.report_stream import project as project_report
     from layanan_aduan.service_layer.signing import HeadSigning
+    from layanan_aduan.service_layer.statistics import desk_statistics, period_statistics
 
 __all__ = [
     "CLAIMED_INSTANT_TOLERANCE",
@@ -413,6 +416,9 @@ __all__ = [
     "Overrides",
     "OverridesError",
     "Page",
+    "Period",
+    "PeriodKind",
+    "PeriodStatistics",
     "PhoneNumber",
     "Problem",
     "ProcedureStep",
@@ -502,6 +508,7 @@ __all__ = [
     "compose",
     "compute_signature",
     "deliver",
+    "desk_statistics",
     "duration_from_hours",
     "export_checkpoint",
     "format_overrides",
@@ -514,6 +521,7 @@ __all__ = [
     "load_report_by_number",
     "parse_overrides",
     "parse_webhook",
+    "period_statistics",
     "project_report",
     "read_staff_file",
     "recognise",
@@ -651,6 +659,9 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "Overrides": ("layanan_aduan.domain.calendar", "Overrides"),
     "OverridesError": ("layanan_aduan.exceptions", "OverridesError"),
     "Page": ("layanan_aduan.ports", "Page"),
+    "Period": ("layanan_aduan.domain.periods", "Period"),
+    "PeriodKind": ("layanan_aduan.domain.periods", "PeriodKind"),
+    "PeriodStatistics": ("layanan_aduan.domain.statistics", "PeriodStatistics"),
     "PhoneNumber": ("layanan_aduan.domain.identity", "PhoneNumber"),
     "Problem": ("layanan_aduan.domain.requirements", "Problem"),
     "ProcedureStep": ("layanan_aduan.domain.standard", "ProcedureStep"),
@@ -743,6 +754,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "compose": ("layanan_aduan.service_layer", "compose"),
     "compute_signature": ("layanan_aduan.adapters.whatsapp.inbound", "compute_signature"),
     "deliver": ("layanan_aduan.messaging", "deliver"),
+    "desk_statistics": ("layanan_aduan.service_layer.statistics", "desk_statistics"),
     "duration_from_hours": ("layanan_aduan.domain.worktime", "duration_from_hours"),
     "format_overrides": ("layanan_aduan.domain.overrides", "format_overrides"),
     "format_report_number": ("layanan_aduan.domain.report", "format_report_number"),
@@ -754,6 +766,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "load_report_by_number": ("layanan_aduan.service_layer.report_stream", "load_report_by_number"),
     "parse_overrides": ("layanan_aduan.domain.overrides", "parse_overrides"),
     "parse_webhook": ("layanan_aduan.adapters.whatsapp.inbound", "parse_webhook"),
+    "period_statistics": ("layanan_aduan.service_layer.statistics", "period_statistics"),
     "project_report": ("layanan_aduan.service_layer.report_stream", "project"),
     "read_staff_file": ("layanan_aduan.adapters.staff", "read_staff_file"),
     "recognise": ("layanan_aduan.domain.evidence", "recognise"),
