@@ -443,11 +443,11 @@ def _outcome(f: ReportFacts, breached: bool) -> str:
 Meter = Callable[[dt.datetime], int]
 
 
-def _paused(m: Meter, pauses: Sequence[tuple[dt.datetime, dt.datetime]], a: int, b: int) -> int:
-    # Working time of the pauses inside [a, b] (positions of one meter), as elapsed() clips.
+def _paused(pauses: Sequence[tuple[int, int]], a: int, b: int) -> int:
+    # Working time of the pauses inside [a, b] (meter positions), clipped as elapsed() clips.
     out = 0
     for ps, pe in pauses:
-        lo, hi = max(m(ps), a), min(m(pe), b)
+        lo, hi = max(ps, a), min(pe, b)
         if lo < hi:
             out += hi - lo
     return out
@@ -461,12 +461,13 @@ def _count(
     t.by_channel[f.channel] = t.by_channel.get(f.channel, 0) + 1
     if f.close_reason is not None:
         t.reasons[f.close_reason] = t.reasons.get(f.close_reason, 0) + 1
+    # Each instant is measured once: positions on the period's meter.
+    pauses = [(m(ps), m(pe)) for ps, pe in f.pauses]
     start = m(f.received_at)
     breached = False
     if f.state != "closed":
         end = m(at if f.stopped_at is None else f.stopped_at)
-        used = end - start - _paused(m, f.pauses, start, end)
-        over = used - _us(goal)
+        over = end - start - _paused(pauses, start, end) - _us(goal)
         breached = over > 0
         if breached:
             t.late.append(over)
@@ -479,22 +480,24 @@ def _count(
     outcome = _outcome(f, breached)
     t.outcomes[outcome] += 1
     t.received_at.append((f.received_at, outcome == "completed_on_time", outcome != "closed"))
-    for name, begin, step_end in (
-        ("receipt", f.received_at, f.receipt_at),
-        ("direction", f.receipt_at, f.direction_at),
-        ("follow_up", f.direction_at, f.follow_up_at),
+    previous: int | None = start
+    for name, instant in (
+        ("receipt", f.receipt_at),
+        ("direction", f.direction_at),
+        ("follow_up", f.follow_up_at),
     ):
-        if step_end is None:
+        if instant is None:
+            previous = None
             continue
-        b = m(step_end)
-        t.time_to[name].append(b - start - _paused(m, f.pauses, start, b))
-        if begin is not None:
-            a = m(begin)
-            t.step_time[name].append(b - a - _paused(m, f.pauses, a, b))
-    if f.pauses:
+        b = m(instant)
+        t.time_to[name].append(b - start - _paused(pauses, start, b))
+        if previous is not None:
+            t.step_time[name].append(b - previous - _paused(pauses, previous, b))
+        previous = b
+    if pauses:
         t.paused_reports += 1
-        t.pauses += len(f.pauses)
-        t.paused_time.append(sum(m(e) - m(s) for s, e in f.pauses))
+        t.pauses += len(pauses)
+        t.paused_time.append(sum(pe - ps for ps, pe in pauses))
     t.waiting_now += f.paused_now
     if f.rating is not None:
         t.ratings[str(f.rating)] += 1
