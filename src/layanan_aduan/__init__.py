@@ -105,6 +105,7 @@ if TYPE_CHECKING:
         format_overrides,
         parse_overrides,
     )
+    from layanan_aduan.domain.periods import Period, PeriodKind
     from layanan_aduan.domain.rating import (
         Rating,
     )
@@ -139,6 +140,7 @@ if TYPE_CHECKING:
         ServiceStandard,
         StatedRequirement,
     )
+    from layanan_aduan.domain.statistics import PeriodStatistics
     from layanan_aduan.domain.workflow import (
         REPORT_WORKFLOW,
         Action,
@@ -309,6 +311,7 @@ if TYPE_CHECKING:
     )
     from layanan_aduan.service_layer.report_stream import project as project_report
     from layanan_aduan.service_layer.signing import HeadSigning
+    from layanan_aduan.service_layer.statistics import desk_statistics, period_statistics
 
 __all__ = [
     "CLAIMED_INSTANT_TOLERANCE",
@@ -427,6 +430,9 @@ __all__ = [
     "OverridesError",
     "PackVerification",
     "Page",
+    "Period",
+    "PeriodKind",
+    "PeriodStatistics",
     "PhoneNumber",
     "Problem",
     "ProcedureStep",
@@ -522,6 +528,7 @@ __all__ = [
     "compose",
     "compute_signature",
     "deliver",
+    "desk_statistics",
     "duration_from_hours",
     "export_checkpoint",
     "format_overrides",
@@ -534,6 +541,7 @@ __all__ = [
     "load_report_by_number",
     "parse_overrides",
     "parse_webhook",
+    "period_statistics",
     "project_report",
     "read_staff_file",
     "recognise",
@@ -678,6 +686,9 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "Overrides": ("layanan_aduan.domain.calendar", "Overrides"),
     "OverridesError": ("layanan_aduan.exceptions", "OverridesError"),
     "Page": ("layanan_aduan.ports", "Page"),
+    "Period": ("layanan_aduan.domain.periods", "Period"),
+    "PeriodKind": ("layanan_aduan.domain.periods", "PeriodKind"),
+    "PeriodStatistics": ("layanan_aduan.domain.statistics", "PeriodStatistics"),
     "PhoneNumber": ("layanan_aduan.domain.identity", "PhoneNumber"),
     "Problem": ("layanan_aduan.domain.requirements", "Problem"),
     "ProcedureStep": ("layanan_aduan.domain.standard", "ProcedureStep"),
@@ -774,6 +785,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "compose": ("layanan_aduan.service_layer", "compose"),
     "compute_signature": ("layanan_aduan.adapters.whatsapp.inbound", "compute_signature"),
     "deliver": ("layanan_aduan.messaging", "deliver"),
+    "desk_statistics": ("layanan_aduan.service_layer.statistics", "desk_statistics"),
     "duration_from_hours": ("layanan_aduan.domain.worktime", "duration_from_hours"),
     "format_overrides": ("layanan_aduan.domain.overrides", "format_overrides"),
     "format_report_number": ("layanan_aduan.domain.report", "format_report_number"),
@@ -785,6 +797,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "load_report_by_number": ("layanan_aduan.service_layer.report_stream", "load_report_by_number"),
     "parse_overrides": ("layanan_aduan.domain.overrides", "parse_overrides"),
     "parse_webhook": ("layanan_aduan.adapters.whatsapp.inbound", "parse_webhook"),
+    "period_statistics": ("layanan_aduan.service_layer.statistics", "period_statistics"),
     "project_report": ("layanan_aduan.service_layer.report_stream", "project"),
     "read_staff_file": ("layanan_aduan.adapters.staff", "read_staff_file"),
     "recognise": ("layanan_aduan.domain.evidence", "recognise"),

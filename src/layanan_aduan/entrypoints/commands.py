@@ -16,6 +16,7 @@ from layanan_aduan.entrypoints import (
     _konfigurasi,
     _layani,
     _meja,
+    _rekap,
     _tanda_tangan,
     _tenggat,
 )
@@ -31,4 +32,5 @@ REGISTRY: list[Register] = [
     _tanda_tangan.register,
     _bukti.register,
     _layani.register,
+    _rekap.register,
 ]

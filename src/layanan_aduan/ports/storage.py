@@ -54,6 +54,7 @@ __all__ = [
     "Page",
     "ReceivedWebhook",
     "ReceivedWebhooks",
+    "ReportEvents",
     "ReportProjection",
     "ReportRepository",
     "ReportSummary",
@@ -298,6 +299,20 @@ class StoredReport:
             f"StoredReport(report_id={self.report_id!r}, version={self.version!r}, "
             f"projection={self.projection!r}, events=<{len(self.events)} events>)"
         )
+
+
+@attrs.frozen(repr=False)
+class ReportEvents:
+    """
+    A report's id and whole event stream, oldest first, without its projection: what
+    :meth:`ReportRepository.received_between` lists (statistics read events only).
+    """
+
+    report_id: str
+    events: tuple[dict[str, Any], ...]
+
+    def __repr__(self) -> str:
+        return f"ReportEvents(report_id={self.report_id!r}, events=<{len(self.events)} events>)"
 
 
 @attrs.frozen
@@ -552,6 +567,24 @@ class ReportRepository(Protocol):
         """
         The report's audit log, oldest first: each record as appended, with ``seq`` and
         ``recorded_at`` (ISO 8601, UTC) added. Empty for a report with none.
+        """
+        ...
+
+    def received_between(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportEvents]:
+        """
+        List the reports received in the half-open span ``[start, end)`` (their projection's
+        ``received_at``), of one ``office`` when given, with their events and without their
+        projections, in the order they were first stored: what period statistics read. A
+        report without ``received_at`` is never listed. ``start`` after ``end`` raises
+        ``StorageInputError``.
         """
         ...
 

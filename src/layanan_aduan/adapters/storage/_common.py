@@ -40,6 +40,7 @@ from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
     Page,
+    ReportEvents,
     ReportProjection,
     ReportSummary,
     SenderActivity,
@@ -379,6 +380,8 @@ class ReportFilter:
     open_only: bool = False
     due_before: pendulum.DateTime | None = None
     stale_for: str | None = None
+    received_from: pendulum.DateTime | None = None
+    received_before: pendulum.DateTime | None = None
 
 
 # --- the ports, checked: each adapter extends these and supplies the private methods ----------
@@ -434,6 +437,12 @@ class RepositoryChecks(abc.ABC):
     def _sla_due(self, at: pendulum.DateTime, office: str | None) -> tuple[SlaDue, ...]:
         """
         The reports at risk or breached at ``at`` (of ``office`` when given), position order.
+        """
+
+    @abc.abstractmethod
+    def _select_events(self, f: ReportFilter, limit: int, start: int) -> Page[ReportEvents]:
+        """
+        Like :meth:`_select`, giving each report's events instead of its projection.
         """
 
     @abc.abstractmethod
@@ -574,6 +583,27 @@ class RepositoryChecks(abc.ABC):
 
     def sla_due(self, at: pendulum.DateTime, *, office: str | None = None) -> tuple[SlaDue, ...]:
         return self._sla_due(utc(at, "at"), _office(office))
+
+    def received_between(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportEvents]:
+        lo, hi = utc(start, "start"), utc(end, "end")
+        if lo > hi:
+            raise StorageInputError(
+                "Awal rentang tidak boleh sesudah akhirnya.",
+                "The span's start cannot be after its end.",
+                code="invalid_span",
+                field="start",
+            )
+        check_limit(limit)
+        f = ReportFilter(office=_office(office), received_from=lo, received_before=hi)
+        return self._select_events(f, limit, cursor_position(after))
 
     def stale_projections(
         self,

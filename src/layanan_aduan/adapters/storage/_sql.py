@@ -34,6 +34,7 @@ from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
     Page,
+    ReportEvents,
     ReportProjection,
     ReportSummary,
     SenderActivity,
@@ -547,6 +548,16 @@ def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
     )
 
 
+def _received_clauses(d: Dialect, f: c.ReportFilter, clauses: list[str], params: list[Any]) -> None:
+    # Instants are stored in a form whose order is time order (text on SQLite): compare them.
+    if f.received_from is not None:
+        clauses.append("received_at IS NOT NULL AND received_at >= ?")
+        params.append(d.instant(f.received_from))
+    if f.received_before is not None:
+        clauses.append("received_at IS NOT NULL AND received_at < ?")
+        params.append(d.instant(f.received_before))
+
+
 class SqlReportRepository(c.RepositoryChecks):
     """
     Reports over SQL (see :class:`layanan_aduan.ports.ReportRepository`).
@@ -693,6 +704,32 @@ class SqlReportRepository(c.RepositoryChecks):
         return int(row[0])
 
     def _select(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportSummary]:
+        rows = self._rows(f, limit, start)
+        items = tuple(ReportSummary(r[1], int(r[2]), _projection(self._d, r)) for r in rows[:limit])
+        cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
+        return Page(items, cursor)
+
+    def _select_events(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportEvents]:
+        fetched = self._rows(f, limit, start, columns="position, report_id")
+        rows = fetched[:limit]
+        events: dict[str, list[dict[str, Any]]] = {r[1]: [] for r in rows}
+        if rows:
+            marks = ", ".join("?" for _ in rows)
+            found = self._uow.execute(
+                f"SELECT report_id, payload FROM report_events WHERE report_id IN ({marks}) "  # noqa: S608 - placeholders only
+                "ORDER BY report_id, seq",
+                [r[1] for r in rows],
+            ).fetchall()
+            load = c.load_json
+            for report_id, payload in found:
+                events[report_id].append(load(payload))
+        items = tuple(ReportEvents(r[1], tuple(events[r[1]])) for r in rows)
+        cursor = c.encode_cursor(int(rows[-1][0])) if len(fetched) > limit else None
+        return Page(items, cursor)
+
+    def _rows(
+        self, f: c.ReportFilter, limit: int, start: int, *, columns: str = _REPORT_COLUMNS
+    ) -> list[Any]:
         d = self._d
         clauses = ["position > ?"]
         params: list[Any] = [start]
@@ -733,14 +770,13 @@ class SqlReportRepository(c.RepositoryChecks):
         if f.stale_for is not None:
             clauses.append("(calendar_fingerprint IS NULL OR calendar_fingerprint <> ?)")
             params.append(f.stale_for)
-        rows = self._uow.execute(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {' AND '.join(clauses)} "  # noqa: S608 - clauses are constants, values are parameters
+        _received_clauses(d, f, clauses, params)
+        rows: list[Any] = self._uow.execute(
+            f"SELECT {columns} FROM reports WHERE {' AND '.join(clauses)} "  # noqa: S608 - columns and clauses are constants, values are parameters
             "ORDER BY position LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-        items = tuple(ReportSummary(r[1], int(r[2]), _projection(d, r)) for r in rows[:limit])
-        cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
-        return Page(items, cursor)
+        return rows
 
 
 def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:

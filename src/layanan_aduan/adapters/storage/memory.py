@@ -41,6 +41,7 @@ from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
     Page,
+    ReportEvents,
     ReportProjection,
     ReportSummary,
     SenderActivity,
@@ -215,6 +216,18 @@ def _matches(row: _Report, f: c.ReportFilter) -> bool:
         and not (f.open_only and p.sla_stopped)
         and (f.stale_for is None or p.calendar_fingerprint != f.stale_for)
         and due
+        and _received_in(p, f)
+    )
+
+
+def _received_in(p: ReportProjection, f: c.ReportFilter) -> bool:
+    if f.received_from is None and f.received_before is None:
+        return True
+    at = p.received_at
+    return (
+        at is not None
+        and (f.received_from is None or f.received_from <= at)
+        and (f.received_before is None or at < f.received_before)
     )
 
 
@@ -303,6 +316,16 @@ class _Repository(c.RepositoryChecks):
             if (risk is not None and risk <= at) or (breach is not None and breach <= at):
                 due.append(SlaDue(r.report_id, risk, breach))
         return tuple(due)
+
+    def _select_events(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportEvents]:
+        rows = self._uow.view().reports.values()
+        selected = (
+            (r.position, ReportEvents(r.report_id, r.stored().events))
+            for r in rows
+            if r.position > start and _matches(r, f)
+        )
+        items, cursor = _page(selected, limit)
+        return Page(tuple(items), cursor)
 
 
 class _OutboxWriter(c.OutboxWriterChecks):

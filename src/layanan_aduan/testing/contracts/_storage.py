@@ -36,6 +36,7 @@ from layanan_aduan.exceptions import (
 from layanan_aduan.ports import (
     Outbox,
     OutboxStatus,
+    ReportEvents,
     ReportProjection,
     ReportRepository,
     ReportSummary,
@@ -700,6 +701,42 @@ class StorageContract(ReceivedWebhooksCases):
         assert ids(now) == [unknown]
         with storage.unit_of_work(read_only=True) as uow, pytest.raises(StorageInputError):
             uow.reports.stale_projections("")
+
+    def test_received_between_is_half_open_per_office_with_events(self, storage: Storage) -> None:
+        """received_between lists the office's reports received in [start, end), in stored
+        order, each with all its events; one without received_at is never listed; a reversed
+        span is refused."""
+        start, end = T0, T0.add(days=1)
+        first = create(storage, office="JKT", received_at=start)
+        with storage.unit_of_work() as uow:
+            again = projection("received", office="JKT", received_at=start)
+            uow.reports.append(first, 1, [{"action": "receive", "seq": 2}], again)
+            uow.commit()
+        create(storage, office="JKT", received_at=end)
+        create(storage, office="JKT", received_at=start.subtract(microseconds=1))
+        create(storage, office="JKT")
+        create(storage, office="BDG", received_at=start)
+        last = create(storage, office="JKT", received_at=end.subtract(microseconds=1))
+
+        def found(office: str | None = "JKT") -> list[ReportEvents]:
+            with storage.unit_of_work(read_only=True) as uow:
+                return every(
+                    lambda x: uow.reports.received_between(
+                        start.in_timezone("Asia/Makassar"), end, office=office, limit=1, after=x
+                    )
+                )
+
+        reports = found()
+        assert [r.report_id for r in reports] == [first, last]
+        assert [len(r.events) for r in reports] == [2, 1]
+        assert reports[0].events == load(storage, first).events
+        assert len(found(office=None)) == 3
+        with storage.unit_of_work(read_only=True) as uow:
+            assert uow.reports.received_between(start, start, office="JKT").items == ()
+            with pytest.raises(StorageInputError):
+                uow.reports.received_between(end, start)
+            with pytest.raises(NaiveDatetimeError):
+                uow.reports.received_between(dt.datetime(2026, 1, 1), end)  # noqa: DTZ001 - naive on purpose
 
     def test_audit_records_append_beside_the_stream(self, storage: Storage) -> None:
         """Audit records are appended in order, commit with the unit of work, leave the version
