@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from layanan_aduan.exceptions import ValidationError
+from layanan_aduan.service_layer.statistics import csv_rows
 
 if TYPE_CHECKING:
     from layanan_aduan.domain.statistics import DurationSummary, PeriodStatistics
 
-__all__ = ["csv_rows", "register", "table"]
+__all__ = ["register", "table"]
 
 _PERIODS = ("hari", "minggu", "bulan", "kuartal", "tahun")
 _KIND_LABELS = {
@@ -234,37 +235,3 @@ def table(stats: PeriodStatistics, *, office_name: str = "") -> str:
         "  " + "   ".join(f"{k}: {v}" for k, v in s.ratings.distribution.items()),
     ]
     return "\n".join(lines)
-
-
-def csv_rows(stats: PeriodStatistics) -> list[list[str]]:
-    """
-    The statistics as CSV rows: a header, then one row per figure (``figure``, ``value``, the
-    previous period's ``previous``), English figure names; durations in seconds.
-    """
-    current = _flat(stats.to_dict())
-    previous = {} if stats.previous is None else _flat(stats.previous.to_dict())
-    rows = [["figure", "value", "previous"]]
-    for key, value in current.items():
-        if key.startswith(("previous.", "series.", "follow_up_histogram.")):
-            continue
-        rows.append([key, _cell(value), _cell(previous.get(key))])
-    return rows
-
-
-def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            out.update(_flat(v, f"{prefix}{k}."))
-        return out
-    if isinstance(value, list):
-        return {f"{prefix}{i}": v for i, v in enumerate(value)}
-    return {prefix.rstrip("."): value}
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)

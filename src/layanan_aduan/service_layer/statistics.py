@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from layanan_aduan.domain.periods import Period, PeriodKind
 from layanan_aduan.domain.statistics import (
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from layanan_aduan.domain.worktime import WorkingTime
     from layanan_aduan.service_layer.desk import Desk
 
-__all__ = ["Progress", "desk_statistics", "period_statistics"]
+__all__ = ["Progress", "csv_rows", "desk_statistics", "period_statistics"]
 
 #: Told how many more reports were read, after each page.
 Progress = Callable[[int], None]
@@ -135,3 +135,37 @@ def desk_statistics(
         goal=desk.standard.completion_time,
         progress=progress,
     )
+
+
+def csv_rows(stats: PeriodStatistics) -> list[list[str]]:
+    """
+    The statistics as CSV rows: a header, then one row per figure (``figure``, ``value``, the
+    previous period's ``previous``), English figure names; durations in seconds.
+    """
+    current = _flat(stats.to_dict())
+    previous = {} if stats.previous is None else _flat(stats.previous.to_dict())
+    rows = [["figure", "value", "previous"]]
+    for key, value in current.items():
+        if key.startswith(("previous.", "series.", "follow_up_histogram.")):
+            continue
+        rows.append([key, _cell(value), _cell(previous.get(key))])
+    return rows
+
+
+def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_flat(v, f"{prefix}{k}."))
+        return out
+    if isinstance(value, list):
+        return {f"{prefix}{i}": v for i, v in enumerate(value)}
+    return {prefix.rstrip("."): value}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
