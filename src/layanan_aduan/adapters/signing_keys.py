@@ -285,10 +285,9 @@ class Keyring:
         key = self._keys.get(key_id)
         if key is None:
             key = self._keys[key_id] = _ed25519().Ed25519PublicKey.from_public_bytes(raw)
-        try:
-            from cryptography.exceptions import InvalidSignature
-        except ImportError as e:  # pragma: no cover - imported above already
-            raise missing_extra("cryptography", "signing") from e
+        # _ed25519() has imported cryptography (or refused with missing_extra) by now.
+        from cryptography.exceptions import InvalidSignature
+
         try:
             key.verify(signature, message)
         except InvalidSignature:
