@@ -216,6 +216,17 @@ class ConfigurationError(ValidationError):
         self.problems: tuple[ConfigurationProblem, ...] = found
 
 
+class PersonalDataKeyError(ValidationError):
+    """
+    A personal-data key that cannot be used: none configured where one is required
+    (``personal_data_key_missing``), a key file or variable that is unreadable, of the wrong
+    length or readable by others (``personal_data_key_invalid``), or a key id the keyring does
+    not hold (``personal_data_key_unknown``). The message never holds key material.
+    """
+
+    code = "personal_data_key_invalid"
+
+
 # --- installation -----------------------------------------------------------------------------
 
 
@@ -627,6 +638,16 @@ class SchemaVersionError(StorageError):
     """
 
     code = "schema_too_new"
+
+
+class PersonalDataUnreadableError(StorageError):
+    """
+    Sealed personal data that does not open: altered, sealed for another row
+    (``personal_data_unreadable``), or sealed under a key the keyring no longer holds
+    (``personal_data_key_unknown``).
+    """
+
+    code = "personal_data_unreadable"
 
 
 class ReportNotFoundError(StorageError, LookupError):

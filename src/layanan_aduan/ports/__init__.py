@@ -13,7 +13,9 @@ adapters.
   (messages, senders, media, delivery statuses);
 - :mod:`~layanan_aduan.ports.staff`: the office's staff directory (who holds which role when);
 - :mod:`~layanan_aduan.ports.signing`: the key a desk signs history heads with, and the public
-  keys that verify them.
+  keys that verify them;
+- :mod:`~layanan_aduan.ports.personal_data`: the keys personal data is sealed with, and the
+  cipher and blind indexes storage keeps it by.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from layanan_aduan.ports.inbound import (
     StatusUpdate,
 )
 from layanan_aduan.ports.messaging import MediaFetcher, Messenger
+from layanan_aduan.ports.personal_data import DataKeyring, FieldCipher
 from layanan_aduan.ports.signing import HeadSigner, HeadVerifier
 from layanan_aduan.ports.staff import StaffDirectory, StaffRegistry
 from layanan_aduan.ports.storage import (
@@ -60,8 +63,10 @@ from layanan_aduan.ports.storage import (
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "DataKeyring",
     "DeliveryStatus",
     "EvidenceStore",
+    "FieldCipher",
     "HeadSigner",
     "HeadVerifier",
     "InboundMessage",
