@@ -52,6 +52,7 @@ def make_chain(n: int, report_id: str = "r-1", texts: list[str] | None = None) -
             from_state=None if i == 0 else f"s{i - 1}",
             to_state=f"s{i}",
             payload={"text": text, "i": i, "nested": {"list": [i, None, True]}},
+            salt=bytes(16),  # the reporter's event is sealed: a fixed salt, one chain
         )
         events.append(previous)
     return events
@@ -70,21 +71,49 @@ def test_hash_is_sha256_of_the_documented_canonical_json() -> None:
         None,
         report_id="r-1",
         action="submit",
+        actor_id="petugas-01",
+        actor_role="officer",
+        at=T0,
+        from_state=None,
+        to_state="submitted",
+        payload={"n": 1, "kind": "aduan"},
+    )
+    text = (
+        '{"action":"submit","actor_id":"petugas-01","actor_role":"officer",'
+        '"at":"2026-01-09T01:00:00Z","from_state":null,'
+        '"payload":{"kind":"aduan","n":1},'
+        '"prev_hash":"' + "0" * 64 + '","report_id":"r-1","seq":1,"to_state":"submitted"}'
+    )
+    assert event.seal is None
+    assert event.hash == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_a_sealed_event_hashes_the_commitment_not_the_personal_values() -> None:
+    """A reporter's event hashes a salted commitment in place of its actor id and message (pinned)."""
+    event = Event.record(
+        None,
+        report_id="r-1",
+        action="submit",
         actor_id="US.1234567890",
         actor_role="reporter",
         at=T0,
         from_state=None,
         to_state="submitted",
         payload={"n": 1, "message": "Dugaan pungli"},
+        salt=bytes(16),
     )
+    values = '{"actor_id":"US.1234567890","payload":{"message":"Dugaan pungli"}}'
+    commitment = hashlib.sha256(
+        b"layanan-aduan/personal/v1\x00" + bytes(16) + values.encode()
+    ).hexdigest()
     text = (
-        '{"action":"submit","actor_id":"US.1234567890","actor_role":"reporter",'
+        '{"action":"submit","actor_id":"","actor_role":"reporter",'
         '"at":"2026-01-09T01:00:00Z","from_state":null,'
-        '"payload":{"message":"Dugaan pungli","n":1},'
+        '"payload":{"n":1},"personal":"' + commitment + '",'
         '"prev_hash":"' + "0" * 64 + '","report_id":"r-1","seq":1,"to_state":"submitted"}'
     )
     assert event.hash == hashlib.sha256(text.encode()).hexdigest()
-    assert event.hash == "0e21b28514ea317a429ca281d2802b416f5dcdc92778d62bd674a6d51f42e62b"
+    assert event.hash == "84f333b671ce5924021dfbdf19290fb2ba843caad7e6dc5a7af7e3bdc386e833"
     assert event.prev_hash == GENESIS_HASH == "0" * 64
 
 

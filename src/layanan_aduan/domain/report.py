@@ -74,6 +74,7 @@ import attrs
 import pendulum
 
 from layanan_aduan.domain._problem import Problem
+from layanan_aduan.domain.erasure import Erasure, ErasureBasis, erasure_payload, read_erasure
 from layanan_aduan.domain.evidence import (
     DEFAULT_LIMITS,
     EvidenceFile,
@@ -81,7 +82,12 @@ from layanan_aduan.domain.evidence import (
     EvidenceLimits,
     MediaType,
 )
-from layanan_aduan.domain.history import Event, _format_instant, to_instant, verify
+from layanan_aduan.domain.history import (
+    Event,
+    _format_instant,
+    to_instant,
+    verify,
+)
 from layanan_aduan.domain.identity import Reporter
 from layanan_aduan.domain.rating import Rating, is_rating_value
 from layanan_aduan.domain.requirements import RequirementsCheck, check_requirements
@@ -610,6 +616,9 @@ class Report:
         close_note: The officer's note on closing.
         rating: The reporter's rating of the service after the follow-up (``rate``), once
             given; ``None`` before (and forever, when the reporter never answers).
+        erasure: The erasure of its personal data (``erase_personal_data``), once recorded;
+            then ``details``, ``message``, ``evidence``, ``direction``, ``follow_up`` and
+            ``close_note`` read empty, and the history still verifies.
     """
 
     id: str
@@ -629,6 +638,7 @@ class Report:
     close_reason: CloseReason | None = attrs.field(init=False)
     close_note: str | None = attrs.field(init=False)
     rating: Rating | None = attrs.field(init=False)
+    erasure: Erasure | None = attrs.field(init=False)
     _direction_event: Event | None = attrs.field(init=False, eq=False)
     _pending: list[Event] = attrs.field(init=False, eq=False)
     # Folded with the events, so a step's SLA does not walk the whole history: the closed
@@ -651,6 +661,7 @@ class Report:
             )
         self._set(events=(), _pending=[], direction=None, follow_up=None)
         self._set(close_reason=None, close_note=None, _direction_event=None, rating=None)
+        self._set(erasure=None)
         self._set(_closed_pauses=(), _pause_start=None, _latest_sla_at=None, _stopped_at=None)
         for event in events:
             self._apply(event)
@@ -1428,6 +1439,83 @@ class Report:
         payload = {"message_id": message_id, "rating": rating, **_claim(claimed_at, at)}
         self._record(Action.RATE, at, actor, payload)
 
+    def erase_personal_data(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        basis: ErasureBasis | str,
+        reference: str,
+    ) -> Erasure:
+        """
+        After the report ended (completed or closed): record that its personal data is erased,
+        and forget it here.
+
+        The ``erase_personal_data`` event names the basis, the reference of the decision or
+        request, and which events and fields are erased; storage deletes the values when it
+        saves the event. Every event keeps its hash (each sealed one's commitment stays), so
+        the history still verifies. The report reads on without them: ``details`` empty,
+        ``message`` ``""``, no ``evidence``, ``direction``, ``follow_up`` or ``close_note``,
+        no reporter; its number, kind, states and SLA stay.
+
+        Args:
+            at: When the erasure is recorded (the desk's clock).
+            actor: The officer who erases (or the retention run, acting as an officer).
+            basis: Why (:class:`~layanan_aduan.domain.erasure.ErasureBasis`).
+            reference: The decision's or the request's reference (1-300 characters).
+
+        Raises:
+            TransitionNotAllowedError: ``report_not_ended`` while the report is open;
+                ``personal_data_already_erased`` the second time; ``role_not_allowed`` for
+                a role other than the officer's.
+            ReportInputError: ``invalid_erasure_basis``, ``erasure_reference_required``.
+        """
+        role = str(actor.role) if isinstance(actor, Actor) else "?"
+        if self.state not in REPORT_WORKFLOW.final_states:
+            raise TransitionNotAllowedError(
+                "Data pribadi hanya dapat dihapus setelah laporan selesai atau ditutup.",
+                "Personal data can only be erased once the report is completed or closed.",
+                action=str(Action.ERASE_PERSONAL_DATA),
+                state=str(self.state),
+                role=role,
+                code="report_not_ended",
+            )
+        if self.erasure is not None:
+            raise TransitionNotAllowedError(
+                "Data pribadi laporan ini sudah dihapus.",
+                "This report's personal data has been erased already.",
+                action=str(Action.ERASE_PERSONAL_DATA),
+                state=str(self.state),
+                role=role,
+                code="personal_data_already_erased",
+            )
+        self._allowed(Action.ERASE_PERSONAL_DATA, actor)
+        sealed = [e for e in self.events if e.seal is not None and not e.is_erased]
+        fields = {k for e in sealed for k in e.personal_values().get("payload", {})}
+        if any(e.actor_role is Role.REPORTER for e in sealed):
+            fields.add("actor_id")
+        payload = erasure_payload(basis, reference, [e.seq for e in sealed], sorted(fields))
+        self._record(Action.ERASE_PERSONAL_DATA, at, actor, payload, recorded_at=at)
+        self._forget_personal_data()
+        assert self.erasure is not None  # noqa: S101 - folded from the event just recorded
+        return self.erasure
+
+    def _forget_personal_data(self) -> None:
+        # Fold the erased events again: what the report reads once storage has deleted them.
+        pending = [e.erased() for e in self._pending]
+        fresh = Report(id=self.id, events=[e.erased() for e in self.events], number=self.number)
+        for field in attrs.fields(Report):
+            if field.name != "_pending":
+                self._set(**{field.name: getattr(fresh, field.name)})
+        self._set(_pending=pending)
+
+    @property
+    def is_erased(self) -> bool:
+        """
+        True once the report's personal data was erased (:attr:`erasure`).
+        """
+        return self.erasure is not None
+
     def assign_number(self, number: str) -> None:
         """
         Give the report its human-readable number (once; storage allocates it).
@@ -1590,12 +1678,13 @@ class Report:
 
     def _apply_submit(self, event: Event) -> None:
         p = event.payload
-        details = ReporterDetails.from_dict(p["details"])
+        # An erased event reads without its personal keys: no details, message or evidence.
+        details = ReporterDetails.from_dict(p.get("details", {}))
         self._set(
             kind=ReportKind(p["kind"]),
             details=details,
-            message=p["message"],
-            evidence=tuple(_evidence_from_dict(e) for e in p["evidence"]),
+            message=p.get("message", ""),
+            evidence=tuple(_evidence_from_dict(e) for e in p.get("evidence", ())),
             channel=Channel.from_dict(p["channel"]),
             received_at=event.at,
             problems=tuple(_problem_from_dict(x) for x in p["problems"]),
@@ -1610,36 +1699,36 @@ class Report:
         return None
 
     def _apply_direction(self, event: Event) -> None:
-        self._set(direction=event.payload["direction"], _direction_event=event)
+        self._set(direction=event.payload.get("direction"), _direction_event=event)
 
     def _apply_follow_up(self, event: Event) -> None:
         d = self._direction_event
         p = event.payload
         if d is None or p["direction_seq"] != d.seq or p["direction_hash"] != d.hash:
             raise _inconsistent(event, "the follow-up does not refer to the direction given")
-        self._set(follow_up=p["follow_up"])
+        self._set(follow_up=p.get("follow_up"))
 
     def _apply_requirements(self, event: Event) -> None:
         p = event.payload
-        details = self.details.merged(ReporterDetails.from_dict(p["details"]))
+        details = self.details.merged(ReporterDetails.from_dict(p.get("details", {})))
         problems = tuple(_problem_from_dict(x) for x in p["problems"])
         complete = not any(x.blocking for x in problems)
         if complete != (event.action == Action.COMPLETE_REQUIREMENTS):
             raise _inconsistent(event, "the action does not match the problems recorded")
         self._set(
             details=details,
-            evidence=(*self.evidence, *(_evidence_from_dict(e) for e in p["evidence"])),
+            evidence=(*self.evidence, *(_evidence_from_dict(e) for e in p.get("evidence", ()))),
             problems=problems,
             reporter=_reporter_of(details),
         )
 
     def _apply_addition(self, event: Event) -> None:
         p = event.payload
-        details = self.details.merged(ReporterDetails.from_dict(p["details"]))
+        details = self.details.merged(ReporterDetails.from_dict(p.get("details", {})))
         self._set(
             details=details,
-            message=_joined(self.message, p["message"]),
-            evidence=(*self.evidence, *(_evidence_from_dict(e) for e in p["evidence"])),
+            message=_joined(self.message, p.get("message", "")),
+            evidence=(*self.evidence, *(_evidence_from_dict(e) for e in p.get("evidence", ()))),
             problems=tuple(_problem_from_dict(x) for x in p["problems"]),
             reporter=_reporter_of(details),
         )
@@ -1660,8 +1749,18 @@ class Report:
 
     def _apply_close(self, event: Event) -> None:
         self._set(
-            close_reason=CloseReason(event.payload["reason"]), close_note=event.payload["note"]
+            close_reason=CloseReason(event.payload["reason"]),
+            close_note=event.payload.get("note"),
         )
+
+    def _apply_erasure(self, event: Event) -> None:
+        erasure = read_erasure(event.seq, event.recorded_at, event.actor_id, event.payload)
+        if erasure is None or self.erasure is not None:
+            raise _inconsistent(event, "an erasure not recorded once as this library records it")
+        sealed = {e.seq for e in self.events if e.seal is not None}
+        if not set(erasure.erased_seqs) <= sealed:
+            raise _inconsistent(event, "it names events without personal data apart")
+        self._set(erasure=erasure)
 
     def __repr__(self) -> str:
         return (
@@ -1694,5 +1793,6 @@ _APPLY = {
     Action.ADD_TO_SUBMISSION: Report._apply_addition,
     Action.CLOSE: Report._apply_close,
     Action.CORRECT_KIND: Report._apply_kind,
+    Action.ERASE_PERSONAL_DATA: Report._apply_erasure,
     Action.RATE: Report._apply_rating,
 }

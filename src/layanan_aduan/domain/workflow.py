@@ -140,6 +140,7 @@ class Action(enum.StrEnum):
     CLOSE = "close"
     CORRECT_KIND = "correct_kind"
     RATE = "rate"
+    ERASE_PERSONAL_DATA = "erase_personal_data"
 
 
 def _to_frozenset(value: Iterable[str]) -> frozenset[str]:
@@ -705,6 +706,21 @@ REPORT_WORKFLOW = Workflow(
             "rate satisfaction with the service",
             annotation=True,
             once=True,
+        ),
+        # After a report ends, its personal data is erased once: when the retention period
+        # ends or on the data subject's request (UU 27/2022). The history keeps every hash.
+        *(
+            Transition(
+                Action.ERASE_PERSONAL_DATA,
+                (state,),
+                state,
+                Role.OFFICER,
+                "menghapus data pribadi pemohon",
+                "erase the applicant's personal data",
+                annotation=True,
+                once=True,
+            )
+            for state in (_S.COMPLETED, _S.CLOSED)
         ),
     ),
 )
