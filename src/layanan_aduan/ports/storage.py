@@ -169,8 +169,11 @@ class ReportProjection:
         updated_at: The instant of the last event.
         number: The human-readable report number, once assigned; unique in the storage.
         office: The code of the office that handles the report.
-        reporter_phone: The reporter's telephone number in E.164 form, when known.
-        reporter_user_id: The reporter's WhatsApp business-scoped user id, when known.
+        reporter_phone: The reporter's telephone number in E.164 form, when known. A lookup
+            key, not data: storage keeps only its blind index (a keyed HMAC) and a projection
+            read back has ``None`` here (:meth:`ReportRepository.by_reporter` finds by it).
+        reporter_user_id: The reporter's WhatsApp business-scoped user id, when known; kept
+            and read back like ``reporter_phone``.
         received_at: The instant the report was received (the SLA clock's start).
         head_hash: The hash of the last event: the history's anchor, kept beside the stream.
         sla_deadline: The SLA deadline as the domain computed it, or ``None``.
@@ -286,7 +289,9 @@ class StoredReport:
     A report as loaded from storage: its projection and its whole event stream, oldest first.
 
     ``events`` are fresh dicts decoded from storage on every load: changing them changes nothing
-    stored. ``version == len(events)``.
+    stored. ``version == len(events)``. An event stored with ``personal_data`` (see
+    :meth:`layanan_aduan.domain.history.Event.to_dict`) reads with it, from the vault storage
+    keeps it in apart (sealed by its cipher), until it is erased.
     """
 
     report_id: str
@@ -305,7 +310,8 @@ class StoredReport:
 class ReportEvents:
     """
     A report's id and whole event stream, oldest first, without its projection: what
-    :meth:`ReportRepository.received_between` lists (statistics read events only).
+    :meth:`ReportRepository.received_between` lists (statistics read events only). The events
+    come without their ``personal_data``: statistics never read a person's data.
     """
 
     report_id: str
@@ -511,7 +517,19 @@ class ReportRepository(Protocol):
 
         With both, a report matches when either matches (a reporter first known by number may
         later write from a username). At least one is required. With ``office``, only that
-        office's reports.
+        office's reports. Storage matches blind indexes, under every key its cipher holds.
+        """
+        ...
+
+    def erase_personal(self, report_id: str) -> int:
+        """
+        Delete the personal data kept apart from the events of ``report_id`` (each event's
+        ``personal_data``, its vault entry) and clear the reporter's lookup keys; return how
+        many entries were deleted (0 the second time).
+
+        Called in the unit of work that appends the report's ``erase_personal_data`` event:
+        the events keep their hashes, so the history still verifies. Raise
+        ``ReportNotFoundError`` when there is no such report.
         """
         ...
 

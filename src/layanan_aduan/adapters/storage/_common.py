@@ -16,7 +16,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import attrs
 import pendulum
@@ -37,6 +37,7 @@ from layanan_aduan.exceptions import (
 from layanan_aduan.ports import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    FieldCipher,
     OutboxMessage,
     OutboxStatus,
     Page,
@@ -231,6 +232,102 @@ def encode_events(events: Sequence[Mapping[str, Any]], expected_version: int) ->
     return [canonical_json(e, "events") for e in events]
 
 
+# --- personal data: the vault beside the events, blind indexes ---------------------------------
+
+#: The blind-index purposes of the columns that find a reporter and count a sender.
+PHONE_INDEX: Final = "reporter_phone"
+USER_INDEX: Final = "reporter_user_id"
+SENDER_INDEX: Final = "inbox_sender"
+
+
+def vault_context(report_id: str, seq: int) -> str:
+    """
+    What a vault entry is sealed for: its report and event (a sealed entry copied to another
+    row does not open there).
+    """
+    return f"report_personal/{report_id}/{seq}"
+
+
+@attrs.frozen
+class SealedStep:
+    """
+    One step as an adapter stores it: the events' canonical JSON without their personal data,
+    the sealed vault entries ``(seq, sealed, key_id)``, and the reporter's blind indexes (what
+    the projection's ``reporter_phone`` / ``reporter_user_id`` columns hold).
+    """
+
+    events: list[str]
+    personal: list[tuple[int, str, str]]
+    phone_index: str | None
+    user_index: str | None
+
+
+def seal_step(
+    cipher: FieldCipher,
+    report_id: str,
+    expected_version: int,
+    events: Sequence[Mapping[str, Any]],
+    projection: ReportProjection,
+) -> SealedStep:
+    """
+    Split each event's ``personal_data`` off into a vault entry sealed by ``cipher``, and index
+    the projection's reporter keys: what a step writes holds no personal value in the clear.
+    """
+    texts = encode_events(events, expected_version)
+    personal: list[tuple[int, str, str]] = []
+    for offset, event in enumerate(events, start=1):
+        vault = event.get("personal_data")
+        if vault is None:
+            continue
+        if not isinstance(vault, Mapping):
+            raise StorageInputError(
+                "Data pribadi peristiwa harus berupa objek JSON.",
+                "An event's personal data must be a JSON object.",
+                code="not_json_object",
+                field="events",
+            )
+        seq = expected_version + offset
+        rest = {k: v for k, v in event.items() if k != "personal_data"}
+        texts[offset - 1] = canonical_json(rest, "events")
+        sealed = cipher.seal(canonical_json(vault, "events"), vault_context(report_id, seq))
+        personal.append((seq, sealed, cipher.sealed_key_id(sealed)))
+    phone, user = projection.reporter_phone, projection.reporter_user_id
+    return SealedStep(
+        texts,
+        personal,
+        None if phone is None else cipher.blind_index(phone, PHONE_INDEX),
+        None if user is None else cipher.blind_index(user, USER_INDEX),
+    )
+
+
+def open_vault(
+    cipher: FieldCipher,
+    report_id: str,
+    events: list[dict[str, Any]],
+    first_seq: int,
+    entries: Iterable[tuple[int, str]],
+) -> tuple[dict[str, Any], ...]:
+    """
+    ``events`` (``seq`` ``first_seq``, ``first_seq + 1``, ...) with their vault entries opened
+    back into ``personal_data``. An event whose entry was erased reads without it.
+    """
+    for seq, sealed in entries:
+        index = seq - first_seq
+        if 0 <= index < len(events):
+            text = cipher.open(sealed, vault_context(report_id, seq))
+            events[index]["personal_data"] = load_json(text)
+    return tuple(events)
+
+
+def reporter_indexes(cipher: FieldCipher, value: str | None, purpose: str) -> tuple[str, ...]:
+    """
+    The blind indexes a lookup of ``value`` matches (every key held: a rotation in progress),
+    and the value itself, which a row written before blind indexes (schema version 9 and
+    older) holds until :func:`~layanan_aduan.service_layer.key_rotation.reseal` re-indexes it.
+    """
+    return () if value is None else (*cipher.blind_indexes(value, purpose), value)
+
+
 def check_limit(limit: object) -> int:
     """
     Return ``limit`` when it is a page size from 1 to ``MAX_PAGE_SIZE``.
@@ -366,14 +463,15 @@ class ReportFilter:
     """
     The conditions of a report listing; every given condition must hold.
 
-    ``phone``/``user_id`` match when either matches. ``at_risk_at``/``breached_at`` select the
-    reports at risk (not breached) / breached at that instant.
+    ``phone``/``user_id`` hold the blind indexes a reporter lookup matches (one per key held);
+    a report matches when either matches. ``at_risk_at``/``breached_at`` select the reports at
+    risk (not breached) / breached at that instant.
     """
 
     office: str | None = None
     state: str | None = None
-    phone: str | None = None
-    user_id: str | None = None
+    phone: tuple[str, ...] | None = None
+    user_id: tuple[str, ...] | None = None
     at_risk_at: pendulum.DateTime | None = None
     breached_at: pendulum.DateTime | None = None
     kind: str | None = None
@@ -409,16 +507,31 @@ class RepositoryChecks(abc.ABC):
         its events after version ``after``.
         """
 
+    @property
+    @abc.abstractmethod
+    def _cipher(self) -> FieldCipher:
+        """
+        What seals the vault and makes the blind indexes (the storage's).
+        """
+
     @abc.abstractmethod
     def _write(
         self,
         report_id: str,
         expected_version: int,
-        encoded: list[str],
+        step: SealedStep,
         projection: ReportProjection,
     ) -> int:
         """
-        Append the events (``encoded``: canonical JSON) and replace the projection.
+        Append the events and their vault entries (``step``) and replace the projection (its
+        reporter columns hold ``step``'s blind indexes).
+        """
+
+    @abc.abstractmethod
+    def _erase(self, report_id: str) -> int:
+        """
+        Delete the vault entries of ``report_id`` and clear its reporter indexes; return how
+        many entries went. Raise ``ReportNotFoundError`` when there is no such report.
         """
 
     @abc.abstractmethod
@@ -497,10 +610,14 @@ class RepositoryChecks(abc.ABC):
     ) -> int:
         check_text(report_id, "report_id")
         check_version(expected_version)
-        encoded = encode_events(events, expected_version)
         if not isinstance(projection, ReportProjection):
             raise TypeError("projection must be a ReportProjection")
-        return self._write(report_id, expected_version, encoded, projection)
+        step = seal_step(self._cipher, report_id, expected_version, events, projection)
+        return self._write(report_id, expected_version, step, projection)
+
+    def erase_personal(self, report_id: str) -> int:
+        check_text(report_id, "report_id")
+        return self._erase(report_id)
 
     def allocate_number(self, office: str, year: int) -> int:
         check_text(office, "office", 64)
@@ -556,7 +673,12 @@ class RepositoryChecks(abc.ABC):
         after: str | None = None,
     ) -> Page[ReportSummary]:
         check_reporter_query(phone, user_id)
-        f = ReportFilter(office=_office(office), phone=phone, user_id=user_id)
+        cipher = self._cipher
+        f = ReportFilter(
+            office=_office(office),
+            phone=None if phone is None else reporter_indexes(cipher, phone, PHONE_INDEX),
+            user_id=None if user_id is None else reporter_indexes(cipher, user_id, USER_INDEX),
+        )
         return self._query(f, limit, after)
 
     def at_risk(

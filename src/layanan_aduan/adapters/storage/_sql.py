@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import pendulum
 
+from layanan_aduan.adapters.field_cipher import PlainFieldCipher
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.adapters.storage._migrations import (
     SCHEMA_TABLE,
@@ -31,6 +32,7 @@ from layanan_aduan.adapters.storage._migrations import (
 from layanan_aduan.adapters.storage._webhooks import SqlReceivedWebhooks
 from layanan_aduan.exceptions import ConcurrencyConflictError, StorageError
 from layanan_aduan.ports import (
+    FieldCipher,
     OutboxMessage,
     OutboxStatus,
     Page,
@@ -185,7 +187,8 @@ class SqlStorage(abc.ABC):
     _dialect: Dialect
     _migrations: tuple[Migration, ...]
 
-    def __init__(self) -> None:
+    def __init__(self, cipher: FieldCipher | None = None) -> None:
+        self.cipher: FieldCipher = PlainFieldCipher() if cipher is None else cipher
         self._closed = True
         self._outbox = SqlOutbox(self)
         self._webhooks = SqlReceivedWebhooks(self)
@@ -501,8 +504,7 @@ def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
         state=row[3],
         number=row[4],
         office=row[5],
-        reporter_phone=row[6],
-        reporter_user_id=row[7],
+        # Columns 6 and 7 hold blind indexes: lookup keys, not the reporter's data.
         received_at=d.read_instant_or_none(row[8]),
         updated_at=d.read_instant(row[9]),
         head_hash=row[10],
@@ -526,13 +528,13 @@ def _same(value: Any, stored: Any) -> bool:
     return bool(value == stored)
 
 
-def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
+def _projection_params(d: Dialect, p: ReportProjection, step: c.SealedStep) -> tuple[Any, ...]:
     return (
         p.state,
         p.number,
         p.office,
-        p.reporter_phone,
-        p.reporter_user_id,
+        step.phone_index,
+        step.user_index,
         d.instant_or_none(p.received_at),
         d.instant(p.updated_at),
         p.head_hash,
@@ -567,6 +569,10 @@ class SqlReportRepository(c.RepositoryChecks):
         self._uow = uow
         self._d = uow._dialect
 
+    @property
+    def _cipher(self) -> FieldCipher:
+        return self._uow._storage.cipher
+
     def _find(self, column: str, value: str, after: int) -> StoredReport | None:
         row = self._uow.execute(
             f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {column} = ?",  # noqa: S608 - constant columns
@@ -574,25 +580,34 @@ class SqlReportRepository(c.RepositoryChecks):
         ).fetchone()
         if row is None:
             return None
-        events = self._uow.execute(
-            "SELECT payload FROM report_events WHERE report_id = ? AND seq > ? ORDER BY seq",
-            (row[1], after),
+        report_id = row[1]
+        found = self._uow.execute(
+            "SELECT e.seq, e.payload, p.sealed FROM report_events e "
+            "LEFT JOIN report_personal p ON p.report_id = e.report_id AND p.seq = e.seq "
+            "WHERE e.report_id = ? AND e.seq > ? ORDER BY e.seq",
+            (report_id, after),
         ).fetchall()
-        return StoredReport(
-            row[1], int(row[2]), _projection(self._d, row), tuple(c.load_json(e[0]) for e in events)
+        load = c.load_json
+        events = c.open_vault(
+            self._cipher,
+            report_id,
+            [load(r[1]) for r in found],
+            after + 1,
+            ((int(r[0]), r[2]) for r in found if r[2] is not None),
         )
+        return StoredReport(report_id, int(row[2]), _projection(self._d, row), events)
 
     def _write(
         self,
         report_id: str,
         expected_version: int,
-        encoded: list[str],
+        step: c.SealedStep,
         projection: ReportProjection,
     ) -> int:
         self._uow.check_writable()
         try:
             with self._uow.savepoint():
-                return self._append(report_id, expected_version, encoded, projection)
+                return self._append(report_id, expected_version, step, projection)
         except UniqueViolation as e:
             if e.tag == "reports.number" and projection.number is not None:
                 raise c.duplicate_number(projection.number) from e
@@ -604,7 +619,7 @@ class SqlReportRepository(c.RepositoryChecks):
             raise c.conflict(report_id, expected_version, actual) from e
 
     def _append(
-        self, report_id: str, expected: int, encoded: list[str], p: ReportProjection
+        self, report_id: str, expected: int, step: c.SealedStep, p: ReportProjection
     ) -> int:
         # Three statements a step: read the row (locked), update only the columns that changed
         # (an index whose columns are not set is not rewritten), insert the events. The unique
@@ -620,8 +635,9 @@ class SqlReportRepository(c.RepositoryChecks):
             raise c.report_not_found("report_id", report_id)
         if actual != expected:
             raise c.conflict(report_id, expected, actual)
+        encoded = step.events
         version = expected + len(encoded)
-        params = _projection_params(d, p)
+        params = _projection_params(d, p, step)
         if row is None:
             cur = u.execute(
                 "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
@@ -649,7 +665,24 @@ class SqlReportRepository(c.RepositoryChecks):
             "INSERT INTO report_events (report_id, seq, payload) VALUES (?, ?, ?)",
             [(report_id, expected + i, e) for i, e in enumerate(encoded, start=1)],
         )
+        if step.personal:
+            u.executemany(
+                "INSERT INTO report_personal (report_id, seq, sealed, key_id) VALUES (?, ?, ?, ?)",
+                [(report_id, seq, sealed, key_id) for seq, sealed, key_id in step.personal],
+            )
         return version
+
+    def _erase(self, report_id: str) -> int:
+        u = self._uow
+        u.check_writable()
+        cur = u.execute(
+            "UPDATE reports SET reporter_phone = NULL, reporter_user_id = NULL WHERE report_id = ?",
+            (report_id,),
+        )
+        if cur.rowcount != 1:
+            raise c.report_not_found("report_id", report_id)
+        cur = u.execute("DELETE FROM report_personal WHERE report_id = ?", (report_id,))
+        return int(cur.rowcount)
 
     def _sla_due(self, at: pendulum.DateTime, office: str | None) -> tuple[SlaDue, ...]:
         # Three narrow columns through the SLA indexes on (office, instant); instants are read
@@ -739,15 +772,20 @@ class SqlReportRepository(c.RepositoryChecks):
         if f.state is not None:
             clauses.append("state = ?")
             params.append(f.state)
-        if f.phone is not None and f.user_id is not None:
-            clauses.append("(reporter_phone = ? OR reporter_user_id = ?)")
-            params += [f.phone, f.user_id]
-        elif f.phone is not None:
-            clauses.append("reporter_phone = ?")
-            params.append(f.phone)
-        elif f.user_id is not None:
-            clauses.append("reporter_user_id = ?")
-            params.append(f.user_id)
+        reporter = [
+            (column, keys)
+            for column, keys in (("reporter_phone", f.phone), ("reporter_user_id", f.user_id))
+            if keys is not None
+        ]
+        if reporter:
+            clauses.append(
+                "("
+                + " OR ".join(
+                    f"{column} IN ({', '.join('?' for _ in keys)})" for column, keys in reporter
+                )
+                + ")"
+            )
+            params += [key for _, keys in reporter for key in keys]
         if f.at_risk_at is not None:
             t = d.instant(f.at_risk_at)
             clauses.append(

@@ -35,9 +35,11 @@ from typing import Any, Self
 import attrs
 import pendulum
 
+from layanan_aduan.adapters.field_cipher import PlainFieldCipher
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.adapters.storage._webhooks import MemoryReceivedWebhooks
 from layanan_aduan.ports import (
+    FieldCipher,
     OutboxMessage,
     OutboxStatus,
     Page,
@@ -60,19 +62,32 @@ class _Report:
     position: int
     report_id: str
     version: int
-    projection: ReportProjection
+    projection: ReportProjection  # its reporter keys dropped: they are in the two indexes
     events: tuple[str, ...]
+    # The vault: each sealed entry by seq, and the reporter's blind indexes.
+    personal: Mapping[int, str] = attrs.Factory(dict)
+    phone_index: str | None = None
+    user_index: str | None = None
 
     def summary(self) -> ReportSummary:
         return ReportSummary(self.report_id, self.version, self.projection)
 
-    def stored(self, after: int = 0) -> StoredReport:
+    def stored(self, cipher: FieldCipher, after: int = 0) -> StoredReport:
         return StoredReport(
             self.report_id,
             self.version,
             self.projection,
-            tuple(c.load_json(e) for e in self.events[after:]),
+            c.open_vault(
+                cipher,
+                self.report_id,
+                [c.load_json(e) for e in self.events[after:]],
+                after + 1,
+                ((seq, sealed) for seq, sealed in self.personal.items() if seq > after),
+            ),
         )
+
+    def events_only(self) -> tuple[dict[str, Any], ...]:
+        return tuple(c.load_json(e) for e in self.events)
 
 
 @attrs.frozen
@@ -200,8 +215,8 @@ def _matches(row: _Report, f: c.ReportFilter) -> bool:
     p = row.projection
     reporter = f.phone is None and f.user_id is None
     if not reporter:
-        reporter = (f.phone is not None and p.reporter_phone == f.phone) or (
-            f.user_id is not None and p.reporter_user_id == f.user_id
+        reporter = (f.phone is not None and row.phone_index in f.phone) or (
+            f.user_id is not None and row.user_index in f.user_id
         )
     due = f.due_before is None or (
         not p.sla_stopped and p.sla_deadline is not None and p.sla_deadline < f.due_before
@@ -246,19 +261,32 @@ class _Repository(c.RepositoryChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
+    @property
+    def _cipher(self) -> FieldCipher:
+        return self._uow._storage.cipher
+
     def _find(self, column: str, value: str, after: int) -> StoredReport | None:
         view = self._uow.view()
         report_id = value if column == "report_id" else view.numbers.get(value)
         row = None if report_id is None else view.reports.get(report_id)
-        return None if row is None else row.stored(after)
+        return None if row is None else row.stored(self._cipher, after)
+
+    def _erase(self, report_id: str) -> int:
+        draft = self._uow.writable()
+        row = draft.reports.get(report_id)
+        if row is None:
+            raise c.report_not_found("report_id", report_id)
+        draft.put_report(attrs.evolve(row, personal={}, phone_index=None, user_index=None))
+        return len(row.personal)
 
     def _write(
         self,
         report_id: str,
         expected_version: int,
-        encoded: list[str],
+        step: c.SealedStep,
         projection: ReportProjection,
     ) -> int:
+        encoded = step.events
         draft = self._uow.writable()
         row = draft.reports.get(report_id)
         actual = 0 if row is None else row.version
@@ -277,8 +305,19 @@ class _Repository(c.RepositoryChecks):
         position = draft.take_position() if row is None else row.position
         version = expected_version + len(encoded)
         previous = () if row is None else row.events
+        personal = {} if row is None else dict(row.personal)
+        personal.update((seq, sealed) for seq, sealed, _ in step.personal)
         draft.put_report(
-            _Report(position, report_id, version, projection, previous + tuple(encoded))
+            _Report(
+                position,
+                report_id,
+                version,
+                attrs.evolve(projection, reporter_phone=None, reporter_user_id=None),
+                previous + tuple(encoded),
+                personal,
+                step.phone_index,
+                step.user_index,
+            )
         )
         return version
 
@@ -320,7 +359,7 @@ class _Repository(c.RepositoryChecks):
     def _select_events(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportEvents]:
         rows = self._uow.view().reports.values()
         selected = (
-            (r.position, ReportEvents(r.report_id, r.stored().events))
+            (r.position, ReportEvents(r.report_id, r.events_only()))
             for r in rows
             if r.position > start and _matches(r, f)
         )
@@ -652,9 +691,12 @@ class InMemoryStorage:
     Args:
         busy_timeout: Seconds a writing unit of work waits for another one to finish before
             raising ``StorageUnavailableError`` (code ``storage_busy``).
+        cipher: What seals personal data and makes its blind indexes, as the SQL adapters'
+            (:class:`~layanan_aduan.adapters.field_cipher.PlainFieldCipher` by default).
     """
 
-    def __init__(self, *, busy_timeout: float = 5.0) -> None:
+    def __init__(self, *, busy_timeout: float = 5.0, cipher: FieldCipher | None = None) -> None:
+        self.cipher: FieldCipher = PlainFieldCipher() if cipher is None else cipher
         self._busy_timeout = busy_timeout
         self._writer = threading.Lock()
         self._state = _State()

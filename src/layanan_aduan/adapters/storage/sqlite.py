@@ -60,6 +60,7 @@ from layanan_aduan.adapters.storage._migrations import (
 )
 from layanan_aduan.adapters.storage._sql import Dialect, SqlStorage, UniqueViolation
 from layanan_aduan.exceptions import SchemaVersionError, StorageError, StorageInputError
+from layanan_aduan.ports import FieldCipher
 
 __all__ = ["SqliteStorage"]
 
@@ -153,8 +154,9 @@ class SqliteStorage(SqlStorage):
         *,
         busy_timeout: float = 5.0,
         migrations: Sequence[Migration] | None = None,
+        cipher: FieldCipher | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(cipher)
         text = os.fspath(path)
         if not text or text == ":memory:" or text.startswith("file:"):
             raise StorageInputError(
@@ -177,6 +179,7 @@ class SqliteStorage(SqlStorage):
         *,
         busy_timeout: float = 5.0,
         migrations: Sequence[Migration] | None = None,
+        cipher: FieldCipher | None = None,
     ) -> SqliteStorage:
         """
         Open (creating if needed) the database file at ``path`` and bring its schema up to date.
@@ -186,13 +189,16 @@ class SqliteStorage(SqlStorage):
             busy_timeout: Seconds a writer waits for another writer.
             migrations: The schema migrations to apply (default: the ones shipped). A system that
                 extends the schema passes the shipped ones followed by its own.
+            cipher: What seals personal data at rest and makes its blind indexes
+                (:class:`~layanan_aduan.adapters.field_cipher.AesGcmFieldCipher` with a
+                personal-data key); without one, :class:`PlainFieldCipher` keeps it readable.
 
         Raises:
             SchemaVersionError: The file is from a newer library version (``schema_too_new``),
                 another application's (``foreign_database``, left unchanged), or not ours.
             StorageUnavailableError: The file cannot be opened.
         """
-        storage = cls(path, busy_timeout=busy_timeout, migrations=migrations)
+        storage = cls(path, busy_timeout=busy_timeout, migrations=migrations, cipher=cipher)
         storage._refuse_foreign_file()
         storage._start()
         return storage

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, cast
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -245,7 +246,8 @@ class StorageContract(ReceivedWebhooksCases):
         assert stored.report_id == "r-1"
         assert stored.version == 2
         assert stored.events == tuple(events)
-        assert stored.projection == p
+        # The reporter's keys are kept as blind indexes: lookup keys, read back as None.
+        assert stored.projection == attrs.evolve(p, reporter_phone=None, reporter_user_id=None)
         assert stored.projection.received_at is not None
         assert stored.projection.received_at.timezone_name == "UTC"
 
