@@ -89,7 +89,7 @@ def test_hash_is_sha256_of_the_documented_canonical_json() -> None:
 
 
 def test_a_sealed_event_hashes_the_commitment_not_the_personal_values() -> None:
-    """A reporter's event hashes a salted commitment in place of its actor id and message (pinned)."""
+    """A reporter's event hashes a salted commitment, not its actor id and message (pinned)."""
     event = Event.record(
         None,
         report_id="r-1",

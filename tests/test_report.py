@@ -115,7 +115,7 @@ def test_full_five_step_case() -> None:
     assert report.head_hash == follow_up.hash
     assert verify(report.events, version=5, head=report.head_hash).ok
     # Completed: the procedure is over; only the reporter's rating, once, may follow.
-    assert report.available_actions() == ("rate",)
+    assert report.available_actions() == ("rate", "erase_personal_data")
     assert report.available_actions(Role.OFFICER) == ()
 
 

@@ -134,6 +134,9 @@ class ReportMachine(RuleBasedStateMachine):
                 rating=rating,  # type: ignore[arg-type]  # any value, a wrong one refused
                 message_id="wamid.rating",
             ),
+            Action.ERASE_PERSONAL_DATA: lambda: report.erase_personal_data(
+                at=at, actor=actor, basis="retention", reference=text
+            ),
         }
         if action is Action.SUBMIT:
             for role in Role:
@@ -152,7 +155,11 @@ class ReportMachine(RuleBasedStateMachine):
             assert _snapshot(report) == before
             if isinstance(refusal, TransitionNotAllowedError):
                 assert (refusal.state, refusal.role) == (state, actor.role)
-                if refusal.code not in ("actor_not_allowed", "rating_already_given"):
+                if refusal.code not in (
+                    "actor_not_allowed",
+                    "rating_already_given",
+                    "personal_data_already_erased",
+                ):
                     # The table itself refuses what the report refused.
                     with pytest.raises(TransitionNotAllowedError):
                         REPORT_WORKFLOW.transition(refusal.action, state, actor.role)
@@ -174,6 +181,8 @@ class ReportMachine(RuleBasedStateMachine):
             assert report.state is ReportState.SUBMITTED
             assert report.message.startswith(before_message)
             assert set(before_evidence) <= set(report.evidence)
+        if action is Action.ERASE_PERSONAL_DATA:
+            self._erased()
 
     @rule(minutes=st.integers(0, 10 * 60))
     def advance(self, minutes: int) -> None:
@@ -197,10 +206,34 @@ class ReportMachine(RuleBasedStateMachine):
             report.deliver_follow_up(at=at, actor=officer, follow_up="Sudah diklarifikasi.")
         elif state is ReportState.COMPLETED and report.rating is None:
             report.rate(at=at, actor=SUBMITTER, rating=minutes % 5 + 1, message_id="wamid.r")
-            assert (report.state, report.available_actions()) == (ReportState.COMPLETED, ())
+            assert (report.state, report.available_actions()) == (
+                ReportState.COMPLETED,
+                ("erase_personal_data",),
+            )
+        elif report.erasure is None:
+            report.erase_personal_data(
+                at=at, actor=officer, basis="subject_request", reference="Surat 01/2026"
+            )
+            self._erased()
         else:
             assert report.is_final
             assert report.available_actions() == ()
+
+    def _erased(self) -> None:
+        # After the erasure: nothing personal is left, the history verifies and says what went,
+        # and what was collected before reads as storage will hold it.
+        report = self.report
+        assert report.details.is_empty
+        assert report.message == ""
+        assert report.evidence == ()
+        assert report.reporter is None
+        assert report.submitter_id == ""
+        assert report.erasure is not None
+        check = verify(report.events, version=report.version, head=report.head_hash)
+        assert check.ok
+        assert check.erased == report.erasure.erased_seqs
+        assert all("personal_data" not in e.to_dict() for e in report.events)
+        self.collected = [e.erased() for e in self.collected]
 
     @rule()
     def collect(self) -> None:
@@ -277,18 +310,20 @@ class ReportMachine(RuleBasedStateMachine):
         if report.state is ReportState.COMPLETED:
             assert numbered == [1, 2, 3, 4, 5]
             assert report.requirements_met
-            assert report.direction
-            assert report.follow_up
+            # Their texts stay until the personal data is erased.
+            assert report.is_erased or (report.direction and report.follow_up)
             direction = report.direction_event
             assert direction is not None
             (follow_up,) = [e for e in report.events if e.action == Action.DELIVER_FOLLOW_UP]
             assert follow_up.payload["direction_hash"] == direction.hash
-            # Nothing but the reporter's rating, once, follows the follow-up; the SLA clock
-            # stopped at the follow-up whatever came after.
+            # Nothing but the reporter's rating and the erasure, once each, follows the
+            # follow-up; the SLA clock stopped at the follow-up whatever came after.
             after = [e.action for e in report.events[follow_up.seq :]]
-            assert after in ([], [Action.RATE])
+            once = (Action.RATE, Action.ERASE_PERSONAL_DATA)
+            assert set(after) <= set(once)
+            assert len(after) == len(set(after))
             assert report.clock_stopped_at == follow_up.at
-            assert (report.rating is None) == (after == [])
+            assert (report.rating is None) == (Action.RATE not in after)
 
     @invariant()
     def forwarded_reports_met_the_requirements(self) -> None:

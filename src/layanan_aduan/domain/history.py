@@ -513,7 +513,9 @@ class Event:
         seal = self.seal
         payload = self.payload.thaw()
         actor_id = self.actor_id
-        if seal is not None:
+        if seal is not None and seal.salt is not None:
+            # Held: the commitment covers them. Once erased the event holds none, and any
+            # added back would change the hash.
             payload = {k: v for k, v in payload.items() if k not in PERSONAL_PAYLOAD_KEYS}
             if self.actor_role is Role.REPORTER:
                 actor_id = ""

@@ -319,6 +319,28 @@ def open_vault(
     return tuple(events)
 
 
+#: The payload an outbox message keeps once its report's personal data was erased.
+ERASED_PAYLOAD: Final = {"erased": True}
+#: The ``last_error`` of a message that was still pending when its report was erased.
+ERASED_ERROR: Final = "personal_data_erased"
+
+
+def seal_payload(cipher: FieldCipher, key: str, text: str) -> str:
+    """
+    An outbox payload (canonical JSON) as stored: sealed for its key when ``cipher``
+    encrypts (a notification holds a telephone number and may name the reporter).
+    """
+    return cipher.seal(text, f"outbox/{key}") if cipher.encrypts else text
+
+
+def open_payload_text(cipher: FieldCipher, key: str, stored: str) -> str:
+    """
+    The canonical JSON of a stored outbox payload (one stored before sealing, or with a
+    cipher that does not encrypt, is JSON already).
+    """
+    return stored if stored.startswith("{") else cipher.open(stored, f"outbox/{key}")
+
+
 def reporter_indexes(cipher: FieldCipher, value: str | None, purpose: str) -> tuple[str, ...]:
     """
     The blind indexes a lookup of ``value`` matches (every key held: a rotation in progress),

@@ -682,7 +682,17 @@ class SqlReportRepository(c.RepositoryChecks):
         if cur.rowcount != 1:
             raise c.report_not_found("report_id", report_id)
         cur = u.execute("DELETE FROM report_personal WHERE report_id = ?", (report_id,))
-        return int(cur.rowcount)
+        erased = int(cur.rowcount)
+        # Its notifications held the reporter's number and words: kept as a record that they
+        # were sent, without them; one still pending is given up.
+        u.execute(
+            "UPDATE outbox SET payload = ?, provider_message_id = NULL, claimed_until = NULL, "
+            "claim_token = NULL, last_error = CASE WHEN status = 'pending' THEN ? "
+            "ELSE last_error END, status = CASE WHEN status = 'pending' THEN 'dead' "
+            "ELSE status END WHERE report_id = ?",
+            (c.canonical_json(c.ERASED_PAYLOAD, "payload"), c.ERASED_ERROR, report_id),
+        )
+        return erased
 
     def _sla_due(self, at: pendulum.DateTime, office: str | None) -> tuple[SlaDue, ...]:
         # Three narrow columns through the SLA indexes on (office, instant); instants are read
@@ -817,11 +827,11 @@ class SqlReportRepository(c.RepositoryChecks):
         return rows
 
 
-def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:
+def _message(d: Dialect, row: Sequence[Any], cipher: FieldCipher) -> OutboxMessage:
     return OutboxMessage(
         key=row[1],
         report_id=row[2],
-        payload=c.load_json(row[3]),
+        payload=c.load_json(c.open_payload_text(cipher, row[1], row[3])),
         created_at=d.read_instant(row[4]),
         status=OutboxStatus(row[5]),
         attempts=int(row[6]),
@@ -846,6 +856,7 @@ class SqlOutboxWriter(c.OutboxWriterChecks):
     def _insert(self, message: OutboxMessage, text: str) -> bool:
         self._uow.check_writable()
         d, m = self._uow._dialect, message
+        cipher = self._uow._storage.cipher
         cur = self._uow.execute(
             "INSERT INTO outbox (key, report_id, payload, created_at, status, attempts, "
             "next_attempt_at, office) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) "
@@ -853,7 +864,7 @@ class SqlOutboxWriter(c.OutboxWriterChecks):
             (
                 m.key,
                 m.report_id,
-                text,
+                c.seal_payload(cipher, m.key, text),
                 d.instant(m.created_at),
                 d.instant(m.next_attempt_at),
                 m.office,
@@ -862,7 +873,7 @@ class SqlOutboxWriter(c.OutboxWriterChecks):
         if cur.rowcount == 1:
             return True
         row = self._uow.execute("SELECT payload FROM outbox WHERE key = ?", (m.key,)).fetchone()
-        if row is None or row[0] != text:
+        if row is None or c.open_payload_text(cipher, m.key, row[0]) != text:
             raise c.idempotency_conflict(m.key)
         return False
 
@@ -977,7 +988,10 @@ class SqlOutbox(c.OutboxChecks):
                 "UPDATE outbox SET claimed_until = ?, claim_token = ? WHERE key = ?",
                 [(lease, token, r[1]) for r in rows],
             )
-            return [_message(d, (*r[:8], lease, *r[9:12], token, *r[13:])) for r in rows]
+            return [
+                _message(d, (*r[:8], lease, *r[9:12], token, *r[13:]), self._storage.cipher)
+                for r in rows
+            ]
 
         return self._transact(claim, claim=True)
 
@@ -1003,7 +1017,7 @@ class SqlOutbox(c.OutboxChecks):
             row = self._row(uow, key, lock=True)
             outcome = c.sent_outcome(OutboxStatus(row[5]), row[13], provider_message_id)
             if outcome == "keep":
-                return _message(uow._dialect, row)
+                return _message(uow._dialect, row, self._storage.cipher)
             if outcome == "fill":
                 uow.execute(
                     "UPDATE outbox SET provider_message_id = ? WHERE key = ?",
@@ -1015,7 +1029,7 @@ class SqlOutbox(c.OutboxChecks):
                     "claim_token = NULL, provider_message_id = ? WHERE key = ?",
                     (uow._dialect.instant(instant), provider_message_id, key),
                 )
-            return _message(uow._dialect, self._row(uow, key, lock=False))
+            return _message(uow._dialect, self._row(uow, key, lock=False), self._storage.cipher)
 
         return self._transact(sent)
 
@@ -1028,7 +1042,7 @@ class SqlOutbox(c.OutboxChecks):
                 f"WHERE {of_office}provider_message_id = ? ORDER BY position DESC LIMIT 1",
                 (*(() if office is None else (office,)), provider_message_id),
             ).fetchone()
-            return None if row is None else _message(uow._dialect, row)
+            return None if row is None else _message(uow._dialect, row, self._storage.cipher)
 
     def _mark_failed(
         self,
@@ -1042,7 +1056,7 @@ class SqlOutbox(c.OutboxChecks):
             d = uow._dialect
             row = self._row(uow, key, lock=True)
             if not c.failure_outcome(key, OutboxStatus(row[5]), row[12], token):
-                return _message(d, row)
+                return _message(d, row, self._storage.cipher)
             attempts = int(row[6]) + 1
             dead = nxt is None or attempts >= max_attempts
             uow.execute(
@@ -1056,7 +1070,7 @@ class SqlOutbox(c.OutboxChecks):
                     key,
                 ),
             )
-            return _message(d, self._row(uow, key, lock=False))
+            return _message(d, self._row(uow, key, lock=False), self._storage.cipher)
 
         return self._transact(failed)
 
@@ -1077,7 +1091,7 @@ class SqlOutbox(c.OutboxChecks):
                 "ORDER BY position LIMIT ?",
                 (*params, limit + 1),
             ).fetchall()
-            items = tuple(_message(uow._dialect, r) for r in rows[:limit])
+            items = tuple(_message(uow._dialect, r, self._storage.cipher) for r in rows[:limit])
         cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
         return Page(items, cursor)
 
@@ -1092,13 +1106,13 @@ class SqlOutbox(c.OutboxChecks):
                 "claimed_until = NULL, claim_token = NULL WHERE key = ?",
                 (uow._dialect.instant(instant), key),
             )
-            return _message(uow._dialect, self._row(uow, key, lock=False))
+            return _message(uow._dialect, self._row(uow, key, lock=False), self._storage.cipher)
 
         return self._transact(retry)
 
     def _get(self, key: str) -> OutboxMessage:
         with self._storage.unit_of_work(read_only=True) as uow:
-            return _message(uow._dialect, self._row(uow, key, lock=False))
+            return _message(uow._dialect, self._row(uow, key, lock=False), self._storage.cipher)
 
     def _stored_keys(self, keys: list[str]) -> frozenset[str]:
         # One read transaction, the keys asked in chunks through the unique index on key.

@@ -181,6 +181,11 @@ class _Draft:
             if holder is None or self.outbox[holder].position <= row.position:
                 self._writable("provider_ids")[index] = row.stored.key
 
+    def forget_provider_id(self, message: OutboxMessage) -> None:
+        index = (message.office, message.provider_message_id or "")
+        if self.provider_ids.get(index) == message.key:
+            del self._writable("provider_ids")[index]
+
     def put_inbox(self, message_id: str, entry: _Entry) -> None:
         self._writable("inbox")[message_id] = entry
         if entry.sender is not None:
@@ -277,6 +282,24 @@ class _Repository(c.RepositoryChecks):
         if row is None:
             raise c.report_not_found("report_id", report_id)
         draft.put_report(attrs.evolve(row, personal={}, phone_index=None, user_index=None))
+        for message in [m for m in draft.outbox.values() if m.stored.report_id == report_id]:
+            m = message.stored
+            pending = m.status is OutboxStatus.PENDING
+            draft.forget_provider_id(m)
+            draft.put_message(
+                attrs.evolve(
+                    message,
+                    stored=attrs.evolve(
+                        m,
+                        payload=dict(c.ERASED_PAYLOAD),
+                        provider_message_id=None,
+                        claimed_until=None,
+                        claim_token=None,
+                        status=OutboxStatus.DEAD if pending else m.status,
+                        last_error=c.ERASED_ERROR if pending else m.last_error,
+                    ),
+                )
+            )
         return len(row.personal)
 
     def _write(
