@@ -110,18 +110,19 @@ def warnings_of(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 def test_the_helpers_create_0600_files_and_0700_folders_under_any_umask(mask: int) -> None:
     """Whatever the umask (even one that takes the owner's own bits), created files are 0600
     and created folders 0700."""
-    scratch = Path(tempfile.mkdtemp())
-    with umask_set(mask):
-        nested = private_dir(scratch / "a" / "b", parents=True)
-        made = private_file(scratch / "a" / "db")
-        write_private(scratch / "a" / "out.csv", "x;y\n")
-        fd, temp = private_temp_file(nested, prefix=".tmp-", suffix=".part")
-        os.close(fd)
-        spool = private_temp_dir(prefix="spool-", directory=nested)
-    folders = [scratch / "a", nested, Path(spool)]
-    files = [made, scratch / "a" / "out.csv", Path(temp)]
-    assert [mode_of(p) for p in folders] == [0o700] * 3
-    assert [mode_of(p) for p in files] == [0o600] * 3
+    with tempfile.TemporaryDirectory() as name:
+        scratch = Path(name)
+        with umask_set(mask):
+            nested = private_dir(scratch / "a" / "b", parents=True)
+            made = private_file(scratch / "a" / "db")
+            write_private(scratch / "a" / "out.csv", "x;y\n")
+            fd, temp = private_temp_file(nested, prefix=".tmp-", suffix=".part")
+            os.close(fd)
+            spool = private_temp_dir(prefix="spool-", directory=nested)
+        folders = [scratch / "a", nested, Path(spool)]
+        files = [made, scratch / "a" / "out.csv", Path(temp)]
+        assert [mode_of(p) for p in folders] == [0o700] * 3
+        assert [mode_of(p) for p in files] == [0o600] * 3
 
 
 @settings(max_examples=60, deadline=None)
@@ -129,8 +130,12 @@ def test_the_helpers_create_0600_files_and_0700_folders_under_any_umask(mask: in
 def test_check_private_fixes_exactly_the_modes_open_to_others(mode: int, folder: bool) -> None:
     """A mode with any group or other bit becomes 0600/0700 (True, one warning); a private
     mode is left exactly as it was (False, no warning)."""
-    scratch = Path(tempfile.mkdtemp())
-    target = scratch / "x"
+    with tempfile.TemporaryDirectory() as name:
+        _check_once(Path(name) / "x", mode, folder)
+
+
+def _check_once(target: Path, mode: int, folder: bool) -> None:
+    """One example of the property above, in a scratch folder."""
     if folder:
         target.mkdir()
     else:
