@@ -128,8 +128,8 @@ def test_the_helpers_create_0600_files_and_0700_folders_under_any_umask(mask: in
 @settings(max_examples=60, deadline=None)
 @given(mode=st.integers(min_value=0, max_value=0o777), folder=st.booleans())
 def test_check_private_fixes_exactly_the_modes_open_to_others(mode: int, folder: bool) -> None:
-    """A mode with any group or other bit becomes 0600/0700 (True, one warning); a private
-    mode is left exactly as it was (False, no warning)."""
+    """A mode with any group or other bit loses exactly those bits (True, one warning); a
+    private mode is left as it was (False, no warning)."""
     with tempfile.TemporaryDirectory() as name:
         _check_once(Path(name) / "x", mode, folder)
 
@@ -156,7 +156,7 @@ def _check_once(target: Path, mode: int, folder: bool) -> None:
     open_to_others = bool(mode & 0o077)
     assert fixed is open_to_others
     assert len(records) == int(open_to_others)
-    expected = (0o700 if folder else 0o600) if open_to_others else mode
+    expected = mode & 0o700  # the owner's bits kept, the others' gone
     assert mode_of(target) == expected
     assert is_private(os.stat(target).st_mode)
 

@@ -78,8 +78,9 @@ def is_private(mode: int) -> bool:
     return not mode & _OPEN_BITS
 
 
-def _wanted(mode: int) -> int:
-    return DIR_MODE if stat.S_ISDIR(mode) else FILE_MODE
+def _owner_only(mode: int) -> int:
+    # The owner's own bits kept (a read-only file stays read-only), the group's and others' gone.
+    return stat.S_IMODE(mode) & ~_OPEN_BITS
 
 
 def _refused(path: Path, mode: int, wanted: int, what: str) -> FilePermissionError:
@@ -98,8 +99,9 @@ def check_private(path: str | os.PathLike[str], *, fix: bool = True, what: str =
     """
     Make sure the file or folder at ``path`` is its owner's alone; return True when it was fixed.
 
-    One open to the group or others is set to 0600 (a file) or 0700 (a folder) and a warning
-    is logged on ``layanan_aduan.files``; with ``fix=False``, or when the mode cannot be
+    One open to the group or others loses the group's and others' bits (0644 becomes 0600,
+    0755 becomes 0700; the owner's bits are kept, so nothing ever gains a permission) and a
+    warning is logged on ``layanan_aduan.files``; with ``fix=False``, or when the mode cannot be
     changed (another user owns it), it is refused instead and left as it was. ``what`` names
     it in messages (Indonesian: ``"basis data"``, ``"folder bukti"``). Symbolic links are
     followed.
@@ -112,7 +114,7 @@ def check_private(path: str | os.PathLike[str], *, fix: bool = True, what: str =
     mode = file.stat().st_mode
     if is_private(mode):
         return False
-    wanted = _wanted(mode)
+    wanted = _owner_only(mode)
     if not fix:
         raise _refused(file, mode, wanted, what)
     try:

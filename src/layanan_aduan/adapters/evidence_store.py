@@ -227,9 +227,9 @@ class FilesystemEvidenceStore:
     mode 0700, whatever the umask (evidence is personal data).
 
     Build it with :meth:`open`, which creates the root directory (0700, and any missing
-    parent folder 0700). An existing root open to the group or others is made 0700 with a
-    warning logged on ``layanan_aduan.files``, or refused with ``FilePermissionError``
-    (``file_permissions``) when another user owns it.
+    parent folder 0700). An existing root open to the group or others is made private (0755
+    becomes 0700) with a warning logged on ``layanan_aduan.files``, or refused with
+    ``FilePermissionError`` (``file_permissions``) when another user owns it.
 
     Args:
         root: The directory that holds the files.

@@ -24,8 +24,9 @@ Durability and concurrency settings, applied to every connection:
 Files: the database is created mode 0600 before SQLite opens it, and SQLite gives its ``-wal``,
 ``-shm`` (and ``-journal``) files the database file's mode, so all are the service account's alone
 whatever the umask. An existing database (or ``-wal``/``-shm``) open to the group or others is
-made 0600 on open, with a warning logged on ``layanan_aduan.files``; one another user owns is
-refused with ``FilePermissionError`` (code ``file_permissions``). See :mod:`layanan_aduan._files`.
+made private on open (0644 becomes 0600), with a warning logged on ``layanan_aduan.files``; one
+another user owns is refused with ``FilePermissionError`` (code ``file_permissions``). See
+:mod:`layanan_aduan._files`.
 
 Writing units of work start with ``BEGIN IMMEDIATE``: writers take the database's write lock at
 the start, so two writers never deadlock on a lock upgrade; they queue, and each still checks
