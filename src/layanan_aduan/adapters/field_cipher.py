@@ -171,6 +171,9 @@ class AesGcmFieldCipher:
 
     def __init__(self, keyring: DataKeyring) -> None:
         self._aead_class = _aesgcm()
+        from cryptography.exceptions import InvalidTag  # imported by _aesgcm() already
+
+        self._invalid_tag: type[Exception] = InvalidTag
         self._keyring = keyring
         self._derived: dict[str, tuple[Any, bytes]] = {}
         self._derive(keyring.current_key_id)  # refuses a keyring without its current key
@@ -216,21 +219,22 @@ class AesGcmFieldCipher:
         if sealed.startswith(_PREFIX):
             return sealed[len(_PREFIX) :]
         key_id, raw = self._split(sealed, context)
-        if key_id not in self._keyring.key_ids:
+        try:
+            aead, _ = self._derive(key_id)
+        except PersonalDataKeyError as e:
+            if e.code != "personal_data_key_unknown":
+                raise
             raise PersonalDataUnreadableError(
                 f"Data pribadi ini tersegel dengan kunci {key_id!r}, yang tidak dipegang lagi.",
                 f"This personal data is sealed with the key {key_id!r}, which is no longer held.",
                 code="personal_data_key_unknown",
                 details={"context": _where(context), "key_id": key_id},
-            )
-        aead, _ = self._derive(key_id)
-        from cryptography.exceptions import InvalidTag
-
+            ) from None
         try:
             plain: bytes = aead.decrypt(
                 raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], context.encode("utf-8", _ERRORS)
             )
-        except InvalidTag:
+        except self._invalid_tag:
             raise _unreadable(context) from None
         return plain.decode("utf-8", _ERRORS)
 
