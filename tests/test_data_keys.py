@@ -34,6 +34,16 @@ from layanan_aduan.ports import DataKeyring
 KEY = bytes(range(32))
 KEY_B64 = base64.b64encode(KEY).decode()
 
+OFFICE = """
+[office]
+code = "KNJP"
+name = "Kejaksaan Negeri Jakarta Pusat"
+address = "Jl. Merdeka 1"
+telephone = "(021) 1234567"
+whatsapp = "0811-1000-2000"
+website = "https://kejari-jakpus.kejaksaan.go.id"
+"""
+
 
 def _write(path: Path, text: str, mode: int = 0o600) -> Path:
     path.write_text(text, encoding="utf-8")
@@ -377,3 +387,25 @@ def test_key_command_refusals_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
         run("kunci-data")
     assert exited.value.code == 2
     assert "wajib" in capsys.readouterr().err
+
+
+def test_the_configuration_check_reads_the_personal_data_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """periksa-konfigurasi names the current personal-data key when the keys load, and
+    refuses a key file that holds none, in one line with exit status 2."""
+    ring = generate_data_key_file(tmp_path / "data.keys")
+    config = tmp_path / "kantor.toml"
+    config.write_text(OFFICE + '[personal_data]\nkey_file = "data.keys"\n', encoding="utf-8")
+    status, out = run("periksa-konfigurasi", str(config))
+    assert status == 0, out
+    assert f", data pribadi disegel kunci {ring.current_key_id}" in out
+    status, out = run("periksa-konfigurasi", str(config), "--en")
+    assert f", personal data sealed with key {ring.current_key_id}" in out
+    _write(tmp_path / "data.keys", "bukan kunci")
+    assert run("periksa-konfigurasi", str(config))[0] == 2
+    assert "[personal_data_key_invalid]" in capsys.readouterr().err
+    config.write_text(OFFICE, encoding="utf-8")
+    status, out = run("periksa-konfigurasi", str(config))
+    assert status == 0
+    assert "data pribadi" not in out
