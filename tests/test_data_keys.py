@@ -10,6 +10,7 @@ import io
 import json
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -231,6 +232,18 @@ def test_rotations_keep_every_key_and_retiring_leaves_the_current(
         for key_id in old:
             retire_data_key(path, key_id)
         assert KeyFileKeyring.load(path).key_ids == {seen[-1]}
+
+
+def test_rotations_at_once_keep_every_new_key(tmp_path: Path) -> None:
+    """Rotations run at the same time are taken one after another: every new key is kept."""
+    path = tmp_path / "data.keys"
+    first = generate_data_key_file(path)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        rings = list(pool.map(lambda _: rotate_data_key_file(path), range(12)))
+    held = KeyFileKeyring.load(path).key_ids
+    assert held == {first.current_key_id} | {r.current_key_id for r in rings}
+    assert len(held) == 13
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.keys"]
 
 
 def test_keys_given_in_code() -> None:

@@ -380,3 +380,16 @@ def test_a_token_with_unused_base64_bits_set_is_refused() -> None:
     )
     with pytest.raises(PersonalDataUnreadableError):
         ROTATED.open(altered, CONTEXT)
+
+
+def test_plain_values_can_be_refused_once_everything_is_sealed() -> None:
+    """With accept_plain=False a readable value is refused typed; sealed values still open
+    and a plain value's key id is still named (so a rotation can find it)."""
+    strict = AesGcmFieldCipher(StaticKeyring([NEW, OLD]), accept_plain=False)
+    plain = PlainFieldCipher().seal("Budi", CONTEXT)
+    with pytest.raises(PersonalDataUnreadableError) as caught:
+        strict.open(plain, CONTEXT)
+    assert caught.value.code == "personal_data_unreadable"
+    assert "Budi" not in str(caught.value)
+    assert strict.sealed_key_id(plain) == "plain"
+    assert strict.open(OLD_CIPHER.seal("Budi", CONTEXT), CONTEXT) == "Budi"

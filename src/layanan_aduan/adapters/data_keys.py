@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import json
 import os
@@ -49,7 +50,7 @@ import re
 import secrets
 import stat
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -416,6 +417,28 @@ def _replace(file: Path, content: bytes) -> None:
         os.close(folder)
 
 
+@contextlib.contextmanager
+def _changing(file: Path) -> Iterator[None]:
+    # One change of a key file at a time: two rotations at once would each keep only their
+    # own new key. The lock is on the folder (the file itself is replaced, not rewritten) and
+    # ends with the process; without fcntl (not POSIX) changes are not serialised.
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - POSIX systems have fcntl
+        yield
+        return
+    try:
+        folder = os.open(file.parent, os.O_RDONLY)
+    except OSError:
+        yield  # the load that follows says what is wrong with the path
+        return
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)
+
+
 def generate_data_key_file(path: str | os.PathLike[str]) -> KeyFileKeyring:
     """
     Write a new key file at ``path`` (mode 0600, never over an existing file) holding one new
@@ -442,12 +465,14 @@ def rotate_data_key_file(path: str | os.PathLike[str]) -> KeyFileKeyring:
         PersonalDataKeyError: The file cannot be read (as :meth:`KeyFileKeyring.load`) or
             replaced.
     """
-    ring = KeyFileKeyring.load(path)
-    key = new_data_key()
-    key_id = data_key_id(key)
-    keys = {key_id: key, **{k: ring.key(k) for k in ring.key_ids}}
-    _replace(ring.path, _render(keys, key_id))
-    return KeyFileKeyring(keys, key_id, ring.path)
+    file = Path(path)
+    with _changing(file):
+        ring = KeyFileKeyring.load(file)
+        key = new_data_key()
+        key_id = data_key_id(key)
+        keys = {key_id: key, **{k: ring.key(k) for k in ring.key_ids}}
+        _replace(file, _render(keys, key_id))
+    return KeyFileKeyring(keys, key_id, file)
 
 
 def retire_data_key(path: str | os.PathLike[str], key_id: str) -> KeyFileKeyring:
@@ -460,17 +485,19 @@ def retire_data_key(path: str | os.PathLike[str], key_id: str) -> KeyFileKeyring
             ``personal_data_key_invalid`` (``reason`` ``retire_current``) when it is the
             current key; or the file cannot be read or replaced.
     """
-    ring = KeyFileKeyring.load(path)
-    ring.key(key_id)  # personal_data_key_unknown when not held
-    if key_id == ring.current_key_id:
-        raise _error(
-            "retire_current",
-            f"Kunci {key_id!r} adalah kunci sekarang; putar dulu (kunci-data putar), lalu "
-            "pensiunkan kunci lama.",
-            f"The key {key_id!r} is the current key; rotate first (kunci-data putar), then "
-            "retire the old key.",
-            field="key_id",
-        )
-    keys = {k: ring.key(k) for k in ring.key_ids if k != key_id}
-    _replace(ring.path, _render(keys, ring.current_key_id))
-    return KeyFileKeyring(keys, ring.current_key_id, ring.path)
+    file = Path(path)
+    with _changing(file):
+        ring = KeyFileKeyring.load(file)
+        ring.key(key_id)  # personal_data_key_unknown when not held
+        if key_id == ring.current_key_id:
+            raise _error(
+                "retire_current",
+                f"Kunci {key_id!r} adalah kunci sekarang; putar dulu (kunci-data putar), lalu "
+                "pensiunkan kunci lama.",
+                f"The key {key_id!r} is the current key; rotate first (kunci-data putar), then "
+                "retire the old key.",
+                field="key_id",
+            )
+        keys = {k: ring.key(k) for k in ring.key_ids if k != key_id}
+        _replace(file, _render(keys, ring.current_key_id))
+    return KeyFileKeyring(keys, ring.current_key_id, file)

@@ -143,7 +143,10 @@ class AesGcmFieldCipher:
       a random 96-bit nonce, and the ``context`` (UTF-8) as associated data, so a value copied
       to another row does not open there.
     - A value PlainFieldCipher sealed (``plain:...``) opens too, and its key id is
-      ``"plain"``: a database started without a key is sealed later by a rotation.
+      ``"plain"``: a database started without a key is sealed later by a rotation. Once
+      every value is sealed, ``accept_plain=False`` refuses such values
+      (``personal_data_unreadable``): a readable value put in a row is not taken as sealed.
+    - Keys are derived once per key id and kept: build a new cipher over a changed keyring.
     - A blind index is ``<key id>:<32 hex>``: HMAC-SHA256 of ``purpose``, a NUL and the value,
       under the index key; the key id tells rows indexed under an old key.
 
@@ -169,7 +172,8 @@ class AesGcmFieldCipher:
 
     encrypts: Final = True
 
-    def __init__(self, keyring: DataKeyring) -> None:
+    def __init__(self, keyring: DataKeyring, *, accept_plain: bool = True) -> None:
+        self._accept_plain = accept_plain
         self._aead_class = _aesgcm()
         from cryptography.exceptions import InvalidTag  # imported by _aesgcm() already
 
@@ -217,6 +221,8 @@ class AesGcmFieldCipher:
 
     def open(self, sealed: str, context: str) -> str:
         if sealed.startswith(_PREFIX):
+            if not self._accept_plain:
+                raise _unreadable(context)
             return sealed[len(_PREFIX) :]
         key_id, raw = self._split(sealed, context)
         try:
