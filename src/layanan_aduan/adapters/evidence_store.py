@@ -188,6 +188,14 @@ class InMemoryEvidenceStore:
         with self._lock:
             return digest in self._blobs
 
+    def delete(self, digest: str) -> bool:
+        """
+        Forget the bytes stored under ``digest``; True when there were some.
+        """
+        _check_digest(digest)
+        with self._lock:
+            return self._blobs.pop(digest, None) is not None
+
     def ping(self) -> None:
         """
         Health check: memory always answers.
@@ -416,6 +424,21 @@ class FilesystemEvidenceStore:
         True when a file is stored under ``digest`` (its content is checked on :meth:`get`).
         """
         return self.path_of(digest).is_file()
+
+    def delete(self, digest: str) -> bool:
+        """
+        Unlink the file stored under ``digest`` and flush its folder; True when there was one.
+        """
+        path = self.path_of(digest)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as e:
+            raise c.unavailable(type(e).__name__) from e
+        if self._fsync:
+            _fsync_dir(path.parent)
+        return True
 
     def ping(self) -> None:
         """

@@ -1467,7 +1467,8 @@ class Report:
         Raises:
             TransitionNotAllowedError: ``report_not_ended`` while the report is open;
                 ``personal_data_already_erased`` the second time; ``role_not_allowed`` for
-                a role other than the officer's.
+                a role other than the officer's; ``history_not_sealed`` for a report recorded
+                before personal data was kept apart (its values are inside the hashes).
             ReportInputError: ``invalid_erasure_basis``, ``erasure_reference_required``.
         """
         role = str(actor.role) if isinstance(actor, Actor) else "?"
@@ -1490,6 +1491,17 @@ class Report:
                 code="personal_data_already_erased",
             )
         self._allowed(Action.ERASE_PERSONAL_DATA, actor)
+        if self.events[0].seal is None:
+            raise TransitionNotAllowedError(
+                "Riwayat laporan ini dicatat sebelum data pribadi dipisahkan dari rantai hash: "
+                "data pribadinya tidak dapat dihapus tanpa merusak riwayat.",
+                "This report's history was recorded before personal data was kept apart from "
+                "the hash chain: its personal data cannot be erased without breaking the history.",
+                action=str(Action.ERASE_PERSONAL_DATA),
+                state=str(self.state),
+                role=role,
+                code="history_not_sealed",
+            )
         sealed = [e for e in self.events if e.seal is not None and not e.is_erased]
         fields = {k for e in sealed for k in e.personal_values().get("payload", {})}
         if any(e.actor_role is Role.REPORTER for e in sealed):

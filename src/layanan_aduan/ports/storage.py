@@ -322,6 +322,21 @@ class ReportEvents:
 
 
 @attrs.frozen
+class PersonalErasure:
+    """
+    What :meth:`ReportRepository.erase_personal` deleted.
+
+    Attributes:
+        entries: The vault entries deleted (one per event that held personal values).
+        orphaned_evidence: The SHA-256 digests of the report's evidence files that no other
+            report names: the files the evidence store may now delete.
+    """
+
+    entries: int
+    orphaned_evidence: tuple[str, ...]
+
+
+@attrs.frozen
 class Page(Generic[T]):
     """
     One page of a listing in a stable order; pass ``next_cursor`` as ``after`` for the next one.
@@ -521,11 +536,13 @@ class ReportRepository(Protocol):
         """
         ...
 
-    def erase_personal(self, report_id: str) -> int:
+    def erase_personal(self, report_id: str) -> PersonalErasure:
         """
         Delete the personal data kept apart from the events of ``report_id`` (each event's
-        ``personal_data``, its vault entry) and clear the reporter's lookup keys; return how
-        many entries were deleted (0 the second time).
+        ``personal_data``, its vault entry), clear the reporter's lookup keys, and keep its
+        notifications without their payloads (a pending one is given up); say how many
+        entries went and which evidence files no other report holds any more (0 and none the
+        second time).
 
         Called in the unit of work that appends the report's ``erase_personal_data`` event:
         the events keep their hashes, so the history still verifies. Raise
@@ -1060,6 +1077,14 @@ class EvidenceStore(Protocol):
     def contains(self, digest: str) -> bool:
         """
         True when a file with this digest is stored (its content is not checked).
+        """
+        ...
+
+    def delete(self, digest: str) -> bool:
+        """
+        Delete the file with this digest (its report's personal data was erased, and no
+        other report names it); True when there was one, False when there was none.
+        Durable when it returns.
         """
         ...
 

@@ -40,6 +40,8 @@ sends them afterwards.
 - :meth:`Desk.sweep_sla` enqueues the at-risk and breached alerts (and, on a breach, the
   channel for complaints about the service) once per report.
 - :meth:`Desk.record_statuses` marks outbox messages sent when WhatsApp confirms them.
+- :meth:`Desk.erase_personal_data` erases an ended report's personal data (UU 27/2022) and
+  keeps its history verifiable (see :mod:`~layanan_aduan.service_layer.erasure`).
 - :meth:`Desk.reproject` recomputes the SLA projections of open reports stored with another
   calendar (run when the desk starts; see :mod:`~layanan_aduan.service_layer.reprojection`).
 - A staff member's WhatsApp reply to the handover (``context.id`` names the message replied
@@ -52,6 +54,7 @@ A refused operation raises the library's typed error and changes nothing.
 from __future__ import annotations
 
 from layanan_aduan.service_layer._desk_core import DeskCore, OutboxEntry, StepResult
+from layanan_aduan.service_layer.erasure import Erasing, ErasureResult
 from layanan_aduan.service_layer.intake import (
     REPORT_ID_NAMESPACE,
     IngestResult,
@@ -67,6 +70,7 @@ __all__ = [
     "REPORT_ID_NAMESPACE",
     "Desk",
     "DeskCore",
+    "ErasureResult",
     "IngestResult",
     "OutboxEntry",
     "ReportLine",
@@ -76,7 +80,7 @@ __all__ = [
 ]
 
 
-class Desk(Intake, Steps, SlaWatch, Queries, Reprojection):
+class Desk(Intake, Steps, SlaWatch, Queries, Reprojection, Erasing):
     """
     The service desk over its ports (build it with
     :func:`~layanan_aduan.service_layer.bootstrap.compose`).

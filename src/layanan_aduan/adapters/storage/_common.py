@@ -41,6 +41,7 @@ from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
     Page,
+    PersonalErasure,
     ReportEvents,
     ReportProjection,
     ReportSummary,
@@ -260,6 +261,7 @@ class SealedStep:
     personal: list[tuple[int, str, str]]
     phone_index: str | None
     user_index: str | None
+    evidence: frozenset[str] = frozenset()
 
 
 def seal_step(
@@ -275,6 +277,7 @@ def seal_step(
     """
     texts = encode_events(events, expected_version)
     personal: list[tuple[int, str, str]] = []
+    evidence: set[str] = set()
     for offset, event in enumerate(events, start=1):
         vault = event.get("personal_data")
         if vault is None:
@@ -291,13 +294,27 @@ def seal_step(
         texts[offset - 1] = canonical_json(rest, "events")
         sealed = cipher.seal(canonical_json(vault, "events"), vault_context(report_id, seq))
         personal.append((seq, sealed, cipher.sealed_key_id(sealed)))
+        evidence.update(_evidence_digests(vault))
     phone, user = projection.reporter_phone, projection.reporter_user_id
     return SealedStep(
         texts,
         personal,
         None if phone is None else cipher.blind_index(phone, PHONE_INDEX),
         None if user is None else cipher.blind_index(user, USER_INDEX),
+        frozenset(evidence),
     )
+
+
+def _evidence_digests(vault: Mapping[str, Any]) -> set[str]:
+    # The evidence files a vault entry names (``values.payload.evidence[].sha256``).
+    values = vault.get("values")
+    payload = values.get("payload") if isinstance(values, Mapping) else None
+    files = payload.get("evidence") if isinstance(payload, Mapping) else None
+    if not isinstance(files, Sequence) or isinstance(files, str):
+        return set()
+    return {
+        f["sha256"] for f in files if isinstance(f, Mapping) and isinstance(f.get("sha256"), str)
+    }
 
 
 def open_vault(
@@ -550,10 +567,11 @@ class RepositoryChecks(abc.ABC):
         """
 
     @abc.abstractmethod
-    def _erase(self, report_id: str) -> int:
+    def _erase(self, report_id: str) -> PersonalErasure:
         """
-        Delete the vault entries of ``report_id`` and clear its reporter indexes; return how
-        many entries went. Raise ``ReportNotFoundError`` when there is no such report.
+        Delete the vault entries and evidence references of ``report_id``, clear its reporter
+        indexes and its notifications' payloads. Raise ``ReportNotFoundError`` when there is
+        no such report.
         """
 
     @abc.abstractmethod
@@ -637,7 +655,7 @@ class RepositoryChecks(abc.ABC):
         step = seal_step(self._cipher, report_id, expected_version, events, projection)
         return self._write(report_id, expected_version, step, projection)
 
-    def erase_personal(self, report_id: str) -> int:
+    def erase_personal(self, report_id: str) -> PersonalErasure:
         check_text(report_id, "report_id")
         return self._erase(report_id)
 

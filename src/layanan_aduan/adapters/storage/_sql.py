@@ -36,6 +36,7 @@ from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
     Page,
+    PersonalErasure,
     ReportEvents,
     ReportProjection,
     ReportSummary,
@@ -670,9 +671,15 @@ class SqlReportRepository(c.RepositoryChecks):
                 "INSERT INTO report_personal (report_id, seq, sealed, key_id) VALUES (?, ?, ?, ?)",
                 [(report_id, seq, sealed, key_id) for seq, sealed, key_id in step.personal],
             )
+        if step.evidence:
+            u.executemany(
+                "INSERT INTO report_evidence (report_id, sha256) VALUES (?, ?) "
+                "ON CONFLICT (report_id, sha256) DO NOTHING",
+                [(report_id, digest) for digest in sorted(step.evidence)],
+            )
         return version
 
-    def _erase(self, report_id: str) -> int:
+    def _erase(self, report_id: str) -> PersonalErasure:
         u = self._uow
         u.check_writable()
         cur = u.execute(
@@ -683,6 +690,22 @@ class SqlReportRepository(c.RepositoryChecks):
             raise c.report_not_found("report_id", report_id)
         cur = u.execute("DELETE FROM report_personal WHERE report_id = ?", (report_id,))
         erased = int(cur.rowcount)
+        digests = [
+            str(r[0])
+            for r in u.execute(
+                "DELETE FROM report_evidence WHERE report_id = ? RETURNING sha256", (report_id,)
+            ).fetchall()
+        ]
+        orphaned = tuple(
+            sorted(
+                digest
+                for digest in digests
+                if u.execute(
+                    "SELECT 1 FROM report_evidence WHERE sha256 = ? LIMIT 1", (digest,)
+                ).fetchone()
+                is None
+            )
+        )
         # Its notifications held the reporter's number and words: kept as a record that they
         # were sent, without them; one still pending is given up.
         u.execute(
@@ -692,7 +715,7 @@ class SqlReportRepository(c.RepositoryChecks):
             "ELSE status END WHERE report_id = ?",
             (c.canonical_json(c.ERASED_PAYLOAD, "payload"), c.ERASED_ERROR, report_id),
         )
-        return erased
+        return PersonalErasure(erased, orphaned)
 
     def _sla_due(self, at: pendulum.DateTime, office: str | None) -> tuple[SlaDue, ...]:
         # Three narrow columns through the SLA indexes on (office, instant); instants are read

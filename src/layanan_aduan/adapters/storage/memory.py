@@ -43,6 +43,7 @@ from layanan_aduan.ports import (
     OutboxMessage,
     OutboxStatus,
     Page,
+    PersonalErasure,
     ReportEvents,
     ReportProjection,
     ReportSummary,
@@ -68,6 +69,7 @@ class _Report:
     personal: Mapping[int, str] = attrs.Factory(dict)
     phone_index: str | None = None
     user_index: str | None = None
+    evidence: frozenset[str] = frozenset()
 
     def summary(self) -> ReportSummary:
         return ReportSummary(self.report_id, self.version, self.projection)
@@ -276,12 +278,16 @@ class _Repository(c.RepositoryChecks):
         row = None if report_id is None else view.reports.get(report_id)
         return None if row is None else row.stored(self._cipher, after)
 
-    def _erase(self, report_id: str) -> int:
+    def _erase(self, report_id: str) -> PersonalErasure:
         draft = self._uow.writable()
         row = draft.reports.get(report_id)
         if row is None:
             raise c.report_not_found("report_id", report_id)
-        draft.put_report(attrs.evolve(row, personal={}, phone_index=None, user_index=None))
+        draft.put_report(
+            attrs.evolve(row, personal={}, phone_index=None, user_index=None, evidence=frozenset())
+        )
+        held = {d for r in draft.reports.values() for d in r.evidence}
+        orphaned = tuple(sorted(row.evidence - held))
         for message in [m for m in draft.outbox.values() if m.stored.report_id == report_id]:
             m = message.stored
             pending = m.status is OutboxStatus.PENDING
@@ -300,7 +306,7 @@ class _Repository(c.RepositoryChecks):
                     ),
                 )
             )
-        return len(row.personal)
+        return PersonalErasure(len(row.personal), orphaned)
 
     def _write(
         self,
@@ -340,6 +346,7 @@ class _Repository(c.RepositoryChecks):
                 personal,
                 step.phone_index,
                 step.user_index,
+                (frozenset() if row is None else row.evidence) | step.evidence,
             )
         )
         return version

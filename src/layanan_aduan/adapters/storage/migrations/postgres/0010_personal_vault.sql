@@ -4,7 +4,8 @@
 -- personal-data key is configured) for its report and seq; the event itself holds a salted
 -- commitment, which its hash covers. Erasing a report's personal data deletes its entries: the
 -- history still verifies. key_id names the key an entry is sealed with, so a key rotation finds
--- what to re-seal. From this version reports.reporter_phone and reports.reporter_user_id hold
+-- what to re-seal. report_evidence lists the evidence files each report's vault names, so that
+-- erasing one report deletes only the files no other report holds. From this version reports.reporter_phone and reports.reporter_user_id hold
 -- blind indexes (keyed HMACs); rows written before hold the values until they are re-indexed.
 
 CREATE TABLE report_personal (
@@ -15,3 +16,10 @@ CREATE TABLE report_personal (
     PRIMARY KEY (report_id, seq)
 );
 CREATE INDEX report_personal_key ON report_personal (key_id);
+
+CREATE TABLE report_evidence (
+    report_id text NOT NULL,
+    sha256 text NOT NULL,
+    PRIMARY KEY (report_id, sha256)
+);
+CREATE INDEX report_evidence_sha256 ON report_evidence (sha256);
