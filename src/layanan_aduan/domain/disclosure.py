@@ -44,7 +44,7 @@ import attrs
 
 from layanan_aduan.privacy import mask, mask_name, redact_identifiers
 
-__all__ = ["PersonalValues", "mask_event", "withheld"]
+__all__ = ["PersonalValues", "mask_event", "with_personal_values", "withheld"]
 
 # Payload keys shown as they are: codes, digests, numbers, instants; never a person's words.
 _SHOWN = frozenset(
@@ -97,13 +97,17 @@ class PersonalValues:
     @classmethod
     def of_events(cls, events: Iterable[Mapping[str, Any]]) -> PersonalValues:
         """
-        Collect the reporter's ids, and the names and numbers in every ``details`` block.
+        Collect the reporter's ids, and the names and numbers in every ``details`` block
+        (of the payload, or of the personal values a sealed event keeps apart,
+        ``personal_data.values``).
         """
         names: set[str] = set()
         ids: set[str] = set()
-        for event in events:
-            if event.get("actor_role") == "reporter" and isinstance(event.get("actor_id"), str):
-                ids.add(event["actor_id"])
+        for stored in events:
+            event = with_personal_values(stored)
+            actor = event.get("actor_id")
+            if event.get("actor_role") == "reporter" and isinstance(actor, str) and actor:
+                ids.add(actor)
             payload = event.get("payload")
             details = payload.get("details") if isinstance(payload, Mapping) else None
             if not isinstance(details, Mapping):
@@ -164,6 +168,30 @@ def _unknown(value: Any, known: PersonalValues) -> Any:
 
 def _payload(data: Mapping[str, Any], known: PersonalValues) -> dict[str, Any]:
     return {key: _value(key, value, known) for key, value in data.items()}
+
+
+def with_personal_values(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """
+    A sealed event's JSON with the personal values it keeps apart (``personal_data``) merged
+    back into its payload and ``actor_id``: what a person reads. Any other event as it is.
+
+    >>> values = {"actor_id": "+62812", "payload": {"message": "Halo"}}
+    >>> event = {"actor_id": "", "payload": {"kind": "aduan"},
+    ...          "personal_data": {"salt": "...", "values": values}}
+    >>> with_personal_values(event)["payload"]
+    {'kind': 'aduan', 'message': 'Halo'}
+    """
+    vault = event.get("personal_data")
+    values = vault.get("values") if isinstance(vault, Mapping) else None
+    if not isinstance(values, Mapping):
+        return event
+    merged = dict(event)
+    personal = values.get("payload")
+    if isinstance(personal, Mapping) and isinstance(event.get("payload"), Mapping):
+        merged["payload"] = {**event["payload"], **personal}
+    if isinstance(values.get("actor_id"), str):
+        merged["actor_id"] = values["actor_id"]
+    return merged
 
 
 def mask_event(event: Mapping[str, Any], known: PersonalValues) -> dict[str, Any]:

@@ -138,17 +138,45 @@ def _notification(message: OutboxMessage, reveal: bool) -> dict[str, Any]:
     }
 
 
+def _hashed(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "personal_data"}
+
+
+def _personal_state(event: Event, shown: bool) -> str | None:
+    # What the pack says of an event's personal values kept apart from its hash.
+    if event.seal is None:
+        return None
+    if event.is_erased:
+        return "erased"
+    return "shown" if shown else "withheld"
+
+
 def _events(events: tuple[Event, ...], reveal: bool) -> list[dict[str, Any]]:
     raw = [e.to_dict() for e in events]
     known = PersonalValues.of_events(raw)
     out = []
     for event, data in zip(events, raw, strict=True):
-        shown = data if reveal else mask_event(data, known)
+        if reveal:
+            shown = data
+        elif event.seal is not None:
+            # Its personal values are apart from what its hash covers: withheld whole, and
+            # the rest re-hashes as it stands.
+            shown = {k: v for k, v in data.items() if k != "personal_data"}
+        else:
+            shown = mask_event(data, known)
+        entry: dict[str, Any] = {}
+        reason = event.late_entry_reason
+        if reason is not None and not reveal and event.seal is not None:
+            # What an auditor must read of a late entry, shown masked beside the event.
+            masked = mask_event({"payload": {"late_entry_reason": reason}}, known)
+            entry["late_entry_reason"] = masked["payload"]["late_entry_reason"]
         out.append(
             {
+                **entry,
                 "seq": event.seq,
                 "hash": event.hash,
-                "masked": shown != data,
+                "masked": _hashed(shown) != _hashed(data),
+                "personal_data": _personal_state(event, "personal_data" in shown),
                 "sla_at": _iso(event.sla_at),
                 "event": shown,
             }
