@@ -933,7 +933,9 @@ class ReceivedWebhook:
         webhook_id: The store's id for it (increasing in the order received).
         route: Where it was routed when received (the offices' codes, comma-separated).
         received_at: When it was received, by the clock port (never the payload's claim).
-        body: The raw bytes exactly as received (their signature was checked on receipt).
+        body: The raw bytes exactly as received (their signature was checked on receipt),
+            kept (sealed by the storage's cipher) until it is ingested; empty afterwards:
+            the reports and the inbox hold what was taken from it.
         processed_at: When it was ingested; ``None`` while it waits.
     """
 
@@ -988,7 +990,9 @@ class ReceivedWebhooks(Protocol):
 
     def mark_processed(self, webhook_id: int, *, at: pendulum.DateTime) -> None:
         """
-        Record that the body was ingested (marking it again changes nothing).
+        Record that the body was ingested and forget its bytes: they held the sender's
+        number, name and words, which the reports now keep (and can erase). Marking it again
+        changes nothing.
         """
         ...
 

@@ -834,6 +834,13 @@ class InboxChecks(abc.ABC):
     adapter supplies with the checked values.
     """
 
+    @property
+    @abc.abstractmethod
+    def _cipher(self) -> FieldCipher:
+        """
+        What makes the senders' blind indexes (the storage's).
+        """
+
     @abc.abstractmethod
     def _record(  # noqa: PLR0917 - private; the checked arguments of record() in order
         self,
@@ -891,6 +898,10 @@ class InboxChecks(abc.ABC):
                 code="invalid_flag",
                 field="throttled",
             )
+        # The sender (already a digest of its key) is kept as a keyed blind index: without the
+        # key, nobody can test a guessed telephone number against the inbox.
+        if sender is not None:
+            sender = self._cipher.blind_index(sender, SENDER_INDEX)
         return self._record(message_id, instant, report_id, _office(office), sender, throttled)
 
     def report_of(self, message_id: str) -> str | None:
@@ -905,7 +916,9 @@ class InboxChecks(abc.ABC):
         self, *, sender: str, since: dt.datetime, office: str | None = None
     ) -> SenderActivity:
         check_text(sender, "sender")
-        return self._activity(sender, utc(since, "since"), _office(office))
+        # The current key's index: a rotation splits one sender's count for one flood window.
+        index = self._cipher.blind_index(sender, SENDER_INDEX)
+        return self._activity(index, utc(since, "since"), _office(office))
 
 
 class OutboxChecks(abc.ABC):

@@ -909,6 +909,10 @@ class SqlInbox(c.InboxChecks):
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
+    @property
+    def _cipher(self) -> FieldCipher:
+        return self._uow._storage.cipher
+
     def _record(  # noqa: PLR0917 - the checked arguments of record() in order
         self,
         message_id: str,

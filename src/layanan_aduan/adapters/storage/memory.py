@@ -416,6 +416,10 @@ class _Inbox(c.InboxChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
+    @property
+    def _cipher(self) -> FieldCipher:
+        return self._uow._storage.cipher
+
     def _record(  # noqa: PLR0917 - the checked arguments of record() in order
         self,
         message_id: str,
