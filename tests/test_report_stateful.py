@@ -63,8 +63,15 @@ class ReportMachine(RuleBasedStateMachine):
         details=_reports.reporter_details(),
         evidence=st.lists(base.evidence_files(), max_size=1),
         start=base.instants(min_year=2025, max_year=2026),
+        confidential=st.booleans(),
     )
-    def submit(self, details: ReporterDetails, evidence: list[bytes], start: dt.datetime) -> None:
+    def submit(
+        self,
+        details: ReporterDetails,
+        evidence: list[bytes],
+        start: dt.datetime,
+        confidential: bool,
+    ) -> None:
         self.report = Report.submit(
             id="7d9a1c2e-3b4f-4a5b-8c6d-7e8f9a0b1c2d",
             at=start,
@@ -73,6 +80,7 @@ class ReportMachine(RuleBasedStateMachine):
             details=details,
             message="Laporan uji.",
             evidence=evidence,
+            confidential=confidential,
         )
         self.collected = []
 
@@ -134,6 +142,10 @@ class ReportMachine(RuleBasedStateMachine):
                 rating=rating,  # type: ignore[arg-type]  # any value, a wrong one refused
                 message_id="wamid.rating",
             ),
+            Action.REQUEST_CONFIDENTIALITY: lambda: report.request_confidentiality(
+                at=at, actor=actor, message_id="wamid.rahasia"
+            ),
+            Action.UNSEAL_IDENTITY: lambda: report.unseal_identity(at=at, actor=actor, reason=text),
         }
         if action is Action.SUBMIT:
             for role in Role:
@@ -283,10 +295,12 @@ class ReportMachine(RuleBasedStateMachine):
             assert direction is not None
             (follow_up,) = [e for e in report.events if e.action == Action.DELIVER_FOLLOW_UP]
             assert follow_up.payload["direction_hash"] == direction.hash
-            # Nothing but the reporter's rating, once, follows the follow-up; the SLA clock
+            # Nothing but the reporter's rating, once, follows the follow-up (and the section
+            # head's unsealing of a confidential report's identity, once); the SLA clock
             # stopped at the follow-up whatever came after.
             after = [e.action for e in report.events[follow_up.seq :]]
-            assert after in ([], [Action.RATE])
+            assert after.count(Action.UNSEAL_IDENTITY) <= int(report.confidential)
+            assert [a for a in after if a != Action.UNSEAL_IDENTITY] in ([], [Action.RATE])
             assert report.clock_stopped_at == follow_up.at
             assert (report.rating is None) == (after == [])
 

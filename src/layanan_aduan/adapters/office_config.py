@@ -125,6 +125,7 @@ _STANDARD_KEYS = (
     "section_head_title",
     "section_head_title_en",
     "requirements",
+    "accept_anonymous",
 )
 _COMPLAINT_KEYS = ("unit", "unit_name", "by_letter", "telephone", "text", "text_en")
 _WHATSAPP_KEYS = (
@@ -650,6 +651,7 @@ def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -
     policy = _policy(reader, table.get("requirements"))
     if policy is not None:
         changes["requirement_policy"] = policy
+    changes.update(_accept_anonymous(reader, table))
     base = KEJARI_JAKARTA_PUSAT if office is None else _Standard.for_office(office)
     channel = _complaints(reader, complaints, base.complaints)
     if channel is not None:
@@ -664,6 +666,22 @@ def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -
         "standard", lambda: _Standard.for_office(where, **changes)
     )
     return standard
+
+
+def _accept_anonymous(reader: _Reader, table: Mapping[str, Any]) -> dict[str, bool]:
+    # ``[standard] accept_anonymous = true``: reports without name and NIK are accepted.
+    anonymous = table.get("accept_anonymous")
+    if anonymous is None:
+        return {}
+    if not isinstance(anonymous, bool):
+        reader.problem(
+            "standard.accept_anonymous",
+            "invalid_type",
+            "standard.accept_anonymous harus true atau false.",
+            "standard.accept_anonymous must be true or false.",
+        )
+        return {}
+    return {"accept_anonymous": anonymous}
 
 
 def _policy(reader: _Reader, value: Any) -> RequirementPolicy | None:

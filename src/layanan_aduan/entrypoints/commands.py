@@ -16,6 +16,7 @@ from layanan_aduan.entrypoints import (
     _konfigurasi,
     _layani,
     _meja,
+    _rahasia,
     _rekap,
     _tanda_tangan,
     _tenggat,
@@ -33,4 +34,5 @@ REGISTRY: list[Register] = [
     _bukti.register,
     _layani.register,
     _rekap.register,
+    _rahasia.register,
 ]

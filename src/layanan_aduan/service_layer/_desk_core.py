@@ -178,6 +178,13 @@ def _missing_before(report: Report, event: Event, language: str = "id") -> list[
     return []
 
 
+def _staff_text(report: Report, text: str | None, language: str) -> str | None:
+    # service_layer/confidential.py's staff_text (imported late: that module builds on this).
+    from layanan_aduan.service_layer.confidential import staff_text
+
+    return staff_text(report, text, language)
+
+
 def _window_open(report: Report, at: pendulum.DateTime) -> bool:
     """
     Whether the reporter's customer-service window is open at ``at`` as far as the report's
@@ -554,8 +561,9 @@ class DeskCore:
                     number,
                     report.received_at,
                     self._deadline(report, event.sla_at),
-                    summary=summary,
-                    fallback_summary=report.message,
+                    # A confidential report's identity is sealed in what the staff read.
+                    summary=_staff_text(report, summary, language),
+                    fallback_summary=_staff_text(report, report.message, language),
                     kind=report.kind,
                     language=language,
                 ),
