@@ -49,6 +49,9 @@ EXPECTED_REFUSALS = (
 )
 
 
+_UNSEAL = (Action.UNSEAL_IDENTITY.value,)
+
+
 def _snapshot(report: Report) -> tuple[Any, ...]:
     return attrs.astuple(report, recurse=False)
 
@@ -209,10 +212,12 @@ class ReportMachine(RuleBasedStateMachine):
             report.deliver_follow_up(at=at, actor=officer, follow_up="Sudah diklarifikasi.")
         elif state is ReportState.COMPLETED and report.rating is None:
             report.rate(at=at, actor=SUBMITTER, rating=minutes % 5 + 1, message_id="wamid.r")
-            assert (report.state, report.available_actions()) == (ReportState.COMPLETED, ())
+            assert report.state is ReportState.COMPLETED
+            assert report.available_actions() == _UNSEAL * report.identity_sealed
         else:
+            # A final report: only the unsealing of a sealed identity remains.
             assert report.is_final
-            assert report.available_actions() == ()
+            assert report.available_actions() == _UNSEAL * report.identity_sealed
 
     @rule()
     def collect(self) -> None:
