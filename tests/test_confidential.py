@@ -98,10 +98,12 @@ def _staff() -> InMemoryStaffDirectory:
     return InMemoryStaffDirectory({"KNJP": [officer, head, plh, kajari]})
 
 
-def _compose(*, accept_anonymous: bool = False) -> Services:
+def _compose(*, accept_anonymous: bool = False, offer: bool = False) -> Services:
     media = InMemoryMediaFetcher()
     media.put(examples.SCREENSHOT_MEDIA_ID, examples.screenshot_png(), "image/png")
-    standard = attrs.evolve(KEJARI_JAKARTA_PUSAT, accept_anonymous=accept_anonymous)
+    standard = attrs.evolve(
+        KEJARI_JAKARTA_PUSAT, accept_anonymous=accept_anonymous, offer_confidentiality=offer
+    )
     return compose(
         storage=InMemoryStorage(),
         evidence=InMemoryEvidenceStore(),
@@ -399,6 +401,55 @@ def test_the_reply_picked_asks_for_confidentiality() -> None:
         report = desk.report(report_id)
         assert report.confidential
         assert report.events[-1].payload["medium"] == "button"
+
+
+def test_no_offer_by_default() -> None:
+    """The seed standard does not offer confidentiality: the acknowledgement alone."""
+    with _compose() as services:
+        (step,) = services.desk.ingest(parse_webhook(_report(services))).steps
+        assert [n.kind.value for n in step.notifications] == ["acknowledgement"]
+
+
+def test_the_offer_follows_the_acknowledgement_and_its_row_is_taken() -> None:
+    """With offer_confidentiality the acknowledgement is followed by a one-row list naming
+    the report; picking the row records the request and confirms it to the reporter."""
+    with _compose(offer=True) as services:
+        desk = services.desk
+        (step,) = desk.ingest(parse_webhook(_report(services))).steps
+        assert [n.kind.value for n in step.notifications] == [
+            "acknowledgement",
+            "confidentiality_offer",
+        ]
+        offer = services.storage.outbox.get(step.notifications[1].key).payload
+        assert offer["recipient"]["phone"] == f"+{ALICE}"
+        (row,) = offer["interactive"]["sections"][0]["rows"]
+        assert row["id"] == confidential_reply_id(step.report_id)
+        _clock(services).advance(pendulum.duration(minutes=2))
+        (picked,) = desk.ingest(parse_webhook(_pick(services, "p1", row["id"]))).steps
+        assert picked.actions == ("request_confidentiality",)
+        assert [n.kind.value for n in picked.notifications] == ["confidentiality_recorded"]
+        assert desk.report(step.report_id).identity_sealed
+
+
+def test_a_confidential_submission_is_confirmed_not_offered() -> None:
+    """A submission that asks already is confirmed after the acknowledgement, not offered."""
+    with _compose(offer=True) as services:
+        body = _report(services, "RAHASIA\n" + REPORT)
+        (step,) = services.desk.ingest(parse_webhook(body)).steps
+        assert [n.kind.value for n in step.notifications] == [
+            "acknowledgement",
+            "confidentiality_recorded",
+        ]
+
+
+def test_the_office_file_sets_offer_confidentiality() -> None:
+    """[standard] offer_confidentiality = true is read; false by default."""
+    assert parse_office_config("").standard.offer_confidentiality is False
+    on = parse_office_config("[standard]\noffer_confidentiality = true\n")
+    assert on.standard.offer_confidentiality is True
+    with pytest.raises(ConfigurationError) as refused:
+        parse_office_config("[standard]\noffer_confidentiality = 1\n")
+    assert [p.path for p in refused.value.problems] == ["standard.offer_confidentiality"]
 
 
 # --- the desk: unsealing --------------------------------------------------------------------

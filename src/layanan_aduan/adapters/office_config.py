@@ -126,6 +126,7 @@ _STANDARD_KEYS = (
     "section_head_title_en",
     "requirements",
     "accept_anonymous",
+    "offer_confidentiality",
 )
 _COMPLAINT_KEYS = ("unit", "unit_name", "by_letter", "telephone", "text", "text_en")
 _WHATSAPP_KEYS = (
@@ -669,19 +670,23 @@ def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -
 
 
 def _accept_anonymous(reader: _Reader, table: Mapping[str, Any]) -> dict[str, bool]:
-    # ``[standard] accept_anonymous = true``: reports without name and NIK are accepted.
-    anonymous = table.get("accept_anonymous")
-    if anonymous is None:
-        return {}
-    if not isinstance(anonymous, bool):
-        reader.problem(
-            "standard.accept_anonymous",
-            "invalid_type",
-            "standard.accept_anonymous harus true atau false.",
-            "standard.accept_anonymous must be true or false.",
-        )
-        return {}
-    return {"accept_anonymous": anonymous}
+    # ``[standard] accept_anonymous = true``: reports without name and NIK are accepted;
+    # ``offer_confidentiality = true``: the acknowledgement is followed by the offer.
+    found: dict[str, bool] = {}
+    for key in ("accept_anonymous", "offer_confidentiality"):
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            reader.problem(
+                f"standard.{key}",
+                "invalid_type",
+                f"standard.{key} harus true atau false.",
+                f"standard.{key} must be true or false.",
+            )
+            continue
+        found[key] = value
+    return found
 
 
 def _policy(reader: _Reader, value: Any) -> RequirementPolicy | None:

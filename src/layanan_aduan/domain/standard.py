@@ -740,6 +740,10 @@ class ServiceStandard:
             (an anonymous report, confidential by construction; see
             :mod:`layanan_aduan.domain.confidential`). ``False`` by default: the published
             standard requires the reporter's identity.
+        offer_confidentiality: Whether the acknowledgement of a new report is followed by the
+            offer to keep the reporter's identity confidential (an interactive list of one
+            row, within WhatsApp's 24-hour window); ``False`` by default (the keyword
+            ``RAHASIA`` works either way).
     """
 
     service_name: str = attrs.field(validator=_not_blank)
@@ -775,6 +779,9 @@ class ServiceStandard:
         validator=attrs.validators.instance_of(RequirementPolicy),
     )
     accept_anonymous: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool), kw_only=True
+    )
+    offer_confidentiality: bool = attrs.field(
         default=False, validator=attrs.validators.instance_of(bool), kw_only=True
     )
 

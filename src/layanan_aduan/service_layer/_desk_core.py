@@ -513,6 +513,32 @@ class DeskCore:
                 items.append(text)
         return items
 
+    def _confidentiality_notes(
+        self, report: Report, event: Event
+    ) -> Iterable[tuple[NotificationKind, Recipient, RenderedNotification]]:
+        # To the reporter: a confidential request recorded (in the submission or later), or,
+        # after the acknowledgement of an ordinary report, the offer when the standard makes it.
+        number = report.number if report.number is not None else report.id
+        asked = event.action == Action.REQUEST_CONFIDENTIALITY or (
+            event.action == Action.SUBMIT and report.confidential
+        )
+        if asked:
+            yield (
+                NotificationKind.CONFIDENTIALITY_RECORDED,
+                self._reporter(report),
+                self.renderer.confidentiality_recorded(
+                    number, kind=report.kind, language=self.language
+                ),
+            )
+        elif event.action == Action.SUBMIT and self.standard.offer_confidentiality:
+            yield (
+                NotificationKind.CONFIDENTIALITY_OFFER,
+                self._reporter(report),
+                self.renderer.confidentiality_offer(
+                    number, report.id, kind=report.kind, language=self.language
+                ),
+            )
+
     def _notifications(
         self, report: Report, event: Event, summary: str | None
     ) -> Iterable[tuple[NotificationKind, Recipient, RenderedNotification]]:
@@ -531,6 +557,7 @@ class DeskCore:
                     language=language,
                 ),
             )
+        yield from self._confidentiality_notes(report, event)
         if action in (Action.SUBMIT, Action.REQUEST_COMPLETION, Action.SUPPLEMENT_REQUIREMENTS):
             missing = self._missing(report)
             if missing:
