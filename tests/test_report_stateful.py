@@ -49,6 +49,9 @@ EXPECTED_REFUSALS = (
 )
 
 
+_UNSEAL = (Action.UNSEAL_IDENTITY.value,)
+
+
 def _snapshot(report: Report) -> tuple[Any, ...]:
     return attrs.astuple(report, recurse=False)
 
@@ -63,8 +66,15 @@ class ReportMachine(RuleBasedStateMachine):
         details=_reports.reporter_details(),
         evidence=st.lists(base.evidence_files(), max_size=1),
         start=base.instants(min_year=2025, max_year=2026),
+        confidential=st.booleans(),
     )
-    def submit(self, details: ReporterDetails, evidence: list[bytes], start: dt.datetime) -> None:
+    def submit(
+        self,
+        details: ReporterDetails,
+        evidence: list[bytes],
+        start: dt.datetime,
+        confidential: bool,
+    ) -> None:
         self.report = Report.submit(
             id="7d9a1c2e-3b4f-4a5b-8c6d-7e8f9a0b1c2d",
             at=start,
@@ -73,6 +83,7 @@ class ReportMachine(RuleBasedStateMachine):
             details=details,
             message="Laporan uji.",
             evidence=evidence,
+            confidential=confidential,
         )
         self.collected = []
 
@@ -137,6 +148,10 @@ class ReportMachine(RuleBasedStateMachine):
             Action.ERASE_PERSONAL_DATA: lambda: report.erase_personal_data(
                 at=at, actor=actor, basis="retention", reference=text
             ),
+            Action.REQUEST_CONFIDENTIALITY: lambda: report.request_confidentiality(
+                at=at, actor=actor, message_id="wamid.rahasia"
+            ),
+            Action.UNSEAL_IDENTITY: lambda: report.unseal_identity(at=at, actor=actor, reason=text),
         }
         if action is Action.SUBMIT:
             for role in Role:
@@ -206,9 +221,10 @@ class ReportMachine(RuleBasedStateMachine):
             report.deliver_follow_up(at=at, actor=officer, follow_up="Sudah diklarifikasi.")
         elif state is ReportState.COMPLETED and report.rating is None:
             report.rate(at=at, actor=SUBMITTER, rating=minutes % 5 + 1, message_id="wamid.r")
-            assert (report.state, report.available_actions()) == (
-                ReportState.COMPLETED,
-                ("erase_personal_data",),
+            assert report.state is ReportState.COMPLETED
+            assert report.available_actions() == (
+                "erase_personal_data",
+                *_UNSEAL * report.identity_sealed,
             )
         elif report.erasure is None:
             report.erase_personal_data(
@@ -216,8 +232,9 @@ class ReportMachine(RuleBasedStateMachine):
             )
             self._erased()
         else:
+            # A final report: only the unsealing of a sealed identity remains.
             assert report.is_final
-            assert report.available_actions() == ()
+            assert report.available_actions() == _UNSEAL * report.identity_sealed
 
     def _erased(self) -> None:
         # After the erasure: nothing personal is left, the history verifies and says what went,
@@ -317,11 +334,13 @@ class ReportMachine(RuleBasedStateMachine):
             (follow_up,) = [e for e in report.events if e.action == Action.DELIVER_FOLLOW_UP]
             assert follow_up.payload["direction_hash"] == direction.hash
             # Nothing but the reporter's rating and the erasure, once each, follows the
-            # follow-up; the SLA clock stopped at the follow-up whatever came after.
+            # follow-up (and the section head's unsealing of a confidential report's identity,
+            # once); the SLA clock stopped at the follow-up whatever came after.
             after = [e.action for e in report.events[follow_up.seq :]]
-            once = (Action.RATE, Action.ERASE_PERSONAL_DATA)
-            assert set(after) <= set(once)
-            assert len(after) == len(set(after))
+            assert after.count(Action.UNSEAL_IDENTITY) <= int(report.confidential)
+            rest = [a for a in after if a != Action.UNSEAL_IDENTITY]
+            assert set(rest) <= {Action.RATE, Action.ERASE_PERSONAL_DATA}
+            assert len(rest) == len(set(rest))
             assert report.clock_stopped_at == follow_up.at
             assert (report.rating is None) == (Action.RATE not in after)
 

@@ -57,7 +57,7 @@ _TOP_KEYS = {"title", "about", "rows", "start", "people", "staff", "media", "ste
 _STEP_KEYS = {"note", "at", "advance", "webhook", "repeat", "desk", "sweep", "dispatch", "expect"}
 _ACTIONS = {"webhook", "desk", "sweep", "dispatch"}
 #: The keyword that names the acting staff member of each desk step.
-_ACTOR_KEYWORD = {"give_direction": "section_head"}
+_ACTOR_KEYWORD = {"give_direction": "section_head", "unseal_identity": "section_head"}
 
 
 # --- reading a transcript ---------------------------------------------------------------------
@@ -343,6 +343,8 @@ class Replay:
             }
             if report.rating is not None:
                 shown["rating"] = f"{report.rating.value} ({report.rating.label})"
+            if report.confidential:
+                shown["identity"] = "sealed" if report.identity_sealed else "unsealed"
             reports.append(shown)
         inbox: dict[str, str | None] = {}
         with self.services.storage.unit_of_work(read_only=True) as uow:
@@ -459,7 +461,7 @@ def test_the_transcripts_cover_every_row_of_the_routing_table() -> None:
     """Every row of docs/desk.md's routing table has a transcript, and each unusable type."""
     transcripts = [load(path) for path in FILES]
     rows = _routing_rows()
-    assert rows == {"1", "1a", "1b", "2", "3", "4", "5", "6", "any"}
+    assert rows == {"1", "1a", "1b", "1c", "2", "3", "4", "5", "6", "any"}
     covered = {str(row) for t in transcripts for row in t["rows"]}
     assert rows <= covered, f"no transcript covers rows {sorted(rows - covered)}"
     types = {

@@ -127,6 +127,8 @@ _STANDARD_KEYS = (
     "section_head_title",
     "section_head_title_en",
     "requirements",
+    "accept_anonymous",
+    "offer_confidentiality",
 )
 _COMPLAINT_KEYS = ("unit", "unit_name", "by_letter", "telephone", "text", "text_en")
 _WHATSAPP_KEYS = (
@@ -674,6 +676,7 @@ def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -
     policy = _policy(reader, table.get("requirements"))
     if policy is not None:
         changes["requirement_policy"] = policy
+    changes.update(_accept_anonymous(reader, table))
     base = KEJARI_JAKARTA_PUSAT if office is None else _Standard.for_office(office)
     channel = _complaints(reader, complaints, base.complaints)
     if channel is not None:
@@ -688,6 +691,26 @@ def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -
         "standard", lambda: _Standard.for_office(where, **changes)
     )
     return standard
+
+
+def _accept_anonymous(reader: _Reader, table: Mapping[str, Any]) -> dict[str, bool]:
+    # ``[standard] accept_anonymous = true``: reports without name and NIK are accepted;
+    # ``offer_confidentiality = true``: the acknowledgement is followed by the offer.
+    found: dict[str, bool] = {}
+    for key in ("accept_anonymous", "offer_confidentiality"):
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            reader.problem(
+                f"standard.{key}",
+                "invalid_type",
+                f"standard.{key} harus true atau false.",
+                f"standard.{key} must be true or false.",
+            )
+            continue
+        found[key] = value
+    return found
 
 
 def _policy(reader: _Reader, value: Any) -> RequirementPolicy | None:

@@ -42,9 +42,10 @@ from typing import Any
 
 import attrs
 
+from layanan_aduan.domain.confidential import SEALED, seal_text
 from layanan_aduan.privacy import mask, mask_name, redact_identifiers
 
-__all__ = ["PersonalValues", "mask_event", "with_personal_values", "withheld"]
+__all__ = ["PersonalValues", "mask_event", "seal_event", "with_personal_values", "withheld"]
 
 # Payload keys shown as they are: codes, digests, numbers, instants; never a person's words.
 _SHOWN = frozenset(
@@ -70,6 +71,8 @@ _SHOWN = frozenset(
 )
 # Free texts: withheld whole.
 _WITHHELD = frozenset({"message", "direction", "follow_up", "note", "file_name"})
+# Reasons an auditor must read: shown with every known name and number masked.
+_SCRUBBED = frozenset({"late_entry_reason", "unseal_reason"})
 # Lists of records whose own keys are judged one by one.
 _RECORDS = frozenset({"evidence", "problems", "missing"})
 
@@ -143,7 +146,7 @@ def _detail(key: str, value: Any) -> Any:
 def _value(key: str, value: Any, known: PersonalValues) -> Any:
     if key == "details" and isinstance(value, Mapping):
         shown: Any = {k: _detail(k, v) for k, v in value.items()}
-    elif key == "late_entry_reason" and isinstance(value, str):
+    elif key in _SCRUBBED and isinstance(value, str):
         shown = known.scrub(value)
     elif key in _RECORDS and isinstance(value, list):
         shown = [_payload(v, known) if isinstance(v, Mapping) else v for v in value]
@@ -205,4 +208,50 @@ def mask_event(event: Mapping[str, Any], known: PersonalValues) -> dict[str, Any
     payload = event.get("payload")
     if isinstance(payload, Mapping):
         shown["payload"] = _payload(payload, known)
+    return shown
+
+
+def _seal_value(value: Any, values: tuple[str, ...], sealed: str) -> Any:
+    if isinstance(value, str):
+        return seal_text(value, values, sealed=sealed)
+    if isinstance(value, Mapping):
+        return _seal_payload(value, values, sealed)
+    if isinstance(value, list):
+        return [_seal_value(v, values, sealed) for v in value]
+    return value
+
+
+def _seal_payload(data: Mapping[str, Any], values: tuple[str, ...], sealed: str) -> dict[str, Any]:
+    return {
+        key: {k: sealed for k in value}
+        if key == "details" and isinstance(value, Mapping)
+        else _seal_value(value, values, sealed)
+        for key, value in data.items()
+    }
+
+
+def seal_event(
+    event: Mapping[str, Any], values: Iterable[str], *, sealed: str = SEALED
+) -> dict[str, Any]:
+    """
+    ``event`` (an event's JSON) with a confidential report's identity sealed: the reporter's
+    ``actor_id`` and every ``details`` value replaced by ``sealed`` (not masked), and every
+    one of ``values`` (the reporter's name, NIK, numbers, ids:
+    :func:`~layanan_aduan.domain.confidential.identity_values`) replaced by ``sealed`` in
+    every text of the payload. A new dict; ``event`` is not changed.
+
+    >>> submit = {"action": "submit", "actor_id": "+6281234567890", "actor_role": "reporter",
+    ...           "payload": {"details": {"name": "Budi Santoso"},
+    ...                       "message": "Saya Budi Santoso melapor."}}
+    >>> shown = seal_event(submit, ["Budi Santoso", "+6281234567890"])
+    >>> shown["actor_id"], shown["payload"]
+    ('[dirahasiakan]', {'details': {'name': '[dirahasiakan]'}, 'message': 'Saya [dirahasiakan] melapor.'})
+    """  # noqa: E501 - a doctest's expected output is one line
+    given = tuple(values)
+    shown = dict(event)
+    if event.get("actor_role") == "reporter":
+        shown["actor_id"] = sealed
+    payload = event.get("payload")
+    if isinstance(payload, Mapping):
+        shown["payload"] = _seal_payload(payload, given, sealed)
     return shown

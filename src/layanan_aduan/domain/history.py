@@ -85,14 +85,23 @@ GENESIS_HASH = "0" * 64
 _HEX = frozenset("0123456789abcdef")
 
 PERSONAL_PAYLOAD_KEYS: Final = frozenset(
-    {"details", "direction", "evidence", "follow_up", "late_entry_reason", "message", "note"}
+    {
+        "details",
+        "direction",
+        "evidence",
+        "follow_up",
+        "late_entry_reason",
+        "message",
+        "note",
+        "unseal_reason",
+    }
 )
 """
 The payload keys that hold personal data, kept out of what an event's hash covers (see
 :class:`PersonalSeal`): the reporter's identity (``details``), their words (``message``),
 the evidence they sent (file names are theirs), and the staff's free texts, which may name
-people (``direction``, ``follow_up``, ``note``, ``late_entry_reason``). The reporter's own
-``actor_id`` is sealed too.
+people (``direction``, ``follow_up``, ``note``, ``late_entry_reason``, ``unseal_reason``). The
+reporter's own ``actor_id`` is sealed too.
 """
 
 _SALT_BYTES: Final = 16

@@ -74,6 +74,7 @@ import attrs
 import pendulum
 
 from layanan_aduan.domain._problem import Problem
+from layanan_aduan.domain.confidential import UNSEAL_REASON_LIMIT, UNSEALING_ROLES
 from layanan_aduan.domain.erasure import Erasure, ErasureBasis, erasure_payload, read_erasure
 from layanan_aduan.domain.evidence import (
     DEFAULT_LIMITS,
@@ -578,6 +579,23 @@ def _not_continued(report: Report, seq: int) -> HistoryTamperedError:
     )
 
 
+_CONFIDENTIALITY_MEDIA = frozenset({"keyword", "button"})
+
+
+def _confidential_submission(confidential: bool, anonymous: bool) -> dict[str, bool]:
+    # Recorded only when true, so a submission that asks nothing hashes as it always did.
+    if not isinstance(confidential, bool) or not isinstance(anonymous, bool):
+        raise ReportInputError(
+            "Kerahasiaan laporan harus true atau false.",
+            "A report's confidentiality must be true or false.",
+            code="invalid_confidentiality",
+            field="confidential",
+        )
+    if anonymous:
+        return {"anonymous": True, "confidential": True}
+    return {"confidential": True} if confidential else {}
+
+
 def _reporter_of(details: ReporterDetails) -> Reporter | None:
     # The reporter depends on the identity fields only; evidence does not change it.
     return _check(details, (), DEFAULT_LIMITS).reporter
@@ -619,6 +637,14 @@ class Report:
         erasure: The erasure of its personal data (``erase_personal_data``), once recorded;
             then ``details``, ``message``, ``evidence``, ``direction``, ``follow_up`` and
             ``close_note`` read empty, and the history still verifies.
+        confidential: True when the reporter asked that their identity be kept confidential
+            (in the submission, or ``request_confidentiality`` later), or sent the report
+            anonymously (:mod:`~layanan_aduan.domain.confidential`).
+        anonymous: True when the report was accepted without a name and NIK (a standard
+            with ``accept_anonymous``); such a report is confidential by construction.
+        identity_unsealed_by: The staff id of the section head (or acting) who unsealed a
+            confidential report's identity (``unseal_identity``), once done; else ``None``.
+        identity_unseal_reason: The reason they stated.
     """
 
     id: str
@@ -639,6 +665,10 @@ class Report:
     close_note: str | None = attrs.field(init=False)
     rating: Rating | None = attrs.field(init=False)
     erasure: Erasure | None = attrs.field(init=False)
+    confidential: bool = attrs.field(init=False)
+    anonymous: bool = attrs.field(init=False)
+    identity_unsealed_by: str | None = attrs.field(init=False)
+    identity_unseal_reason: str | None = attrs.field(init=False)
     _direction_event: Event | None = attrs.field(init=False, eq=False)
     _pending: list[Event] = attrs.field(init=False, eq=False)
     # Folded with the events, so a step's SLA does not walk the whole history: the closed
@@ -662,6 +692,8 @@ class Report:
         self._set(events=(), _pending=[], direction=None, follow_up=None)
         self._set(close_reason=None, close_note=None, _direction_event=None, rating=None)
         self._set(erasure=None)
+        self._set(confidential=False, anonymous=False)
+        self._set(identity_unsealed_by=None, identity_unseal_reason=None)
         self._set(_closed_pauses=(), _pause_start=None, _latest_sla_at=None, _stopped_at=None)
         for event in events:
             self._apply(event)
@@ -685,6 +717,8 @@ class Report:
         policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
         claimed_at: dt.datetime | None = None,
         recorded_at: dt.datetime | None = None,
+        confidential: bool = False,
+        anonymous: bool = False,
     ) -> Report:
         """
         Step 1: the applicant sends a report or request; a new report in state ``submitted``.
@@ -710,6 +744,10 @@ class Report:
                 it (the desk bounds a claim by its clock): kept in the event for the record.
             recorded_at: The instant the desk records the report, from its clock (``at``
                 when not given; never before ``at``).
+            confidential: The reporter asked in the submission that their identity be kept
+                confidential (recorded in the payload only when true).
+            anonymous: The report is accepted without a name and NIK (the standard's
+                ``accept_anonymous``): confidential too, whatever ``confidential`` says.
 
         Raises:
             TransitionNotAllowedError: The actor is not a reporter.
@@ -752,6 +790,7 @@ class Report:
             "number": number,
             "problems": [_problem_to_dict(p) for p in check.problems],
             **_claim(claimed_at, at),
+            **_confidential_submission(confidential, anonymous),
         }
         event = Event.record(
             None,
@@ -1014,13 +1053,15 @@ class Report:
     def available_actions(self, role: Role | None = None) -> tuple[str, ...]:
         """
         The actions the workflow table allows now (only ``role``'s, when given); an action
-        the table allows once (the rating) is not offered again once recorded.
+        the table allows once (the rating) is not offered again once recorded; the
+        confidentiality annotations only where they apply (a request on a report that is not
+        confidential, an unsealing on one whose identity is sealed).
         """
         done = {e.action for e in self.events}
         return tuple(
             t.action
             for t in REPORT_WORKFLOW.available(self.state, role)
-            if not (t.once and t.action in done)
+            if not (t.once and t.action in done) and self._confidentiality_offers(t.action)
         )
 
     # --- actions ---------------------------------------------------------------------------
@@ -1528,6 +1569,162 @@ class Report:
         """
         return self.erasure is not None
 
+    # --- confidential reports (domain/confidential.py) --------------------------------------
+
+    @property
+    def identity_sealed(self) -> bool:
+        """
+        True while the reporter's identity is hidden from the staff: a confidential report
+        whose identity no section head has unsealed.
+        """
+        return self.confidential and self.identity_unsealed_by is None
+
+    def request_confidentiality(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        medium: str = "keyword",
+        message_id: str | None = None,
+        claimed_at: dt.datetime | None = None,
+        recorded_at: dt.datetime | None = None,
+    ) -> None:
+        """
+        The reporter asks, after the submission, that their identity be kept confidential
+        (a keyword in a later message, or the reply button offered): an annotation, the state
+        and the SLA clock do not change.
+
+        Args:
+            at: When the reporter's message arrived.
+            actor: The reporter who submitted the report.
+            medium: How they asked: ``"keyword"`` or ``"button"``.
+            message_id: The id of their message (1-256 characters), when known.
+            claimed_at: The instant the channel claimed for the message, when not ``at``.
+            recorded_at: The instant the desk records it (``at`` when not given).
+
+        Raises:
+            TransitionNotAllowedError: On a final report (``transition_not_allowed``), or by
+                anyone but the report's reporter (``role_not_allowed``, ``actor_not_allowed``).
+            ReportInputError: ``already_confidential``; ``invalid_medium``;
+                ``invalid_message_id``.
+        """
+        self._allowed(Action.REQUEST_CONFIDENTIALITY, actor)
+        if self.confidential:
+            raise ReportInputError(
+                "Laporan ini sudah dirahasiakan.",
+                "This report is confidential already.",
+                code="already_confidential",
+                field="confidential",
+            )
+        if medium not in _CONFIDENTIALITY_MEDIA:
+            raise ReportInputError(
+                "Cara permintaan kerahasiaan harus 'keyword' atau 'button'.",
+                "The way confidentiality was asked must be 'keyword' or 'button'.",
+                code="invalid_medium",
+                field="medium",
+            )
+        payload: dict[str, Any] = {"medium": medium, **_claim(claimed_at, at)}
+        if message_id is not None:
+            if (
+                not isinstance(message_id, str)
+                or not 0 < len(message_id) <= 256
+                or not message_id.isprintable()
+            ):
+                raise ReportInputError(
+                    "Id pesan harus 1-256 karakter tanpa karakter kendali.",
+                    "The message id must be 1-256 characters without control characters.",
+                    code="invalid_message_id",
+                    field="message_id",
+                )
+            payload["message_id"] = message_id
+        self._record(Action.REQUEST_CONFIDENTIALITY, at, actor, payload, recorded_at=recorded_at)
+
+    def unseal_identity(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        reason: str,
+        recorded_at: dt.datetime | None = None,
+    ) -> None:
+        """
+        The section head (or the acting section head) unseals a confidential report's
+        identity, stating why: an annotation recorded with the reason (the state and the SLA
+        clock do not change). The service layer checks in the staff directory that the actor
+        holds one of :data:`~layanan_aduan.domain.confidential.UNSEALING_ROLES`; the domain
+        checks the workflow role, and that ``actor.staff_role`` (when given) is one of them.
+
+        Raises:
+            TransitionNotAllowedError: ``role_not_allowed`` for anyone but the section head.
+            ReportInputError: ``not_confidential``, ``already_unsealed``,
+                ``unseal_reason_required`` (empty), ``unseal_reason_too_long``.
+        """
+        self._allowed(Action.UNSEAL_IDENTITY, actor)
+        if not self.confidential:
+            raise ReportInputError(
+                "Laporan ini tidak dirahasiakan; tidak ada identitas yang perlu dibuka.",
+                "This report is not confidential; there is no identity to unseal.",
+                code="not_confidential",
+                field="confidential",
+            )
+        if self.identity_unsealed_by is not None:
+            raise ReportInputError(
+                "Identitas pelapor laporan ini sudah dibuka.",
+                "This report's identity has been unsealed already.",
+                code="already_unsealed",
+                field="confidential",
+            )
+        text = reason.strip() if isinstance(reason, str) else ""
+        if not text:
+            raise ReportInputError(
+                "Alasan membuka identitas pelapor wajib diisi.",
+                "The reason for unsealing the reporter's identity is required.",
+                code="unseal_reason_required",
+                field="reason",
+            )
+        if len(text) > UNSEAL_REASON_LIMIT:
+            raise ReportInputError(
+                f"Alasan membuka identitas paling panjang {UNSEAL_REASON_LIMIT} karakter.",
+                f"The reason for unsealing is at most {UNSEAL_REASON_LIMIT} characters.",
+                code="unseal_reason_too_long",
+                field="reason",
+            )
+        self._record(
+            Action.UNSEAL_IDENTITY, at, actor, {"unseal_reason": text}, recorded_at=recorded_at
+        )
+
+    def _confidentiality_offers(self, action: str) -> bool:
+        if action == Action.REQUEST_CONFIDENTIALITY:
+            return not self.confidential
+        if action == Action.UNSEAL_IDENTITY:
+            return self.identity_sealed
+        return True
+
+    def _apply_submitted_confidentiality(self, event: Event) -> None:
+        p = event.payload
+        anonymous = p.get("anonymous", False)
+        confidential = p.get("confidential", False)
+        if not isinstance(anonymous, bool) or not isinstance(confidential, bool):
+            raise _inconsistent(event, "its confidentiality is not true or false")
+        if anonymous and not confidential:
+            raise _inconsistent(event, "an anonymous report that is not confidential")
+        self._set(confidential=confidential, anonymous=anonymous)
+
+    def _apply_confidentiality(self, event: Event) -> None:
+        if self.confidential or event.payload.get("medium") not in _CONFIDENTIALITY_MEDIA:
+            raise _inconsistent(event, "a request for confidentiality it cannot hold")
+        self._set(confidential=True)
+
+    def _apply_unseal(self, event: Event) -> None:
+        reason = event.payload.get("unseal_reason")
+        if not self.confidential or self.identity_unsealed_by is not None:
+            raise _inconsistent(event, "an unsealing of an identity that is not sealed")
+        if event.actor_staff_role not in (None, *(r.value for r in UNSEALING_ROLES)):
+            raise _inconsistent(event, "an unsealing by a role that may not unseal")
+        if not event.is_erased and (not isinstance(reason, str) or not reason.strip()):
+            raise _inconsistent(event, "an unsealing without a reason")
+        self._set(identity_unsealed_by=event.actor_id, identity_unseal_reason=reason)
+
     def assign_number(self, number: str) -> None:
         """
         Give the report its human-readable number (once; storage allocates it).
@@ -1706,6 +1903,7 @@ class Report:
             raise _inconsistent(event, "the number given differs from the one submitted")
         if p["number"] is not None:
             self._set(number=p["number"])
+        self._apply_submitted_confidentiality(event)
 
     def _apply_plain(self, event: Event) -> None:
         return None
@@ -1807,4 +2005,6 @@ _APPLY = {
     Action.CORRECT_KIND: Report._apply_kind,
     Action.ERASE_PERSONAL_DATA: Report._apply_erasure,
     Action.RATE: Report._apply_rating,
+    Action.REQUEST_CONFIDENTIALITY: Report._apply_confidentiality,
+    Action.UNSEAL_IDENTITY: Report._apply_unseal,
 }

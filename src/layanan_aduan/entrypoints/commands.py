@@ -17,6 +17,7 @@ from layanan_aduan.entrypoints import (
     _kunci_data,
     _layani,
     _meja,
+    _rahasia,
     _rekap,
     _tanda_tangan,
     _tenggat,
@@ -35,4 +36,5 @@ REGISTRY: list[Register] = [
     _bukti.register,
     _layani.register,
     _rekap.register,
+    _rahasia.register,
 ]

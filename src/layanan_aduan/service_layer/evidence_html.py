@@ -104,7 +104,7 @@ _PERSONAL_NOTES = {
 
 def _payload_text(payload: Mapping[str, Any]) -> str:
     shown = []
-    for key in ("direction", "follow_up", "note", "reason", "message", "rating"):
+    for key in ("direction", "follow_up", "note", "reason", "message", "rating", "unseal_reason"):
         if key in payload:
             shown.append(f"{_e(key)}: {_e(payload[key])}")
     details = payload.get("details")
@@ -215,6 +215,10 @@ def render_evidence_html(pack: Mapping[str, Any]) -> str:
         if masked
         else f"Data pribadi ditampilkan untuk {_e(pack.get('revealed_to'))}."
     )
+    if pack.get("identity") == "sealed":
+        privacy += " Laporan rahasia: identitas pelapor dirahasiakan."
+    elif pack.get("identity") == "unsealed":
+        privacy += " Laporan rahasia: identitas pelapor telah dibuka (lihat unseal_identity)."
     reprojections = [
         [
             _e(r.get("old_deadline")),
