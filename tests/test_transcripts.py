@@ -40,6 +40,7 @@ from layanan_aduan.adapters.staff import InMemoryStaffDirectory, staff_from_mapp
 from layanan_aduan.adapters.storage import InMemoryStorage, PostgresStorage, SqliteStorage
 from layanan_aduan.adapters.whatsapp import parse_webhook
 from layanan_aduan.clock import FixedClock
+from layanan_aduan.domain.history import Event, canonical_json
 from layanan_aduan.exceptions import LayananAduanError
 from layanan_aduan.ports import MAX_PAGE_SIZE, Storage
 from layanan_aduan.privacy import mask
@@ -368,13 +369,25 @@ class Replay:
         """Everything stored: each report's events, and the outbox (keys, payloads, instants)."""
         desk = self.services.desk
         reports = [
-            [(e.seq, e.action, e.at, e.hash) for e in desk.report(line.report_id).events]
+            [(e.seq, e.action, e.at, _content(e)) for e in desk.report(line.report_id).events]
             for line in desk.list_reports()
         ]
         outbox = [
             (m.key, m.payload, m.report_id, m.created_at, m.status.value) for m in self.outbox()
         ]
         return reports, outbox
+
+
+def _content(event: Event) -> str:
+    """An event's whole content but its salt (random per run) and the hashes that depend on it."""
+    data = event.to_dict()
+    for key in ("hash", "prev_hash", "personal"):
+        data.pop(key, None)
+    vault = data.pop("personal_data", None)
+    if vault is not None:
+        data["personal_values"] = vault["values"]
+    data["payload"].pop("direction_hash", None)  # a hash too
+    return canonical_json(data)
 
 
 def replay(transcript: dict[str, Any], storage: Storage) -> dict[str, Any]:
