@@ -223,10 +223,10 @@ def report(title: str, args: argparse.Namespace, desks: Sequence[Desk]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--cases", type=int, default=25, help="cases a cipher a round")
-    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (median)")
-    parser.add_argument("--events", type=int, default=500, help="events of the loaded report")
-    parser.add_argument("--loads", type=int, default=15, help="loads of it a cipher (median)")
+    parser.add_argument("--cases", type=int, help="cases a cipher a round (25; --quick 15)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds, median (7; --quick 5)")
+    parser.add_argument("--events", type=int, help="events of the loaded report (500; --quick 200)")
+    parser.add_argument("--loads", type=int, help="loads of it a cipher, median (15; --quick 9)")
     parser.add_argument("--quick", action="store_true", help="a short run (about 10 s)")
     parser.add_argument("--dir", help="where the SQLite files go (default: a temporary one)")
     parser.add_argument(
@@ -235,8 +235,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="PostgreSQL DSN (default: $LAYANAN_ADUAN_TEST_POSTGRES_DSN; skipped without one)",
     )
     args = parser.parse_args(argv)
-    if args.quick:
-        args.cases, args.rounds, args.events, args.loads = 15, 5, 200, 9
+    sizes = {"cases": (25, 15), "rounds": (7, 5), "events": (500, 200), "loads": (15, 9)}
+    for name, (normal, quick) in sizes.items():  # what is given explicitly wins over --quick
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else normal)
+    if min(args.cases, args.rounds, args.loads) < 1 or args.events < 3:
+        parser.error("--cases, --rounds and --loads must be at least 1, --events at least 3")
 
     print(
         f"Python {platform.python_version()}, layanan-aduan {version('layanan-aduan')},"
