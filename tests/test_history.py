@@ -9,6 +9,7 @@ import hashlib
 import itertools
 import json
 import pickle
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -490,3 +491,44 @@ def test_any_single_insertion_is_found(n: int, data: st.DataObject) -> None:
     found = verify(events, version=n, head=head).problems
     assert [p.kind for p in found] == [TamperKind.INSERTED]
     assert events[found[0].index] == extra
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d["payload"].update(message="disisipkan"),
+        lambda d: d["payload"].update(note="disisipkan"),
+        lambda d: d.update(actor_id="+6289999999999"),
+        lambda d: d["personal_data"]["values"].update(payload={"message": "disisipkan"}),
+        lambda d: d["personal_data"]["values"].update(actor_id="+6289999999999"),
+        lambda d: d["personal_data"].update(salt="AQEBAQEBAQEBAQEBAQEBAQ=="),
+        lambda d: d.update(personal="0" * 64),
+    ],
+)
+def test_any_edit_of_a_sealed_event_or_its_personal_values_is_found(
+    edit: Callable[[dict[str, Any]], None],
+) -> None:
+    """A sealed event edited anywhere (its hashed part, a personal key slipped into it, or the
+    personal values kept apart) no longer matches its hash."""
+    data = copy.deepcopy(make_chain(1)[0].to_dict())
+    assert Event.from_dict(copy.deepcopy(data)).is_intact
+    edit(data)
+    assert not Event.from_dict(data).is_intact
+
+
+def test_an_erased_event_still_verifies_and_an_edit_of_it_is_found() -> None:
+    """Erasing keeps the hash; putting anything personal back, or editing what is left, shows."""
+    events = make_chain(3)
+    erased = [e.erased() for e in events]
+    assert [e.hash for e in erased] == [e.hash for e in events]
+    stored = [{k: v for k, v in e.to_dict().items() if k != "personal_data"} for e in events]
+    loaded = [Event.from_dict(d) for d in stored]
+    assert loaded == erased
+    check = verify(loaded, version=3, head=events[-1].hash)
+    assert check.ok
+    assert check.erased == (1,)
+    assert loaded[0].personal_values() == {}
+    for edit in ({"text": "kembali"}, {"message": "kembali"}):
+        forged = {**stored[0], "payload": {**stored[0]["payload"], **edit}}
+        assert not Event.from_dict(forged).is_intact
+    assert not Event.from_dict({**stored[0], "actor_id": "+6281234567890"}).is_intact

@@ -326,10 +326,15 @@ class PersonalSeal:
     Attributes:
         commitment: 64 lower-case hex digits.
         salt: The salt, base64; ``None`` once the personal values were erased.
+        stray: Personal keys found inside the hashed payload of a stored event (never written
+            by this library: an edit), kept so that the event's content, and so its hash, show
+            the edit; ``stray_actor_id`` likewise for a reporter's id found in the hashed part.
     """
 
     commitment: str
     salt: str | None
+    stray: FrozenMap | None = attrs.field(default=None, kw_only=True)
+    stray_actor_id: str | None = attrs.field(default=None, kw_only=True)
 
     @property
     def is_erased(self) -> bool:
@@ -527,8 +532,10 @@ class Event:
             # Held: the commitment covers them. Once erased the event holds none, and any
             # added back would change the hash.
             payload = {k: v for k, v in payload.items() if k not in PERSONAL_PAYLOAD_KEYS}
+            if seal.stray is not None:
+                payload.update(seal.stray.thaw())
             if self.actor_role is Role.REPORTER:
-                actor_id = ""
+                actor_id = seal.stray_actor_id or ""
         content: dict[str, Any] = {
             "action": self.action,
             "actor_id": actor_id,
@@ -562,9 +569,14 @@ class Event:
     @property
     def is_intact(self) -> bool:
         """
-        True when ``hash`` matches the content.
+        True when ``hash`` matches the content (and a sealed event's stored commitment matches
+        the personal values it holds).
         """
-        return self.hash == self.compute_hash()
+        content = self.content()
+        seal = self.seal
+        if seal is not None and seal.salt is not None and content["personal"] != seal.commitment:
+            return False
+        return self.hash == hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         """
@@ -720,10 +732,12 @@ def _unsealed(
     # A sealed event as stored: its personal values from ``personal_data`` when held.
     commitment: str = data["personal"]
     vault = data.get("personal_data")
-    if any(k in PERSONAL_PAYLOAD_KEYS for k in payload):
-        raise _vault_error("a personal key inside the hashed payload")
     if vault is None:
+        # Erased: a personal key found in the payload is hashed as it stands (an edit).
         return PersonalSeal(commitment, None), payload, actor_id
+    stray = {k: v for k, v in payload.items() if k in PERSONAL_PAYLOAD_KEYS}
+    if stray:
+        payload = {k: v for k, v in payload.items() if k not in PERSONAL_PAYLOAD_KEYS}
     salt, values = vault.get("salt"), vault.get("values")
     if set(vault) != {"salt", "values"} or not isinstance(salt, str):
         raise _vault_error("keys")
@@ -740,14 +754,22 @@ def _unsealed(
         or not set(personal) <= PERSONAL_PAYLOAD_KEYS
     ):
         raise _vault_error("values")
+    stray_actor = None
     if role is Role.REPORTER:
         reporter = values.get("actor_id")
         if not isinstance(reporter, str):
             raise _vault_error("actor_id")
+        stray_actor = actor_id or None  # the hashed part holds "" for a reporter
         actor_id = reporter
     elif "actor_id" in values:
         raise _vault_error("actor_id")
-    return PersonalSeal(commitment, salt), {**payload, **personal}, actor_id
+    seal = PersonalSeal(
+        commitment,
+        salt,
+        stray=FrozenMap(stray) if stray else None,
+        stray_actor_id=stray_actor,
+    )
+    return seal, {**payload, **personal}, actor_id
 
 
 class TamperKind(enum.StrEnum):
