@@ -421,4 +421,4 @@ def test_the_configuration_check_reads_the_personal_data_keys(
     config.write_text(OFFICE, encoding="utf-8")
     status, out = run("periksa-konfigurasi", str(config))
     assert status == 0
-    assert "data pribadi" not in out
+    assert "data pribadi TIDAK dienkripsi" in out

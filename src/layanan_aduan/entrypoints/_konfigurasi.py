@@ -90,7 +90,9 @@ def _personal_data_line(config: Any, language: str) -> str:
 
     cipher = field_cipher_from_config(config)
     if not cipher.encrypts:
-        return ""
+        if language == "en":
+            return ", personal data NOT encrypted at rest (no [personal_data] key)"
+        return ", data pribadi TIDAK dienkripsi (tidak ada kunci [personal_data])"
     key_id = cipher.key_id
     if language == "en":
         return f", personal data sealed with key {key_id}"

@@ -302,6 +302,7 @@ def _services(
     media_dir: str | None = None,
     media: MediaFetcher | None = None,
     reproject_on_start: bool = True,
+    warn_unencrypted: bool = False,
 ) -> Services:
     from layanan_aduan.adapters.messaging import ConsoleMessenger
     from layanan_aduan.adapters.overrides_file import load_overrides
@@ -325,6 +326,7 @@ def _services(
         clock=_clock(args, config),
         overrides=load_overrides(args.overrides) if getattr(args, "overrides", None) else None,
         reproject_on_start=reproject_on_start,
+        warn_unencrypted=warn_unencrypted,
     )
 
 

@@ -245,6 +245,7 @@ def bootstrap(
     overrides: Overrides | None = None,
     reproject_on_start: bool = True,
     cipher: FieldCipher | None = None,
+    warn_unencrypted: bool = True,
 ) -> Services:
     """
     Build a desk on its storage: the SQLite file ``path`` (created and migrated when new)
@@ -262,7 +263,8 @@ def bootstrap(
     ``signing`` wins over it). Its ``[personal_data]`` gives the keys that seal personal data
     at rest (:func:`~layanan_aduan.adapters.field_cipher.field_cipher_from_config`; ``cipher``
     wins over it); without either, personal data is kept apart from the history (so it can be
-    erased) but readable, and a warning is logged (not when ``cipher`` is given).
+    erased) but readable, and a warning is logged (unless ``cipher`` is given or
+    ``warn_unencrypted`` is ``False``: a command line that says so once, where it matters).
     ``overrides`` are merged over the configuration's calendar overrides (they win where both
     name a date). Open reports stored with another calendar are re-projected unless
     ``reproject_on_start`` is ``False`` (see :func:`compose`).
@@ -271,7 +273,7 @@ def bootstrap(
     config = OfficeConfig.default() if config is None else config
     if cipher is None:
         cipher = field_cipher_from_config(config, environ)
-        if not cipher.encrypts:
+        if not cipher.encrypts and warn_unencrypted:
             _log.warning(
                 "Data pribadi tidak dienkripsi: tidak ada kunci data pribadi ([personal_data]). "
                 "/ Personal data is not encrypted at rest: no personal-data key is configured."
