@@ -39,6 +39,7 @@ from layanan_aduan.exceptions import (
 )
 from layanan_aduan.ports import OutboxStatus, Storage
 from layanan_aduan.service_layer.bootstrap import compose
+from layanan_aduan.service_layer.desk import SlaState
 from layanan_aduan.testing.contracts import require_postgres_dsn
 
 PNG = examples.screenshot_png()
@@ -226,6 +227,8 @@ def test_erasure_leaves_no_trace_and_the_history_verifies(world: World) -> None:
     assert report.erasure == result.erasure
     assert (line.projection.number, line.projection.sla_stopped) == (number, True)
     assert line.projection.sla_deadline is not None
+    # Followed up on time: an erasure a year later does not make it read as late.
+    assert [r.sla for r in desk.list_reports()] == [SlaState.STOPPED]
     with world.storage.unit_of_work(read_only=True) as uow:
         messages = [m for m in world.storage.outbox.list(limit=100).items]
     assert messages

@@ -97,6 +97,10 @@ def _received_at(value: dt.datetime | None) -> pendulum.DateTime | None:
     return None if value is None else _utc(value, "received_at")
 
 
+def _sla_stopped_at(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else _utc(value, "sla_stopped_at")
+
+
 def _sla_deadline(value: dt.datetime | None) -> pendulum.DateTime | None:
     return None if value is None else _utc(value, "sla_deadline")
 
@@ -189,6 +193,8 @@ class ReportProjection:
         calendar_fingerprint: The fingerprint of the working calendar the SLA columns were
             computed with (``WorkingTime.calendar_fingerprint``); ``None`` when unknown (a
             projection stored before fingerprints were kept): such a report is re-projected.
+        sla_stopped_at: The instant the SLA clock stopped (the follow-up, or the closing), once
+            it did; ``None`` while it runs (and for projections stored before it was kept).
     """
 
     state: str = attrs.field(validator=_text_or_none("state", 64))
@@ -218,6 +224,7 @@ class ReportProjection:
     calendar_fingerprint: str | None = attrs.field(
         default=None, validator=_text_or_none("calendar_fingerprint", 128)
     )
+    sla_stopped_at: pendulum.DateTime | None = attrs.field(default=None, converter=_sla_stopped_at)
 
     def is_breached(self, at: pendulum.DateTime) -> bool:
         """

@@ -51,7 +51,8 @@ if TYPE_CHECKING:
 _REPORT_COLUMNS = (
     "position, report_id, version, state, number, office, reporter_phone, reporter_user_id, "
     "received_at, updated_at, head_hash, sla_deadline, sla_at_risk_from, sla_breached_from, "
-    "sla_paused, sla_stopped, kind, head_signature, head_key_id, calendar_fingerprint"
+    "sla_paused, sla_stopped, kind, head_signature, head_key_id, calendar_fingerprint, "
+    "sla_stopped_at"
 )
 # The projection's columns, in the order of ``_projection_params`` and of ``_REPORT_COLUMNS[3:]``.
 _PROJECTION_COLUMNS = tuple(column.strip() for column in _REPORT_COLUMNS.split(",")[3:])
@@ -518,6 +519,7 @@ def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
         head_signature=row[17],
         head_key_id=row[18],
         calendar_fingerprint=row[19],
+        sla_stopped_at=d.read_instant_or_none(row[20]),
     )
 
 
@@ -548,6 +550,7 @@ def _projection_params(d: Dialect, p: ReportProjection, step: c.SealedStep) -> t
         p.head_signature,
         p.head_key_id,
         p.calendar_fingerprint,
+        d.instant_or_none(p.sla_stopped_at),
     )
 
 
@@ -644,8 +647,8 @@ class SqlReportRepository(c.RepositoryChecks):
                 "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
                 "reporter_user_id, received_at, updated_at, head_hash, sla_deadline, "
                 "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped, kind, "
-                "head_signature, head_key_id, calendar_fingerprint) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "head_signature, head_key_id, calendar_fingerprint, sla_stopped_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (report_id) DO NOTHING",
                 (report_id, version, *params),
             )

@@ -65,6 +65,7 @@ def _projections(draw: st.DrawFn) -> ReportProjection:
         sla_breached_from=None if breached is None else T0.add(minutes=breached),
         sla_paused=draw(st.booleans()),
         sla_stopped=draw(st.booleans()),
+        sla_stopped_at=draw(st.none() | _INSTANTS),
         head_signature=draw(st.none() | st.sampled_from(["AAAA", "c2lnbg=="])),
         head_key_id=draw(st.none() | st.sampled_from(["0123456789abcdef"])),
     )

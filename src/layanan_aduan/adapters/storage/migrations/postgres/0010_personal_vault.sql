@@ -23,3 +23,7 @@ CREATE TABLE report_evidence (
     PRIMARY KEY (report_id, sha256)
 );
 CREATE INDEX report_evidence_sha256 ON report_evidence (sha256);
+
+-- The instant the SLA clock stopped (step 5, or closing), so that a later annotation (a rating,
+-- an erasure) moving updated_at does not make a follow-up on time read as late.
+ALTER TABLE reports ADD COLUMN sla_stopped_at timestamptz;
