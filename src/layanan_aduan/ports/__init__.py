@@ -34,7 +34,7 @@ from layanan_aduan.ports.inbound import (
     StatusUpdate,
 )
 from layanan_aduan.ports.messaging import MediaFetcher, Messenger
-from layanan_aduan.ports.personal_data import DataKeyring, FieldCipher
+from layanan_aduan.ports.personal_data import DataKeyring, FieldCipher, Resealable
 from layanan_aduan.ports.signing import HeadSigner, HeadVerifier
 from layanan_aduan.ports.staff import StaffDirectory, StaffRegistry
 from layanan_aduan.ports.storage import (
@@ -92,6 +92,7 @@ __all__ = [
     "ReportRepository",
     "ReportSummary",
     "ReportedError",
+    "Resealable",
     "Sender",
     "SenderActivity",
     "SkippedItem",

@@ -42,6 +42,8 @@ sends them afterwards.
 - :meth:`Desk.record_statuses` marks outbox messages sent when WhatsApp confirms them.
 - :meth:`Desk.erase_personal_data` erases an ended report's personal data (UU 27/2022) and
   keeps its history verifiable (see :mod:`~layanan_aduan.service_layer.erasure`).
+- :meth:`Desk.reseal_personal_data` re-seals personal data under a new key while the desk
+  serves (see :mod:`~layanan_aduan.service_layer.key_rotation`).
 - :meth:`Desk.reproject` recomputes the SLA projections of open reports stored with another
   calendar (run when the desk starts; see :mod:`~layanan_aduan.service_layer.reprojection`).
 - A staff member's WhatsApp reply to the handover (``context.id`` names the message replied
@@ -61,6 +63,7 @@ from layanan_aduan.service_layer.intake import (
     Intake,
     parse_details,
 )
+from layanan_aduan.service_layer.key_rotation import KeyRotation, ResealResult
 from layanan_aduan.service_layer.queries import Queries, ReportLine, SlaState
 from layanan_aduan.service_layer.reprojection import Reprojection
 from layanan_aduan.service_layer.sla_watch import SlaWatch
@@ -74,13 +77,14 @@ __all__ = [
     "IngestResult",
     "OutboxEntry",
     "ReportLine",
+    "ResealResult",
     "SlaState",
     "StepResult",
     "parse_details",
 ]
 
 
-class Desk(Intake, Steps, SlaWatch, Queries, Reprojection, Erasing):
+class Desk(Intake, Steps, SlaWatch, Queries, Reprojection, Erasing, KeyRotation):
     """
     The service desk over its ports (build it with
     :func:`~layanan_aduan.service_layer.bootstrap.compose`).

@@ -21,6 +21,7 @@ from typing import Any, Final, Literal
 import attrs
 import pendulum
 
+from layanan_aduan.adapters.field_cipher import PlainFieldCipher
 from layanan_aduan.exceptions import (
     ConcurrencyConflictError,
     DuplicateReportNumberError,
@@ -358,13 +359,21 @@ def open_payload_text(cipher: FieldCipher, key: str, stored: str) -> str:
     return stored if stored.startswith("{") else cipher.open(stored, f"outbox/{key}")
 
 
+_PLAIN: Final = PlainFieldCipher()
+
+
 def reporter_indexes(cipher: FieldCipher, value: str | None, purpose: str) -> tuple[str, ...]:
     """
-    The blind indexes a lookup of ``value`` matches (every key held: a rotation in progress),
-    and the value itself, which a row written before blind indexes (schema version 9 and
-    older) holds until :func:`~layanan_aduan.service_layer.key_rotation.reseal` re-indexes it.
+    The blind indexes a lookup of ``value`` matches: under every key held (a rotation in
+    progress), the unkeyed digest a storage without a key wrote, and the value itself, which a
+    row written before blind indexes (schema version 9 and older) holds; the last two until
+    the re-sealing of a key rotation re-indexes them
+    (:meth:`~layanan_aduan.service_layer.key_rotation.KeyRotation.reseal_personal_data`).
     """
-    return () if value is None else (*cipher.blind_indexes(value, purpose), value)
+    if value is None:
+        return ()
+    unkeyed = _PLAIN.blind_index(value, purpose)
+    return tuple(dict.fromkeys((*cipher.blind_indexes(value, purpose), unkeyed, value)))
 
 
 def check_limit(limit: object) -> int:

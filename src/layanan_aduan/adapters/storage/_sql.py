@@ -239,6 +239,81 @@ class SqlStorage(abc.ABC):
         """
         return self._webhooks
 
+    def sealed_by_key(self) -> dict[str, int]:
+        """
+        How many stored values each key id seals (see :class:`~layanan_aduan.ports.Resealable`).
+        """
+        cipher = self.cipher
+        counts: dict[str, int] = {}
+        with self.unit_of_work(read_only=True) as uow:
+            for key_id, n in uow.execute(
+                "SELECT key_id, count(*) FROM report_personal GROUP BY key_id"
+            ).fetchall():
+                counts[str(key_id)] = counts.get(str(key_id), 0) + int(n)
+            for (payload,) in uow.execute("SELECT payload FROM outbox").fetchall():
+                key_id = "plain" if payload.startswith("{") else cipher.sealed_key_id(payload)
+                counts[key_id] = counts.get(key_id, 0) + 1
+        return counts
+
+    def unindexed_reporters(self, *, limit: int = 500) -> list[str]:
+        """
+        Reports whose reporter keys are not indexed under the current key (see
+        :class:`~layanan_aduan.ports.Resealable`).
+        """
+        cipher = self.cipher
+        if not cipher.encrypts:
+            return []
+        prefix = f"{cipher.key_id}:%"
+        with self.unit_of_work(read_only=True) as uow:
+            rows = uow.execute(
+                "SELECT report_id FROM reports WHERE (reporter_phone IS NOT NULL AND "
+                "reporter_phone NOT LIKE ?) OR (reporter_user_id IS NOT NULL AND "
+                "reporter_user_id NOT LIKE ?) ORDER BY position LIMIT ?",
+                (prefix, prefix, limit),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def reseal_personal(self, *, batch: int = 500) -> int:
+        """
+        Re-seal up to ``batch`` vault entries and outbox payloads not sealed under the current
+        key, in one unit of work (see :class:`~layanan_aduan.ports.Resealable`).
+        """
+        cipher = self.cipher
+        if not cipher.encrypts:
+            return 0
+        current = cipher.key_id
+        done = 0
+        with self.unit_of_work() as uow:
+            rows = uow.execute(
+                "SELECT report_id, seq, sealed FROM report_personal WHERE key_id <> ? "
+                "ORDER BY report_id, seq LIMIT ?",
+                (current, batch),
+            ).fetchall()
+            for report_id, seq, sealed in rows:
+                context = c.vault_context(report_id, int(seq))
+                fresh = cipher.seal(cipher.open(sealed, context), context)
+                uow.execute(
+                    "UPDATE report_personal SET sealed = ?, key_id = ? "
+                    "WHERE report_id = ? AND seq = ?",
+                    (fresh, current, report_id, seq),
+                )
+            done += len(rows)
+            prefix = f"v1:{current}:"
+            messages = uow.execute(
+                "SELECT key, payload FROM outbox WHERE payload NOT LIKE ? ORDER BY position "
+                "LIMIT ?",
+                (prefix + "%", max(batch - done, 0)),
+            ).fetchall()
+            for key, payload in messages:
+                text = c.open_payload_text(cipher, key, payload)
+                uow.execute(
+                    "UPDATE outbox SET payload = ? WHERE key = ?",
+                    (c.seal_payload(cipher, key, text), key),
+                )
+            done += len(messages)
+            uow.commit()
+        return done
+
     def ping(self) -> None:
         """
         Health check: run ``SELECT 1``; raise ``StorageUnavailableError`` when it fails.

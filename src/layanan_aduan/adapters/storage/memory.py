@@ -773,6 +773,63 @@ class InMemoryStorage:
         """
         return self._webhooks
 
+    def sealed_by_key(self) -> dict[str, int]:
+        """
+        How many vault entries each key id seals (see :class:`~layanan_aduan.ports.Resealable`;
+        memory keeps outbox payloads as they are).
+        """
+        counts: dict[str, int] = {}
+        for row in self._state.reports.values():
+            for sealed in row.personal.values():
+                key_id = self.cipher.sealed_key_id(sealed)
+                counts[key_id] = counts.get(key_id, 0) + 1
+        return counts
+
+    def unindexed_reporters(self, *, limit: int = 500) -> list[str]:
+        """
+        Reports whose reporter keys are not indexed under the current key (see
+        :class:`~layanan_aduan.ports.Resealable`).
+        """
+        if not self.cipher.encrypts:
+            return []
+        prefix = f"{self.cipher.key_id}:"
+        rows = sorted(self._state.reports.values(), key=lambda r: r.position)
+        return [
+            r.report_id
+            for r in rows
+            if any(
+                i is not None and not i.startswith(prefix) for i in (r.phone_index, r.user_index)
+            )
+        ][:limit]
+
+    def reseal_personal(self, *, batch: int = 500) -> int:
+        """
+        Re-seal up to ``batch`` vault entries not sealed under the current key, in one unit of
+        work (see :class:`~layanan_aduan.ports.Resealable`).
+        """
+        cipher = self.cipher
+        if not cipher.encrypts:
+            return 0
+        done = 0
+        with self.unit_of_work() as uow:
+            draft = uow.writable()
+            for row in list(draft.reports.values()):
+                stale = {
+                    seq: sealed
+                    for seq, sealed in row.personal.items()
+                    if cipher.sealed_key_id(sealed) != cipher.key_id
+                }
+                if not stale or done >= batch:
+                    continue
+                personal = dict(row.personal)
+                for seq, sealed in list(stale.items())[: batch - done]:
+                    context = c.vault_context(row.report_id, seq)
+                    personal[seq] = cipher.seal(cipher.open(sealed, context), context)
+                    done += 1
+                draft.put_report(attrs.evolve(row, personal=personal))
+            uow.commit()
+        return done
+
     def ping(self) -> None:
         """
         Health check: memory always answers while the storage is open.
