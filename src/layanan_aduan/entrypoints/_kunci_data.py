@@ -6,6 +6,9 @@ The keys that seal personal data at rest, from the command line (``kunci-data``)
 - ``kunci-data putar BERKAS``: a new key made current, the old ones kept so stored values
   still open; prints the new key id. Stored data is then re-sealed under the new key by the
   storage's re-sealing command, after which the old key is retired;
+- ``kunci-data segel-ulang [--konfigurasi ...]``: re-seal what the desk's storage keeps under
+  the current key and re-index its reporters, while the service runs (see
+  :mod:`layanan_aduan.service_layer.key_rotation`);
 - ``kunci-data pensiun BERKAS KEY_ID``: drop an old (not current) key.
 
 Output names key ids only, never a key.
@@ -25,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """
     Add the ``kunci-data`` subcommand and its actions.
     """
+    from layanan_aduan.entrypoints._meja import _common
     from layanan_aduan.entrypoints.cli import CommandParser
 
     p = subparsers.add_parser(
@@ -42,6 +46,16 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     a = actions.add_parser("putar", help="tambah kunci baru sebagai kunci sekarang")
     a.add_argument("berkas", metavar="BERKAS", help="berkas kunci (TOML)")
     a.set_defaults(run=_run_rotate)
+
+    a = actions.add_parser(
+        "segel-ulang",
+        help="segel ulang data pribadi tersimpan dengan kunci sekarang (layanan tetap berjalan)",
+    )
+    a.add_argument(
+        "--batch", type=int, default=500, metavar="N", help="nilai per unit kerja (bawaan 500)"
+    )
+    _common(a)
+    a.set_defaults(run=_run_reseal)
 
     a = actions.add_parser("pensiun", help="hapus kunci lama (bukan kunci sekarang)")
     a.add_argument("berkas", metavar="BERKAS", help="berkas kunci (TOML)")
@@ -77,10 +91,37 @@ def _run_rotate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     print(f"kunci lama tetap dipegang: {', '.join(old)}", file=stdout)
     print(
         "Nilai baru disegel dengan kunci baru; data tersimpan tetap terbaca dengan kunci lama. "
-        "Segel ulang data tersimpan dengan perintah penyimpanan, lalu pensiunkan kunci lama "
-        f"(kunci-data pensiun {args.berkas} ID_KUNCI).",
+        "Jalankan ulang layanan, segel ulang data tersimpan (kunci-data segel-ulang "
+        f"--konfigurasi ...), lalu pensiunkan kunci lama (kunci-data pensiun {args.berkas} "
+        "ID_KUNCI).",
         file=stdout,
     )
+    return EXIT_OK
+
+
+def _run_reseal(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from layanan_aduan.entrypoints._meja import _services
+    from layanan_aduan.exceptions import ValidationError
+
+    if args.batch < 1:
+        raise ValidationError(
+            "--batch harus bilangan bulat 1 atau lebih.",
+            "--batch must be an integer of 1 or more.",
+            code="invalid_batch",
+            field="batch",
+        )
+    with _services(args, reproject_on_start=False, warn_unencrypted=True) as services:
+        result = services.desk.reseal_personal_data(batch=args.batch)
+    print(
+        f"kunci data {result.key_id}: {result.resealed} nilai disegel ulang, "
+        f"{result.reindexed} laporan diindeks ulang",
+        file=stdout,
+    )
+    if result.remaining:
+        left = ", ".join(f"{k}: {n}" for k, n in sorted(result.remaining.items()))
+        print(f"masih tersegel kunci lain: {left}", file=stdout)
+    else:
+        print("tidak ada lagi yang tersegel kunci lama: kunci lama boleh dipensiunkan", file=stdout)
     return EXIT_OK
 
 

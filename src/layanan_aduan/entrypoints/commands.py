@@ -11,6 +11,7 @@ from typing import Any
 
 from layanan_aduan.entrypoints import (
     _bukti,
+    _hapus_data,
     _hitung_ulang,
     _kalender,
     _konfigurasi,
@@ -37,4 +38,5 @@ REGISTRY: list[Register] = [
     _layani.register,
     _rekap.register,
     _rahasia.register,
+    _hapus_data.register,
 ]
