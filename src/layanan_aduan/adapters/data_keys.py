@@ -54,6 +54,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from layanan_aduan._files import open_private
 from layanan_aduan.exceptions import PersonalDataKeyError
 
 __all__ = [
@@ -362,7 +363,7 @@ def _render(keys: Mapping[str, bytes], current: str) -> bytes:
 
 def _write_new(file: Path, content: bytes) -> None:
     try:
-        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = open_private(file)
     except FileExistsError:
         raise _error(
             "exists",
