@@ -369,7 +369,7 @@ def test_the_key_commands_generate_rotate_and_retire(tmp_path: Path) -> None:
     assert rotated.key_ids == {first.current_key_id, rotated.current_key_id}
     assert out.startswith(f"kunci data baru {rotated.current_key_id}: {path}\n")
     assert f"kunci lama tetap dipegang: {first.current_key_id}\n" in out
-    assert "Segel ulang" in out
+    assert "kunci-data segel-ulang" in out
 
     status, out = run("kunci-data", "pensiun", str(path), first.current_key_id, "-v")
     assert status == 0
