@@ -1284,6 +1284,22 @@ def outbox_transition(key: str, status: OutboxStatus, action: str) -> OutboxStat
     )
 
 
+def erased_message(key: str) -> OutboxStateError:
+    """
+    A message whose report's personal data was erased cannot be sent again: it has no payload.
+    """
+    masked = shown(key)
+    return OutboxStateError(
+        f"Pesan keluar {masked!r} milik laporan yang data pribadinya telah dihapus; "
+        "pesan itu tidak dapat dikirim ulang.",
+        f"Outbox message {masked!r} belongs to a report whose personal data was erased; it "
+        "cannot be sent again.",
+        code="message_erased",
+        field="key",
+        details={"key": masked},
+    )
+
+
 def failure_outcome(key: str, status: OutboxStatus, held_by: str | None, claim: str | None) -> bool:
     """
     Whether ``mark_failed`` records the failure on a message in ``status`` whose claim token is

@@ -1206,6 +1206,8 @@ class SqlOutbox(c.OutboxChecks):
             status = OutboxStatus(row[5])
             if status is not OutboxStatus.DEAD:
                 raise c.outbox_transition(key, status, "retry")
+            if row[9] == c.ERASED_ERROR:
+                raise c.erased_message(key)
             uow.execute(
                 "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, "
                 "claimed_until = NULL, claim_token = NULL WHERE key = ?",

@@ -683,6 +683,8 @@ class _Outbox(c.OutboxChecks):
             row = self._existing(draft, key)
             if row.stored.status is not OutboxStatus.DEAD:
                 raise c.outbox_transition(key, row.stored.status, "retry")
+            if row.stored.last_error == c.ERASED_ERROR:
+                raise c.erased_message(key)
             new = _Message(
                 row.position,
                 attrs.evolve(

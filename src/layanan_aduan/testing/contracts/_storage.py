@@ -579,6 +579,9 @@ class StorageContract(ReceivedWebhooksCases):
         message = storage.outbox.get("n1")
         assert message.payload == {"erased": True}
         assert (message.status.value, message.last_error) == ("dead", "personal_data_erased")
+        with pytest.raises(OutboxStateError) as refused:
+            storage.outbox.retry("n1", at=T0)
+        assert refused.value.code == "message_erased"
         with storage.unit_of_work() as uow:
             gone = uow.reports.erase_personal(keep)
             uow.commit()
