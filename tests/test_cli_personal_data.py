@@ -12,38 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from layanan_aduan import examples
 from layanan_aduan.entrypoints.cli import main
 
 NUMBER = "LAP/KNJP/2026/000001"
 NIK = "3171010101900001"
-STAFF = """
-[[staff]]
-id = "p-01"
-name = "Rina Wulandari"
-phone = "+6281311112222"
-roles = ["officer"]
-
-[[staff]]
-id = "k-01"
-name = "Andi Pratama"
-phone = "0811 0000 2222"
-roles = ["section_head"]
-"""
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LAYANAN_ADUAN_DB", str(tmp_path / "aduan.sqlite3"))
-    staff = tmp_path / "staf.toml"
-    staff.write_text(STAFF, encoding="utf-8")
-    monkeypatch.setenv("LAYANAN_ADUAN_STAF", str(staff))
-    monkeypatch.delenv("WHATSAPP_APP_SECRET", raising=False)
-    media = tmp_path / "media"
-    media.mkdir()
-    (media / "1480000000000001").write_bytes(examples.screenshot_png())
-    (tmp_path / "pesan.json").write_bytes(examples.whatsapp_webhook())
-    return tmp_path
+def env(cli_env: Path) -> Path:
+    return cli_env
 
 
 def _run(*argv: str) -> tuple[int, str]:

@@ -12,40 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from layanan_aduan import examples
 from layanan_aduan.entrypoints.cli import main
 
 NUMBER = "LAP/KNJP/2026/000001"
-STAFF = """
-[[staff]]
-id = "p-01"
-name = "Rina Wulandari"
-phone = "+6281311112222"
-roles = ["officer"]
-
-[[staff]]
-id = "k-01"
-name = "Andi Pratama"
-phone = "0811 0000 2222"
-roles = ["section_head"]
-"""
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LAYANAN_ADUAN_DB", str(tmp_path / "aduan.sqlite3"))
-    staff = tmp_path / "staf.toml"
-    staff.write_text(STAFF, encoding="utf-8")
-    monkeypatch.setenv("LAYANAN_ADUAN_STAF", str(staff))
-    monkeypatch.delenv("WHATSAPP_APP_SECRET", raising=False)
-    media = tmp_path / "media"
-    media.mkdir()
-    (media / "1480000000000001").write_bytes(examples.screenshot_png())
-    document = json.loads(examples.whatsapp_webhook())
+def env(cli_env: Path) -> Path:
+    payload = cli_env / "pesan.json"
+    document = json.loads(payload.read_bytes())
     text = document["entry"][0]["changes"][0]["value"]["messages"][0]["text"]
     text["body"] = "RAHASIA\n" + text["body"]
-    (tmp_path / "pesan.json").write_text(json.dumps(document), encoding="utf-8")
-    return tmp_path
+    payload.write_text(json.dumps(document), encoding="utf-8")
+    return cli_env
 
 
 def _run(*argv: str) -> tuple[int, str]:

@@ -481,25 +481,40 @@ def _claim(claimed_at: dt.datetime | None, at: dt.datetime) -> dict[str, str]:
     return {"claimed_at": _format_instant(claimed)}
 
 
+def _reason(
+    value: object, *, limit: int, field: str, code: str, what: str, what_en: str
+) -> str:
+    # A staff member's stated reason, checked: not empty once stripped, at most ``limit``.
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ReportInputError(
+            f"{what} wajib diisi.",
+            f"{what_en} is required.",
+            code=f"{code}_required",
+            field=field,
+        )
+    if len(text) > limit:
+        raise ReportInputError(
+            f"{what} paling panjang {limit} karakter.",
+            f"{what_en} is at most {limit} characters.",
+            code=f"{code}_too_long",
+            field=field,
+        )
+    return text
+
+
 def _late_entry(reason: str | None) -> dict[str, str]:
     # The late-entry reason a staff step records, checked; nothing for an ordinary entry.
     if reason is None:
         return {}
-    text = reason.strip() if isinstance(reason, str) else ""
-    if not text:
-        raise ReportInputError(
-            "Alasan entri terlambat wajib diisi bila diberikan.",
-            "A late entry's reason must not be empty.",
-            code="late_entry_reason_required",
-            field="late_entry_reason",
-        )
-    if len(text) > LATE_ENTRY_REASON_LIMIT:
-        raise ReportInputError(
-            f"Alasan entri terlambat paling panjang {LATE_ENTRY_REASON_LIMIT} karakter.",
-            f"A late entry's reason is at most {LATE_ENTRY_REASON_LIMIT} characters.",
-            code="late_entry_reason_too_long",
-            field="late_entry_reason",
-        )
+    text = _reason(
+        reason,
+        limit=LATE_ENTRY_REASON_LIMIT,
+        field="late_entry_reason",
+        code="late_entry_reason",
+        what="Alasan entri terlambat",
+        what_en="A late entry's reason",
+    )
     return {"late_entry_reason": text}
 
 
@@ -1674,21 +1689,14 @@ class Report:
                 code="already_unsealed",
                 field="confidential",
             )
-        text = reason.strip() if isinstance(reason, str) else ""
-        if not text:
-            raise ReportInputError(
-                "Alasan membuka identitas pelapor wajib diisi.",
-                "The reason for unsealing the reporter's identity is required.",
-                code="unseal_reason_required",
-                field="reason",
-            )
-        if len(text) > UNSEAL_REASON_LIMIT:
-            raise ReportInputError(
-                f"Alasan membuka identitas paling panjang {UNSEAL_REASON_LIMIT} karakter.",
-                f"The reason for unsealing is at most {UNSEAL_REASON_LIMIT} characters.",
-                code="unseal_reason_too_long",
-                field="reason",
-            )
+        text = _reason(
+            reason,
+            limit=UNSEAL_REASON_LIMIT,
+            field="reason",
+            code="unseal_reason",
+            what="Alasan membuka identitas pelapor",
+            what_en="The reason for unsealing the reporter's identity",
+        )
         self._record(
             Action.UNSEAL_IDENTITY, at, actor, {"unseal_reason": text}, recorded_at=recorded_at
         )
