@@ -73,6 +73,7 @@ if TYPE_CHECKING:
         WorkingInterval,
         YearHolidays,
     )
+    from layanan_aduan.domain.erasure import Erasure, ErasureBasis
     from layanan_aduan.domain.evidence import (
         EvidenceFile,
         EvidenceInspection,
@@ -182,6 +183,7 @@ if TYPE_CHECKING:
         EvidenceCorruptedError,
         EvidenceNotFoundError,
         EvidencePackFormatError,
+        FilePermissionError,
         HistorySignatureError,
         HistoryTamperedError,
         IdempotencyKeyConflictError,
@@ -219,6 +221,8 @@ if TYPE_CHECKING:
         OutboxStateError,
         OutsideCustomerServiceWindowError,
         OverridesError,
+        PersonalDataKeyError,
+        PersonalDataUnreadableError,
         RatingNotAllowedError,
         RecipientIdNotSupportedError,
         RecipientUnreachableError,
@@ -348,6 +352,8 @@ __all__ = [
     "Draft",
     "DraftAssembler",
     "DuplicateReportNumberError",
+    "Erasure",
+    "ErasureBasis",
     "Event",
     "EventFormatError",
     "EventInstantError",
@@ -359,6 +365,7 @@ __all__ = [
     "EvidencePackFormatError",
     "EvidenceStore",
     "FetchedMedia",
+    "FilePermissionError",
     "FilesystemEvidenceStore",
     "FixedClock",
     "FloodPolicy",
@@ -433,6 +440,8 @@ __all__ = [
     "Period",
     "PeriodKind",
     "PeriodStatistics",
+    "PersonalDataKeyError",
+    "PersonalDataUnreadableError",
     "PhoneNumber",
     "Problem",
     "ProcedureStep",
@@ -561,6 +570,11 @@ _UNKNOWN_VERSION: Final = "0+unknown"
 #: Where each public name lives: importing the package loads nothing else; a name's module is
 #: imported the first time the name is used (PEP 562), so ``import layanan_aduan`` stays cheap.
 _EXPORTS: Final[dict[str, tuple[str, str]]] = {
+    "Erasure": ("layanan_aduan.domain.erasure", "Erasure"),
+    "ErasureBasis": ("layanan_aduan.domain.erasure", "ErasureBasis"),
+    "FilePermissionError": ("layanan_aduan.exceptions", "FilePermissionError"),
+    "PersonalDataKeyError": ("layanan_aduan.exceptions", "PersonalDataKeyError"),
+    "PersonalDataUnreadableError": ("layanan_aduan.exceptions", "PersonalDataUnreadableError"),
     "CheckpointFormatError": ("layanan_aduan.exceptions", "CheckpointFormatError"),
     "EvidencePackFormatError": ("layanan_aduan.exceptions", "EvidencePackFormatError"),
     "PackVerification": ("layanan_aduan.service_layer.evidence_check", "PackVerification"),

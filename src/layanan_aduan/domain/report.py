@@ -481,9 +481,7 @@ def _claim(claimed_at: dt.datetime | None, at: dt.datetime) -> dict[str, str]:
     return {"claimed_at": _format_instant(claimed)}
 
 
-def _reason(
-    value: object, *, limit: int, field: str, code: str, what: str, what_en: str
-) -> str:
+def _reason(value: object, *, limit: int, field: str, code: str, what: str, what_en: str) -> str:
     # A staff member's stated reason, checked: not empty once stripped, at most ``limit``.
     text = value.strip() if isinstance(value, str) else ""
     if not text:
