@@ -374,9 +374,15 @@ def test_personal_data_is_masked_for_the_officer_and_shown_to_the_section_head(d
     assert log_in(officer, "petugas-01") == 303
     page = officer.get(f"/konsol/laporan/{desk.report_id}").text
     assert "disamarkan" in page
+    assert "data pribadi disembunyikan" in page
+    for whole in ("Budi Santoso", "3171010101900001", "Rp500.000"):
+        assert whole not in page
     kasi = desk.client()
     assert log_in(kasi, "kasi-intel") == 303
-    assert "ditampilkan" in kasi.get(f"/konsol/laporan/{desk.report_id}").text
+    page = kasi.get(f"/konsol/laporan/{desk.report_id}").text
+    assert "ditampilkan" in page
+    assert "Nama: Budi Santoso" in page
+    assert "Rp500.000" in page
 
 
 def test_a_member_removed_from_the_directory_loses_the_session(desk: Desk) -> None:

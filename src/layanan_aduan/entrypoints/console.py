@@ -110,7 +110,8 @@ _ROLE_LABELS: Final = {
     "section_head": "Kepala Seksi",
     "system": "sistem",
 }
-_TEXT_KEYS: Final = ("text", "summary", "direction", "follow_up", "reason", "note", "kind")
+_TEXT_KEYS: Final = ("message", "text", "direction", "follow_up", "reason", "note", "kind")
+_DETAIL_LABELS: Final = {"name": "Nama", "nik": "NIK", "phone": "Telepon", "address": "Alamat"}
 # The evidence pack's SLA status: the colour class and the label.
 _PACK_SLA: Final = {
     "on_time": ("on_time", "tepat waktu"),
@@ -200,6 +201,33 @@ def _instant(value: object) -> pendulum.DateTime | None:
     except (ValueError, TypeError):
         return None
     return parsed if isinstance(parsed, pendulum.DateTime) else None
+
+
+def _texts(event: Mapping[str, Any]) -> list[str]:
+    """
+    What a person reads of an event: its texts, and when shown whole its personal values.
+    """
+    payloads = [event.get("payload") or {}]
+    personal = event.get("personal_data")
+    if isinstance(personal, Mapping) and isinstance(personal.get("values"), Mapping):
+        payloads.append(personal["values"].get("payload") or {})
+    texts: list[str] = []
+    for payload in payloads:
+        if not isinstance(payload, Mapping):
+            continue
+        details = payload.get("details")
+        if isinstance(details, Mapping):
+            texts.extend(
+                f"{label}: {details[key]}"
+                for key, label in _DETAIL_LABELS.items()
+                if isinstance(details.get(key), str)
+            )
+        texts.extend(
+            str(payload[k])[:2000]
+            for k in _TEXT_KEYS
+            if isinstance(payload.get(k), str) and payload[k]
+        )
+    return texts
 
 
 def _hours(duration: dt.timedelta) -> str:
@@ -439,12 +467,9 @@ class _Console:
         timeline = []
         for entry in pack["events"]:
             event = entry["event"]
-            payload = event.get("payload") or {}
-            texts = [
-                str(payload[k])[:2000]
-                for k in _TEXT_KEYS
-                if isinstance(payload.get(k), str) and payload.get(k)
-            ]
+            texts = _texts(event)
+            if entry.get("personal_data") == "withheld":
+                texts.append("(data pribadi disembunyikan untuk peran Anda)")
             actor = _ROLE_LABELS.get(str(event.get("actor_role")), str(event.get("actor_role")))
             timeline.append(
                 {
