@@ -503,3 +503,25 @@ def test_kata_sandi_sets_a_password_from_stdin(tmp_path: Path) -> None:
     )
     assert status != 0
     assert PasswordFile(path).check("petugas-01", PASSWORD) is True
+
+
+def test_layani_refuses_the_console_without_a_session_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``layani --konsol-petugas`` without $LAYANAN_ADUAN_KONSOL_KUNCI stops with a typed error."""
+    from layanan_aduan.entrypoints.cli import main
+
+    monkeypatch.delenv("LAYANAN_ADUAN_KONSOL_KUNCI", raising=False)
+    status = main(
+        [
+            "layani",
+            "--konsol-petugas",
+            "--tanpa-tanda-tangan",
+            "--db",
+            str(tmp_path / "layani.sqlite3"),
+        ],
+        stdin=io.StringIO(),
+        stdout=io.StringIO(),
+    )
+    assert status != 0
+    assert "session_secret_invalid" in capsys.readouterr().err

@@ -15,6 +15,8 @@ it). :func:`create_app` builds a Starlette app that another system mounts or tha
   the 200 loses nothing;
 - ``GET /healthz``: the process answers; ``GET /readyz``: the storage, the evidence store and
   (when it has a ``ping``) the messenger answer.
+- ``/konsol``: the officer console (:mod:`layanan_aduan.entrypoints.console`), when ``console``
+  settings are given.
 
 Every refusal is a JSON object with a stable ``code``, an Indonesian ``message`` and an English
 ``message_en``, and stores nothing. Each request is logged as one JSON line on the
