@@ -525,3 +525,43 @@ def test_layani_refuses_the_console_without_a_session_secret(
     )
     assert status != 0
     assert "session_secret_invalid" in capsys.readouterr().err
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    token=st.text(alphabet=st.characters(codec="ascii", exclude_categories=("Cc",)), max_size=60)
+)
+def test_no_token_but_the_sessions_takes_a_step(
+    tmp_path_factory: pytest.TempPathFactory, token: str
+) -> None:
+    """Whatever token a form carries, only the session's own lets a step through."""
+    d = Desk(tmp_path_factory.mktemp("csrf"))
+    client = d.client()
+    assert log_in(client, "petugas-01") == 303
+    real = csrf_of(client, f"/konsol/laporan/{d.report_id}")
+    answer = client.post(
+        f"/konsol/laporan/{d.report_id}/langkah", data={"csrf": token, "action": "receive"}
+    )
+    if token == real:
+        assert answer.status_code == 303
+    else:
+        assert answer.status_code == 403
+        assert d.state() == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/konsol/", "/konsol/"),
+        ("/konsol/masuk", "/konsol/masuk"),
+        ("/konsol/laporan/abc-123", "/konsol/laporan/{id}"),
+        ("/konsol/laporan/abc-123/langkah", "/konsol/laporan/{id}/langkah"),
+        ("/konsol/laporan/abc/lain", "(other)"),
+        ("/konsol/+6281234567890", "(other)"),
+    ],
+)
+def test_the_access_log_names_console_paths_without_ids(path: str, logged: str) -> None:
+    """A console path is logged by its template: never a report id or whatever a client typed."""
+    from layanan_aduan.entrypoints.web import _logged_path
+
+    assert _logged_path(path) == logged

@@ -159,8 +159,11 @@ def _logged_path(path: str) -> str:
     if path in _KNOWN_PATHS:
         return path
     parts = path.split("/")
-    if len(parts) in (4, 5) and parts[1:3] == ["konsol", "laporan"] and parts[3]:
-        return "/konsol/laporan/{id}" + ("/langkah" if parts[4:] == ["langkah"] else "")
+    if parts[1:3] == ["konsol", "laporan"] and len(parts) > 3 and parts[3]:
+        if len(parts) == 4:
+            return "/konsol/laporan/{id}"
+        if parts[4:] == ["langkah"]:
+            return "/konsol/laporan/{id}/langkah"
     return "(other)"
 
 
