@@ -565,3 +565,18 @@ def test_the_access_log_names_console_paths_without_ids(path: str, logged: str) 
     from layanan_aduan.entrypoints.web import _logged_path
 
     assert _logged_path(path) == logged
+
+
+def test_the_queue_marks_whose_turn_it_is(desk: Desk) -> None:
+    """A forwarded report is the section head's turn in their queue, no longer the officer's."""
+    officer = desk.client()
+    assert log_in(officer, "petugas-01") == 303
+    assert "giliran Anda</strong>" in officer.get("/konsol/").text
+    assert take(officer, desk.report_id, "receive") == 303
+    assert take(officer, desk.report_id, "forward") == 303
+    assert "giliran Anda</strong>" not in officer.get("/konsol/").text
+    kasi = desk.client()
+    assert log_in(kasi, "kasi-intel") == 303
+    queue = kasi.get("/konsol/").text
+    assert "menunggu arahan Kepala Seksi" in queue
+    assert "giliran Anda</strong>" in queue

@@ -419,7 +419,16 @@ class _Console:
         except CalendarError:
             return "—"
 
-    def _queue(self) -> list[dict[str, Any]]:
+    def _offered(self, member: StaffMember, state: str) -> list[Action]:
+        """
+        The console's steps ``member``'s roles may take now on a report in ``state``.
+        """
+        workflow = self.desk.standard.workflow
+        acting = {r.workflow_role for r in self.login.roles(member)} - {None}
+        offered = {t.action for role in acting for t in workflow.available(state, role)}
+        return [a for a in STEP_LABELS if a in offered]
+
+    def _queue(self, member: StaffMember) -> list[dict[str, Any]]:
         lines = self.desk.list_reports(open_only=True)
         far = pendulum.datetime(9999, 1, 1, tz="UTC")
         ordered = sorted(
@@ -434,6 +443,7 @@ class _Console:
                 "sla_label": line.sla.label,
                 "deadline": None if line.deadline is None else self._local(line.deadline),
                 "left": self._left(line.deadline, line.sla),
+                "yours": bool(self._offered(member, line.state)),
             }
             for line in ordered
         ]
@@ -444,7 +454,7 @@ class _Console:
         member = self._member(request)
         if member is None:
             return self._redirect(f"{CONSOLE_PATH}/masuk?habis=1")
-        lines = await run_in_threadpool(self._queue)
+        lines = await run_in_threadpool(self._queue, member)
         return self._page(request, "antrean.html", title="Antrean", member=member, lines=lines)
 
     # -- a report --------------------------------------------------------------------------
@@ -481,11 +491,8 @@ class _Console:
                     "texts": texts,
                 }
             )
-        workflow = self.desk.standard.workflow
-        acting = {r.workflow_role for r in roles} - {None}
-        offered = {t.action for role in acting for t in workflow.available(pack["state"], role)}
         actions = [
-            {"name": a.value, "label": label} for a, label in STEP_LABELS.items() if a in offered
+            {"name": a.value, "label": STEP_LABELS[a]} for a in self._offered(member, pack["state"])
         ]
         sla = pack["sla"]
         status = str(sla.get("status", ""))
