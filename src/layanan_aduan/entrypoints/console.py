@@ -69,14 +69,14 @@ _COOKIE: Final = "konsol_sesi"
 
 _log = logging.getLogger("layanan_aduan.console")
 
-#: The steps the console offers, with the label of their button.
+#: The steps the console offers, with the label of their button (Indonesian, English).
 STEP_LABELS: Final = {
-    Action.RECEIVE: "Terima laporan",
-    Action.REQUEST_COMPLETION: "Minta pelapor melengkapi",
-    Action.FORWARD: "Teruskan ke Kepala Seksi",
-    Action.GIVE_DIRECTION: "Beri arahan",
-    Action.DELIVER_FOLLOW_UP: "Sampaikan tindak lanjut",
-    Action.CLOSE: "Tutup (bukan laporan)",
+    Action.RECEIVE: ("Terima laporan", "receive"),
+    Action.REQUEST_COMPLETION: ("Minta pelapor melengkapi", "ask the reporter to complete"),
+    Action.FORWARD: ("Teruskan ke Kepala Seksi", "forward to the section head"),
+    Action.GIVE_DIRECTION: ("Beri arahan", "give the direction"),
+    Action.DELIVER_FOLLOW_UP: ("Sampaikan tindak lanjut", "deliver the follow-up"),
+    Action.CLOSE: ("Tutup (bukan laporan)", "close (not a report)"),
 }
 _EVENT_LABELS: Final = {
     "submit": "Laporan masuk",
@@ -492,7 +492,8 @@ class _Console:
                 }
             )
         actions = [
-            {"name": a.value, "label": STEP_LABELS[a]} for a in self._offered(member, pack["state"])
+            {"name": a.value, "label": STEP_LABELS[a][0], "label_en": STEP_LABELS[a][1]}
+            for a in self._offered(member, pack["state"])
         ]
         sla = pack["sla"]
         status = str(sla.get("status", ""))
