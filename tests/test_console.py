@@ -580,3 +580,20 @@ def test_the_queue_marks_whose_turn_it_is(desk: Desk) -> None:
     queue = kasi.get("/konsol/").text
     assert "menunggu arahan Kepala Seksi" in queue
     assert "giliran Anda</strong>" in queue
+
+
+def test_a_copy_of_the_cookie_is_worthless_after_logout(desk: Desk) -> None:
+    """Logging out revokes the session: the same cookie, kept elsewhere, opens nothing."""
+    client = desk.client()
+    assert log_in(client, "petugas-01") == 303
+    cookie = client.cookies.get("konsol_sesi")
+    assert cookie
+    token = csrf_of(client, "/konsol/")
+    assert client.post("/konsol/keluar", data={"csrf": token}).status_code == 303
+    thief = desk.client()
+    thief.cookies.set("konsol_sesi", cookie, path="/konsol")
+    assert thief.get("/konsol/").status_code == 303
+    # Another session of the same person is not touched.
+    other = desk.client()
+    assert log_in(other, "petugas-01") == 303
+    assert other.get("/konsol/").status_code == 200

@@ -19,7 +19,9 @@ mounts at ``/konsol`` when given :class:`ConsoleSettings`:
 
 The session is a signed cookie (HttpOnly, SameSite=Strict, Secure unless turned off for a
 loopback test), ending ``session_lifetime`` after login or ``idle_timeout`` after the last
-request, both read on the desk's clock. Every form carries the session's CSRF token.
+request, both read on the desk's clock; logging out revokes the session in the process
+that served it, so a copy of the cookie is worth nothing after. Every form carries the
+session's CSRF token.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import datetime as dt
 import hmac
 import logging
 import secrets
+import threading
 import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -258,6 +261,10 @@ class _Console:
             max_failures=settings.max_failures,
             window=settings.lockout_window,
         )
+        # Sessions logged out, by id, until their lifetime would have ended anyway: a copy of
+        # the cookie is worth nothing after logout (in this process).
+        self._revoked: dict[str, pendulum.DateTime] = {}
+        self._revoked_lock = threading.Lock()
         self.templates = jinja2.Environment(
             loader=jinja2.PackageLoader("layanan_aduan.entrypoints", "templates"),
             autoescape=True,
@@ -318,6 +325,12 @@ class _Console:
             or now - seen >= self.settings.idle_timeout
             or now < since
         ):
+            session.clear()
+            return None
+        sid = session.get("sid")
+        with self._revoked_lock:
+            revoked = sid in self._revoked
+        if revoked:
             session.clear()
             return None
         member = self.login.member(staff_id)
@@ -388,6 +401,7 @@ class _Console:
         session.update(
             {
                 "staff_id": member.staff_id,
+                "sid": secrets.token_urlsafe(16),
                 "csrf": secrets.token_urlsafe(32),
                 "since": now,
                 "seen": now,
@@ -401,8 +415,18 @@ class _Console:
             self._check_csrf(request, form)
         except ConsoleAuthError as e:
             return self._error_page(request, e, 403)
+        self._revoke(request.session.get("sid"))
         request.session.clear()
         return self._redirect(f"{CONSOLE_PATH}/masuk")
+
+    def _revoke(self, sid: object) -> None:
+        if not isinstance(sid, str):
+            return
+        now = self.desk.clock.now()
+        with self._revoked_lock:
+            for old in [k for k, until in self._revoked.items() if until <= now]:
+                del self._revoked[old]
+            self._revoked[sid] = now + self.settings.session_lifetime
 
     # -- the queue -------------------------------------------------------------------------
 
