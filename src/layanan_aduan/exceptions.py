@@ -585,6 +585,25 @@ class StaffAuthorizationError(WorkflowError):
         self.needed = needed
 
 
+class ConsoleAuthError(LayananAduanError):
+    """
+    The officer console refused a login, a session or a form; nothing was changed.
+
+    ``code`` is ``login_failed`` (an unknown staff id, a wrong password, no password set, or
+    a member without a role in the office now: one answer for all, so that nobody learns which
+    staff ids exist), ``login_locked`` (too many failed logins for this staff id within the
+    window; ``details["retry_after_seconds"]``), ``csrf_invalid`` (a form without the
+    session's token, or with another), ``session_expired`` (no session, an expired one, or
+    one whose member left the directory), ``password_invalid`` (a new password too short
+    or too long), ``password_file_invalid`` (the password file is not TOML of strings),
+    ``session_secret_invalid`` (no session secret, or one under 32 characters),
+    ``form_invalid`` (a form too large, not UTF-8, or with an action the console does not
+    offer) or ``staff_directory_missing`` (a desk without a staff directory).
+    """
+
+    code = "console_auth"
+
+
 class StaffRoleVacantError(WorkflowError, LookupError):
     """
     Nobody in the staff directory holds the role a notification must go to at that instant

@@ -22,9 +22,12 @@ import signal
 import sys
 from typing import Any, TextIO
 
-from layanan_aduan.entrypoints import _meja
+from layanan_aduan.entrypoints import _kata_sandi, _meja
 
-__all__ = ["register"]
+__all__ = ["ENV_CONSOLE_SECRET", "register"]
+
+#: The environment variable holding the console's session secret (a name, not a secret).
+ENV_CONSOLE_SECRET = "LAYANAN_ADUAN_KONSOL_KUNCI"  # noqa: S105
 
 EXIT_OK = 0
 
@@ -96,6 +99,25 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="terima webhook tanpa tanda tangan bila app secret tidak diatur (hanya pengujian)",
     )
     p.add_argument("--media", metavar="DIR", help="direktori berkas media (saluran konsol)")
+    p.add_argument(
+        "--konsol-petugas",
+        dest="konsol_petugas",
+        action="store_true",
+        help=f"sajikan konsol petugas di /konsol (kunci sesi dari ${ENV_CONSOLE_SECRET}, "
+        f"kata sandi dari berkas ${_kata_sandi.ENV_PASSWORD_FILE} atau --berkas-kata-sandi)",
+    )
+    p.add_argument(
+        "--berkas-kata-sandi",
+        dest="berkas_kata_sandi",
+        metavar="BERKAS",
+        help="berkas kata sandi konsol (bawaan: $LAYANAN_ADUAN_KATA_SANDI atau ./kata-sandi.toml)",
+    )
+    p.add_argument(
+        "--konsol-tanpa-https",
+        dest="konsol_tanpa_https",
+        action="store_true",
+        help="kirim cookie sesi konsol juga lewat HTTP biasa (hanya untuk loopback/pengujian)",
+    )
     _meja._common(p)
     p.set_defaults(run=_run_serve)
 
@@ -114,6 +136,31 @@ def _access_to(stream: TextIO) -> logging.Handler:
     access.addHandler(handler)
     access.propagate = False
     return handler
+
+
+def _console_settings(args: argparse.Namespace) -> Any:
+    from layanan_aduan.adapters.passwords import PasswordFile
+    from layanan_aduan.entrypoints.console import ConsoleSettings
+    from layanan_aduan.exceptions import ConsoleAuthError
+
+    secret = os.environ.get(ENV_CONSOLE_SECRET, "")
+    if not secret:
+        raise ConsoleAuthError(
+            f"Konsol petugas memerlukan kunci sesi di ${ENV_CONSOLE_SECRET} "
+            "(paling sedikit 32 karakter acak).",
+            f"The officer console needs a session secret in ${ENV_CONSOLE_SECRET} "
+            "(at least 32 random characters).",
+            code="session_secret_invalid",
+            field=ENV_CONSOLE_SECRET,
+        )
+    path = (
+        args.berkas_kata_sandi
+        or os.environ.get(_kata_sandi.ENV_PASSWORD_FILE)
+        or _kata_sandi.DEFAULT_PASSWORD_FILE
+    )
+    return ConsoleSettings(
+        passwords=PasswordFile(path), secret=secret, secure_cookies=not args.konsol_tanpa_https
+    )
 
 
 def _run_serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
@@ -152,6 +199,7 @@ def _run_serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         raise
     handler = _access_to(sys.stderr)
     try:
+        console = _console_settings(args) if args.konsol_petugas else None
         app = create_app(
             services,
             app_secret=app_secret,
@@ -161,6 +209,7 @@ def _run_serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             dispatchers=[services.dispatcher],
             dispatch_interval=args.interval_kirim,
             sla_interval=args.interval_pantau,
+            console=console,
         )
         server = uvicorn.Server(
             uvicorn.Config(
@@ -182,6 +231,7 @@ def _run_serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
                     "port": args.port,
                     "office": services.desk.office,
                     "signed": bool(app_secret),
+                    "console": console is not None,
                 }
             ),
             file=stdout,

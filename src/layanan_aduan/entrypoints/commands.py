@@ -14,6 +14,7 @@ from layanan_aduan.entrypoints import (
     _hapus_data,
     _hitung_ulang,
     _kalender,
+    _kata_sandi,
     _konfigurasi,
     _kunci_data,
     _layani,
@@ -39,4 +40,5 @@ REGISTRY: list[Register] = [
     _rekap.register,
     _rahasia.register,
     _hapus_data.register,
+    _kata_sandi.register,
 ]

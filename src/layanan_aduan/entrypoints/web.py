@@ -15,6 +15,8 @@ it). :func:`create_app` builds a Starlette app that another system mounts or tha
   the 200 loses nothing;
 - ``GET /healthz``: the process answers; ``GET /readyz``: the storage, the evidence store and
   (when it has a ``ping``) the messenger answer.
+- ``/konsol``: the officer console (:mod:`layanan_aduan.entrypoints.console`), when ``console``
+  settings are given.
 
 Every refusal is a JSON object with a stable ``code``, an Indonesian ``message`` and an English
 ``message_en``, and stores nothing. Each request is logged as one JSON line on the
@@ -30,7 +32,7 @@ import json
 import logging
 import time as _time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from layanan_aduan.exceptions import (
     LayananAduanError,
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 
     from layanan_aduan.adapters.whatsapp.inbound import WebhookLimits
     from layanan_aduan.clock import Clock
+    from layanan_aduan.entrypoints.console import ConsoleSettings
     from layanan_aduan.ports import EvidenceStore, Messenger, Storage
     from layanan_aduan.service_layer.bootstrap import Services
     from layanan_aduan.service_layer.dispatcher import Dispatcher
@@ -59,7 +62,9 @@ if TYPE_CHECKING:
 __all__ = ["WEBHOOK_PATH", "create_app"]
 
 WEBHOOK_PATH: Final = "/webhook"
-_KNOWN_PATHS: Final = frozenset({WEBHOOK_PATH, "/healthz", "/readyz"})
+_KNOWN_PATHS: Final = frozenset(
+    {WEBHOOK_PATH, "/healthz", "/readyz", "/konsol/", "/konsol/masuk", "/konsol/keluar"}
+)
 _JSON_TYPES: Final = frozenset({"application/json"})
 
 _access = logging.getLogger("layanan_aduan.access")
@@ -147,6 +152,21 @@ async def _read_limited(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _logged_path(path: str) -> str:
+    """
+    The path as logged: a known one, a console report's page by its template, else ``(other)``.
+    """
+    if path in _KNOWN_PATHS:
+        return path
+    parts = path.split("/")
+    if parts[1:3] == ["konsol", "laporan"] and len(parts) > 3 and parts[3]:
+        if len(parts) == 4:
+            return "/konsol/laporan/{id}"
+        if parts[4:] == ["langkah"]:
+            return "/konsol/laporan/{id}/langkah"
+    return "(other)"
+
+
 class _AccessLog:
     """
     ASGI middleware: one JSON line per HTTP request, without query strings or bodies.
@@ -175,7 +195,7 @@ class _AccessLog:
             line = {
                 "method": str(scope.get("method", ""))[:16],
                 # Any other path is whatever a client typed: never echoed into the log.
-                "path": path if path in _KNOWN_PATHS else "(other)",
+                "path": _logged_path(path),
                 "status": status,
                 "duration_ms": round((_time.perf_counter() - started) * 1000, 3),
             }
@@ -411,6 +431,16 @@ class _Endpoints:
         )
 
 
+def _unknown_console_office(office: str) -> NoReturn:
+    raise MessagingConfigurationError(
+        "Kantor konsol tidak ada di antara meja layanan aplikasi.",
+        "The console's office is not among the app's desks.",
+        field="console.office",
+        code="console_office_unknown",
+        details={"office": office[:64]},
+    )
+
+
 def create_app(
     target: Services | OfficeRouter,
     *,
@@ -426,6 +456,7 @@ def create_app(
     dispatchers: Iterable[Dispatcher] = (),
     dispatch_interval: float = 5.0,
     sla_interval: float | None = None,
+    console: ConsoleSettings | None = None,
 ) -> Starlette:
     """
     Build the ASGI app for one desk (:class:`Services`) or several (:class:`OfficeRouter`).
@@ -451,6 +482,9 @@ def create_app(
             process (``layanan-aduan layani`` passes the desk's).
         dispatch_interval: Seconds between dispatcher runs.
         sla_interval: Seconds between SLA sweeps of every desk (``None``: no sweeps here).
+        console: Serve the officer console at ``/konsol`` with these settings
+            (:mod:`layanan_aduan.entrypoints.console`; needs the ``console`` extra). With
+            several desks, ``console.office`` names the one it serves (default: the first).
 
     Raises:
         MissingDependencyError: Starlette is not installed (extra ``web``).
@@ -458,7 +492,7 @@ def create_app(
     """
     _require_starlette()
     from starlette.applications import Starlette
-    from starlette.routing import Route
+    from starlette.routing import BaseRoute, Mount, Route
 
     from layanan_aduan.adapters.whatsapp.inbound import (
         DEFAULT_WEBHOOK_LIMITS,
@@ -531,13 +565,21 @@ def create_app(
             await endpoints.recorder.stop()
             await background.stop()
 
+    routes: list[BaseRoute] = [
+        Route(WEBHOOK_PATH, endpoints.handshake, methods=["GET"]),
+        Route(WEBHOOK_PATH, endpoints.receive, methods=["POST"]),
+        Route("/healthz", endpoints.healthz, methods=["GET"]),
+        Route("/readyz", endpoints.readyz, methods=["GET"]),
+    ]
+    if console is not None:
+        from layanan_aduan.entrypoints.console import CONSOLE_PATH, create_console
+
+        desk = first
+        if console.office is not None:
+            desk = router.desks.get(console.office) or _unknown_console_office(console.office)
+        routes.append(Mount(CONSOLE_PATH, app=create_console(desk, console)))
     app = Starlette(
-        routes=[
-            Route(WEBHOOK_PATH, endpoints.handshake, methods=["GET"]),
-            Route(WEBHOOK_PATH, endpoints.receive, methods=["POST"]),
-            Route("/healthz", endpoints.healthz, methods=["GET"]),
-            Route("/readyz", endpoints.readyz, methods=["GET"]),
-        ],
+        routes=routes,
         lifespan=lifespan,
     )
     app.state.intake = intake
