@@ -631,9 +631,12 @@ def compute_statistics(
     tally = _Tally()
     meter = working_time.meter(period.start, max(at, period.start))
     lo, hi, until = plain_utc(period.start), plain_utc(period.end), plain_utc(at)
+    # A stdlib timedelta: the working-time engine's fast path knows it (a pendulum Duration
+    # takes its general path).
+    budget = dt.timedelta(microseconds=_us(goal))
     for f in facts:
         if lo <= f.received_at < hi and f.received_at <= until:
-            _count(tally, f, working_time, meter, at=at, goal=goal)
+            _count(tally, f, working_time, meter, at=until, goal=budget)
     o = tally.outcomes
     rated = sum(tally.ratings.values())
     total_rating = sum(int(k) * v for k, v in tally.ratings.items())
