@@ -517,9 +517,20 @@ def _count(
     # Each instant is measured once: positions on the period's meter.
     pauses = [(m(ps), m(pe)) for ps, pe in f.pauses]
     start = m(f.received_at)
+    steps = (
+        ("receipt", f.receipt_at),
+        ("direction", f.direction_at),
+        ("follow_up", f.follow_up_at),
+    )
+    positions = [None if instant is None else m(instant) for _, instant in steps]
     breached = False
     if f.state != "closed":
-        end = m(at if f.stopped_at is None else f.stopped_at)
+        stopped, follow_up = f.stopped_at, positions[2]
+        # Completed: stopped at the follow-up, already measured.
+        reuse = follow_up is not None and stopped is not None and stopped == f.follow_up_at
+        end = (
+            follow_up if reuse and follow_up is not None else m(at if stopped is None else stopped)
+        )
         over = end - start - _paused(pauses, start, end) - _us(goal)
         breached = over > 0
         if breached:
@@ -534,15 +545,10 @@ def _count(
     t.outcomes[outcome] += 1
     t.received_at.append((f.received_at, outcome == "completed_on_time", outcome != "closed"))
     previous: int | None = start
-    for name, instant in (
-        ("receipt", f.receipt_at),
-        ("direction", f.direction_at),
-        ("follow_up", f.follow_up_at),
-    ):
-        if instant is None:
+    for (name, _), b in zip(steps, positions, strict=True):
+        if b is None:
             previous = None
             continue
-        b = m(instant)
         t.time_to[name].append(b - start - _paused(pauses, start, b))
         if previous is not None:
             t.step_time[name].append(b - previous - _paused(pauses, previous, b))
