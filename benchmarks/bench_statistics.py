@@ -15,7 +15,7 @@ complete the requirements first, half of the completed ones are rated. Another o
 reports (a tenth as many) share the storage and must not be read.
 
 Measured: :func:`layanan_aduan.service_layer.statistics.period_statistics` for the year 2025
-(and the year before, for the comparison), read through the adapter's ``received_between``,
+(and the year before, for the comparison), read through the adapter's ``received_timelines``,
 median of ``--repeat`` runs, with :func:`time.perf_counter`. The issue's target: under 2 s on
 SQLite for 50,000 reports.
 """

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pendulum
@@ -15,10 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
+from layanan_aduan.adapters.storage import SqliteStorage
 from layanan_aduan.domain.periods import Period, PeriodKind
 from layanan_aduan.domain.report import Report
-from layanan_aduan.domain.statistics import compute_statistics, report_facts
+from layanan_aduan.domain.statistics import compute_statistics, plain_utc, report_facts
 from layanan_aduan.domain.worktime import SlaStatus, WorkingTime
+from layanan_aduan.service_layer.report_stream import project
+from layanan_aduan.service_layer.statistics import period_statistics
 from layanan_aduan.testing.strategies import reports
 
 TZ = "Asia/Jakarta"
@@ -181,3 +186,49 @@ def test_every_report_counts_in_exactly_one_period_and_shares_add_up(
         if kind is not PeriodKind.DAY:
             assert sum(p.received for p in stats.series) == stats.received
     assert total == len(rs)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(REPORT_SETS, st.sampled_from(list(PeriodKind)), st.data())
+def test_statistics_read_from_sqlite_equal_those_from_the_events(
+    rs: list[Report], kind: PeriodKind, data: st.DataObject
+) -> None:
+    """The statistics period_statistics reads from SQLite (event rows the database extracts)
+    equal those computed from the reports' whole events."""
+    wt = working_time()
+    anchor = data.draw(st.sampled_from([r.events[0].at for r in rs]))
+    period = Period.containing(kind, anchor, TZ)
+    with tempfile.TemporaryDirectory() as d, SqliteStorage.open(Path(d) / "s.sqlite3") as db:
+        with db.unit_of_work() as uow:
+            for r in rs:
+                events = [e.to_dict() for e in r.events]
+                uow.reports.append(r.id, 0, events, project(r, wt, office="KNJP"))
+            uow.commit()
+        stored = period_statistics(
+            db, office="KNJP", working_time=wt, period=period, at=AT, goal=GOAL
+        ).to_dict()
+    facts = [f for f in (report_facts(_dicts(r), AT) for r in rs) if f is not None]
+
+    def direct(p: Period) -> Any:
+        return compute_statistics(facts, period=p, working_time=wt, at=AT, goal=GOAL, office="KNJP")
+
+    expected = compute_statistics(
+        facts,
+        period=period,
+        working_time=wt,
+        at=AT,
+        goal=GOAL,
+        office="KNJP",
+        previous=direct(period.previous()),
+    ).to_dict()
+    assert stored == expected
+
+
+def test_plain_utc_keeps_the_instant_as_a_stdlib_utc_datetime() -> None:
+    """plain_utc gives the same instant as a stdlib UTC datetime, and a plain one itself."""
+    at = pendulum.datetime(2026, 3, 1, 23, 59, 59, 999_999, tz="Asia/Jayapura")
+    plain = plain_utc(at)
+    assert type(plain) is dt.datetime
+    assert plain.tzinfo is dt.UTC
+    assert plain == at
+    assert plain_utc(plain) is plain

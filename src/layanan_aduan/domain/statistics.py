@@ -57,7 +57,10 @@ __all__ = [
     "SeriesPoint",
     "SlaOutcomes",
     "compute_statistics",
+    "event_row",
+    "plain_utc",
     "report_facts",
+    "row_facts",
 ]
 
 KINDS = ("laporan", "aduan", "permohonan_informasi")
@@ -71,18 +74,6 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Bucket width of the follow-up time histogram, and how many goals it spans before overflow.
 _BUCKET = dt.timedelta(minutes=30)
 _HISTOGRAM_GOALS = 2
-
-
-def _instant(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def _sla_at(event: Mapping[str, Any]) -> dt.datetime:
-    # Event.sla_at over the stored dict: a staff step counts at its recorded instant.
-    recorded = event.get("recorded_at")
-    if recorded is not None and event["actor_role"] != "reporter":
-        return _instant(recorded)
-    return _instant(event["at"])
 
 
 @attrs.frozen
@@ -121,6 +112,53 @@ class ReportFacts:
         return state
 
 
+#: The fields of an event row (:func:`event_row`): what statistics read of one stored event.
+EVENT_ROW_FIELDS = (
+    "action",
+    "to_state",
+    "at",
+    "recorded_at",
+    "actor_role",
+    "kind",
+    "medium",
+    "reason",
+    "rating",
+)
+
+
+def event_row(event: Mapping[str, Any]) -> tuple[Any, ...]:
+    """
+    The few values statistics read of one stored event (the canonical dict of
+    :mod:`layanan_aduan.domain.history`), in the order of :data:`EVENT_ROW_FIELDS`: its
+    action, state after, instants (``at``, ``recorded_at``, ISO 8601 text), actor's role, and
+    from its payload the report's ``kind``, the channel's ``medium``, the closing ``reason``
+    and the ``rating`` (``None`` where absent). Nothing personal is read.
+
+    A storage adapter may build these rows in its query language instead
+    (:meth:`ReportRepository.received_timelines
+    <layanan_aduan.ports.ReportRepository.received_timelines>`); they must be equal.
+
+    >>> event_row({"action": "close", "to_state": "closed", "at": "2026-01-05T02:00:00Z",
+    ...            "actor_role": "officer", "payload": {"reason": "spam"}})
+    ('close', 'closed', '2026-01-05T02:00:00Z', None, 'officer', None, None, 'spam', None)
+    """
+    payload = event.get("payload")
+    if not isinstance(payload, Mapping):
+        payload = {}
+    channel = payload.get("channel")
+    return (
+        event.get("action"),
+        event.get("to_state"),
+        event.get("at"),
+        event.get("recorded_at"),
+        event.get("actor_role"),
+        payload.get("kind"),
+        channel.get("medium") if isinstance(channel, Mapping) else None,
+        payload.get("reason"),
+        payload.get("rating"),
+    )
+
+
 def report_facts(events: Sequence[Mapping[str, Any]], at: dt.datetime) -> ReportFacts | None:
     """
     Read one report's stored events, as known at ``at``; ``None`` when it was received later.
@@ -128,43 +166,58 @@ def report_facts(events: Sequence[Mapping[str, Any]], at: dt.datetime) -> Report
     The events are trusted as storage returns them (the history's chain is what
     :func:`~layanan_aduan.domain.history.verify` checks, not this reading).
     """
-    first = events[0]
-    received = _instant(first["at"])
+    return row_facts([event_row(e) for e in events], at)
+
+
+def row_facts(rows: Sequence[Sequence[Any]], at: dt.datetime) -> ReportFacts | None:
+    """
+    Like :func:`report_facts`, from the report's event rows (:func:`event_row`), oldest
+    first: what :func:`report_facts` computes, without a dict per event.
+    """
+    fromiso = dt.datetime.fromisoformat
+    # Compared once an event: as a stdlib UTC datetime (a pendulum one compares far slower).
+    at = plain_utc(at)
+    first = rows[0]
+    received = fromiso(first[2])
     if received > at:
         return None
-    payload = first["payload"]
-    kind: str = payload["kind"]
+    kind: str = first[5]
+    channel: str = first[6]
     steps: dict[str, dt.datetime] = {}
     pauses: list[tuple[dt.datetime, dt.datetime]] = []
     states: list[tuple[dt.datetime, str]] = []
     pause_start: dt.datetime | None = None
-    state = first["to_state"]
+    state: str = first[1]
     close_reason = rating = None
-    for event in events:
-        instant = _sla_at(event)
+    stopped: dt.datetime | None = None
+    for action, to_state, when, recorded, role, new_kind, _, reason, value in rows:
+        # Event.sla_at: a staff step counts at its recorded instant, the reporter's at arrival.
+        instant = fromiso(recorded if recorded is not None and role != "reporter" else when)
         if instant > at:
             break
-        action, state = event["action"], event["to_state"]
+        state = to_state
         states.append((instant, state))
-        steps.setdefault(action, instant)
+        if action not in steps:
+            steps[action] = instant
+        if stopped is None and state in _FINAL:
+            stopped = instant
         if action == "request_completion":
             pause_start = instant
         elif pause_start is not None and state != "awaiting_completion":
             pauses.append((pause_start, instant))
             pause_start = None
         if action == "correct_kind":
-            kind = event["payload"]["kind"]
+            kind = new_kind
         elif action == "close":
-            close_reason = event["payload"]["reason"]
+            close_reason = reason
         elif action == "rate":
-            rating = event["payload"]["rating"]
+            rating = value
     if pause_start is not None:
         pauses.append((pause_start, at))
-    stopped = next((i for i, s in states if s in _FINAL), None)
     return ReportFacts(
         received_at=received,
         kind=kind,
-        channel=payload["channel"]["medium"],
+        channel=channel,
         state=state,
         receipt_at=steps.get("receive"),
         direction_at=steps.get("give_direction"),
@@ -464,9 +517,20 @@ def _count(
     # Each instant is measured once: positions on the period's meter.
     pauses = [(m(ps), m(pe)) for ps, pe in f.pauses]
     start = m(f.received_at)
+    steps = (
+        ("receipt", f.receipt_at),
+        ("direction", f.direction_at),
+        ("follow_up", f.follow_up_at),
+    )
+    positions = [None if instant is None else m(instant) for _, instant in steps]
     breached = False
     if f.state != "closed":
-        end = m(at if f.stopped_at is None else f.stopped_at)
+        stopped, follow_up = f.stopped_at, positions[2]
+        # Completed: stopped at the follow-up, already measured.
+        reuse = follow_up is not None and stopped is not None and stopped == f.follow_up_at
+        end = (
+            follow_up if reuse and follow_up is not None else m(at if stopped is None else stopped)
+        )
         over = end - start - _paused(pauses, start, end) - _us(goal)
         breached = over > 0
         if breached:
@@ -475,21 +539,16 @@ def _count(
                 deadline = wt.sla(f.received_at, at, goal=goal, pauses=f.pauses).deadline
             else:
                 deadline = wt.add(f.received_at, goal).at
-            cause = f.state_at(deadline)
+            cause = f.state_at(plain_utc(deadline))
             t.causes[cause] = t.causes.get(cause, 0) + 1
     outcome = _outcome(f, breached)
     t.outcomes[outcome] += 1
     t.received_at.append((f.received_at, outcome == "completed_on_time", outcome != "closed"))
     previous: int | None = start
-    for name, instant in (
-        ("receipt", f.receipt_at),
-        ("direction", f.direction_at),
-        ("follow_up", f.follow_up_at),
-    ):
-        if instant is None:
+    for (name, _), b in zip(steps, positions, strict=True):
+        if b is None:
             previous = None
             continue
-        b = m(instant)
         t.time_to[name].append(b - start - _paused(pauses, start, b))
         if previous is not None:
             t.step_time[name].append(b - previous - _paused(pauses, previous, b))
@@ -503,16 +562,28 @@ def _count(
         t.ratings[str(f.rating)] += 1
 
 
-def _plain(instant: dt.datetime) -> dt.datetime:
-    # A stdlib UTC datetime: compared many times, far cheaper than a pendulum one.
-    return dt.datetime.fromtimestamp(0, dt.UTC) + (instant - _EPOCH)
+def plain_utc(instant: dt.datetime) -> dt.datetime:
+    """
+    ``instant`` as a stdlib ``datetime`` in UTC (itself when it is one already): compared
+    many times, it is far cheaper than a pendulum one.
+
+    >>> import pendulum
+    >>> plain_utc(pendulum.datetime(2026, 1, 5, 9, tz="Asia/Jakarta"))
+    datetime.datetime(2026, 1, 5, 2, 0, tzinfo=datetime.timezone.utc)
+    """
+    if type(instant) is dt.datetime and instant.tzinfo is dt.UTC:
+        return instant
+    u = dt.datetime.astimezone(instant, dt.UTC)
+    return dt.datetime(
+        u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=dt.UTC
+    )
 
 
 def _series(period: Period, tally: _Tally) -> tuple[SeriesPoint, ...]:
     parts = period.parts()
     if not parts:
         return ()
-    starts = [_plain(p.start) for p in parts]
+    starts = [plain_utc(p.start) for p in parts]
     counts = [[0, 0, 0] for _ in parts]
     for received, on_time, counted in tally.received_at:
         row = counts[bisect.bisect_right(starts, received) - 1]
@@ -565,10 +636,13 @@ def compute_statistics(
     """
     tally = _Tally()
     meter = working_time.meter(period.start, max(at, period.start))
-    lo, hi, until = _plain(period.start), _plain(period.end), _plain(at)
+    lo, hi, until = plain_utc(period.start), plain_utc(period.end), plain_utc(at)
+    # A stdlib timedelta: the working-time engine's fast path knows it (a pendulum Duration
+    # takes its general path).
+    budget = dt.timedelta(microseconds=_us(goal))
     for f in facts:
         if lo <= f.received_at < hi and f.received_at <= until:
-            _count(tally, f, working_time, meter, at=at, goal=goal)
+            _count(tally, f, working_time, meter, at=until, goal=budget)
     o = tally.outcomes
     rated = sum(tally.ratings.values())
     total_rating = sum(int(k) * v for k, v in tally.ratings.items())

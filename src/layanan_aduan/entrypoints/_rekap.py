@@ -31,7 +31,7 @@ from layanan_aduan.service_layer.statistics import csv_rows
 if TYPE_CHECKING:
     from layanan_aduan.domain.statistics import DurationSummary, PeriodStatistics
 
-__all__ = ["register", "table"]
+__all__ = ["csv_bytes", "register", "table"]
 
 _PERIODS = ("hari", "minggu", "bulan", "kuartal", "tahun")
 _KIND_LABELS = {
@@ -149,12 +149,19 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
-def _write_csv(path: Path, stats: PeriodStatistics) -> None:
+def csv_bytes(stats: PeriodStatistics) -> bytes:
+    """
+    The bytes ``rekap --csv`` writes: UTF-8 with a BOM (by which Excel knows the file is
+    UTF-8), CRLF line ends, one row per figure.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows(csv_rows(stats))
-    # utf-8-sig writes the BOM by which Excel knows the file is UTF-8.
-    write_private(path, buffer.getvalue(), encoding="utf-8-sig")
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _write_csv(path: Path, stats: PeriodStatistics) -> None:
+    write_private(path, csv_bytes(stats))
 
 
 def _hours(seconds: float | None) -> str:

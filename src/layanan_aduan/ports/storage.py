@@ -58,6 +58,7 @@ __all__ = [
     "ReportProjection",
     "ReportRepository",
     "ReportSummary",
+    "ReportTimeline",
     "SenderActivity",
     "SlaDue",
     "Storage",
@@ -326,6 +327,23 @@ class ReportEvents:
 
     def __repr__(self) -> str:
         return f"ReportEvents(report_id={self.report_id!r}, events=<{len(self.events)} events>)"
+
+
+@attrs.frozen(repr=False)
+class ReportTimeline:
+    """
+    A report's id and, for each of its events oldest first, the few values statistics read:
+    what :meth:`ReportRepository.received_timelines` lists. Each row is
+    :func:`layanan_aduan.domain.statistics.event_row` of the stored event (action, state
+    after, ``at``, ``recorded_at``, actor's role, the payload's ``kind``, channel ``medium``,
+    closing ``reason`` and ``rating``), a tuple or a list: nothing personal, no dict per event.
+    """
+
+    report_id: str
+    rows: tuple[Sequence[Any], ...]
+
+    def __repr__(self) -> str:
+        return f"ReportTimeline(report_id={self.report_id!r}, rows=<{len(self.rows)} events>)"
 
 
 @attrs.frozen
@@ -627,6 +645,23 @@ class ReportRepository(Protocol):
         projections, in the order they were first stored: what period statistics read. A
         report without ``received_at`` is never listed. ``start`` after ``end`` raises
         ``StorageInputError``.
+        """
+        ...
+
+    def received_timelines(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportTimeline]:
+        """
+        Like :meth:`received_between` (the same reports, order, cursors and refusals), giving
+        each report's event rows (:class:`ReportTimeline`) instead of its events: the narrow
+        read that period statistics make, which an adapter may answer from its query
+        language without reading whole events.
         """
         ...
 

@@ -22,6 +22,7 @@ import attrs
 import pendulum
 
 from layanan_aduan.adapters.field_cipher import PlainFieldCipher
+from layanan_aduan.domain.statistics import event_row
 from layanan_aduan.exceptions import (
     ConcurrencyConflictError,
     DuplicateReportNumberError,
@@ -46,6 +47,7 @@ from layanan_aduan.ports import (
     ReportEvents,
     ReportProjection,
     ReportSummary,
+    ReportTimeline,
     SenderActivity,
     SlaDue,
     StoredReport,
@@ -607,6 +609,17 @@ class RepositoryChecks(abc.ABC):
         Like :meth:`_select`, giving each report's events instead of its projection.
         """
 
+    def _select_timelines(self, f: ReportFilter, limit: int, start: int) -> Page[ReportTimeline]:
+        """
+        Like :meth:`_select_events`, giving each report's event rows; by default read from
+        its events (an SQL adapter builds the rows in its query instead).
+        """
+        page = self._select_events(f, limit, start)
+        return Page(
+            tuple(ReportTimeline(r.report_id, tuple(map(event_row, r.events))) for r in page.items),
+            page.next_cursor,
+        )
+
     @abc.abstractmethod
     def _add_audit(self, report_id: str, text: str, recorded_at: pendulum.DateTime) -> int:
         """
@@ -764,6 +777,13 @@ class RepositoryChecks(abc.ABC):
         limit: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Page[ReportEvents]:
+        f = self._received_filter(start, end, office, limit)
+        return self._select_events(f, limit, cursor_position(after))
+
+    @staticmethod
+    def _received_filter(
+        start: dt.datetime, end: dt.datetime, office: str | None, limit: int
+    ) -> ReportFilter:
         lo, hi = utc(start, "start"), utc(end, "end")
         if lo > hi:
             raise StorageInputError(
@@ -773,8 +793,19 @@ class RepositoryChecks(abc.ABC):
                 field="start",
             )
         check_limit(limit)
-        f = ReportFilter(office=_office(office), received_from=lo, received_before=hi)
-        return self._select_events(f, limit, cursor_position(after))
+        return ReportFilter(office=_office(office), received_from=lo, received_before=hi)
+
+    def received_timelines(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ReportTimeline]:
+        f = self._received_filter(start, end, office, limit)
+        return self._select_timelines(f, limit, cursor_position(after))
 
     def stale_projections(
         self,

@@ -40,6 +40,7 @@ from layanan_aduan.ports import (
     ReportEvents,
     ReportProjection,
     ReportSummary,
+    ReportTimeline,
     SenderActivity,
     SlaDue,
     StoredReport,
@@ -166,6 +167,17 @@ class Dialect(abc.ABC):
         and its parameters. The default is an ``IN`` list, one placeholder a value.
         """
         return f"{column} IN ({', '.join('?' * len(values))})", tuple(values)
+
+    #: The ``FROM`` of the event-row query, and the one column giving an event's row
+    #: (:func:`layanan_aduan.domain.statistics.event_row`) from its ``payload``.
+    event_rows_from: str = "report_events"
+    event_row_column: str
+
+    def read_event_rows(self, values: list[Any]) -> list[Sequence[Any]]:
+        """
+        The event rows from the values of :attr:`event_row_column`, in order.
+        """
+        return values
 
     def read_plain_instant(self, value: Any) -> dt.datetime:
         """
@@ -868,6 +880,28 @@ class SqlReportRepository(c.RepositoryChecks):
             for report_id, payload in found:
                 events[report_id].append(load(payload))
         items = tuple(ReportEvents(r[1], tuple(events[r[1]])) for r in rows)
+        cursor = c.encode_cursor(int(rows[-1][0])) if len(fetched) > limit else None
+        return Page(items, cursor)
+
+    def _select_timelines(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportTimeline]:
+        # Only the few values statistics read, extracted by the database from each event's
+        # JSON: no whole event crosses into Python, no dict per event.
+        d = self._d
+        fetched = self._rows(f, limit, start, columns="position, report_id")
+        rows = fetched[:limit]
+        found: dict[str, list[Sequence[Any]]] = {r[1]: [] for r in rows}
+        ids = [r[1] for r in rows]
+        for i in range(0, len(ids), d.any_of_chunk):
+            condition, params = d.any_of("report_id", ids[i : i + d.any_of_chunk])
+            fetched_rows = self._uow.execute(
+                f"SELECT report_id, {d.event_row_column} FROM {d.event_rows_from} "  # noqa: S608 - constant clauses
+                f"WHERE {condition} ORDER BY report_id, seq",
+                params,
+            ).fetchall()
+            values = d.read_event_rows([r[1] for r in fetched_rows])
+            for (report_id, _), row in zip(fetched_rows, values, strict=True):
+                found[report_id].append(row)
+        items = tuple(ReportTimeline(r[1], tuple(found[r[1]])) for r in rows)
         cursor = c.encode_cursor(int(rows[-1][0])) if len(fetched) > limit else None
         return Page(items, cursor)
 

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
 import threading
@@ -81,6 +82,17 @@ _MAX_IDLE = 4
 
 class _SqliteDialect(Dialect):
     name = "sqlite"
+    # One JSON parse an event: json_extract with several paths gives a JSON array text.
+    event_row_column = (
+        "json_extract(payload, '$.action', '$.to_state', '$.at', '$.recorded_at', "
+        "'$.actor_role', '$.payload.kind', '$.payload.channel.medium', '$.payload.reason', "
+        "'$.payload.rating')"
+    )
+
+    def read_event_rows(self, values: list[Any]) -> list[Sequence[Any]]:
+        # One parse for the whole batch: far cheaper than a json.loads a row.
+        rows: list[Sequence[Any]] = json.loads(f"[{','.join(values)}]")
+        return rows
 
     def __init__(self, busy_timeout: float) -> None:
         self.busy_timeout = busy_timeout

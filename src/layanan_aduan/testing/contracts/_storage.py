@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
+from layanan_aduan.domain.statistics import event_row
 from layanan_aduan.exceptions import (
     ConcurrencyConflictError,
     DuplicateReportNumberError,
@@ -41,6 +42,7 @@ from layanan_aduan.ports import (
     ReportProjection,
     ReportRepository,
     ReportSummary,
+    ReportTimeline,
     SenderActivity,
     SlaDue,
     Storage,
@@ -795,6 +797,69 @@ class StorageContract(ReceivedWebhooksCases):
                 uow.reports.received_between(end, start)
             with pytest.raises(NaiveDatetimeError):
                 uow.reports.received_between(dt.datetime(2026, 1, 1), end)  # noqa: DTZ001 - naive on purpose
+
+    def test_received_timelines_are_the_event_rows_of_received_between(
+        self, storage: Storage
+    ) -> None:
+        """received_timelines lists the same reports as received_between, page by page, each
+        with exactly the event rows event_row reads from its events (values from the payload,
+        None where absent); a reversed span is refused."""
+        start, end = T0, T0.add(days=1)
+        first = create(storage, office="JKT", received_at=start)
+        events = [
+            {
+                "action": "close",
+                "to_state": "closed",
+                "at": "2026-01-05T02:00:00.5Z",
+                "recorded_at": "2026-01-05T02:00:01Z",
+                "actor_role": "officer",
+                "payload": {"reason": "spam", "note": "x"},
+                "seq": 2,
+            },
+            {"action": "rate", "seq": 3, "payload": {"rating": 4}},
+            {"action": "correct_kind", "seq": 4, "payload": {"kind": "aduan"}},
+        ]
+        with storage.unit_of_work() as uow:
+            again = projection("closed", office="JKT", received_at=start)
+            uow.reports.append(first, 1, events, again)
+            uow.commit()
+        create(storage, office="JKT", received_at=end)
+        create(storage, office="BDG", received_at=start)
+        last = create(storage, office="JKT", received_at=end.subtract(microseconds=1))
+
+        def both(office: str | None) -> tuple[list[ReportEvents], list[ReportTimeline]]:
+            with storage.unit_of_work(read_only=True) as uow:
+                return every(
+                    lambda x: uow.reports.received_between(
+                        start, end, office=office, limit=1, after=x
+                    )
+                ), every(
+                    lambda x: uow.reports.received_timelines(
+                        start, end, office=office, limit=1, after=x
+                    )
+                )
+
+        for office in ("JKT", None):
+            whole, narrow = both(office)
+            assert [r.report_id for r in narrow] == [r.report_id for r in whole]
+            for w, n in zip(whole, narrow, strict=True):
+                assert [tuple(row) for row in n.rows] == [event_row(e) for e in w.events]
+        _, narrow = both("JKT")
+        assert [r.report_id for r in narrow] == [first, last]
+        assert tuple(narrow[0].rows[1]) == (
+            "close",
+            "closed",
+            "2026-01-05T02:00:00.5Z",
+            "2026-01-05T02:00:01Z",
+            "officer",
+            None,
+            None,
+            "spam",
+            None,
+        )
+        assert "rows=<4 events>" in repr(narrow[0])
+        with storage.unit_of_work(read_only=True) as uow, pytest.raises(StorageInputError):
+            uow.reports.received_timelines(end, start)
 
     def test_audit_records_append_beside_the_stream(self, storage: Storage) -> None:
         """Audit records are appended in order, commit with the unit of work, leave the version
