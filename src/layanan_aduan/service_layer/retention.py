@@ -59,6 +59,7 @@ __all__ = [
     "LegalHold",
     "RetentionOutcome",
     "authorise_erasure",
+    "check_reason",
     "default_eraser",
     "holds",
     "is_erased",
@@ -400,7 +401,14 @@ def run_retention(
     )
 
 
-def _reason(reason: str, field: str = "reason") -> str:
+def check_reason(reason: str, field: str = "reason") -> str:
+    """
+    A reason, basis or reference as recorded: non-empty, at most 500 characters, on one line,
+    any NIK or telephone number typed in it redacted.
+
+    Raises:
+        ValidationError: Empty or too long (``invalid_reason``).
+    """
     if not isinstance(reason, str) or not reason.strip() or len(reason) > _MAX_REASON:
         raise ValidationError(
             f"Alasan harus teks tidak kosong, paling panjang {_MAX_REASON} karakter.",
@@ -416,8 +424,8 @@ def _hold(
     desk: Desk, ref: str, *, actor_id: str, reason: str, reference: str | None, held: bool
 ) -> LegalHold:
     action = "place_legal_hold" if held else "release_legal_hold"
-    text = _reason(reason)
-    ref_text = None if reference is None else _reason(reference, "reference")
+    text = check_reason(reason)
+    ref_text = None if reference is None else check_reason(reference, "reference")
     actor = authorise_erasure(desk, actor_id, action)
     now = desk.clock.now()
     with desk.storage.unit_of_work() as uow:
