@@ -11,6 +11,7 @@ from typing import Any
 
 from layanan_aduan.entrypoints import (
     _bukti,
+    _hak_data,
     _hitung_ulang,
     _kalender,
     _konfigurasi,
@@ -33,4 +34,5 @@ REGISTRY: list[Register] = [
     _bukti.register,
     _layani.register,
     _rekap.register,
+    _hak_data.register,
 ]

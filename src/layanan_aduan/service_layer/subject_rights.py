@@ -279,7 +279,6 @@ def erase_subject(
     text = check_reason(basis, "basis")
     ref_text = None if reference is None else check_reason(reference, "reference")
     actor = authorise_erasure(desk, actor_id, "erase_subject")
-    eraser = default_eraser() if erase is None else erase
     shown = mask(phone) if phone is not None else mask(user_id or "")
     now = desk.clock.now()
     mine: list[Report] = []
@@ -323,6 +322,7 @@ def erase_subject(
             code="legal_hold",
             details={"held": held},
         )
+    eraser = default_eraser() if erase is None else erase
     erased: list[str] = []
     before: list[str] = []
     failed: list[tuple[str, str]] = []
