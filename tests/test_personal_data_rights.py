@@ -144,11 +144,11 @@ class Recorder:
     """An eraser that records what it was asked to erase, refusing the ids it is told to."""
 
     def __init__(self, refuse: frozenset[str] = frozenset()) -> None:
-        self.calls: list[tuple[str, str, str, str, str | None]] = []
+        self.calls: list[tuple[str, str, str, str, str]] = []
         self.refuse = refuse
 
     def __call__(
-        self, desk: Desk, due: ErasureDue, actor_id: str, basis: str, reference: str | None
+        self, desk: Desk, due: ErasureDue, actor_id: str, basis: str, reference: str
     ) -> None:
         if due.report_id in self.refuse:
             raise RetentionRefusedError("ditolak", "refused", code="report_still_open")
@@ -244,7 +244,9 @@ def test_a_real_run_erases_each_due_report_and_records_failures(
     outcome = run_retention(desk, actor_id="kasi-intel-01", dry_run=False, erase=eraser)
     assert {c[0] for c in eraser.calls} == {"r-done", "r-other"}
     assert all(c[1] == "personal_data" and c[2] == "kasi-intel-01" for c in eraser.calls)
-    assert all("730" in c[3] and c[4] and c[4].startswith("retensi ") for c in eraser.calls)
+    assert all(c[3] == "retention" for c in eraser.calls)
+    assert all(c[4].startswith("retensi 2028-01-") and "730 hari" in c[4] for c in eraser.calls)
+    assert all(len(c[4]) <= 300 for c in eraser.calls)
     assert [(d.report_id, code) for d, code in outcome.failed] == [
         ("r-closed", "report_still_open")
     ]
@@ -461,10 +463,18 @@ def test_subject_erasure_erases_every_ended_report_of_the_reporter(
             "r-other",
             "personal_data",
             "kasi-intel-01",
-            "Permintaan penghapusan subjek data",
-            "S-1/2026",
+            "subject_request",
+            "Permintaan penghapusan subjek data (S-1/2026)",
         )
     ]
+    with pytest.raises(ValidationError) as info:
+        erase_subject(desk, phone=OTHER_PHONE, actor_id="kasi-intel-01", basis="x", grounds="bosan")
+    assert info.value.code == "invalid_erasure_basis"
+    with pytest.raises(ValidationError):
+        erase_subject(
+            desk, phone=OTHER_PHONE, actor_id="kasi-intel-01", basis="x" * 290, reference="y" * 20
+        )
+    assert len(eraser.calls) == 1
 
 
 def test_subject_erasure_refuses_a_held_report_and_nobody(

@@ -77,6 +77,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     _lookup(p)
     p.add_argument("--dasar", required=True, metavar="TEKS", help="dasar penghapusan")
     p.add_argument("--rujukan", metavar="TEKS", help="nomor surat permintaan (opsional)")
+    p.add_argument(
+        "--alasan-hukum",
+        dest="alasan_hukum",
+        choices=("subject_request", "consent_withdrawn", "unlawfully_obtained"),
+        default="subject_request",
+        help="dasar hukum: permintaan subjek (bawaan), persetujuan ditarik, melawan hukum",
+    )
     p.add_argument("--oleh", required=True, metavar="ID", help="id staf (Kasi, Plh, Kajari)")
     p.add_argument("--en", action="store_true", help="pesan dalam bahasa Inggris")
     _common(p)
@@ -298,6 +305,7 @@ def _run_erase_subject(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
             actor_id=args.oleh,
             basis=args.dasar,
             reference=args.rujukan,
+            grounds=args.alasan_hukum,
         )
     for name in done.erased:
         print(f"{name}\t{_say(args, 'dihapus', 'erased')}", file=stdout)

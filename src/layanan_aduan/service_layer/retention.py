@@ -53,7 +53,10 @@ from layanan_aduan.service_layer.report_stream import load_report, load_report_b
 __all__ = [
     "ERASURE_ACTION",
     "LEGAL_HOLD_RECORD",
+    "REFERENCE_LIMIT",
+    "RETENTION_BASIS",
     "RETENTION_ROLES",
+    "SUBJECT_BASES",
     "SYSTEM_ACTOR",
     "Eraser",
     "LegalHold",
@@ -83,8 +86,17 @@ SYSTEM_ACTOR: Final = "system"
 _PAGE: Final = 500
 _MAX_REASON: Final = 500
 
-Eraser = Callable[[Desk, ErasureDue, str, str, str | None], None]
-"""Erases one due report: ``(desk, due, actor_id, basis, reference)``; raises to refuse."""
+RETENTION_BASIS: Final = "retention"
+"""The erasure basis of a retention run (the retention period after the report ended)."""
+SUBJECT_BASES: Final = ("subject_request", "consent_withdrawn", "unlawfully_obtained")
+"""The erasure bases a subject's erasure may give (UU 27/2022): the subject's request (the
+default), consent withdrawn, or data obtained or processed unlawfully."""
+REFERENCE_LIMIT: Final = 300
+"""The longest reference an erasure records."""
+
+Eraser = Callable[[Desk, ErasureDue, str, str, str], None]
+"""Erases one due report: ``(desk, due, actor_id, basis, reference)``, ``basis`` one of
+:data:`RETENTION_BASIS` and :data:`SUBJECT_BASES`; raises to refuse."""
 
 
 @attrs.frozen
@@ -304,11 +316,11 @@ def default_eraser() -> Eraser:
     return erase
 
 
-def _basis(policy: RetentionPolicy, due: ErasureDue) -> str:
+def _reference(policy: RetentionPolicy, due: ErasureDue, started: str) -> str:
     days = policy.personal_data_days if due.scope == "personal_data" else policy.evidence_days
     return (
-        f"Masa retensi {days} hari sejak laporan berakhir telah habis (UU 27/2022 Pasal 43-44; "
-        f"jadwal retensi kantor) / retention period of {days} days after the report ended is over"
+        f"retensi {started}: {days} hari setelah laporan berakhir / "
+        f"retention run {started}: {days} days after the report ended"
     )
 
 
@@ -363,10 +375,10 @@ def run_retention(
     erased: list[ErasureDue] = []
     failed: list[tuple[ErasureDue, str]] = []
     if eraser is not None:
-        reference = f"retensi {started.in_timezone('UTC').isoformat()}"
+        stamp = started.in_timezone("UTC").isoformat().replace("+00:00", "Z")
         for item in due:
             try:
-                eraser(desk, item, actor, _basis(applied, item), reference)
+                eraser(desk, item, actor, RETENTION_BASIS, _reference(applied, item, stamp))
             except LayananAduanError as e:
                 failed.append((item, e.code))
                 continue

@@ -34,6 +34,8 @@ from layanan_aduan.privacy import mask
 from layanan_aduan.service_layer.desk import Desk
 from layanan_aduan.service_layer.report_stream import load_report
 from layanan_aduan.service_layer.retention import (
+    REFERENCE_LIMIT,
+    SUBJECT_BASES,
     Eraser,
     authorise_erasure,
     check_reason,
@@ -243,6 +245,27 @@ class SubjectErasure:
     failed: tuple[tuple[str, str], ...] = ()
 
 
+def _request_reference(basis: str, reference: str | None, grounds: str) -> str:
+    text = check_reason(basis, "basis")
+    if reference is not None:
+        text = f"{text} ({check_reason(reference, 'reference')})"
+    if len(text) > REFERENCE_LIMIT:
+        raise ValidationError(
+            f"Dasar dan rujukan penghapusan paling panjang {REFERENCE_LIMIT} karakter.",
+            f"The erasure's basis and reference are at most {REFERENCE_LIMIT} characters.",
+            code="invalid_reason",
+            field="basis",
+        )
+    if grounds not in SUBJECT_BASES:
+        raise ValidationError(
+            f"Dasar hukum penghapusan tidak dikenal; pilih: {', '.join(SUBJECT_BASES)}.",
+            f"Unknown erasure ground; choose one of: {', '.join(SUBJECT_BASES)}.",
+            code="invalid_erasure_basis",
+            field="grounds",
+        )
+    return text
+
+
 def erase_subject(
     desk: Desk,
     *,
@@ -251,6 +274,7 @@ def erase_subject(
     actor_id: str,
     basis: str,
     reference: str | None = None,
+    grounds: str = "subject_request",
     erase: Eraser | None = None,
 ) -> SubjectErasure:
     """
@@ -262,22 +286,26 @@ def erase_subject(
         phone: The reporter's telephone number (E.164).
         user_id: The reporter's WhatsApp user id.
         actor_id: The staff member who erases (section head, acting, or office head).
-        basis: The basis of the erasure (e.g. the request's letter), recorded in the erasure
-            event.
-        reference: A reference (letter number), if any.
+        basis: The basis of the erasure in words (e.g. the request and its date), recorded
+            as the erasure event's reference with ``reference``.
+        reference: A reference (the request letter's number), if any.
+        grounds: The erasure's ground (one of
+            :data:`~layanan_aduan.service_layer.retention.SUBJECT_BASES`; the subject's
+            request by default).
         erase: What erases one report (:func:`~layanan_aduan.service_layer.retention.
             default_eraser` when ``None``).
 
     Raises:
-        ValidationError: No lookup (``lookup_missing``), or an empty basis (``invalid_reason``).
+        ValidationError: No lookup (``lookup_missing``), an empty basis (``invalid_reason``),
+            a basis and reference longer than 300 characters together (``invalid_reason``),
+            or unknown ``grounds`` (``invalid_erasure_basis``).
         StaffAuthorizationError: ``actor_id`` may not erase.
         RetentionRefusedError: ``no_reports`` (none of this office), ``report_still_open``
             (``details["open"]`` lists them), ``legal_hold`` (``details["held"]``) or
             ``erasure_unavailable``; nothing was changed.
     """
     _check_lookup(phone, user_id)
-    text = check_reason(basis, "basis")
-    ref_text = None if reference is None else check_reason(reference, "reference")
+    text = _request_reference(basis, reference, grounds)
     actor = authorise_erasure(desk, actor_id, "erase_subject")
     shown = mask(phone) if phone is not None else mask(user_id or "")
     now = desk.clock.now()
@@ -336,7 +364,7 @@ def erase_subject(
             raise AssertionError(name)
         due = ErasureDue(report.id, report.number, desk.office, ended, now, "personal_data")
         try:
-            eraser(desk, due, actor, text, ref_text)
+            eraser(desk, due, actor, grounds, text)
         except LayananAduanError as e:
             failed.append((name, e.code))
             continue
