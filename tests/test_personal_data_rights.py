@@ -36,6 +36,7 @@ from layanan_aduan.service_layer.bootstrap import compose
 from layanan_aduan.service_layer.desk import Desk
 from layanan_aduan.service_layer.report_stream import assign_report_number, project, save_report
 from layanan_aduan.service_layer.retention import (
+    holds,
     place_legal_hold,
     release_legal_hold,
     retention_candidates,
@@ -494,3 +495,37 @@ def test_subject_erasure_refuses_a_held_report_and_nobody(
         )
     assert info.value.code == "no_reports"
     assert eraser.calls == []
+
+
+def test_a_report_that_does_not_verify_is_never_erased(tmp_path: Path) -> None:
+    """A report whose stored history was edited is counted unreadable, listed by number, and
+    never handed to the eraser; the others still are."""
+    import sqlite3
+
+    path = tmp_path / "aduan.sqlite3"
+    with SqliteStorage.open(path) as storage:
+        store(storage, build_report("r-good", end="close"))
+        bad = store(storage, build_report("r-bad", end="close", minutes=1))
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE report_events SET payload = replace(payload, 'duplicate', 'spam') "
+            "WHERE report_id = 'r-bad'"
+        )
+    with SqliteStorage.open(path) as storage:
+        desk = make_desk(storage, T0.add(days=800))
+        eraser = Recorder()
+        outcome = run_retention(desk, actor_id="kasi-intel-01", dry_run=False, erase=eraser)
+        assert [c[0] for c in eraser.calls] == ["r-good"]
+        assert [name for name, _ in outcome.unreadable] == [bad]
+        assert outcome.run.counts["unreadable"] == 1
+
+
+def test_holds_reads_each_reports_hold(storage: Storage, stored: dict[str, str]) -> None:
+    """holds() answers the current hold of each report asked, None for one never held."""
+    desk = make_desk(storage, T0.add(days=1))
+    place_legal_hold(desk, stored["r-done"], actor_id="kasi-intel-01", reason="Sidik")
+    found = holds(desk, [stored["r-done"], "r-closed"])
+    assert found[0] is not None
+    assert found[0].held
+    assert found[0].actor_id == "kasi-intel-01"
+    assert found[1] is None
