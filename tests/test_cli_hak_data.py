@@ -124,8 +124,9 @@ def test_retensi_json_and_english(db: Path) -> None:
 def test_retensi_jalankan_needs_an_authorised_actor(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A real run by an officer is refused with one line and exit 2; nothing is recorded."""
-    status, _ = run(db, "retensi", "--jalankan", "--oleh", "petugas-01")
+    """A real run by someone who is not an officer is refused with one line and exit 2;
+    nothing is recorded."""
+    status, _ = run(db, "retensi", "--jalankan", "--oleh", "kasi-01")
     assert status == 2
     assert "[role_not_held]" in capsys.readouterr().err
     status, out = run(db, "retensi", "--riwayat")
@@ -190,7 +191,7 @@ def test_hapus_subjek_refuses_while_a_report_is_open(
     stays as it was."""
     _open_report(db)
     status, _ = run(
-        db, "hapus-subjek", "--telepon", PHONE, "--dasar", "Permintaan", "--oleh", "kasi-01"
+        db, "hapus-subjek", "--telepon", PHONE, "--dasar", "Permintaan", "--oleh", "petugas-01"
     )
     assert status == 2
     err = capsys.readouterr().err

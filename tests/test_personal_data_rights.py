@@ -224,11 +224,11 @@ def test_a_dry_run_lists_what_is_due_changes_nothing_and_is_recorded(
 def test_a_real_run_needs_an_authorised_actor_and_refuses_without_changing_anything(
     storage: Storage, stored: dict[str, str]
 ) -> None:
-    """A real run by nobody, an unknown id or an officer is refused; nothing is erased and no
-    run is recorded."""
+    """A real run by nobody, an unknown id or someone who is not an officer (the section head)
+    is refused; nothing is erased and no run is recorded."""
     desk = make_desk(storage, T0.add(days=731))
     eraser = Recorder()
-    for actor in (None, "nobody", "petugas-01"):
+    for actor in (None, "nobody", "kasi-intel-01"):
         with pytest.raises(StaffAuthorizationError):
             run_retention(desk, actor_id=actor, dry_run=False, erase=eraser)
     assert eraser.calls == []
@@ -242,9 +242,9 @@ def test_a_real_run_erases_each_due_report_and_records_failures(
     and the rest go on; the record lists only what was erased."""
     desk = make_desk(storage, T0.add(days=731))
     eraser = Recorder(refuse=frozenset({"r-closed"}))
-    outcome = run_retention(desk, actor_id="kasi-intel-01", dry_run=False, erase=eraser)
+    outcome = run_retention(desk, actor_id="petugas-01", dry_run=False, erase=eraser)
     assert {c[0] for c in eraser.calls} == {"r-done", "r-other"}
-    assert all(c[1] == "personal_data" and c[2] == "kasi-intel-01" for c in eraser.calls)
+    assert all(c[1] == "personal_data" and c[2] == "petugas-01" for c in eraser.calls)
     assert all(c[3] == "retention" for c in eraser.calls)
     assert all(c[4].startswith("retensi 2028-01-") and "730 hari" in c[4] for c in eraser.calls)
     assert all(len(c[4]) <= 300 for c in eraser.calls)
@@ -343,7 +343,7 @@ def test_a_real_run_without_an_eraser_is_refused_before_anything_changes(
     monkeypatch.setattr(importlib, "import_module", missing)
     desk = make_desk(storage, T0.add(days=800))
     with pytest.raises(RetentionRefusedError) as info:
-        run_retention(desk, actor_id="kasi-intel-01", dry_run=False)
+        run_retention(desk, actor_id="petugas-01", dry_run=False)
     assert info.value.code == "erasure_unavailable"
     assert storage.retention_runs.recent() == []
 
@@ -431,7 +431,7 @@ def test_subject_erasure_refuses_while_a_report_is_open(
     desk = make_desk(storage, T0.add(days=1))
     eraser = Recorder()
     with pytest.raises(RetentionRefusedError) as info:
-        erase_subject(desk, phone=PHONE, actor_id="kasi-intel-01", basis="Permintaan", erase=eraser)
+        erase_subject(desk, phone=PHONE, actor_id="petugas-01", basis="Permintaan", erase=eraser)
     assert info.value.code == "report_still_open"
     assert info.value.details["open"] == [stored["r-open"]]
     assert PHONE not in str(info.value)
@@ -446,14 +446,14 @@ def test_subject_erasure_erases_every_ended_report_of_the_reporter(
     desk = make_desk(storage, T0.add(days=1))
     eraser = Recorder()
     with pytest.raises(StaffAuthorizationError):
-        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", basis="x", erase=eraser)
+        erase_subject(desk, phone=OTHER_PHONE, actor_id="kasi-intel-01", basis="x", erase=eraser)
     with pytest.raises(ValidationError):
-        erase_subject(desk, phone=OTHER_PHONE, actor_id="kasi-intel-01", basis=" ", erase=eraser)
+        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", basis=" ", erase=eraser)
     assert eraser.calls == []
     done = erase_subject(
         desk,
         phone=OTHER_PHONE,
-        actor_id="kasi-intel-01",
+        actor_id="petugas-01",
         basis="Permintaan penghapusan subjek data",
         reference="S-1/2026",
         erase=eraser,
@@ -463,17 +463,17 @@ def test_subject_erasure_erases_every_ended_report_of_the_reporter(
         (
             "r-other",
             "personal_data",
-            "kasi-intel-01",
+            "petugas-01",
             "subject_request",
             "Permintaan penghapusan subjek data (S-1/2026)",
         )
     ]
     with pytest.raises(ValidationError) as info:
-        erase_subject(desk, phone=OTHER_PHONE, actor_id="kasi-intel-01", basis="x", grounds="bosan")
+        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", basis="x", grounds="bosan")
     assert info.value.code == "invalid_erasure_basis"
     with pytest.raises(ValidationError):
         erase_subject(
-            desk, phone=OTHER_PHONE, actor_id="kasi-intel-01", basis="x" * 290, reference="y" * 20
+            desk, phone=OTHER_PHONE, actor_id="petugas-01", basis="x" * 290, reference="y" * 20
         )
     assert len(eraser.calls) == 1
 
@@ -487,12 +487,10 @@ def test_subject_erasure_refuses_a_held_report_and_nobody(
     place_legal_hold(desk, stored["r-other"], actor_id="kasi-intel-01", reason="Penyidikan")
     eraser = Recorder()
     with pytest.raises(RetentionRefusedError) as info:
-        erase_subject(desk, phone=OTHER_PHONE, actor_id="kasi-intel-01", basis="x", erase=eraser)
+        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", basis="x", erase=eraser)
     assert info.value.code == "legal_hold"
     with pytest.raises(RetentionRefusedError) as info:
-        erase_subject(
-            desk, phone="+6289999999999", actor_id="kasi-intel-01", basis="x", erase=eraser
-        )
+        erase_subject(desk, phone="+6289999999999", actor_id="petugas-01", basis="x", erase=eraser)
     assert info.value.code == "no_reports"
     assert eraser.calls == []
 
@@ -514,7 +512,7 @@ def test_a_report_that_does_not_verify_is_never_erased(tmp_path: Path) -> None:
     with SqliteStorage.open(path) as storage:
         desk = make_desk(storage, T0.add(days=800))
         eraser = Recorder()
-        outcome = run_retention(desk, actor_id="kasi-intel-01", dry_run=False, erase=eraser)
+        outcome = run_retention(desk, actor_id="petugas-01", dry_run=False, erase=eraser)
         assert [c[0] for c in eraser.calls] == ["r-good"]
         assert [name for name, _ in outcome.unreadable] == [bad]
         assert outcome.run.counts["unreadable"] == 1

@@ -3,10 +3,10 @@ Retention and the data subject's rights from the command line.
 
 - ``retensi``: list the office's reports due for erasure under its retention policy (number,
   office, when it ended, since when it is due, what is due; never personal data). A dry run by
-  default; ``--jalankan --oleh ID`` erases them (a section head, acting section head or office
-  head in the staff directory). Every run is recorded; ``--riwayat`` shows the past runs.
-  ``--tahan NOMOR --alasan TEKS`` puts a report under a legal hold (never due), ``--lepas
-  NOMOR --alasan TEKS`` takes it off (both need ``--oleh``).
+  default; ``--jalankan --oleh ID`` erases them (an officer in the staff directory). Every run
+  is recorded; ``--riwayat`` shows the past runs. ``--tahan NOMOR --alasan TEKS`` puts a report
+  under a legal hold (never due), ``--lepas NOMOR --alasan TEKS`` takes it off (both need
+  ``--oleh``: the section head, acting section head or office head).
 - ``ekspor-subjek --telepon +62... | --wa-id ID [--keluaran BERKAS]``: everything held about
   one reporter as JSON (``layanan-aduan/akses-subjek/v1``), on standard output or in a file
   readable by its owner only (mode 0600).
@@ -53,7 +53,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     group.add_argument("--riwayat", action="store_true", help="tampilkan pelaksanaan sebelumnya")
     group.add_argument("--tahan", metavar="NOMOR", help="tahan laporan (legal hold): tidak dihapus")
     group.add_argument("--lepas", metavar="NOMOR", help="cabut penahanan laporan")
-    p.add_argument("--oleh", metavar="ID", help="id staf (Kasi, Plh Kasi, atau Kajari)")
+    p.add_argument(
+        "--oleh",
+        metavar="ID",
+        help="id staf: petugas untuk --jalankan; Kasi, Plh Kasi atau Kajari untuk --tahan/--lepas",
+    )
     p.add_argument("--alasan", metavar="TEKS", help="alasan penahanan atau pencabutannya")
     p.add_argument("--rujukan", metavar="TEKS", help="nomor perkara atau surat (opsional)")
     p.add_argument("--json", action="store_true", help="satu objek JSON (kunci bahasa Inggris)")
@@ -84,7 +88,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         default="subject_request",
         help="dasar hukum: permintaan subjek (bawaan), persetujuan ditarik, melawan hukum",
     )
-    p.add_argument("--oleh", required=True, metavar="ID", help="id staf (Kasi, Plh, Kajari)")
+    p.add_argument("--oleh", required=True, metavar="ID", help="id staf petugas pelaksana")
     p.add_argument("--en", action="store_true", help="pesan dalam bahasa Inggris")
     _common(p)
     p.set_defaults(run=_run_erase_subject)

@@ -17,9 +17,10 @@ the desk's ended reports and carries out what is due:
   (beside its hash-chained history, append-only), by an authorised member of staff, with a
   reason. A held report is never due.
 
-Erasing, holding and releasing need a member of the office's staff directory who, at the
-desk's instant, is the section head, the acting section head or the office head
-(:data:`RETENTION_ROLES`); a dry run needs nobody.
+Erasing needs a member of the office's staff directory who is an officer at the desk's instant
+(the desk's erasure takes an officer, as every step does); holding and releasing need the section
+head, the acting section head or the office head (:data:`HOLD_ROLES`): whether a case still needs
+a report is their decision. A dry run needs nobody.
 """
 
 from __future__ import annotations
@@ -52,16 +53,18 @@ from layanan_aduan.service_layer.report_stream import load_report, load_report_b
 
 __all__ = [
     "ERASURE_ACTION",
+    "ERASURE_ROLES",
+    "HOLD_ROLES",
     "LEGAL_HOLD_RECORD",
     "REFERENCE_LIMIT",
     "RETENTION_BASIS",
-    "RETENTION_ROLES",
     "SUBJECT_BASES",
     "SYSTEM_ACTOR",
     "Eraser",
     "LegalHold",
     "RetentionOutcome",
     "authorise_erasure",
+    "authorise_hold",
     "check_reason",
     "default_eraser",
     "holds",
@@ -73,10 +76,12 @@ __all__ = [
     "run_retention",
 ]
 
-RETENTION_ROLES: Final = frozenset(
+HOLD_ROLES: Final = frozenset(
     {StaffRole.SECTION_HEAD, StaffRole.ACTING_SECTION_HEAD, StaffRole.OFFICE_HEAD}
 )
-"""The staff directory's roles that may erase personal data and hold or release a report."""
+"""The staff directory's roles that may put a report under a legal hold and release it."""
+ERASURE_ROLES: Final = frozenset({StaffRole.OFFICER})
+"""The staff directory's role the desk's erasure takes (an officer, as for every step)."""
 LEGAL_HOLD_RECORD: Final = "legal_hold"
 """The ``kind`` of a legal-hold record in a report's audit log."""
 ERASURE_ACTION: Final = "erase_personal_data"
@@ -146,16 +151,9 @@ class RetentionOutcome:
     unreadable: tuple[tuple[str, str], ...] = ()
 
 
-def authorise_erasure(desk: Desk, actor_id: str | None, action: str) -> str:
-    """
-    The staff id of ``actor_id`` when the office's directory gives them, at the desk's
-    instant, a role of :data:`RETENTION_ROLES`.
-
-    Raises:
-        StaffAuthorizationError: ``unknown_staff`` (not in the directory, or none given) or
-            ``role_not_held``; ``action`` names what was attempted.
-    """
-    needed = StaffRole.SECTION_HEAD.value
+def _authorise(
+    desk: Desk, actor_id: str | None, action: str, roles: frozenset[StaffRole], needed: StaffRole
+) -> str:
     member = (
         None if actor_id is None or desk.staff is None else desk.staff.member(desk.office, actor_id)
     )
@@ -166,21 +164,50 @@ def authorise_erasure(desk: Desk, actor_id: str | None, action: str) -> str:
             "Erasing personal data and holding reports is done only by staff listed in the "
             "office's staff directory.",
             action=action,
-            needed=needed,
+            needed=needed.value,
             code="unknown_staff",
         )
-    roles = member.roles_at(desk.office, desk.clock.now(), desk.working_time.timezone)
-    if not roles & RETENTION_ROLES:
+    if not member.roles_at(desk.office, desk.clock.now(), desk.working_time.timezone) & roles:
+        if needed is StaffRole.OFFICER:
+            said = (
+                "Penghapusan data pribadi dijalankan oleh petugas pelaksana.",
+                "Personal data is erased by an officer.",
+            )
+        else:
+            said = (
+                "Hanya Kepala Seksi (atau Plh-nya) dan Kepala Kejaksaan yang dapat menahan "
+                "laporan atau mencabut penahanannya.",
+                "Only the section head (or acting) and the office head may hold a report or "
+                "release it.",
+            )
         raise StaffAuthorizationError(
-            "Hanya Kepala Seksi (atau Plh-nya) dan Kepala Kejaksaan yang dapat menghapus data "
-            "pribadi atau menahan laporan.",
-            "Only the section head (or acting) and the office head may erase personal data "
-            "or hold a report.",
-            action=action,
-            needed=needed,
-            code="role_not_held",
+            *said, action=action, needed=needed.value, code="role_not_held"
         )
     return member.staff_id
+
+
+def authorise_erasure(desk: Desk, actor_id: str | None, action: str) -> str:
+    """
+    The staff id of ``actor_id`` when the office's directory makes them an officer at the
+    desk's instant: who the desk's erasure takes (checked once before a run or a subject's
+    erasure starts, so a refusal changes nothing).
+
+    Raises:
+        StaffAuthorizationError: ``unknown_staff`` (not in the directory, or none given) or
+            ``role_not_held``; ``action`` names what was attempted.
+    """
+    return _authorise(desk, actor_id, action, ERASURE_ROLES, StaffRole.OFFICER)
+
+
+def authorise_hold(desk: Desk, actor_id: str | None, action: str) -> str:
+    """
+    The staff id of ``actor_id`` when the office's directory gives them, at the desk's
+    instant, a role of :data:`HOLD_ROLES`.
+
+    Raises:
+        StaffAuthorizationError: ``unknown_staff`` or ``role_not_held``.
+    """
+    return _authorise(desk, actor_id, action, HOLD_ROLES, StaffRole.SECTION_HEAD)
 
 
 def is_erased(report: Report) -> bool:
@@ -348,8 +375,8 @@ def run_retention(
 
     Args:
         desk: The office's desk: its storage, evidence store, clock, staff and standard.
-        actor_id: Who runs it: for a real run a staff id the directory gives a role of
-            :data:`RETENTION_ROLES`; a dry run is recorded with :data:`SYSTEM_ACTOR` when
+        actor_id: Who runs it: for a real run a staff id the directory makes an officer
+            (:func:`authorise_erasure`); a dry run is recorded with :data:`SYSTEM_ACTOR` when
             ``None``.
         dry_run: Only list and record (the default).
         erase: What erases one due report (:func:`default_eraser` when ``None``).
@@ -438,7 +465,7 @@ def _hold(
     action = "place_legal_hold" if held else "release_legal_hold"
     text = check_reason(reason)
     ref_text = None if reference is None else check_reason(reference, "reference")
-    actor = authorise_erasure(desk, actor_id, action)
+    actor = authorise_hold(desk, actor_id, action)
     now = desk.clock.now()
     with desk.storage.unit_of_work() as uow:
         report = _load(desk, uow.reports, ref)
