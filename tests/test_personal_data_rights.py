@@ -331,16 +331,7 @@ def test_a_real_run_without_an_eraser_is_refused_before_anything_changes(
 ) -> None:
     """When the installation cannot erase, a real run is refused (erasure_unavailable) and
     nothing is recorded."""
-    import importlib
-
-    real = importlib.import_module
-
-    def missing(name: str, package: str | None = None) -> Any:
-        if name == "layanan_aduan.service_layer.erasure":
-            raise ImportError(name)
-        return real(name, package)
-
-    monkeypatch.setattr(importlib, "import_module", missing)
+    monkeypatch.delattr(Desk, "erase_personal_data", raising=False)
     desk = make_desk(storage, T0.add(days=800))
     with pytest.raises(RetentionRefusedError) as info:
         run_retention(desk, actor_id="petugas-01", dry_run=False)

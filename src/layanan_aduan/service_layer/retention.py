@@ -25,7 +25,6 @@ a report is their decision. A dry run needs nobody.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -306,39 +305,34 @@ def retention_candidates(
 
 def default_eraser() -> Eraser:
     """
-    The eraser of this installation: :func:`layanan_aduan.service_layer.erasure.erase_report`.
+    The eraser of this installation: the desk's own erasure (``Desk.erase_personal_data``:
+    the erasure event in the history, the sealed values and the notifications' payloads
+    deleted, then the evidence files no other report names).
+
+    An ``evidence`` erasure alone (a shorter evidence period) is refused per report with
+    ``erasure_unavailable``: the desk erases a report's personal data and its evidence files
+    together.
 
     Raises:
-        RetentionRefusedError: ``erasure_unavailable`` when this installation has no erasure.
+        RetentionRefusedError: ``erasure_unavailable`` when this installation's desk cannot
+            erase (checked before anything changes).
     """
-    try:
-        module = importlib.import_module("layanan_aduan.service_layer.erasure")
-        erase_report = module.erase_report
-    except (ImportError, AttributeError):
+    if not callable(getattr(Desk, "erase_personal_data", None)):
         raise RetentionRefusedError(
             "Penghapusan data pribadi belum tersedia pada instalasi ini.",
             "Erasing personal data is not available in this installation.",
             code="erasure_unavailable",
-        ) from None
+        )
 
-    def erase(
-        desk: Desk, due: ErasureDue, actor_id: str, basis: str, reference: str | None
-    ) -> None:
+    def erase(desk: Desk, due: ErasureDue, actor_id: str, basis: str, reference: str) -> None:
         if due.scope != "personal_data":
             raise RetentionRefusedError(
                 "Penghapusan berkas bukti saja belum tersedia pada instalasi ini.",
                 "Erasing the evidence files alone is not available in this installation.",
                 code="erasure_unavailable",
             )
-        erase_report(
-            desk.storage,
-            desk.evidence,
-            due.report_id,
-            actor_id=actor_id,
-            basis=basis,
-            reference=reference,
-            clock=desk.clock,
-        )
+        desk_erase = getattr(desk, "erase_personal_data")  # noqa: B009 - a newer desk's method
+        desk_erase(due.report_id, officer=actor_id, basis=basis, reference=reference)
 
     return erase
 
