@@ -9,7 +9,7 @@ the desk's ended reports and carries out what is due:
   loaded with its history verified, and says for each when it ended, whether it is held,
   erased already, and whether evidence files of it are still kept;
 - :func:`run_retention` lists what is due at the desk's instant and, unless it is a dry run,
-  erases each due report through ``layanan_aduan.service_layer.erasure.erase_report``; every
+  erases each due report through the desk's own erasure (``Desk.erase_personal_data``); every
   run, dry or not, is recorded (``storage.retention_runs``) with the policy, the counts and
   the reports by id and number, never a personal value;
 - :func:`place_legal_hold` and :func:`release_legal_hold` put a report under a *legal hold*
