@@ -40,39 +40,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import platform
 import sqlite3
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import pendulum
+from _case import NAME, NIK, Desk
 
-from layanan_aduan import examples
-from layanan_aduan.adapters.evidence_store import InMemoryEvidenceStore
-from layanan_aduan.adapters.holidays_id import indonesian_calendar
-from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMessenger
-from layanan_aduan.adapters.staff import InMemoryStaffDirectory
 from layanan_aduan.adapters.storage import SqliteStorage
-from layanan_aduan.adapters.whatsapp import parse_webhook
-from layanan_aduan.clock import FixedClock
-from layanan_aduan.domain.report import Actor, Report, ReporterDetails
-from layanan_aduan.domain.staff import Assignment, StaffMember, StaffRole
-from layanan_aduan.domain.worktime import WorkingTime
-from layanan_aduan.ports.inbound import ParsedWebhook
-from layanan_aduan.service_layer.bootstrap import Services, compose
-from layanan_aduan.service_layer.report_stream import (
-    assign_report_number,
-    project,
-    save_report,
-)
 
 try:
     from eventsourcing.application import Application
@@ -80,134 +61,6 @@ try:
     from eventsourcing.sqlite import SQLiteConnectionPool
 except ImportError as missing:
     raise SystemExit("Install the bench extra first: pip install -e '.[bench]'") from missing
-
-T0 = pendulum.datetime(2026, 1, 12, 2, 0, tz="UTC")  # Monday 09:00 WIB
-BUSINESS_NUMBER = "106540352242922"
-MEDIA_ID = "1480000000000001"
-OFFICE = "KNJP"
-NAME, NIK = "Budi Santoso", "3171010101900001"
-STEP = pendulum.duration(minutes=1)
-WORKING_TIME = WorkingTime(indonesian_calendar())
-
-
-# --- our desk -----------------------------------------------------------------------------------
-
-
-def staff() -> InMemoryStaffDirectory:
-    """Two officers and the section head of the office."""
-
-    def member(staff_id: str, name: str, phone: str, role: StaffRole) -> StaffMember:
-        return StaffMember(staff_id, name, phone=phone, assignments=(Assignment(role, OFFICE),))
-
-    return InMemoryStaffDirectory(
-        {
-            OFFICE: [
-                member("petugas-01", "Rina Wulandari", "+6281311112222", StaffRole.OFFICER),
-                member("petugas-02", "Dedi Kurniawan", "+6281311113333", StaffRole.OFFICER),
-                member("kasi-intel-01", "Andi Pratama", "+6281100002222", StaffRole.SECTION_HEAD),
-            ]
-        }
-    )
-
-
-def webhook(case: int, at: pendulum.DateTime) -> ParsedWebhook:
-    """The bundled example (text with name and NIK, and a screenshot) from sender ``case``."""
-    document = json.loads(examples.whatsapp_webhook())
-    value = document["entry"][0]["changes"][0]["value"]
-    sender = f"62819{case:08d}"
-    value["contacts"][0]["wa_id"] = sender
-    for n, message in enumerate(value["messages"]):
-        message.update({"from": sender, "id": f"wamid.bench.{case}.{n}"})
-        message["timestamp"] = str(at.int_timestamp)
-    return parse_webhook(json.dumps(document).encode())
-
-
-class Desk:
-    """Our desk on a SQLite file, with a clock that moves a minute a step."""
-
-    def __init__(self, path: Path) -> None:
-        media = InMemoryMediaFetcher()
-        media.put(MEDIA_ID, examples.screenshot_png(), "image/png")
-        self.clock = FixedClock(T0)
-        self.storage = SqliteStorage.open(path)
-        self.services: Services = compose(
-            business_numbers=(BUSINESS_NUMBER,),
-            storage=self.storage,
-            evidence=InMemoryEvidenceStore(),
-            messenger=InMemoryMessenger(),
-            media=media,
-            clock=self.clock,
-            staff=staff(),
-            working_time=WORKING_TIME,
-        )
-        self.cases = 0
-        self.kinds: dict[str, str] = {}  # number -> kind, so a timed step reads nothing else
-
-    def webhooks(self, n: int) -> list[ParsedWebhook]:
-        """The next ``n`` cases' webhooks, parsed (outside the timing)."""
-        at = self.clock.now()
-        return [webhook(self.cases + k, at.add(minutes=5 * k)) for k in range(n)]
-
-    def case(self, parsed: ParsedWebhook) -> None:
-        """One report through the five steps."""
-        desk = self.services.desk
-        (made,) = desk.ingest(parsed).steps
-        number = made.number
-        assert number is not None  # noqa: S101 - a complete message is numbered at once
-        self.clock.advance(STEP)
-        desk.receive(number, officer="petugas-01")
-        self.clock.advance(STEP)
-        desk.forward(number, officer="petugas-01", summary="Dugaan pungli di kelurahan.")
-        self.clock.advance(STEP)
-        desk.give_direction(number, section_head="kasi-intel-01", direction="Klarifikasi.")
-        self.clock.advance(STEP)
-        desk.deliver_follow_up(number, officer="petugas-02", follow_up="Sudah diklarifikasi.")
-        self.clock.advance(STEP)
-        self.cases += 1
-
-    def pragmas(self) -> tuple[str, int]:
-        with contextlib.closing(sqlite3.connect(self.storage.path)) as conn:
-            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        # synchronous is per connection: read it from the adapter's own connection.
-        with self.storage.unit_of_work(read_only=True) as uow:
-            level = uow.execute("PRAGMA synchronous").fetchone()[0]  # type: ignore[attr-defined]
-        return str(mode).lower(), int(level)
-
-    def long_report(self, events: int) -> str:
-        """A received report with ``events`` events, saved at once; returns its number."""
-        at = self.clock.now()
-        reporter = Actor("+6281299990000", "reporter")
-        officer = Actor("petugas-01", "officer")
-        report = Report.submit(
-            id=str(uuid.uuid4()),
-            at=at,
-            actor=reporter,
-            kind="aduan",
-            details=ReporterDetails(name=NAME, nik=NIK, phone="081299990000"),
-            message="Dugaan pungutan liar di kantor kelurahan.",
-            evidence=[examples.screenshot_png()],
-        )
-        report.receive(at=at, actor=officer)
-        for n in range(events - 2):
-            report.correct_kind(at=at, actor=officer, kind="laporan" if n % 2 == 0 else "aduan")
-        with self.storage.unit_of_work() as uow:
-            number = assign_report_number(uow.reports, report, office=OFFICE, year=at.year)
-            save_report(uow.reports, report, project(report, WORKING_TIME, office=OFFICE))
-            uow.commit()
-        self.clock.advance(STEP)
-        self.kinds[number] = str(report.kind)
-        return number
-
-    def step_on(self, number: str) -> None:
-        """One more officer's step on the report: correct its kind back and forth."""
-        kind = "aduan" if self.kinds[number] == "laporan" else "laporan"
-        self.services.desk.correct_kind(number, officer="petugas-01", kind=kind)
-        self.kinds[number] = kind
-        self.clock.advance(STEP)
-
-    def close(self) -> None:
-        self.services.close()
-
 
 # --- the peer: eventsourcing ---------------------------------------------------------------------
 
@@ -374,7 +227,7 @@ def per_case(
 
 def trace_ours(folder: Path, cases: int) -> tuple[float, float, float]:
     with tracing(SqliteStorage, "_connect", lambda conn: conn) as statements:
-        desk = Desk(folder / "traced-desk.sqlite3")
+        desk = Desk.sqlite(folder / "traced-desk.sqlite3")
         try:
             hooks = iter(desk.webhooks(cases + 1))
             return per_case(
@@ -433,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
-        desk, peer = Desk(folder / "desk.sqlite3"), Peer(folder / "peer.sqlite3")
+        desk, peer = Desk.sqlite(folder / "desk.sqlite3"), Peer(folder / "peer.sqlite3")
         try:
             ours_durability, peer_durability = desk.pragmas(), peer.pragmas()
             if ours_durability != peer_durability:
@@ -450,9 +303,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 fsyncs.append(fsync_rate(folder / f"bare-{n}.sqlite3", args.fsyncs))
             ours_trace, peer_trace = trace_ours(folder, 20), trace_peer(folder, 20)
 
-            short_numbers = [desk.long_report(4) for _ in range(args.steps)]
+            short_numbers = [desk.long_report(4)[0] for _ in range(args.steps)]
             ours_short = step_cost(lambda: desk.step_on(short_numbers.pop()), args.steps)
-            long_number = desk.long_report(args.long - 1)
+            long_number, _ = desk.long_report(args.long - 1)
             ours_long = step_cost(lambda: desk.step_on(long_number), args.steps)
             short_ids = [peer.long_case(4) for _ in range(args.steps)]
             peer_short = step_cost(lambda: peer.step_on(short_ids.pop()), args.steps)

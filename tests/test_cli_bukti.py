@@ -113,7 +113,8 @@ def test_a_pack_written_by_bukti_verifies_with_the_public_key(office: Path) -> N
     status, out = run("periksa-bukti", str(target), "--kunci-publik", public)
     assert status == 0, out
     assert out.strip().endswith("tanda tangan diperiksa: utuh")
-    assert "2 di-hash ulang, 2 disamarkan" in out
+    # Personal values are apart from what the hashes cover: every event re-hashes.
+    assert "4 peristiwa, 4 di-hash ulang;" in out
     status, out = run("periksa-bukti", str(target))
     assert status == 0
     assert "tanda tangan tidak diperiksa" in out
@@ -162,7 +163,8 @@ def test_personal_data_needs_a_staff_id_whose_role_may_see_it(
     assert status == 0
     pack = json.loads(out)
     assert pack["revealed_to"] == "kasi-01"
-    assert pack["events"][0]["event"]["payload"]["details"]["nik"] == "3171010101900001"
+    vault = pack["events"][0]["event"]["personal_data"]
+    assert vault["values"]["payload"]["details"]["nik"] == "3171010101900001"
 
 
 def test_the_html_page(office: Path) -> None:

@@ -198,3 +198,42 @@ def test_hapus_subjek_refuses_while_a_report_is_open(
     assert "[report_still_open]" in err
     assert "LAP/KNJP/2026/000002" in err
     assert PHONE not in err
+
+
+def test_retensi_jalankan_erases_and_records_the_run(db: Path) -> None:
+    """An officer's run erases the due report (its history records the erasure), lists it in
+    the run's record, and the next dry run finds nothing due."""
+    status, out = run(db, "retensi", "--jalankan", "--oleh", "petugas-01")
+    assert status == 0
+    assert "retensi dijalankan: 1 jatuh tempo, 1 dihapus, 0 gagal" in out
+    status, out = run(db, "retensi", "--riwayat", "--json")
+    last = json.loads(out.splitlines()[0])
+    assert last["dry_run"] is False
+    assert last["actor_id"] == "petugas-01"
+    assert [r["number"] for r in last["reports"]] == ["LAP/KNJP/2026/000001"]
+    assert json.loads(run(db, "retensi", "--json")[1])["counts"]["due"] == 0
+    status, out = run(db, "riwayat", "LAP/KNJP/2026/000001")
+    assert "erase_personal_data" in out
+
+
+def test_hapus_subjek_erases_every_ended_report(db: Path) -> None:
+    """With every report of the reporter ended, an officer erases them all; the reporter is
+    then not found by their number."""
+    status, out = run(
+        db,
+        "hapus-subjek",
+        "--telepon",
+        PHONE,
+        "--dasar",
+        "Permintaan subjek data",
+        "--rujukan",
+        "S-1/2026",
+        "--oleh",
+        "petugas-01",
+        at="2026-02-01T09:00:00+07:00",
+    )
+    assert status == 0
+    assert "LAP/KNJP/2026/000001\tdihapus" in out
+    assert PHONE not in out
+    status, out = run(db, "ekspor-subjek", "--telepon", PHONE)
+    assert json.loads(out)["reports"] == []

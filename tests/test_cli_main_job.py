@@ -20,34 +20,11 @@ from layanan_aduan.adapters.whatsapp.inbound import compute_signature
 from layanan_aduan.entrypoints.cli import main
 
 NUMBER = "LAP/KNJP/2026/000001"
-STAFF = """
-[[staff]]
-id = "p-01"
-name = "Rina Wulandari"
-phone = "+6281311112222"
-roles = ["officer"]
-
-[[staff]]
-id = "k-01"
-name = "Andi Pratama"
-phone = "0811 0000 2222"
-roles = ["section_head"]
-"""
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LAYANAN_ADUAN_DB", str(tmp_path / "aduan.sqlite3"))
-    staff = tmp_path / "staf.toml"
-    staff.write_text(STAFF, encoding="utf-8")
-    monkeypatch.setenv("LAYANAN_ADUAN_STAF", str(staff))
-    monkeypatch.delenv("WHATSAPP_APP_SECRET", raising=False)
-    media = tmp_path / "media"
-    media.mkdir()
-    (media / "1480000000000001").write_bytes(examples.screenshot_png())
-    payload = tmp_path / "pesan.json"
-    payload.write_bytes(examples.whatsapp_webhook())
-    return tmp_path
+def env(cli_env: Path) -> Path:
+    return cli_env
 
 
 def _run(*argv: str) -> tuple[int, str]:
@@ -108,7 +85,8 @@ def test_without_the_section_head_a_forward_is_refused_and_nothing_changes(
     _run("terima", str(env / "pesan.json"), "--media", str(env / "media"), "--waktu", _at(5))
     _run("terima-laporan", NUMBER, "--petugas", "p-01", "--waktu", _at(10))
     officers_only = env / "petugas.toml"
-    officers_only.write_text("[[staff]]" + STAFF.split("[[staff]]")[1], "utf-8")
+    staff = (env / "staf.toml").read_text(encoding="utf-8")
+    officers_only.write_text("[[staff]]" + staff.split("[[staff]]")[1], "utf-8")
     capsys.readouterr()
     step = ("teruskan", NUMBER, "--petugas", "p-01", "--waktu", _at(20))
     assert _run(*step, "--staf", str(officers_only))[0] == 2

@@ -176,7 +176,9 @@ def test_a_pack_holds_the_history_chain_sla_notifications_and_evidence(
     assert direction["event"]["at"] == "2026-01-09T07:20:00Z"
     assert direction["event"]["recorded_at"] == "2026-01-09T08:00:00Z"
     assert direction["sla_at"] == "2026-01-09T08:00:00Z"
-    assert "sudah dihubungi" in direction["event"]["payload"]["late_entry_reason"]
+    # The reason is staff text kept apart from the hash; a masked pack shows it masked beside.
+    assert "sudah dihubungi" in direction["late_entry_reason"]
+    assert "late_entry_reason" not in direction["event"]["payload"]
     assert pack["chain"] == {
         "version": 4,
         "head_hash": pack["events"][-1]["hash"],
@@ -246,8 +248,11 @@ def test_a_pack_verifies_offline(signed: tuple[Desk, str]) -> None:
         assert result.ok, result.findings
         assert result.signatures_checked
         assert result.rehashed + len(result.masked) == 4
-    # Revealed: every event re-hashed. Masked: the submission and the direction cannot be.
-    assert verify_evidence_pack(build_evidence_pack(desk, number)).masked == (1, 4)
+    # Masked too, every event re-hashes: personal values are apart from what the hashes cover.
+    masked = build_evidence_pack(desk, number)
+    assert verify_evidence_pack(masked).masked == ()
+    states = [e["personal_data"] for e in masked["events"]]
+    assert states == ["withheld", None, None, "withheld"]
 
 
 def _edit_at(pack: dict[str, Any]) -> None:
@@ -387,7 +392,8 @@ def test_only_the_section_head_or_office_head_may_see_personal_data(
     for viewer in ("kasi-intel-01", "kajari-01"):
         pack = build_evidence_pack(desk, number, reveal_personal_data=True, viewer=viewer)
         assert pack["revealed_to"] == viewer
-        assert pack["events"][0]["event"]["payload"]["details"]["nik"] == NIK
+        vault = pack["events"][0]["event"]["personal_data"]
+        assert vault["values"]["payload"]["details"]["nik"] == NIK
 
 
 def test_a_tampered_history_gets_no_pack(tmp_path: Path) -> None:
@@ -435,7 +441,8 @@ def test_masking_never_leaks_a_whole_nik_phone_or_name(name: str, nik: str, phon
 def test_the_html_page_is_self_contained_and_escaped(signed: tuple[Desk, str]) -> None:
     desk, number = signed
     pack = build_evidence_pack(desk, number, reveal_personal_data=True, viewer="kasi-intel-01")
-    pack["events"][0]["event"]["payload"]["details"]["name"] = "<script>alert(1)</script>"
+    vault = pack["events"][0]["event"]["personal_data"]
+    vault["values"]["payload"]["details"]["name"] = "<script>alert(1)</script>"
     html = render_evidence_html(pack)
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
@@ -450,20 +457,24 @@ def test_the_html_page_is_self_contained_and_escaped(signed: tuple[Desk, str]) -
 
 def test_the_pack_is_the_same_on_every_storage(storage: Storage) -> None:
     signing = HeadSigning(signer=SIGNER)
-    number = _store(storage, _report(), WorkingTime(indonesian_calendar()), signing)
+    report = _report()  # one report (its events' salts are random), stored in both
+    number = _store(storage, copy.deepcopy(report), WorkingTime(indonesian_calendar()), signing)
     pack = build_evidence_pack(_desk(storage, signing=signing, at=T0.add(hours=2)), number)
     reference = InMemoryStorage()
-    _store(reference, _report(), WorkingTime(indonesian_calendar()), signing)
+    _store(reference, report, WorkingTime(indonesian_calendar()), signing)
     expected = build_evidence_pack(_desk(reference, signing=signing, at=T0.add(hours=2)), number)
     assert pack == expected
 
 
-def test_without_the_key_a_masked_event_is_not_re_hashable(signed: tuple[Desk, str]) -> None:
-    """The documented limit: a masked pack checked without the public key cannot see an edit of a
-    masked event's shown fields; with the key, the pack signature does."""
+def test_without_the_key_an_edit_of_a_masked_event_is_still_found(
+    signed: tuple[Desk, str],
+) -> None:
+    """A masked event still re-hashes (its personal values are apart from its hash): an edit of
+    its shown fields is found without the public key, and with it the pack signature fails too."""
     desk, number = signed
     pack = build_evidence_pack(desk, number)
     _edit_recorded_at_masked(pack)
-    assert verify_evidence_pack(pack).ok
+    assert not verify_evidence_pack(pack).ok
     kinds = {f.kind for f in verify_evidence_pack(pack, KEYS).findings}
-    assert kinds == {PackFindingKind.PACK_SIGNATURE_INVALID}
+    assert PackFindingKind.EVENT_HASH_MISMATCH in kinds
+    assert PackFindingKind.PACK_SIGNATURE_INVALID in kinds

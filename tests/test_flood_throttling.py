@@ -245,7 +245,8 @@ def test_the_claimed_timestamp_does_not_count(services: Services) -> None:
 
 
 def test_the_inbox_keeps_no_number(tmp_path: Path) -> None:
-    """The inbox knows a sender by a digest: the telephone number is in no inbox row."""
+    """The inbox knows a sender by a keyed blind index of its digest: the telephone number is in
+    no inbox row, nor the plain digest a guess could be checked against."""
     with _services(SqliteStorage.open(tmp_path / "digest.sqlite3")) as services:
         body = _webhook([_message(ALICE, "wamid.D", "report", T0)])
         services.desk.ingest(parse_webhook(body))
@@ -255,7 +256,9 @@ def test_the_inbox_keeps_no_number(tmp_path: Path) -> None:
             rows = uow.execute("SELECT * FROM inbox").fetchall()
         assert rows
         assert all(ALICE not in str(row) and ALICE[2:] not in str(row) for row in rows)
-        assert rows[0][-2] == sender_digest("KNJP", ALICE)
+        digest = sender_digest("KNJP", ALICE)
+        assert rows[0][-2] == storage.cipher.blind_index(digest, "inbox_sender")
+        assert all(digest not in str(row) for row in rows)
 
 
 def test_concurrent_webhooks_of_one_flood_answer_it_once(services: Services) -> None:

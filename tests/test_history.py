@@ -9,6 +9,7 @@ import hashlib
 import itertools
 import json
 import pickle
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -52,6 +53,7 @@ def make_chain(n: int, report_id: str = "r-1", texts: list[str] | None = None) -
             from_state=None if i == 0 else f"s{i - 1}",
             to_state=f"s{i}",
             payload={"text": text, "i": i, "nested": {"list": [i, None, True]}},
+            salt=bytes(16),  # the reporter's event is sealed: a fixed salt, one chain
         )
         events.append(previous)
     return events
@@ -70,21 +72,49 @@ def test_hash_is_sha256_of_the_documented_canonical_json() -> None:
         None,
         report_id="r-1",
         action="submit",
+        actor_id="petugas-01",
+        actor_role="officer",
+        at=T0,
+        from_state=None,
+        to_state="submitted",
+        payload={"n": 1, "kind": "aduan"},
+    )
+    text = (
+        '{"action":"submit","actor_id":"petugas-01","actor_role":"officer",'
+        '"at":"2026-01-09T01:00:00Z","from_state":null,'
+        '"payload":{"kind":"aduan","n":1},'
+        '"prev_hash":"' + "0" * 64 + '","report_id":"r-1","seq":1,"to_state":"submitted"}'
+    )
+    assert event.seal is None
+    assert event.hash == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_a_sealed_event_hashes_the_commitment_not_the_personal_values() -> None:
+    """A reporter's event hashes a salted commitment, not its actor id and message (pinned)."""
+    event = Event.record(
+        None,
+        report_id="r-1",
+        action="submit",
         actor_id="US.1234567890",
         actor_role="reporter",
         at=T0,
         from_state=None,
         to_state="submitted",
         payload={"n": 1, "message": "Dugaan pungli"},
+        salt=bytes(16),
     )
+    values = '{"actor_id":"US.1234567890","payload":{"message":"Dugaan pungli"}}'
+    commitment = hashlib.sha256(
+        b"layanan-aduan/personal/v1\x00" + bytes(16) + values.encode()
+    ).hexdigest()
     text = (
-        '{"action":"submit","actor_id":"US.1234567890","actor_role":"reporter",'
+        '{"action":"submit","actor_id":"","actor_role":"reporter",'
         '"at":"2026-01-09T01:00:00Z","from_state":null,'
-        '"payload":{"message":"Dugaan pungli","n":1},'
+        '"payload":{"n":1},"personal":"' + commitment + '",'
         '"prev_hash":"' + "0" * 64 + '","report_id":"r-1","seq":1,"to_state":"submitted"}'
     )
     assert event.hash == hashlib.sha256(text.encode()).hexdigest()
-    assert event.hash == "0e21b28514ea317a429ca281d2802b416f5dcdc92778d62bd674a6d51f42e62b"
+    assert event.hash == "84f333b671ce5924021dfbdf19290fb2ba843caad7e6dc5a7af7e3bdc386e833"
     assert event.prev_hash == GENESIS_HASH == "0" * 64
 
 
@@ -461,3 +491,44 @@ def test_any_single_insertion_is_found(n: int, data: st.DataObject) -> None:
     found = verify(events, version=n, head=head).problems
     assert [p.kind for p in found] == [TamperKind.INSERTED]
     assert events[found[0].index] == extra
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d["payload"].update(message="disisipkan"),
+        lambda d: d["payload"].update(note="disisipkan"),
+        lambda d: d.update(actor_id="+6289999999999"),
+        lambda d: d["personal_data"]["values"].update(payload={"message": "disisipkan"}),
+        lambda d: d["personal_data"]["values"].update(actor_id="+6289999999999"),
+        lambda d: d["personal_data"].update(salt="AQEBAQEBAQEBAQEBAQEBAQ=="),
+        lambda d: d.update(personal="0" * 64),
+    ],
+)
+def test_any_edit_of_a_sealed_event_or_its_personal_values_is_found(
+    edit: Callable[[dict[str, Any]], None],
+) -> None:
+    """A sealed event edited anywhere (its hashed part, a personal key slipped into it, or the
+    personal values kept apart) no longer matches its hash."""
+    data = copy.deepcopy(make_chain(1)[0].to_dict())
+    assert Event.from_dict(copy.deepcopy(data)).is_intact
+    edit(data)
+    assert not Event.from_dict(data).is_intact
+
+
+def test_an_erased_event_still_verifies_and_an_edit_of_it_is_found() -> None:
+    """Erasing keeps the hash; putting anything personal back, or editing what is left, shows."""
+    events = make_chain(3)
+    erased = [e.erased() for e in events]
+    assert [e.hash for e in erased] == [e.hash for e in events]
+    stored = [{k: v for k, v in e.to_dict().items() if k != "personal_data"} for e in events]
+    loaded = [Event.from_dict(d) for d in stored]
+    assert loaded == erased
+    check = verify(loaded, version=3, head=events[-1].hash)
+    assert check.ok
+    assert check.erased == (1,)
+    assert loaded[0].personal_values() == {}
+    for edit in ({"text": "kembali"}, {"message": "kembali"}):
+        forged = {**stored[0], "payload": {**stored[0]["payload"], **edit}}
+        assert not Event.from_dict(forged).is_intact
+    assert not Event.from_dict({**stored[0], "actor_id": "+6281234567890"}).is_intact

@@ -20,6 +20,8 @@ from layanan_aduan.adapters.messaging import InMemoryMediaFetcher, InMemoryMesse
 from layanan_aduan.adapters.staff import InMemoryStaffDirectory, staff_from_mapping
 from layanan_aduan.adapters.storage import InMemoryStorage, PostgresStorage, SqliteStorage
 from layanan_aduan.clock import FixedClock
+from layanan_aduan.domain.evidence import EvidenceFile
+from layanan_aduan.domain.history import verify
 from layanan_aduan.domain.report import Actor, Report, ReporterDetails
 from layanan_aduan.domain.retention import ErasureDue, RetentionPolicy
 from layanan_aduan.domain.workflow import Role
@@ -34,7 +36,12 @@ from layanan_aduan.exceptions import (
 from layanan_aduan.ports import Storage
 from layanan_aduan.service_layer.bootstrap import compose
 from layanan_aduan.service_layer.desk import Desk
-from layanan_aduan.service_layer.report_stream import assign_report_number, project, save_report
+from layanan_aduan.service_layer.report_stream import (
+    assign_report_number,
+    load_report,
+    project,
+    save_report,
+)
 from layanan_aduan.service_layer.retention import (
     holds,
     place_legal_hold,
@@ -53,7 +60,26 @@ NIK = "3171010101900001"
 PHONE = "+6281234567890"
 OTHER_PHONE = "+6281298765432"
 NAME = "Budi Santoso"
-PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def pdf(report_id: str) -> bytes:
+    """A small PDF of one report's own (so its digest is that report's alone)."""
+    return b"%PDF-1.4\n% " + report_id.encode() + b"\n%%EOF\n"
+
+
+def keep_evidence(*report_ids: str) -> InMemoryEvidenceStore:
+    """An evidence store holding the PDFs of the reports named."""
+    store = InMemoryEvidenceStore()
+    for rid in report_ids:
+        store.put(pdf(rid))
+    return store
+
+
+def digest(report_id: str) -> str:
+    """The digest of one report's PDF."""
+    return EvidenceFile.from_bytes(pdf(report_id)).sha256
+
+
 STAFF = staff_from_mapping(
     {
         "staff": [
@@ -84,7 +110,7 @@ def build_report(
         actor=Actor(phone, Role.REPORTER),
         details=ReporterDetails(name=NAME, nik=NIK, phone=phone),
         message=f"Saya {NAME}, NIK {NIK}: dugaan pungli.",
-        evidence=[PDF],
+        evidence=[pdf(report_id)],
     )
     if end == "close":
         report.close(at=start.add(minutes=5), actor=OFFICER, reason="duplicate")
@@ -262,14 +288,12 @@ def test_evidence_is_due_before_personal_data_under_a_shorter_period(
 ) -> None:
     """With evidence kept 30 days and personal data 730, at day 31 only evidence is due, and
     only for reports whose files are still kept."""
-    evidence = InMemoryEvidenceStore()
-    evidence.put(PDF)
+    evidence = keep_evidence("r-done", "r-other")
     policy = RetentionPolicy(personal_data_days=730, evidence_days=30)
     desk = make_desk(storage, T0.add(days=31), evidence=evidence)
     outcome = run_retention(desk, policy=policy)
     assert {(d.report_id, d.scope) for d in outcome.due} == {
         ("r-done", "evidence"),
-        ("r-closed", "evidence"),
         ("r-other", "evidence"),
     }
     bare = make_desk(storage, T0.add(days=31))
@@ -326,17 +350,61 @@ def test_hold_refusals_change_nothing(storage: Storage, stored: dict[str, str]) 
     assert NIK not in records[0]["reason"]
 
 
-def test_a_real_run_without_an_eraser_is_refused_before_anything_changes(
-    storage: Storage, stored: dict[str, str], monkeypatch: pytest.MonkeyPatch
+def test_a_real_run_erases_through_the_desk_and_the_history_still_verifies(
+    storage: Storage, stored: dict[str, str]
 ) -> None:
-    """When the installation cannot erase, a real run is refused (erasure_unavailable) and
-    nothing is recorded."""
-    monkeypatch.delattr(Desk, "erase_personal_data", raising=False)
-    desk = make_desk(storage, T0.add(days=800))
-    with pytest.raises(RetentionRefusedError) as info:
-        run_retention(desk, actor_id="petugas-01", dry_run=False)
-    assert info.value.code == "erasure_unavailable"
-    assert storage.retention_runs.recent() == []
+    """With the desk's own erasure, a run erases every due report (the erasure event in the
+    history, which still verifies; the evidence file deleted), records them, and a second
+    run finds nothing due."""
+    evidence = keep_evidence("r-done", "r-closed", "r-other", "r-open")
+    desk = make_desk(storage, T0.add(days=800), evidence=evidence)
+    outcome = run_retention(desk, actor_id="petugas-01", dry_run=False)
+    assert outcome.failed == ()
+    assert {d.report_id for d in outcome.erased} == {"r-done", "r-closed", "r-other"}
+    assert outcome.run.counts["erased"] == 3
+    with storage.unit_of_work(read_only=True) as uow:
+        report = load_report(uow.reports, "r-done")
+        stored_report = uow.reports.get("r-done")
+    assert report.is_erased
+    assert report.events[-1].action == "erase_personal_data"
+    assert report.events[-1].payload["basis"] == "retention"
+    check = verify(report.events, version=stored_report.version)
+    assert check.ok
+    assert not evidence.contains(digest("r-done"))
+    assert evidence.contains(digest("r-open"))
+    again = run_retention(desk)
+    assert again.due == ()
+    assert again.run.counts["ended"] == 3
+
+
+def test_evidence_alone_is_not_erased_by_the_desk(storage: Storage, stored: dict[str, str]) -> None:
+    """An evidence-only due (a shorter evidence period) is refused per report by the desk's
+    eraser (erasure_unavailable), counted as failed; nothing is erased."""
+    evidence = keep_evidence("r-done", "r-closed", "r-other")
+    policy = RetentionPolicy(personal_data_days=730, evidence_days=30)
+    desk = make_desk(storage, T0.add(days=31), evidence=evidence)
+    outcome = run_retention(desk, actor_id="petugas-01", dry_run=False, policy=policy)
+    assert {code for _, code in outcome.failed} == {"erasure_unavailable"}
+    assert outcome.erased == ()
+    assert evidence.contains(digest("r-done"))
+
+
+def test_a_subject_erased_on_request_is_no_longer_found(
+    storage: Storage, stored: dict[str, str]
+) -> None:
+    """A subject's erasure through the desk records the ground and the request; afterwards
+    an export by their number finds nothing held."""
+    desk = make_desk(storage, T0.add(days=1))
+    assert len(export_subject(desk, phone=OTHER_PHONE)["reports"]) == 1
+    done = erase_subject(
+        desk, phone=OTHER_PHONE, actor_id="petugas-01", basis="Permintaan", reference="S-2"
+    )
+    assert done.erased == (stored["r-other"],)
+    with storage.unit_of_work(read_only=True) as uow:
+        report = load_report(uow.reports, "r-other")
+    assert report.events[-1].payload["basis"] == "subject_request"
+    assert report.events[-1].payload["reference"] == "Permintaan (S-2)"
+    assert export_subject(desk, phone=OTHER_PHONE)["reports"] == []
 
 
 def test_refusals_are_typed(storage: Storage) -> None:
@@ -372,9 +440,7 @@ def test_an_export_holds_everything_about_one_reporter(
     _notify(storage, "r-done", "k-staff", "+6281100002222", f"Laporan baru dari {NAME}")
     _notify(storage, "r-other", "k-other", OTHER_PHONE, "Laporan lain.")
     storage.outbox.mark_sent("k-ack", at=T0.add(minutes=1))
-    evidence = InMemoryEvidenceStore()
-    evidence.put(PDF)
-    desk = make_desk(storage, T0.add(days=1), evidence=evidence)
+    desk = make_desk(storage, T0.add(days=1), evidence=keep_evidence("r-done"))
     export = export_subject(desk, phone=PHONE)
     assert export["format"] == "layanan-aduan/akses-subjek/v1"
     assert export["subject"] == {"phone": PHONE, "whatsapp_user_id": None}

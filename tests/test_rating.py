@@ -83,7 +83,7 @@ def test_a_rating_from_one_to_five_is_recorded_once(
     assert verify(report.events, version=report.version, head=report.head_hash).ok
     stored = [Event.from_dict(e.to_dict()) for e in report.events]
     assert Report.from_events(stored, version=report.version, head=report.head_hash) == report
-    assert report.available_actions() == ()
+    assert report.available_actions() == ("erase_personal_data",)
     before = _snapshot(report)
     with pytest.raises(RatingNotAllowedError) as info:
         report.rate(at=_later(report), actor=_reporter(report), rating=5, message_id="wamid.R2")

@@ -114,9 +114,10 @@ def test_full_five_step_case() -> None:
     assert report.version == 5
     assert report.head_hash == follow_up.hash
     assert verify(report.events, version=5, head=report.head_hash).ok
-    # Completed: the procedure is over; only the reporter's rating, once, may follow.
-    assert report.available_actions() == ("rate",)
-    assert report.available_actions(Role.OFFICER) == ()
+    # Completed: the procedure is over; the reporter's rating and the erasure of the personal
+    # data (each once) may follow.
+    assert report.available_actions() == ("rate", "erase_personal_data")
+    assert report.available_actions(Role.OFFICER) == ("erase_personal_data",)
 
 
 def test_new_events_are_collected_once() -> None:

@@ -49,6 +49,9 @@ EXPECTED_REFUSALS = (
 )
 
 
+_UNSEAL = (Action.UNSEAL_IDENTITY.value,)
+
+
 def _snapshot(report: Report) -> tuple[Any, ...]:
     return attrs.astuple(report, recurse=False)
 
@@ -63,8 +66,15 @@ class ReportMachine(RuleBasedStateMachine):
         details=_reports.reporter_details(),
         evidence=st.lists(base.evidence_files(), max_size=1),
         start=base.instants(min_year=2025, max_year=2026),
+        confidential=st.booleans(),
     )
-    def submit(self, details: ReporterDetails, evidence: list[bytes], start: dt.datetime) -> None:
+    def submit(
+        self,
+        details: ReporterDetails,
+        evidence: list[bytes],
+        start: dt.datetime,
+        confidential: bool,
+    ) -> None:
         self.report = Report.submit(
             id="7d9a1c2e-3b4f-4a5b-8c6d-7e8f9a0b1c2d",
             at=start,
@@ -73,6 +83,7 @@ class ReportMachine(RuleBasedStateMachine):
             details=details,
             message="Laporan uji.",
             evidence=evidence,
+            confidential=confidential,
         )
         self.collected = []
 
@@ -134,6 +145,13 @@ class ReportMachine(RuleBasedStateMachine):
                 rating=rating,  # type: ignore[arg-type]  # any value, a wrong one refused
                 message_id="wamid.rating",
             ),
+            Action.ERASE_PERSONAL_DATA: lambda: report.erase_personal_data(
+                at=at, actor=actor, basis="retention", reference=text
+            ),
+            Action.REQUEST_CONFIDENTIALITY: lambda: report.request_confidentiality(
+                at=at, actor=actor, message_id="wamid.rahasia"
+            ),
+            Action.UNSEAL_IDENTITY: lambda: report.unseal_identity(at=at, actor=actor, reason=text),
         }
         if action is Action.SUBMIT:
             for role in Role:
@@ -152,7 +170,11 @@ class ReportMachine(RuleBasedStateMachine):
             assert _snapshot(report) == before
             if isinstance(refusal, TransitionNotAllowedError):
                 assert (refusal.state, refusal.role) == (state, actor.role)
-                if refusal.code not in ("actor_not_allowed", "rating_already_given"):
+                if refusal.code not in (
+                    "actor_not_allowed",
+                    "rating_already_given",
+                    "personal_data_already_erased",
+                ):
                     # The table itself refuses what the report refused.
                     with pytest.raises(TransitionNotAllowedError):
                         REPORT_WORKFLOW.transition(refusal.action, state, actor.role)
@@ -174,6 +196,8 @@ class ReportMachine(RuleBasedStateMachine):
             assert report.state is ReportState.SUBMITTED
             assert report.message.startswith(before_message)
             assert set(before_evidence) <= set(report.evidence)
+        if action is Action.ERASE_PERSONAL_DATA:
+            self._erased()
 
     @rule(minutes=st.integers(0, 10 * 60))
     def advance(self, minutes: int) -> None:
@@ -197,10 +221,36 @@ class ReportMachine(RuleBasedStateMachine):
             report.deliver_follow_up(at=at, actor=officer, follow_up="Sudah diklarifikasi.")
         elif state is ReportState.COMPLETED and report.rating is None:
             report.rate(at=at, actor=SUBMITTER, rating=minutes % 5 + 1, message_id="wamid.r")
-            assert (report.state, report.available_actions()) == (ReportState.COMPLETED, ())
+            assert report.state is ReportState.COMPLETED
+            assert report.available_actions() == (
+                "erase_personal_data",
+                *_UNSEAL * report.identity_sealed,
+            )
+        elif report.erasure is None:
+            report.erase_personal_data(
+                at=at, actor=officer, basis="subject_request", reference="Surat 01/2026"
+            )
+            self._erased()
         else:
+            # A final report: only the unsealing of a sealed identity remains.
             assert report.is_final
-            assert report.available_actions() == ()
+            assert report.available_actions() == _UNSEAL * report.identity_sealed
+
+    def _erased(self) -> None:
+        # After the erasure: nothing personal is left, the history verifies and says what went,
+        # and what was collected before reads as storage will hold it.
+        report = self.report
+        assert report.details.is_empty
+        assert report.message == ""
+        assert report.evidence == ()
+        assert report.reporter is None
+        assert report.submitter_id == ""
+        assert report.erasure is not None
+        check = verify(report.events, version=report.version, head=report.head_hash)
+        assert check.ok
+        assert check.erased == report.erasure.erased_seqs
+        assert all("personal_data" not in e.to_dict() for e in report.events)
+        self.collected = [e.erased() for e in self.collected]
 
     @rule()
     def collect(self) -> None:
@@ -277,18 +327,22 @@ class ReportMachine(RuleBasedStateMachine):
         if report.state is ReportState.COMPLETED:
             assert numbered == [1, 2, 3, 4, 5]
             assert report.requirements_met
-            assert report.direction
-            assert report.follow_up
+            # Their texts stay until the personal data is erased.
+            assert report.is_erased or (report.direction and report.follow_up)
             direction = report.direction_event
             assert direction is not None
             (follow_up,) = [e for e in report.events if e.action == Action.DELIVER_FOLLOW_UP]
             assert follow_up.payload["direction_hash"] == direction.hash
-            # Nothing but the reporter's rating, once, follows the follow-up; the SLA clock
-            # stopped at the follow-up whatever came after.
+            # Nothing but the reporter's rating and the erasure, once each, follows the
+            # follow-up (and the section head's unsealing of a confidential report's identity,
+            # once); the SLA clock stopped at the follow-up whatever came after.
             after = [e.action for e in report.events[follow_up.seq :]]
-            assert after in ([], [Action.RATE])
+            assert after.count(Action.UNSEAL_IDENTITY) <= int(report.confidential)
+            rest = [a for a in after if a != Action.UNSEAL_IDENTITY]
+            assert set(rest) <= {Action.RATE, Action.ERASE_PERSONAL_DATA}
+            assert len(rest) == len(set(rest))
             assert report.clock_stopped_at == follow_up.at
-            assert (report.rating is None) == (after == [])
+            assert (report.rating is None) == (Action.RATE not in after)
 
     @invariant()
     def forwarded_reports_met_the_requirements(self) -> None:

@@ -6,6 +6,7 @@ heads saved before signing was turned on; on memory, SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import uuid
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
 from layanan_aduan.adapters.signing_keys import Ed25519Signer, Keyring
 from layanan_aduan.adapters.storage import InMemoryStorage, PostgresStorage, SqliteStorage
+from layanan_aduan.adapters.storage._common import vault_context
 from layanan_aduan.clock import FixedClock
 from layanan_aduan.domain.history import Event
 from layanan_aduan.domain.report import Actor, Report, ReporterDetails
@@ -52,7 +54,7 @@ HEAD = Actor("kasi-intel-01", Role.SECTION_HEAD)
 DETAILS = ReporterDetails(name="Budi Santoso", nik="3171010101900001", phone="081234567890")
 PDF = b"%PDF-1.4\n%%EOF\n"
 WORKING_TIME = WorkingTime(indonesian_calendar())
-_TABLES = "reports, report_events, report_counters, outbox, inbox"
+_TABLES = "reports, report_events, report_personal, report_evidence, report_counters, outbox, inbox"
 
 
 def new_signer() -> Ed25519Signer:
@@ -119,35 +121,57 @@ def rewrite_direction(storage: Storage, report_id: str) -> None:
     """
     with storage.unit_of_work(read_only=True) as uow:
         stored = uow.reports.get(report_id)
-    events = [dict(e) for e in stored.events]
+    events = [copy.deepcopy(e) for e in stored.events]
     previous = events[2]["hash"]
     for data in events[3:]:
         if data["action"] == "give_direction":
             data["actor_id"] = "kasi-lain-99"
-            data["payload"] = {**data["payload"], "direction": "Hentikan, tidak perlu klarifikasi."}
+            # The direction is a personal value, kept apart: the insider rewrites it there.
+            values = data["personal_data"]["values"]["payload"]
+            values["direction"] = "Hentikan, tidak perlu klarifikasi."
         if data["action"] == "deliver_follow_up":
             # The follow-up names the direction it answers: the insider rewrites that too.
             data["payload"] = {**data["payload"], "direction_hash": previous}
         data["prev_hash"] = previous
-        data["hash"] = Event.from_dict(data).compute_hash()
+        event = Event.from_dict(data)
+        if "personal" in data:
+            data["personal"] = event.content()["personal"]
+        data["hash"] = event.compute_hash()
         previous = data["hash"]
     head = previous
     assert head != stored.projection.head_hash
+    cipher = storage.cipher  # type: ignore[attr-defined]  # every adapter has one
+    vault = {
+        e["seq"]: cipher.seal(
+            json.dumps(e["personal_data"], ensure_ascii=False), vault_context(report_id, e["seq"])
+        )
+        for e in events
+        if "personal_data" in e
+    }
+    rows = [{k: v for k, v in e.items() if k != "personal_data"} for e in events]
     if isinstance(storage, InMemoryStorage):
         state = storage._state
         row = state.reports[report_id]
-        encoded = tuple(json.dumps(e, ensure_ascii=False) for e in events)
+        encoded = tuple(json.dumps(e, ensure_ascii=False) for e in rows)
         forged = attrs.evolve(
-            row, events=encoded, projection=attrs.evolve(row.projection, head_hash=head)
+            row,
+            events=encoded,
+            personal=vault,
+            projection=attrs.evolve(row.projection, head_hash=head),
         )
         storage._state = attrs.evolve(state, reports={**state.reports, report_id: forged})
         return
     with storage.unit_of_work() as uow:
-        for data in events[3:]:
+        for data in rows[3:]:
             uow.execute(  # type: ignore[attr-defined]  # a SQL unit of work
                 "UPDATE report_events SET payload = ? WHERE report_id = ? AND seq = ?",
                 (json.dumps(data, ensure_ascii=False), report_id, data["seq"]),
             )
+            if data["seq"] in vault:
+                uow.execute(  # type: ignore[attr-defined]  # a SQL unit of work
+                    "UPDATE report_personal SET sealed = ? WHERE report_id = ? AND seq = ?",
+                    (vault[data["seq"]], report_id, data["seq"]),
+                )
         uow.execute(  # type: ignore[attr-defined]  # a SQL unit of work
             "UPDATE reports SET head_hash = ? WHERE report_id = ?", (head, report_id)
         )

@@ -130,6 +130,12 @@ def render_every_kind(
         NotificationKind.RATING_QUESTION: lambda: renderer.rating_question(
             NUMBER, "9b2f6c1e-0000-4000-8000-000000000001", kind=kind, language=lang
         ),
+        NotificationKind.CONFIDENTIALITY_OFFER: lambda: renderer.confidentiality_offer(
+            NUMBER, "9b2f6c1e-0000-4000-8000-000000000001", kind=kind, language=lang
+        ),
+        NotificationKind.CONFIDENTIALITY_RECORDED: lambda: renderer.confidentiality_recorded(
+            NUMBER, kind=kind, language=lang
+        ),
         NotificationKind.RATING_THANKS: lambda: renderer.rating_thanks(
             NUMBER, 4, kind=kind, language=lang
         ),
@@ -193,6 +199,8 @@ def test_every_notification_names_its_own_standard_and_no_other(
                 NotificationKind.RATING_THANKS,
                 NotificationKind.DIRECTION_NOT_AWAITED,
                 NotificationKind.THROTTLED,
+                NotificationKind.CONFIDENTIALITY_OFFER,
+                NotificationKind.CONFIDENTIALITY_RECORDED,
             ):
                 assert a.goal_text(lang) in form, kind
     for kind in NotificationKind:

@@ -48,8 +48,8 @@ def _schema() -> str:
 
 
 _TABLES = (
-    "reports, report_events, report_audit, report_counters, outbox, inbox, staff_assignments, "
-    "staff_members"
+    "reports, report_events, report_personal, report_evidence, report_audit, report_counters, "
+    "outbox, inbox, staff_assignments, staff_members"
 )
 
 

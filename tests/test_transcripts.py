@@ -40,6 +40,7 @@ from layanan_aduan.adapters.staff import InMemoryStaffDirectory, staff_from_mapp
 from layanan_aduan.adapters.storage import InMemoryStorage, PostgresStorage, SqliteStorage
 from layanan_aduan.adapters.whatsapp import parse_webhook
 from layanan_aduan.clock import FixedClock
+from layanan_aduan.domain.history import Event, canonical_json
 from layanan_aduan.exceptions import LayananAduanError
 from layanan_aduan.ports import MAX_PAGE_SIZE, Storage
 from layanan_aduan.privacy import mask
@@ -57,7 +58,7 @@ _TOP_KEYS = {"title", "about", "rows", "start", "people", "staff", "media", "ste
 _STEP_KEYS = {"note", "at", "advance", "webhook", "repeat", "desk", "sweep", "dispatch", "expect"}
 _ACTIONS = {"webhook", "desk", "sweep", "dispatch"}
 #: The keyword that names the acting staff member of each desk step.
-_ACTOR_KEYWORD = {"give_direction": "section_head"}
+_ACTOR_KEYWORD = {"give_direction": "section_head", "unseal_identity": "section_head"}
 
 
 # --- reading a transcript ---------------------------------------------------------------------
@@ -343,6 +344,8 @@ class Replay:
             }
             if report.rating is not None:
                 shown["rating"] = f"{report.rating.value} ({report.rating.label})"
+            if report.confidential:
+                shown["identity"] = "sealed" if report.identity_sealed else "unsealed"
             reports.append(shown)
         inbox: dict[str, str | None] = {}
         with self.services.storage.unit_of_work(read_only=True) as uow:
@@ -366,13 +369,25 @@ class Replay:
         """Everything stored: each report's events, and the outbox (keys, payloads, instants)."""
         desk = self.services.desk
         reports = [
-            [(e.seq, e.action, e.at, e.hash) for e in desk.report(line.report_id).events]
+            [(e.seq, e.action, e.at, _content(e)) for e in desk.report(line.report_id).events]
             for line in desk.list_reports()
         ]
         outbox = [
             (m.key, m.payload, m.report_id, m.created_at, m.status.value) for m in self.outbox()
         ]
         return reports, outbox
+
+
+def _content(event: Event) -> str:
+    """An event's whole content but its salt (random per run) and the hashes that depend on it."""
+    data = event.to_dict()
+    for key in ("hash", "prev_hash", "personal"):
+        data.pop(key, None)
+    vault = data.pop("personal_data", None)
+    if vault is not None:
+        data["personal_values"] = vault["values"]
+    data["payload"].pop("direction_hash", None)  # a hash too
+    return canonical_json(data)
 
 
 def replay(transcript: dict[str, Any], storage: Storage) -> dict[str, Any]:
@@ -459,7 +474,7 @@ def test_the_transcripts_cover_every_row_of_the_routing_table() -> None:
     """Every row of docs/desk.md's routing table has a transcript, and each unusable type."""
     transcripts = [load(path) for path in FILES]
     rows = _routing_rows()
-    assert rows == {"1", "1a", "1b", "2", "3", "4", "5", "6", "any"}
+    assert rows == {"1", "1a", "1b", "1c", "2", "3", "4", "5", "6", "any"}
     covered = {str(row) for t in transcripts for row in t["rows"]}
     assert rows <= covered, f"no transcript covers rows {sorted(rows - covered)}"
     types = {

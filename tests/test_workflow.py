@@ -192,14 +192,24 @@ def test_out_of_order_step_is_refused() -> None:
 
 
 def test_nothing_happens_after_a_final_state() -> None:
-    """Every action from a final state is refused, whoever tries, but the one annotation the
-    table allows there: the reporter's rating of a completed report, which stays completed."""
+    """Every action from a final state is refused, whoever tries, but the annotations the
+    table allows there: the reporter's rating of a completed report, which stays completed,
+    the section head's unsealing of a confidential report's identity, and the officer's
+    erasure of the personal data."""
+    allowed = {("completed", Action.RATE, Role.REPORTER)} | {
+        (state, action, role)
+        for state in ("completed", "closed")
+        for action, role in (
+            (Action.UNSEAL_IDENTITY, Role.SECTION_HEAD),
+            (Action.ERASE_PERSONAL_DATA, Role.OFFICER),
+        )
+    }
     for state in REPORT_WORKFLOW.final_states:
         for action in Action:
             for role in Role:
-                if (state, action, role) == ("completed", Action.RATE, Role.REPORTER):
+                if (state, action, role) in allowed:
                     row = REPORT_WORKFLOW.transition(action, state, role)
-                    assert (row.target, row.annotation, row.once) == ("completed", True, True)
+                    assert (row.target, row.annotation, row.once) == (state, True, True)
                     continue
                 with pytest.raises(TransitionNotAllowedError):
                     REPORT_WORKFLOW.transition(action, state, role)
@@ -279,9 +289,17 @@ def test_available_lists_the_rows_from_a_state() -> None:
         "complete_requirements",
         "close",
         "correct_kind",
+        "request_confidentiality",
+        "unseal_identity",
     ]
-    assert [t.action for t in REPORT_WORKFLOW.available("completed")] == ["rate"]
-    assert REPORT_WORKFLOW.available("completed", Role.OFFICER) == ()
+    assert [t.action for t in REPORT_WORKFLOW.available("completed")] == [
+        "rate",
+        "erase_personal_data",
+        "unseal_identity",
+    ]
+    assert [t.action for t in REPORT_WORKFLOW.available("completed", Role.OFFICER)] == [
+        "erase_personal_data"
+    ]
     assert [t.action for t in REPORT_WORKFLOW.available("forwarded", Role.OFFICER)] == [
         "correct_kind"
     ]
@@ -292,7 +310,8 @@ def test_reporter_adds_to_a_submission_until_it_is_received() -> None:
     row = REPORT_WORKFLOW.transition(Action.ADD_TO_SUBMISSION, "submitted", Role.REPORTER)
     assert (row.target, row.step) == ("submitted", None)
     assert [t.action for t in REPORT_WORKFLOW.available("submitted", Role.REPORTER)] == [
-        "add_to_submission"
+        "add_to_submission",
+        "request_confidentiality",
     ]
     with pytest.raises(TransitionNotAllowedError) as by_officer:
         REPORT_WORKFLOW.transition(Action.ADD_TO_SUBMISSION, "submitted", Role.OFFICER)

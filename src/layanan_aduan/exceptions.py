@@ -745,6 +745,16 @@ class EvidenceCorruptedError(StorageError):
     code = "evidence_corrupted"
 
 
+class FilePermissionError(StorageError):
+    """
+    A file or folder holding personal data is open to the group or others and this user cannot
+    make it private (another user owns it): ``file_permissions``; ``details`` give the path, its
+    mode and the expected one.
+    """
+
+    code = "file_permissions"
+
+
 # --- messaging --------------------------------------------------------------------------------
 
 

@@ -32,13 +32,13 @@ import base64
 import contextlib
 import hashlib
 import os
-import tempfile
 import weakref
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Final
 
+from layanan_aduan._files import open_private, private_temp_dir
 from layanan_aduan.exceptions import (
     InvalidTypeError,
     MediaClosedError,
@@ -141,7 +141,7 @@ class FetchedMedia:
         self.mime_type = mime_type
         self.reported_sha256 = reported_sha256
         try:
-            spool = tempfile.mkdtemp(prefix=SPOOL_PREFIX, dir=directory)
+            spool = private_temp_dir(prefix=SPOOL_PREFIX, directory=directory)
         except OSError as e:
             raise self._spool_failed(e) from e
         self._directory = spool
@@ -156,7 +156,7 @@ class FetchedMedia:
         digest = hashlib.sha256()
         size = 0
         try:
-            fd = os.open(os.path.join(self._directory, _FILE_NAME), _CREATE, 0o600)
+            fd = open_private(os.path.join(self._directory, _FILE_NAME), _CREATE)
         except OSError as e:
             raise self._spool_failed(e) from e
         with os.fdopen(fd, "wb") as file:

@@ -51,6 +51,7 @@ from typing import Final, Literal
 import attrs
 import pendulum
 
+from layanan_aduan.domain.confidential import confidential_reply_id
 from layanan_aduan.domain.rating import RATING_SCALE, is_rating_value, rating_label, rating_reply_id
 from layanan_aduan.domain.report import ReportKind
 from layanan_aduan.domain.standard import KEJARI_JAKARTA_PUSAT, ServiceStandard, zone_name
@@ -282,6 +283,8 @@ class NotificationKind(enum.Enum):
     RATING_THANKS = "rating_thanks"
     DIRECTION_NOT_AWAITED = "direction_not_awaited"
     THROTTLED = "throttled"
+    CONFIDENTIALITY_OFFER = "confidentiality_offer"
+    CONFIDENTIALITY_RECORDED = "confidentiality_recorded"
 
     @property
     def template_name(self) -> str:
@@ -337,6 +340,8 @@ _TEMPLATE_NAMES = {
     NotificationKind.RATING_THANKS: "aduan_terima_kasih_penilaian",
     NotificationKind.DIRECTION_NOT_AWAITED: "aduan_arahan_tidak_ditunggu",
     NotificationKind.THROTTLED: "aduan_pesan_terlalu_banyak",
+    NotificationKind.CONFIDENTIALITY_OFFER: "aduan_tawaran_kerahasiaan",
+    NotificationKind.CONFIDENTIALITY_RECORDED: "aduan_kerahasiaan_dicatat",
 }
 
 # What a report is called, by its kind: a request for information is not a complaint. The
@@ -536,6 +541,28 @@ _BODIES: Final[dict[NotificationKind, dict[str, str]]] = {
             "1 (very dissatisfied) to 5 (very satisfied), or reply with a number from 1 to 5."
         ),
     },
+    NotificationKind.CONFIDENTIALITY_OFFER: {
+        "id": (
+            "Bila Anda ingin identitas Anda (nama, NIK, nomor telepon) dirahasiakan dalam "
+            "penanganan $item nomor {{1}}, pilih Rahasiakan identitas atau balas dengan kata "
+            "RAHASIA.\n$office"
+        ),
+        "en": (
+            "If you want your identity (name, NIK, telephone number) kept confidential while "
+            "your $item number {{1}} is handled, choose Keep me confidential or reply with the "
+            "word RAHASIA.\n$office"
+        ),
+    },
+    NotificationKind.CONFIDENTIALITY_RECORDED: {
+        "id": (
+            "Permintaan Anda dicatat: identitas Anda dalam $item nomor {{1}} dirahasiakan dan "
+            "tidak ditampilkan kepada petugas yang menanganinya.\n$office"
+        ),
+        "en": (
+            "Your request is recorded: your identity in your $item number {{1}} is kept "
+            "confidential and is not shown to the staff handling it.\n$office"
+        ),
+    },
     NotificationKind.RATING_THANKS: {
         "id": (
             "Terima kasih atas penilaian Anda untuk $item nomor {{1}}: {{2}}. Masukan Anda "
@@ -569,6 +596,13 @@ _BODIES: Final[dict[NotificationKind, dict[str, str]]] = {
             "an answer, wait about {{1}} before sending the next message.\n$office"
         ),
     },
+}
+
+# The confidentiality offer's list: the button that opens it, its one row's title and
+# description, by language.
+_CONFIDENTIALITY_LIST: Final = {
+    "id": ("Pilih", "Rahasiakan identitas", "Nama, NIK dan nomor Anda tidak ditampilkan"),
+    "en": ("Choose", "Keep me confidential", "Your name, NIK and number are not shown"),
 }
 
 # The rating question's list: the button that opens it and the footer, by language.
@@ -1241,6 +1275,60 @@ class NotificationRenderer:
         button, footer = _RATING_LIST[language]
         listed = InteractiveList(rendered.text, button, [ListSection(rows)], footer=footer)
         return attrs.evolve(rendered, interactive=listed)
+
+    def confidentiality_offer(
+        self,
+        report_number: str,
+        report_id: str,
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
+    ) -> RenderedNotification:
+        """
+        To the reporter, after the acknowledgement (when the standard offers it): whether
+        they want their identity kept confidential, as an interactive list of one row whose id
+        names the report (:func:`~layanan_aduan.domain.confidential.confidential_reply_id`).
+
+        >>> n = NotificationRenderer().confidentiality_offer("LAP/KNJP/2026/000001", "r-1")
+        >>> [(row.id, row.title) for row in n.interactive.rows]
+        [('rahasia:r-1', 'Rahasiakan identitas')]
+        """
+        number = self._report_number(report_number)
+        rendered = self._render(
+            NotificationKind.CONFIDENTIALITY_OFFER, language, {0: number}, {}, [number], kind
+        )
+        try:
+            row_id = confidential_reply_id(report_id)
+        except ValueError:
+            raise _refuse(
+                "report_id",
+                "Id laporan tidak dapat dipakai dalam tawaran kerahasiaan.",
+                "The report id cannot be used in the confidentiality offer.",
+            ) from None
+        button, title, description = _CONFIDENTIALITY_LIST[language]
+        listed = InteractiveList(
+            rendered.text, button, [ListSection([ListRow(row_id, title, description)])]
+        )
+        return attrs.evolve(rendered, interactive=listed)
+
+    def confidentiality_recorded(
+        self,
+        report_number: str,
+        *,
+        kind: ReportKind | str | None = None,
+        language: Language = "id",
+    ) -> RenderedNotification:
+        """
+        To the reporter who asked: their identity in the report is kept confidential.
+
+        >>> print(NotificationRenderer().confidentiality_recorded("LAP/KNJP/2026/000001").text)
+        Permintaan Anda dicatat: identitas Anda dalam laporan/aduan nomor LAP/KNJP/2026/000001 dirahasiakan dan tidak ditampilkan kepada petugas yang menanganinya.
+        Kejaksaan Negeri Jakarta Pusat
+        """  # noqa: E501 - a doctest's expected output is one line
+        number = self._report_number(report_number)
+        return self._render(
+            NotificationKind.CONFIDENTIALITY_RECORDED, language, {0: number}, {}, [number], kind
+        )
 
     def rating_thanks(
         self,

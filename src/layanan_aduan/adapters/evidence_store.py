@@ -30,12 +30,12 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Final
 
+from layanan_aduan._files import private_dir, private_temp_file
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.exceptions import (
     EvidenceCorruptedError,
@@ -51,7 +51,7 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 # Streams are copied in pieces of this many bytes.
 _COPY = 1024 * 1024
 _FAN_OUT = re.compile(r"[0-9a-f]{2}")
-# The names tempfile.mkstemp gives in _write_atomically and put_stream (".tmp-*.part").
+# The names private_temp_file (mkstemp) gives in _write_atomically and put_stream (".tmp-*.part").
 _TEMPORARY = re.compile(r"\.tmp-[A-Za-z0-9_]+\.part")
 
 #: How old a leftover temporary file must be before :class:`FilesystemEvidenceStore` deletes
@@ -188,6 +188,14 @@ class InMemoryEvidenceStore:
         with self._lock:
             return digest in self._blobs
 
+    def delete(self, digest: str) -> bool:
+        """
+        Forget the bytes stored under ``digest``; True when there were some.
+        """
+        _check_digest(digest)
+        with self._lock:
+            return self._blobs.pop(digest, None) is not None
+
     def ping(self) -> None:
         """
         Health check: memory always answers.
@@ -223,10 +231,13 @@ class FilesystemEvidenceStore:
     directories are flushed, so a crash leaves either no file or the whole file, never a
     partial one. A crash can leave the temporary ``.tmp-*.part`` file behind:
     :meth:`remove_stale_temporaries` deletes those older than a bound, and :meth:`open` does
-    so when given the current instant. Files are created with mode 0600 (evidence is
-    personal data).
+    so when given the current instant. Files are created with mode 0600 and folders with
+    mode 0700, whatever the umask (evidence is personal data).
 
-    Build it with :meth:`open`, which creates the root directory.
+    Build it with :meth:`open`, which creates the root directory (0700, and any missing
+    parent folder 0700). An existing root open to the group or others is made private (0755
+    becomes 0700) with a warning logged on ``layanan_aduan.files``, or refused with
+    ``FilePermissionError`` (``file_permissions``) when another user owns it.
 
     Args:
         root: The directory that holds the files.
@@ -255,12 +266,13 @@ class FilesystemEvidenceStore:
 
         Raises:
             StorageUnavailableError: The directory cannot be created or cleaned.
+            FilePermissionError: The root is open to others and another user's.
             NaiveDatetimeError: ``now`` has no time zone.
             InvalidDurationError: ``stale_after`` is not positive.
         """
         store = cls(root, fsync=fsync)
         try:
-            store.root.mkdir(parents=True, exist_ok=True)
+            private_dir(store.root, parents=True, what="folder bukti")
         except OSError as e:
             raise c.unavailable(type(e).__name__) from e
         store.ping()
@@ -368,7 +380,7 @@ class FilesystemEvidenceStore:
         source = _check_stream(stream)
         digest = hashlib.sha256()
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".part")
+            fd, tmp = private_temp_file(self.root, prefix=".tmp-", suffix=".part")
             try:
                 with os.fdopen(fd, "wb") as f:
                     for piece in _pieces(source):
@@ -413,6 +425,21 @@ class FilesystemEvidenceStore:
         """
         return self.path_of(digest).is_file()
 
+    def delete(self, digest: str) -> bool:
+        """
+        Unlink the file stored under ``digest`` and flush its folder; True when there was one.
+        """
+        path = self.path_of(digest)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as e:
+            raise c.unavailable(type(e).__name__) from e
+        if self._fsync:
+            _fsync_dir(path.parent)
+        return True
+
     def ping(self) -> None:
         """
         Health check: the root is a directory this process can write into.
@@ -429,13 +456,12 @@ class FilesystemEvidenceStore:
                 break
             d = d.parent
         for d in reversed(missing):
-            with contextlib.suppress(FileExistsError):
-                d.mkdir(mode=0o700)
+            private_dir(d, what="folder bukti")
             if self._fsync:
                 _fsync_dir(d.parent)
 
     def _write_atomically(self, path: Path, pieces: Iterable[bytes]) -> None:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+        fd, tmp = private_temp_file(path.parent, prefix=".tmp-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as f:
                 for piece in pieces:

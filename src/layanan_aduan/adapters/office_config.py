@@ -87,6 +87,7 @@ from layanan_aduan.exceptions import ConfigurationError, ConfigurationProblem, L
 __all__ = [
     "ENV_CONFIG",
     "OfficeConfig",
+    "PersonalDataSettings",
     "SigningSettings",
     "StorageSettings",
     "WhatsAppSettings",
@@ -111,6 +112,7 @@ _TOP = (
     "intake",
     "signing",
     "retention",
+    "personal_data",
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _OFFICE_KEYS = ("code", "name", "address", "telephone", "whatsapp", "website", "timezone", "hours")
@@ -127,6 +129,8 @@ _STANDARD_KEYS = (
     "section_head_title",
     "section_head_title_en",
     "requirements",
+    "accept_anonymous",
+    "offer_confidentiality",
 )
 _COMPLAINT_KEYS = ("unit", "unit_name", "by_letter", "telephone", "text", "text_en")
 _WHATSAPP_KEYS = (
@@ -254,6 +258,25 @@ class SigningSettings:
 
 
 @attrs.frozen
+class PersonalDataSettings:
+    """
+    Where the keys that seal the office's personal data at rest come from (``[personal_data]``).
+
+    The keys are never in the file, nor in the database they protect: a key file readable by
+    its owner only (mode 0600, written by ``layanan-aduan kunci-data buat``), or the name of
+    an environment variable that holds the same content or one base64 key. Without the
+    section nothing is encrypted (the values are kept readable, apart from the hash chain).
+
+    Attributes:
+        key_file: The key file (relative paths from the configuration file's folder).
+        key_env: The name of the environment variable holding the keys instead.
+    """
+
+    key_file: Path | None = None
+    key_env: str | None = None
+
+
+@attrs.frozen
 class OfficeConfig:
     """
     One office, as its configuration file describes it.
@@ -276,6 +299,8 @@ class OfficeConfig:
             (``[sla] escalate_to_office_head = true``).
         signing: Where the key that signs the history comes from (``[signing]``), or ``None``
             for an unsigned history.
+        personal_data: Where the keys that seal personal data at rest come from
+            (``[personal_data]``), or ``None`` to keep it unencrypted.
         source: The file it was read from, if any.
     """
 
@@ -292,6 +317,7 @@ class OfficeConfig:
     signing: SigningSettings | None = None
     source: Path | None = None
     flood: FloodPolicy = DEFAULT_FLOOD_POLICY
+    personal_data: PersonalDataSettings | None = None
 
     @classmethod
     def default(cls) -> OfficeConfig:
@@ -652,6 +678,7 @@ def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -
     policy = _policy(reader, table.get("requirements"))
     if policy is not None:
         changes["requirement_policy"] = policy
+    changes.update(_accept_anonymous(reader, table))
     base = KEJARI_JAKARTA_PUSAT if office is None else _Standard.for_office(office)
     channel = _complaints(reader, complaints, base.complaints)
     if channel is not None:
@@ -666,6 +693,26 @@ def _standard(reader: _Reader, data: Mapping[str, Any], office: Office | None) -
         "standard", lambda: _Standard.for_office(where, **changes)
     )
     return standard
+
+
+def _accept_anonymous(reader: _Reader, table: Mapping[str, Any]) -> dict[str, bool]:
+    # ``[standard] accept_anonymous = true``: reports without name and NIK are accepted;
+    # ``offer_confidentiality = true``: the acknowledgement is followed by the offer.
+    found: dict[str, bool] = {}
+    for key in ("accept_anonymous", "offer_confidentiality"):
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            reader.problem(
+                f"standard.{key}",
+                "invalid_type",
+                f"standard.{key} harus true atau false.",
+                f"standard.{key} must be true or false.",
+            )
+            continue
+        found[key] = value
+    return found
 
 
 def _policy(reader: _Reader, value: Any) -> RequirementPolicy | None:
@@ -830,6 +877,45 @@ def _signing(
     )
 
 
+def _personal_data(
+    reader: _Reader, data: Mapping[str, Any], base_dir: Path | None
+) -> PersonalDataSettings | None:
+    if "personal_data" not in data:
+        return None
+    table = reader.table(data, "personal_data", ("key_file", "key_env"))
+    key_text = reader.text(table, "personal_data", "key_file")
+    key_env = reader.env_name(table, "personal_data", "key_env", "") if "key_env" in table else None
+    if (key_text is None) == (key_env is None):
+        reader.problem(
+            "personal_data",
+            "personal_data_key_source",
+            "Isi tepat satu: personal_data.key_file atau personal_data.key_env.",
+            "Give exactly one of personal_data.key_file and personal_data.key_env.",
+        )
+    key_file = None if key_text is None else _path(key_text, base_dir)
+    if key_file is not None:
+        try:
+            mode = key_file.stat().st_mode
+        except OSError:
+            reader.problem(
+                "personal_data.key_file",
+                "personal_data_key_invalid",
+                "Berkas kunci data pribadi tidak ditemukan.",
+                "The personal-data key file was not found.",
+            )
+        else:
+            if mode & 0o077:
+                reader.problem(
+                    "personal_data.key_file",
+                    "personal_data_key_invalid",
+                    f"Berkas kunci data pribadi dapat dibaca orang lain (mode {mode & 0o777:o}); "
+                    "jalankan chmod 600.",
+                    f"The personal-data key file is open to others (mode {mode & 0o777:o}); "
+                    "run chmod 600.",
+                )
+    return PersonalDataSettings(key_file=key_file, key_env=key_env or None)
+
+
 def _overrides(reader: _Reader, data: Mapping[str, Any], base_dir: Path | None) -> Overrides:
     calendar = data.get("calendar", {})
     if not isinstance(calendar, dict):
@@ -970,6 +1056,7 @@ def _read(
     storage = _storage(reader, data, base_dir)
     overrides = _overrides(reader, data, base_dir)
     signing = _signing(reader, data, base_dir)
+    personal_data = _personal_data(reader, data, base_dir)
     # Without a valid office the staff are still checked, against a stand-in code.
     staff = _staff(reader, data, "CEK" if standard is None else standard.office.code)
     notifications = reader.table(data, "notifications", ("language",))
@@ -1023,6 +1110,7 @@ def _read(
             escalate_breaches_to_office_head=escalate,
             signing=signing,
             flood=flood,
+            personal_data=personal_data,
         ),
         [],
     )

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from layanan_aduan._files import is_private, open_private, write_private
 from layanan_aduan.exceptions import SigningKeyError, missing_extra
 
 if TYPE_CHECKING:
@@ -128,7 +129,8 @@ def _key_error(code: str, message: str, message_en: str, field: str) -> SigningK
 def generate_key_file(path: str | os.PathLike[str]) -> Ed25519Signer:
     """
     Write a new Ed25519 private key to ``path`` (mode 0600, never over an existing file) and
-    its public key to ``<path>.pub``; return the signer.
+    its public key to ``<path>.pub`` (0600 as well, like every file the library writes: copy
+    it to whoever verifies); return the signer.
 
     Raises:
         SigningKeyError: ``key_file_exists`` when ``path`` exists, ``key_file_unreadable``
@@ -139,7 +141,7 @@ def generate_key_file(path: str | os.PathLike[str]) -> Ed25519Signer:
     key = _ed25519().Ed25519PrivateKey.generate()
     pem = key.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption())
     try:
-        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = open_private(file)
     except FileExistsError:
         raise _key_error(
             "key_file_exists",
@@ -159,7 +161,7 @@ def generate_key_file(path: str | os.PathLike[str]) -> Ed25519Signer:
         f.write(pem)
     signer = Ed25519Signer(key)
     public = file.with_name(file.name + ".pub")
-    public.write_text(public_key_pem(signer.public_key()), encoding="ascii")
+    write_private(public, public_key_pem(signer.public_key()), encoding="ascii")
     return signer
 
 
@@ -201,7 +203,7 @@ def load_key_file(path: str | os.PathLike[str]) -> Ed25519Signer:
             f"The key file {file.name!r} cannot be read ({reason}).",
             "key_file",
         ) from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+    if not is_private(mode):
         raise _key_error(
             "key_file_permissions",
             f"Berkas kunci {file.name!r} dapat dibaca orang lain (mode {stat.S_IMODE(mode):o}); "

@@ -42,9 +42,10 @@ from typing import Any
 
 import attrs
 
+from layanan_aduan.domain.confidential import SEALED, seal_text
 from layanan_aduan.privacy import mask, mask_name, redact_identifiers
 
-__all__ = ["PersonalValues", "mask_event", "withheld"]
+__all__ = ["PersonalValues", "mask_event", "seal_event", "with_personal_values", "withheld"]
 
 # Payload keys shown as they are: codes, digests, numbers, instants; never a person's words.
 _SHOWN = frozenset(
@@ -70,6 +71,8 @@ _SHOWN = frozenset(
 )
 # Free texts: withheld whole.
 _WITHHELD = frozenset({"message", "direction", "follow_up", "note", "file_name"})
+# Reasons an auditor must read: shown with every known name and number masked.
+_SCRUBBED = frozenset({"late_entry_reason", "unseal_reason"})
 # Lists of records whose own keys are judged one by one.
 _RECORDS = frozenset({"evidence", "problems", "missing"})
 
@@ -97,13 +100,17 @@ class PersonalValues:
     @classmethod
     def of_events(cls, events: Iterable[Mapping[str, Any]]) -> PersonalValues:
         """
-        Collect the reporter's ids, and the names and numbers in every ``details`` block.
+        Collect the reporter's ids, and the names and numbers in every ``details`` block
+        (of the payload, or of the personal values a sealed event keeps apart,
+        ``personal_data.values``).
         """
         names: set[str] = set()
         ids: set[str] = set()
-        for event in events:
-            if event.get("actor_role") == "reporter" and isinstance(event.get("actor_id"), str):
-                ids.add(event["actor_id"])
+        for stored in events:
+            event = with_personal_values(stored)
+            actor = event.get("actor_id")
+            if event.get("actor_role") == "reporter" and isinstance(actor, str) and actor:
+                ids.add(actor)
             payload = event.get("payload")
             details = payload.get("details") if isinstance(payload, Mapping) else None
             if not isinstance(details, Mapping):
@@ -139,7 +146,7 @@ def _detail(key: str, value: Any) -> Any:
 def _value(key: str, value: Any, known: PersonalValues) -> Any:
     if key == "details" and isinstance(value, Mapping):
         shown: Any = {k: _detail(k, v) for k, v in value.items()}
-    elif key == "late_entry_reason" and isinstance(value, str):
+    elif key in _SCRUBBED and isinstance(value, str):
         shown = known.scrub(value)
     elif key in _RECORDS and isinstance(value, list):
         shown = [_payload(v, known) if isinstance(v, Mapping) else v for v in value]
@@ -166,6 +173,30 @@ def _payload(data: Mapping[str, Any], known: PersonalValues) -> dict[str, Any]:
     return {key: _value(key, value, known) for key, value in data.items()}
 
 
+def with_personal_values(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """
+    A sealed event's JSON with the personal values it keeps apart (``personal_data``) merged
+    back into its payload and ``actor_id``: what a person reads. Any other event as it is.
+
+    >>> values = {"actor_id": "+62812", "payload": {"message": "Halo"}}
+    >>> event = {"actor_id": "", "payload": {"kind": "aduan"},
+    ...          "personal_data": {"salt": "...", "values": values}}
+    >>> with_personal_values(event)["payload"]
+    {'kind': 'aduan', 'message': 'Halo'}
+    """
+    vault = event.get("personal_data")
+    values = vault.get("values") if isinstance(vault, Mapping) else None
+    if not isinstance(values, Mapping):
+        return event
+    merged = dict(event)
+    personal = values.get("payload")
+    if isinstance(personal, Mapping) and isinstance(event.get("payload"), Mapping):
+        merged["payload"] = {**event["payload"], **personal}
+    if isinstance(values.get("actor_id"), str):
+        merged["actor_id"] = values["actor_id"]
+    return merged
+
+
 def mask_event(event: Mapping[str, Any], known: PersonalValues) -> dict[str, Any]:
     """
     ``event`` (an event's JSON, :meth:`~layanan_aduan.domain.history.Event.to_dict`) as a
@@ -177,4 +208,50 @@ def mask_event(event: Mapping[str, Any], known: PersonalValues) -> dict[str, Any
     payload = event.get("payload")
     if isinstance(payload, Mapping):
         shown["payload"] = _payload(payload, known)
+    return shown
+
+
+def _seal_value(value: Any, values: tuple[str, ...], sealed: str) -> Any:
+    if isinstance(value, str):
+        return seal_text(value, values, sealed=sealed)
+    if isinstance(value, Mapping):
+        return _seal_payload(value, values, sealed)
+    if isinstance(value, list):
+        return [_seal_value(v, values, sealed) for v in value]
+    return value
+
+
+def _seal_payload(data: Mapping[str, Any], values: tuple[str, ...], sealed: str) -> dict[str, Any]:
+    return {
+        key: {k: sealed for k in value}
+        if key == "details" and isinstance(value, Mapping)
+        else _seal_value(value, values, sealed)
+        for key, value in data.items()
+    }
+
+
+def seal_event(
+    event: Mapping[str, Any], values: Iterable[str], *, sealed: str = SEALED
+) -> dict[str, Any]:
+    """
+    ``event`` (an event's JSON) with a confidential report's identity sealed: the reporter's
+    ``actor_id`` and every ``details`` value replaced by ``sealed`` (not masked), and every
+    one of ``values`` (the reporter's name, NIK, numbers, ids:
+    :func:`~layanan_aduan.domain.confidential.identity_values`) replaced by ``sealed`` in
+    every text of the payload. A new dict; ``event`` is not changed.
+
+    >>> submit = {"action": "submit", "actor_id": "+6281234567890", "actor_role": "reporter",
+    ...           "payload": {"details": {"name": "Budi Santoso"},
+    ...                       "message": "Saya Budi Santoso melapor."}}
+    >>> shown = seal_event(submit, ["Budi Santoso", "+6281234567890"])
+    >>> shown["actor_id"], shown["payload"]
+    ('[dirahasiakan]', {'details': {'name': '[dirahasiakan]'}, 'message': 'Saya [dirahasiakan] melapor.'})
+    """  # noqa: E501 - a doctest's expected output is one line
+    given = tuple(values)
+    shown = dict(event)
+    if event.get("actor_role") == "reporter":
+        shown["actor_id"] = sealed
+    payload = event.get("payload")
+    if isinstance(payload, Mapping):
+        shown["payload"] = _seal_payload(payload, given, sealed)
     return shown

@@ -47,13 +47,16 @@ True
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import enum
 import hashlib
 import json
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import pendulum
@@ -64,8 +67,10 @@ from layanan_aduan.privacy import mask, redact_identifiers
 
 __all__ = [
     "GENESIS_HASH",
+    "PERSONAL_PAYLOAD_KEYS",
     "Event",
     "FrozenMap",
+    "PersonalSeal",
     "TamperKind",
     "TamperProblem",
     "Verification",
@@ -78,6 +83,29 @@ GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of the first event of every report."""
 
 _HEX = frozenset("0123456789abcdef")
+
+PERSONAL_PAYLOAD_KEYS: Final = frozenset(
+    {
+        "details",
+        "direction",
+        "evidence",
+        "follow_up",
+        "late_entry_reason",
+        "message",
+        "note",
+        "unseal_reason",
+    }
+)
+"""
+The payload keys that hold personal data, kept out of what an event's hash covers (see
+:class:`PersonalSeal`): the reporter's identity (``details``), their words (``message``),
+the evidence they sent (file names are theirs), and the staff's free texts, which may name
+people (``direction``, ``follow_up``, ``note``, ``late_entry_reason``, ``unseal_reason``). The
+reporter's own ``actor_id`` is sealed too.
+"""
+
+_SALT_BYTES: Final = 16
+_COMMITMENT_LABEL: Final = b"layanan-aduan/personal/v1\x00"
 
 
 def to_instant(value: dt.datetime, field: str = "at") -> pendulum.DateTime:
@@ -283,6 +311,46 @@ def _parse_instant(data: Mapping[str, Any], key: str) -> pendulum.DateTime:
     return value
 
 
+@attrs.frozen
+class PersonalSeal:
+    """
+    How an event keeps its personal values out of the hash chain.
+
+    The hash covers ``commitment``, the SHA-256 of a random ``salt`` and the canonical JSON of
+    the personal values (the payload's :data:`PERSONAL_PAYLOAD_KEYS` and a reporter's
+    ``actor_id``), not the values themselves. The values and the salt are kept beside the
+    event (storage keeps them in a separate, encrypted vault); erasing them leaves the
+    commitment, so the history still verifies, and without the salt nobody can test a guess
+    (a telephone number, a NIK) against it.
+
+    Attributes:
+        commitment: 64 lower-case hex digits.
+        salt: The salt, base64; ``None`` once the personal values were erased.
+        stray: Personal keys found inside the hashed payload of a stored event (never written
+            by this library: an edit), kept so that the event's content, and so its hash, show
+            the edit; ``stray_actor_id`` likewise for a reporter's id found in the hashed part.
+    """
+
+    commitment: str
+    salt: str | None
+    stray: FrozenMap | None = attrs.field(default=None, kw_only=True)
+    stray_actor_id: str | None = attrs.field(default=None, kw_only=True)
+
+    @property
+    def is_erased(self) -> bool:
+        """
+        True once the personal values (and the salt) were erased.
+        """
+        return self.salt is None
+
+
+def _commitment(salt: str, values: Mapping[str, Any]) -> str:
+    raw = base64.b64decode(salt.encode("ascii"), validate=True)
+    return hashlib.sha256(
+        _COMMITMENT_LABEL + raw + canonical_json(values).encode("utf-8")
+    ).hexdigest()
+
+
 @attrs.frozen(repr=False)
 class Event:
     """
@@ -313,6 +381,9 @@ class Event:
             identity and message: personal data, never shown in the repr.
         prev_hash: The ``hash`` of the event before (:data:`GENESIS_HASH` for ``seq`` 1).
         hash: SHA-256 of the canonical JSON of every other field (see the module docstring).
+        seal: How the personal values are kept out of the hash (:class:`PersonalSeal`);
+            ``None`` for an event without personal data and for events recorded before
+            sealing existed, whose hash covers their personal values themselves.
     """
 
     report_id: str
@@ -332,6 +403,45 @@ class Event:
         kw_only=True,
         converter=_recorded_at_converter,
     )
+    seal: PersonalSeal | None = attrs.field(default=None, kw_only=True)
+
+    @property
+    def is_erased(self) -> bool:
+        """
+        True when this event's personal values were erased (its hash still verifies).
+        """
+        return self.seal is not None and self.seal.salt is None
+
+    def personal_values(self) -> dict[str, Any]:
+        """
+        The personal values the seal commits to: ``{"payload": {...}}`` with the payload's
+        personal keys, and ``"actor_id"`` for the reporter's events. Empty once erased.
+        """
+        if self.is_erased:
+            return {}
+        values: dict[str, Any] = {}
+        personal = {k: v for k, v in self.payload.items() if k in PERSONAL_PAYLOAD_KEYS}
+        if personal:
+            values["payload"] = FrozenMap(personal).thaw()
+        if self.actor_role is Role.REPORTER:
+            values["actor_id"] = self.actor_id
+        return values
+
+    def erased(self) -> Event:
+        """
+        This event as it reads once its personal values are erased: the personal payload keys
+        and a reporter's ``actor_id`` gone, the salt gone, the commitment and the hash kept.
+        An event without a seal is returned as it is (it has nothing apart to erase).
+        """
+        if self.seal is None or self.is_erased:
+            return self
+        commitment = _commitment(self.seal.salt or "", self.personal_values())
+        return attrs.evolve(
+            self,
+            actor_id="" if self.actor_role is Role.REPORTER else self.actor_id,
+            payload={k: v for k, v in self.payload.items() if k not in PERSONAL_PAYLOAD_KEYS},
+            seal=PersonalSeal(commitment, None),
+        )
 
     @property
     def is_staff_step(self) -> bool:
@@ -374,11 +484,16 @@ class Event:
         payload: Mapping[str, Any] | None = None,
         actor_staff_role: str | None = None,
         recorded_at: dt.datetime | None = None,
+        salt: bytes | None = None,
     ) -> Event:
         """
         A new event chained after ``previous`` (``None`` for a report's first event): its
         ``seq``, ``prev_hash`` and ``hash`` are computed here. ``recorded_at`` is ``at``
         when not given.
+
+        An event with personal values (a reporter's, or a payload with one of
+        :data:`PERSONAL_PAYLOAD_KEYS`) is sealed (:class:`PersonalSeal`) with ``salt``, 16
+        random bytes drawn here when not given (give one only to reproduce a hash).
         """
         seq = 1 if previous is None else previous.seq + 1
         prev_hash = GENESIS_HASH if previous is None else previous.hash
@@ -397,19 +512,37 @@ class Event:
             actor_staff_role=None if actor_staff_role is None else str(actor_staff_role),
             recorded_at=at if recorded_at is None else recorded_at,
         )
+        values = draft.personal_values()
+        if values:
+            raw = secrets.token_bytes(_SALT_BYTES) if salt is None else bytes(salt)
+            text = base64.b64encode(raw).decode("ascii")
+            draft = attrs.evolve(draft, seal=PersonalSeal(_commitment(text, values), text))
         return attrs.evolve(draft, hash=draft.compute_hash())
 
     def content(self) -> dict[str, Any]:
         """
-        Every field but ``hash``, as JSON values: what the hash covers.
+        Every field but ``hash``, as JSON values: what the hash covers. A sealed event's
+        personal values are not in it: their commitment is (``personal``), computed from the
+        values and the salt while they are held, kept as stored once they are erased.
         """
+        seal = self.seal
+        payload = self.payload.thaw()
+        actor_id = self.actor_id
+        if seal is not None and seal.salt is not None:
+            # Held: the commitment covers them. Once erased the event holds none, and any
+            # added back would change the hash.
+            payload = {k: v for k, v in payload.items() if k not in PERSONAL_PAYLOAD_KEYS}
+            if seal.stray is not None:
+                payload.update(seal.stray.thaw())
+            if self.actor_role is Role.REPORTER:
+                actor_id = seal.stray_actor_id or ""
         content: dict[str, Any] = {
             "action": self.action,
-            "actor_id": self.actor_id,
+            "actor_id": actor_id,
             "actor_role": self.actor_role.value,
             "at": _format_instant(self.at),
             "from_state": self.from_state,
-            "payload": self.payload.thaw(),
+            "payload": payload,
             "prev_hash": self.prev_hash,
             "report_id": self.report_id,
             "seq": self.seq,
@@ -419,6 +552,12 @@ class Event:
             content["actor_staff_role"] = self.actor_staff_role
         if self.recorded_at != self.at:
             content["recorded_at"] = _format_instant(self.recorded_at)
+        if seal is not None:
+            content["personal"] = (
+                seal.commitment
+                if seal.salt is None
+                else _commitment(seal.salt, self.personal_values())
+            )
         return content
 
     def compute_hash(self) -> str:
@@ -430,9 +569,14 @@ class Event:
     @property
     def is_intact(self) -> bool:
         """
-        True when ``hash`` matches the content.
+        True when ``hash`` matches the content (and a sealed event's stored commitment matches
+        the personal values it holds).
         """
-        return self.hash == self.compute_hash()
+        content = self.content()
+        seal = self.seal
+        if seal is not None and seal.salt is not None and content["personal"] != seal.commitment:
+            return False
+        return self.hash == hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         """
@@ -440,10 +584,17 @@ class Event:
 
         Keys: ``action``, ``actor_id``, ``actor_role``, ``at``, ``from_state``, ``hash``,
         ``payload``, ``prev_hash``, ``report_id``, ``seq``, ``to_state``,
-        ``actor_staff_role`` when set, and ``recorded_at`` when it is not ``at``. Stable:
-        storage writes it as it is.
+        ``actor_staff_role`` when set, and ``recorded_at`` when it is not ``at``. A sealed
+        event adds ``personal`` (the commitment, hashed) and, while its personal values are
+        held, ``personal_data`` (not hashed): ``{"salt": ..., "values": ...}``, which storage
+        keeps apart, in its vault, so that it can be erased. Stable: storage writes the rest
+        as it is.
         """
-        return {**self.content(), "hash": self.hash}
+        data = {**self.content(), "hash": self.hash}
+        seal = self.seal
+        if seal is not None and seal.salt is not None:
+            data["personal_data"] = {"salt": seal.salt, "values": self.personal_values()}
+        return data
 
     def to_json(self) -> str:
         """
@@ -494,8 +645,8 @@ class Event:
                     code="wrong_type",
                     field=key,
                 )
-        for key in ("hash", "prev_hash"):
-            if len(data[key]) != 64 or not set(data[key]) <= _HEX:
+        for key in ("hash", "prev_hash", "personal"):
+            if key in data and (len(data[key]) != 64 or not set(data[key]) <= _HEX):
                 raise EventFormatError(
                     f"'{key}' harus 64 digit heksadesimal huruf kecil.",
                     f"'{key}' must be 64 lower-case hexadecimal digits.",
@@ -504,20 +655,29 @@ class Event:
                 )
         at = _parse_instant(data, "at")
         recorded_at = _parse_instant(data, "recorded_at") if "recorded_at" in data else at
+        actor_id: str = data["actor_id"]
+        payload: Mapping[str, Any] = data["payload"]
+        seal = None
+        role = _to_role(data["actor_role"])
+        if "personal" in data:
+            seal, payload, actor_id = _unsealed(data, role, payload, actor_id)
+        elif "personal_data" in data:
+            raise _vault_error("personal_data without a commitment")
         return cls(
             report_id=data["report_id"],
             seq=data["seq"],
             action=data["action"],
-            actor_id=data["actor_id"],
-            actor_role=data["actor_role"],
+            actor_id=actor_id,
+            actor_role=role,
             at=at,
             from_state=data["from_state"],
             to_state=data["to_state"],
-            payload=data["payload"],
+            payload=payload,
             prev_hash=data["prev_hash"],
             hash=data["hash"],
             actor_staff_role=data.get("actor_staff_role"),
             recorded_at=recorded_at,
+            seal=seal,
         )
 
     def __repr__(self) -> str:
@@ -551,8 +711,65 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
 # Keys an event may lack (written only when set, so older events keep their hashes).
 _OPTIONAL_FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "actor_staff_role": (str,),
+    "personal": (str,),
+    "personal_data": (Mapping,),
     "recorded_at": (str,),
 }
+
+
+def _vault_error(why: str) -> EventFormatError:
+    return EventFormatError(
+        "Data pribadi peristiwa tidak berbentuk yang ditulis pustaka ini.",
+        f"The event's personal data is not in the form this library writes ({why}).",
+        code="invalid_personal_data",
+        field="personal_data",
+    )
+
+
+def _unsealed(
+    data: Mapping[str, Any], role: Role, payload: Mapping[str, Any], actor_id: str
+) -> tuple[PersonalSeal, Mapping[str, Any], str]:
+    # A sealed event as stored: its personal values from ``personal_data`` when held.
+    commitment: str = data["personal"]
+    vault = data.get("personal_data")
+    if vault is None:
+        # Erased: a personal key found in the payload is hashed as it stands (an edit).
+        return PersonalSeal(commitment, None), payload, actor_id
+    stray = {k: v for k, v in payload.items() if k in PERSONAL_PAYLOAD_KEYS}
+    if stray:
+        payload = {k: v for k, v in payload.items() if k not in PERSONAL_PAYLOAD_KEYS}
+    salt, values = vault.get("salt"), vault.get("values")
+    if set(vault) != {"salt", "values"} or not isinstance(salt, str):
+        raise _vault_error("keys")
+    try:
+        raw = base64.b64decode(salt.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise _vault_error("salt") from None
+    if len(raw) != _SALT_BYTES or not isinstance(values, Mapping):
+        raise _vault_error("salt")
+    personal = values.get("payload", {})
+    if (
+        not set(values) <= {"actor_id", "payload"}
+        or not isinstance(personal, Mapping)
+        or not set(personal) <= PERSONAL_PAYLOAD_KEYS
+    ):
+        raise _vault_error("values")
+    stray_actor = None
+    if role is Role.REPORTER:
+        reporter = values.get("actor_id")
+        if not isinstance(reporter, str):
+            raise _vault_error("actor_id")
+        stray_actor = actor_id or None  # the hashed part holds "" for a reporter
+        actor_id = reporter
+    elif "actor_id" in values:
+        raise _vault_error("actor_id")
+    seal = PersonalSeal(
+        commitment,
+        salt,
+        stray=FrozenMap(stray) if stray else None,
+        stray_actor_id=stray_actor,
+    )
+    return seal, {**payload, **personal}, actor_id
 
 
 class TamperKind(enum.StrEnum):
@@ -620,6 +837,8 @@ class Verification:
     """
 
     problems: tuple[TamperProblem, ...]
+    erased: tuple[int, ...] = ()
+    """The ``seq`` of every event whose personal values were erased (its hash still verifies)."""
 
     @property
     def ok(self) -> bool:
@@ -715,7 +934,8 @@ class _Verifier:
         self.anchor(by_seq)
         order = list(TamperKind)
         problems = sorted(self.found.values(), key=lambda p: (p.index, order.index(p.kind)))
-        return Verification(tuple(problems))
+        erased = tuple(e.seq for e in self.evs if e.is_erased)
+        return Verification(tuple(problems), erased)
 
     def foreign(self) -> None:
         if not self.evs:

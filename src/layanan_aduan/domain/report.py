@@ -74,6 +74,8 @@ import attrs
 import pendulum
 
 from layanan_aduan.domain._problem import Problem
+from layanan_aduan.domain.confidential import UNSEAL_REASON_LIMIT, UNSEALING_ROLES
+from layanan_aduan.domain.erasure import Erasure, ErasureBasis, erasure_payload, read_erasure
 from layanan_aduan.domain.evidence import (
     DEFAULT_LIMITS,
     EvidenceFile,
@@ -81,7 +83,12 @@ from layanan_aduan.domain.evidence import (
     EvidenceLimits,
     MediaType,
 )
-from layanan_aduan.domain.history import Event, _format_instant, to_instant, verify
+from layanan_aduan.domain.history import (
+    Event,
+    _format_instant,
+    to_instant,
+    verify,
+)
 from layanan_aduan.domain.identity import Reporter
 from layanan_aduan.domain.rating import Rating, is_rating_value
 from layanan_aduan.domain.requirements import RequirementsCheck, check_requirements
@@ -474,25 +481,38 @@ def _claim(claimed_at: dt.datetime | None, at: dt.datetime) -> dict[str, str]:
     return {"claimed_at": _format_instant(claimed)}
 
 
+def _reason(value: object, *, limit: int, field: str, code: str, what: str, what_en: str) -> str:
+    # A staff member's stated reason, checked: not empty once stripped, at most ``limit``.
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ReportInputError(
+            f"{what} wajib diisi.",
+            f"{what_en} is required.",
+            code=f"{code}_required",
+            field=field,
+        )
+    if len(text) > limit:
+        raise ReportInputError(
+            f"{what} paling panjang {limit} karakter.",
+            f"{what_en} is at most {limit} characters.",
+            code=f"{code}_too_long",
+            field=field,
+        )
+    return text
+
+
 def _late_entry(reason: str | None) -> dict[str, str]:
     # The late-entry reason a staff step records, checked; nothing for an ordinary entry.
     if reason is None:
         return {}
-    text = reason.strip() if isinstance(reason, str) else ""
-    if not text:
-        raise ReportInputError(
-            "Alasan entri terlambat wajib diisi bila diberikan.",
-            "A late entry's reason must not be empty.",
-            code="late_entry_reason_required",
-            field="late_entry_reason",
-        )
-    if len(text) > LATE_ENTRY_REASON_LIMIT:
-        raise ReportInputError(
-            f"Alasan entri terlambat paling panjang {LATE_ENTRY_REASON_LIMIT} karakter.",
-            f"A late entry's reason is at most {LATE_ENTRY_REASON_LIMIT} characters.",
-            code="late_entry_reason_too_long",
-            field="late_entry_reason",
-        )
+    text = _reason(
+        reason,
+        limit=LATE_ENTRY_REASON_LIMIT,
+        field="late_entry_reason",
+        code="late_entry_reason",
+        what="Alasan entri terlambat",
+        what_en="A late entry's reason",
+    )
     return {"late_entry_reason": text}
 
 
@@ -572,6 +592,23 @@ def _not_continued(report: Report, seq: int) -> HistoryTamperedError:
     )
 
 
+_CONFIDENTIALITY_MEDIA = frozenset({"keyword", "button"})
+
+
+def _confidential_submission(confidential: bool, anonymous: bool) -> dict[str, bool]:
+    # Recorded only when true, so a submission that asks nothing hashes as it always did.
+    if not isinstance(confidential, bool) or not isinstance(anonymous, bool):
+        raise ReportInputError(
+            "Kerahasiaan laporan harus true atau false.",
+            "A report's confidentiality must be true or false.",
+            code="invalid_confidentiality",
+            field="confidential",
+        )
+    if anonymous:
+        return {"anonymous": True, "confidential": True}
+    return {"confidential": True} if confidential else {}
+
+
 def _reporter_of(details: ReporterDetails) -> Reporter | None:
     # The reporter depends on the identity fields only; evidence does not change it.
     return _check(details, (), DEFAULT_LIMITS).reporter
@@ -610,6 +647,17 @@ class Report:
         close_note: The officer's note on closing.
         rating: The reporter's rating of the service after the follow-up (``rate``), once
             given; ``None`` before (and forever, when the reporter never answers).
+        erasure: The erasure of its personal data (``erase_personal_data``), once recorded;
+            then ``details``, ``message``, ``evidence``, ``direction``, ``follow_up`` and
+            ``close_note`` read empty, and the history still verifies.
+        confidential: True when the reporter asked that their identity be kept confidential
+            (in the submission, or ``request_confidentiality`` later), or sent the report
+            anonymously (:mod:`~layanan_aduan.domain.confidential`).
+        anonymous: True when the report was accepted without a name and NIK (a standard
+            with ``accept_anonymous``); such a report is confidential by construction.
+        identity_unsealed_by: The staff id of the section head (or acting) who unsealed a
+            confidential report's identity (``unseal_identity``), once done; else ``None``.
+        identity_unseal_reason: The reason they stated.
     """
 
     id: str
@@ -629,6 +677,11 @@ class Report:
     close_reason: CloseReason | None = attrs.field(init=False)
     close_note: str | None = attrs.field(init=False)
     rating: Rating | None = attrs.field(init=False)
+    erasure: Erasure | None = attrs.field(init=False)
+    confidential: bool = attrs.field(init=False)
+    anonymous: bool = attrs.field(init=False)
+    identity_unsealed_by: str | None = attrs.field(init=False)
+    identity_unseal_reason: str | None = attrs.field(init=False)
     _direction_event: Event | None = attrs.field(init=False, eq=False)
     _pending: list[Event] = attrs.field(init=False, eq=False)
     # Folded with the events, so a step's SLA does not walk the whole history: the closed
@@ -651,6 +704,9 @@ class Report:
             )
         self._set(events=(), _pending=[], direction=None, follow_up=None)
         self._set(close_reason=None, close_note=None, _direction_event=None, rating=None)
+        self._set(erasure=None)
+        self._set(confidential=False, anonymous=False)
+        self._set(identity_unsealed_by=None, identity_unseal_reason=None)
         self._set(_closed_pauses=(), _pause_start=None, _latest_sla_at=None, _stopped_at=None)
         for event in events:
             self._apply(event)
@@ -674,6 +730,8 @@ class Report:
         policy: RequirementPolicy = DEFAULT_REQUIREMENT_POLICY,
         claimed_at: dt.datetime | None = None,
         recorded_at: dt.datetime | None = None,
+        confidential: bool = False,
+        anonymous: bool = False,
     ) -> Report:
         """
         Step 1: the applicant sends a report or request; a new report in state ``submitted``.
@@ -699,6 +757,10 @@ class Report:
                 it (the desk bounds a claim by its clock): kept in the event for the record.
             recorded_at: The instant the desk records the report, from its clock (``at``
                 when not given; never before ``at``).
+            confidential: The reporter asked in the submission that their identity be kept
+                confidential (recorded in the payload only when true).
+            anonymous: The report is accepted without a name and NIK (the standard's
+                ``accept_anonymous``): confidential too, whatever ``confidential`` says.
 
         Raises:
             TransitionNotAllowedError: The actor is not a reporter.
@@ -741,6 +803,7 @@ class Report:
             "number": number,
             "problems": [_problem_to_dict(p) for p in check.problems],
             **_claim(claimed_at, at),
+            **_confidential_submission(confidential, anonymous),
         }
         event = Event.record(
             None,
@@ -1003,13 +1066,15 @@ class Report:
     def available_actions(self, role: Role | None = None) -> tuple[str, ...]:
         """
         The actions the workflow table allows now (only ``role``'s, when given); an action
-        the table allows once (the rating) is not offered again once recorded.
+        the table allows once (the rating) is not offered again once recorded; the
+        confidentiality annotations only where they apply (a request on a report that is not
+        confidential, an unsealing on one whose identity is sealed).
         """
         done = {e.action for e in self.events}
         return tuple(
             t.action
             for t in REPORT_WORKFLOW.available(self.state, role)
-            if not (t.once and t.action in done)
+            if not (t.once and t.action in done) and self._confidentiality_offers(t.action)
         )
 
     # --- actions ---------------------------------------------------------------------------
@@ -1428,6 +1493,244 @@ class Report:
         payload = {"message_id": message_id, "rating": rating, **_claim(claimed_at, at)}
         self._record(Action.RATE, at, actor, payload)
 
+    def erase_personal_data(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        basis: ErasureBasis | str,
+        reference: str,
+    ) -> Erasure:
+        """
+        After the report ended (completed or closed): record that its personal data is erased,
+        and forget it here.
+
+        The ``erase_personal_data`` event names the basis, the reference of the decision or
+        request, and which events and fields are erased; storage deletes the values when it
+        saves the event. Every event keeps its hash (each sealed one's commitment stays), so
+        the history still verifies. The report reads on without them: ``details`` empty,
+        ``message`` ``""``, no ``evidence``, ``direction``, ``follow_up`` or ``close_note``,
+        no reporter; its number, kind, states and SLA stay.
+
+        Args:
+            at: When the erasure is recorded (the desk's clock).
+            actor: The officer who erases (or the retention run, acting as an officer).
+            basis: Why (:class:`~layanan_aduan.domain.erasure.ErasureBasis`).
+            reference: The decision's or the request's reference (1-300 characters).
+
+        Raises:
+            TransitionNotAllowedError: ``report_not_ended`` while the report is open;
+                ``personal_data_already_erased`` the second time; ``role_not_allowed`` for
+                a role other than the officer's; ``history_not_sealed`` for a report recorded
+                before personal data was kept apart (its values are inside the hashes).
+            ReportInputError: ``invalid_erasure_basis``, ``erasure_reference_required``.
+        """
+        role = str(actor.role) if isinstance(actor, Actor) else "?"
+        if self.state not in REPORT_WORKFLOW.final_states:
+            raise TransitionNotAllowedError(
+                "Data pribadi hanya dapat dihapus setelah laporan selesai atau ditutup.",
+                "Personal data can only be erased once the report is completed or closed.",
+                action=str(Action.ERASE_PERSONAL_DATA),
+                state=str(self.state),
+                role=role,
+                code="report_not_ended",
+            )
+        if self.erasure is not None:
+            raise TransitionNotAllowedError(
+                "Data pribadi laporan ini sudah dihapus.",
+                "This report's personal data has been erased already.",
+                action=str(Action.ERASE_PERSONAL_DATA),
+                state=str(self.state),
+                role=role,
+                code="personal_data_already_erased",
+            )
+        self._allowed(Action.ERASE_PERSONAL_DATA, actor)
+        if self.events[0].seal is None:
+            raise TransitionNotAllowedError(
+                "Riwayat laporan ini dicatat sebelum data pribadi dipisahkan dari rantai hash: "
+                "data pribadinya tidak dapat dihapus tanpa merusak riwayat.",
+                "This report's history was recorded before personal data was kept apart from "
+                "the hash chain: its personal data cannot be erased without breaking the history.",
+                action=str(Action.ERASE_PERSONAL_DATA),
+                state=str(self.state),
+                role=role,
+                code="history_not_sealed",
+            )
+        sealed = [e for e in self.events if e.seal is not None and not e.is_erased]
+        fields = {k for e in sealed for k in e.personal_values().get("payload", {})}
+        if any(e.actor_role is Role.REPORTER for e in sealed):
+            fields.add("actor_id")
+        payload = erasure_payload(basis, reference, [e.seq for e in sealed], sorted(fields))
+        self._record(Action.ERASE_PERSONAL_DATA, at, actor, payload, recorded_at=at)
+        self._forget_personal_data()
+        assert self.erasure is not None  # noqa: S101 - folded from the event just recorded
+        return self.erasure
+
+    def _forget_personal_data(self) -> None:
+        # Fold the erased events again: what the report reads once storage has deleted them.
+        pending = [e.erased() for e in self._pending]
+        fresh = Report(id=self.id, events=[e.erased() for e in self.events], number=self.number)
+        for field in attrs.fields(Report):
+            if field.name != "_pending":
+                self._set(**{field.name: getattr(fresh, field.name)})
+        self._set(_pending=pending)
+
+    @property
+    def is_erased(self) -> bool:
+        """
+        True once the report's personal data was erased (:attr:`erasure`).
+        """
+        return self.erasure is not None
+
+    # --- confidential reports (domain/confidential.py) --------------------------------------
+
+    @property
+    def identity_sealed(self) -> bool:
+        """
+        True while the reporter's identity is hidden from the staff: a confidential report
+        whose identity no section head has unsealed.
+        """
+        return self.confidential and self.identity_unsealed_by is None
+
+    def request_confidentiality(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        medium: str = "keyword",
+        message_id: str | None = None,
+        claimed_at: dt.datetime | None = None,
+        recorded_at: dt.datetime | None = None,
+    ) -> None:
+        """
+        The reporter asks, after the submission, that their identity be kept confidential
+        (a keyword in a later message, or the reply button offered): an annotation, the state
+        and the SLA clock do not change.
+
+        Args:
+            at: When the reporter's message arrived.
+            actor: The reporter who submitted the report.
+            medium: How they asked: ``"keyword"`` or ``"button"``.
+            message_id: The id of their message (1-256 characters), when known.
+            claimed_at: The instant the channel claimed for the message, when not ``at``.
+            recorded_at: The instant the desk records it (``at`` when not given).
+
+        Raises:
+            TransitionNotAllowedError: On a final report (``transition_not_allowed``), or by
+                anyone but the report's reporter (``role_not_allowed``, ``actor_not_allowed``).
+            ReportInputError: ``already_confidential``; ``invalid_medium``;
+                ``invalid_message_id``.
+        """
+        self._allowed(Action.REQUEST_CONFIDENTIALITY, actor)
+        if self.confidential:
+            raise ReportInputError(
+                "Laporan ini sudah dirahasiakan.",
+                "This report is confidential already.",
+                code="already_confidential",
+                field="confidential",
+            )
+        if medium not in _CONFIDENTIALITY_MEDIA:
+            raise ReportInputError(
+                "Cara permintaan kerahasiaan harus 'keyword' atau 'button'.",
+                "The way confidentiality was asked must be 'keyword' or 'button'.",
+                code="invalid_medium",
+                field="medium",
+            )
+        payload: dict[str, Any] = {"medium": medium, **_claim(claimed_at, at)}
+        if message_id is not None:
+            if (
+                not isinstance(message_id, str)
+                or not 0 < len(message_id) <= 256
+                or not message_id.isprintable()
+            ):
+                raise ReportInputError(
+                    "Id pesan harus 1-256 karakter tanpa karakter kendali.",
+                    "The message id must be 1-256 characters without control characters.",
+                    code="invalid_message_id",
+                    field="message_id",
+                )
+            payload["message_id"] = message_id
+        self._record(Action.REQUEST_CONFIDENTIALITY, at, actor, payload, recorded_at=recorded_at)
+
+    def unseal_identity(
+        self,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        reason: str,
+        recorded_at: dt.datetime | None = None,
+    ) -> None:
+        """
+        The section head (or the acting section head) unseals a confidential report's
+        identity, stating why: an annotation recorded with the reason (the state and the SLA
+        clock do not change). The service layer checks in the staff directory that the actor
+        holds one of :data:`~layanan_aduan.domain.confidential.UNSEALING_ROLES`; the domain
+        checks the workflow role, and that ``actor.staff_role`` (when given) is one of them.
+
+        Raises:
+            TransitionNotAllowedError: ``role_not_allowed`` for anyone but the section head.
+            ReportInputError: ``not_confidential``, ``already_unsealed``,
+                ``unseal_reason_required`` (empty), ``unseal_reason_too_long``.
+        """
+        self._allowed(Action.UNSEAL_IDENTITY, actor)
+        if not self.confidential:
+            raise ReportInputError(
+                "Laporan ini tidak dirahasiakan; tidak ada identitas yang perlu dibuka.",
+                "This report is not confidential; there is no identity to unseal.",
+                code="not_confidential",
+                field="confidential",
+            )
+        if self.identity_unsealed_by is not None:
+            raise ReportInputError(
+                "Identitas pelapor laporan ini sudah dibuka.",
+                "This report's identity has been unsealed already.",
+                code="already_unsealed",
+                field="confidential",
+            )
+        text = _reason(
+            reason,
+            limit=UNSEAL_REASON_LIMIT,
+            field="reason",
+            code="unseal_reason",
+            what="Alasan membuka identitas pelapor",
+            what_en="The reason for unsealing the reporter's identity",
+        )
+        self._record(
+            Action.UNSEAL_IDENTITY, at, actor, {"unseal_reason": text}, recorded_at=recorded_at
+        )
+
+    def _confidentiality_offers(self, action: str) -> bool:
+        if action == Action.REQUEST_CONFIDENTIALITY:
+            return not self.confidential
+        if action == Action.UNSEAL_IDENTITY:
+            return self.identity_sealed
+        return True
+
+    def _apply_submitted_confidentiality(self, event: Event) -> None:
+        p = event.payload
+        anonymous = p.get("anonymous", False)
+        confidential = p.get("confidential", False)
+        if not isinstance(anonymous, bool) or not isinstance(confidential, bool):
+            raise _inconsistent(event, "its confidentiality is not true or false")
+        if anonymous and not confidential:
+            raise _inconsistent(event, "an anonymous report that is not confidential")
+        self._set(confidential=confidential, anonymous=anonymous)
+
+    def _apply_confidentiality(self, event: Event) -> None:
+        if self.confidential or event.payload.get("medium") not in _CONFIDENTIALITY_MEDIA:
+            raise _inconsistent(event, "a request for confidentiality it cannot hold")
+        self._set(confidential=True)
+
+    def _apply_unseal(self, event: Event) -> None:
+        reason = event.payload.get("unseal_reason")
+        if not self.confidential or self.identity_unsealed_by is not None:
+            raise _inconsistent(event, "an unsealing of an identity that is not sealed")
+        if event.actor_staff_role not in (None, *(r.value for r in UNSEALING_ROLES)):
+            raise _inconsistent(event, "an unsealing by a role that may not unseal")
+        if not event.is_erased and (not isinstance(reason, str) or not reason.strip()):
+            raise _inconsistent(event, "an unsealing without a reason")
+        self._set(identity_unsealed_by=event.actor_id, identity_unseal_reason=reason)
+
     def assign_number(self, number: str) -> None:
         """
         Give the report its human-readable number (once; storage allocates it).
@@ -1590,12 +1893,13 @@ class Report:
 
     def _apply_submit(self, event: Event) -> None:
         p = event.payload
-        details = ReporterDetails.from_dict(p["details"])
+        # An erased event reads without its personal keys: no details, message or evidence.
+        details = ReporterDetails.from_dict(p.get("details", {}))
         self._set(
             kind=ReportKind(p["kind"]),
             details=details,
-            message=p["message"],
-            evidence=tuple(_evidence_from_dict(e) for e in p["evidence"]),
+            message=p.get("message", ""),
+            evidence=tuple(_evidence_from_dict(e) for e in p.get("evidence", ())),
             channel=Channel.from_dict(p["channel"]),
             received_at=event.at,
             problems=tuple(_problem_from_dict(x) for x in p["problems"]),
@@ -1605,41 +1909,42 @@ class Report:
             raise _inconsistent(event, "the number given differs from the one submitted")
         if p["number"] is not None:
             self._set(number=p["number"])
+        self._apply_submitted_confidentiality(event)
 
     def _apply_plain(self, event: Event) -> None:
         return None
 
     def _apply_direction(self, event: Event) -> None:
-        self._set(direction=event.payload["direction"], _direction_event=event)
+        self._set(direction=event.payload.get("direction"), _direction_event=event)
 
     def _apply_follow_up(self, event: Event) -> None:
         d = self._direction_event
         p = event.payload
         if d is None or p["direction_seq"] != d.seq or p["direction_hash"] != d.hash:
             raise _inconsistent(event, "the follow-up does not refer to the direction given")
-        self._set(follow_up=p["follow_up"])
+        self._set(follow_up=p.get("follow_up"))
 
     def _apply_requirements(self, event: Event) -> None:
         p = event.payload
-        details = self.details.merged(ReporterDetails.from_dict(p["details"]))
+        details = self.details.merged(ReporterDetails.from_dict(p.get("details", {})))
         problems = tuple(_problem_from_dict(x) for x in p["problems"])
         complete = not any(x.blocking for x in problems)
         if complete != (event.action == Action.COMPLETE_REQUIREMENTS):
             raise _inconsistent(event, "the action does not match the problems recorded")
         self._set(
             details=details,
-            evidence=(*self.evidence, *(_evidence_from_dict(e) for e in p["evidence"])),
+            evidence=(*self.evidence, *(_evidence_from_dict(e) for e in p.get("evidence", ()))),
             problems=problems,
             reporter=_reporter_of(details),
         )
 
     def _apply_addition(self, event: Event) -> None:
         p = event.payload
-        details = self.details.merged(ReporterDetails.from_dict(p["details"]))
+        details = self.details.merged(ReporterDetails.from_dict(p.get("details", {})))
         self._set(
             details=details,
-            message=_joined(self.message, p["message"]),
-            evidence=(*self.evidence, *(_evidence_from_dict(e) for e in p["evidence"])),
+            message=_joined(self.message, p.get("message", "")),
+            evidence=(*self.evidence, *(_evidence_from_dict(e) for e in p.get("evidence", ()))),
             problems=tuple(_problem_from_dict(x) for x in p["problems"]),
             reporter=_reporter_of(details),
         )
@@ -1660,8 +1965,18 @@ class Report:
 
     def _apply_close(self, event: Event) -> None:
         self._set(
-            close_reason=CloseReason(event.payload["reason"]), close_note=event.payload["note"]
+            close_reason=CloseReason(event.payload["reason"]),
+            close_note=event.payload.get("note"),
         )
+
+    def _apply_erasure(self, event: Event) -> None:
+        erasure = read_erasure(event.seq, event.recorded_at, event.actor_id, event.payload)
+        if erasure is None or self.erasure is not None:
+            raise _inconsistent(event, "an erasure not recorded once as this library records it")
+        sealed = {e.seq for e in self.events if e.seal is not None}
+        if not set(erasure.erased_seqs) <= sealed:
+            raise _inconsistent(event, "it names events without personal data apart")
+        self._set(erasure=erasure)
 
     def __repr__(self) -> str:
         return (
@@ -1694,5 +2009,8 @@ _APPLY = {
     Action.ADD_TO_SUBMISSION: Report._apply_addition,
     Action.CLOSE: Report._apply_close,
     Action.CORRECT_KIND: Report._apply_kind,
+    Action.ERASE_PERSONAL_DATA: Report._apply_erasure,
     Action.RATE: Report._apply_rating,
+    Action.REQUEST_CONFIDENTIALITY: Report._apply_confidentiality,
+    Action.UNSEAL_IDENTITY: Report._apply_unseal,
 }

@@ -740,6 +740,14 @@ class ServiceStandard:
         retention: How long a report's personal data and evidence files are kept after it
             ends (:class:`~layanan_aduan.domain.retention.RetentionPolicy`; two years by
             default, see docs/personal-data.md).
+        accept_anonymous: Whether a report without the reporter's name and NIK is accepted
+            (an anonymous report, confidential by construction; see
+            :mod:`layanan_aduan.domain.confidential`). ``False`` by default: the published
+            standard requires the reporter's identity.
+        offer_confidentiality: Whether the acknowledgement of a new report is followed by the
+            offer to keep the reporter's identity confidential (an interactive list of one
+            row, within WhatsApp's 24-hour window); ``False`` by default (the keyword
+            ``RAHASIA`` works either way).
     """
 
     service_name: str = attrs.field(validator=_not_blank)
@@ -777,6 +785,26 @@ class ServiceStandard:
     retention: RetentionPolicy = attrs.field(
         default=DEFAULT_RETENTION, validator=attrs.validators.instance_of(RetentionPolicy)
     )
+    accept_anonymous: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool), kw_only=True
+    )
+    offer_confidentiality: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool), kw_only=True
+    )
+
+    @property
+    def anonymous_policy(self) -> RequirementPolicy:
+        """
+        What an anonymous report must still meet: the :attr:`requirement_policy` without the
+        name and the NIK (the contact, the WhatsApp sender, is always given).
+
+        >>> sorted(KEJARI_JAKARTA_PUSAT.anonymous_policy.required_identity)
+        ['contact']
+        """
+        return RequirementPolicy(
+            required_identity=self.requirement_policy.required_identity - {"name", "nik"},
+            evidence_required=self.requirement_policy.evidence_required,
+        )
 
     def __attrs_post_init__(self) -> None:
         stated = _stated_goal(self.completion_text)

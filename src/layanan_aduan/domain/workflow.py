@@ -140,6 +140,9 @@ class Action(enum.StrEnum):
     CLOSE = "close"
     CORRECT_KIND = "correct_kind"
     RATE = "rate"
+    ERASE_PERSONAL_DATA = "erase_personal_data"
+    REQUEST_CONFIDENTIALITY = "request_confidentiality"
+    UNSEAL_IDENTITY = "unseal_identity"
 
 
 def _to_frozenset(value: Iterable[str]) -> frozenset[str]:
@@ -565,6 +568,40 @@ def to_mermaid(workflow: Workflow) -> str:
 
 _S = ReportState
 _OPEN_FOR_CLOSING = (_S.SUBMITTED, _S.RECEIVED, _S.AWAITING_COMPLETION)
+_NOT_FINAL = (_S.SUBMITTED, _S.RECEIVED, _S.AWAITING_COMPLETION, _S.FORWARDED, _S.DIRECTED)
+
+# Confidential reports (domain/confidential.py): the reporter asks for confidentiality once in
+# any state that is not final; the section head (or the acting one) unseals the identity once,
+# with a reason, in any state (an auditor may need it after the follow-up). Annotations: the
+# state and the SLA clock do not change.
+_CONFIDENTIALITY_ROWS = (
+    *(
+        Transition(
+            Action.REQUEST_CONFIDENTIALITY,
+            (state,),
+            state,
+            Role.REPORTER,
+            "meminta identitas pelapor dirahasiakan",
+            "ask that the reporter's identity be kept confidential",
+            annotation=True,
+            once=True,
+        )
+        for state in _NOT_FINAL
+    ),
+    *(
+        Transition(
+            Action.UNSEAL_IDENTITY,
+            (state,),
+            state,
+            Role.SECTION_HEAD,
+            "membuka identitas pelapor laporan rahasia, dengan alasan",
+            "unseal a confidential report's reporter identity, with a reason",
+            annotation=True,
+            once=True,
+        )
+        for state in (*_NOT_FINAL, _S.COMPLETED, _S.CLOSED)
+    ),
+)
 
 REPORT_WORKFLOW = Workflow(
     states=(
@@ -706,6 +743,22 @@ REPORT_WORKFLOW = Workflow(
             annotation=True,
             once=True,
         ),
+        # After a report ends, its personal data is erased once: when the retention period
+        # ends or on the data subject's request (UU 27/2022). The history keeps every hash.
+        *(
+            Transition(
+                Action.ERASE_PERSONAL_DATA,
+                (state,),
+                state,
+                Role.OFFICER,
+                "menghapus data pribadi pemohon",
+                "erase the applicant's personal data",
+                annotation=True,
+                once=True,
+            )
+            for state in (_S.COMPLETED, _S.CLOSED)
+        ),
+        *_CONFIDENTIALITY_ROWS,
     ),
 )
 """The procedure of the service standard, with its side paths (see the module docstring)."""

@@ -18,6 +18,8 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from layanan_aduan._files import write_private
+
 __all__ = ["register"]
 
 EXIT_OK = 0
@@ -72,7 +74,7 @@ def _run_pack(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         )
     text = render_evidence_html(pack) if args.html else canonical_json(pack) + "\n"
     if args.keluaran:
-        Path(args.keluaran).write_text(text, encoding="utf-8")
+        write_private(args.keluaran, text)
         what = "HTML" if args.html else "JSON"
         shown = "data pribadi ditampilkan" if pack["revealed_to"] else "data pribadi disamarkan"
         print(

@@ -59,7 +59,7 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if problems:
         return EXIT_PROBLEMS
     config = load_office_config(path)
-    signed = _signing_line(config, language)
+    signed = _signing_line(config, language) + _personal_data_line(config, language)
     office = config.standard.office
     goal = config.standard.completion_time
     hours = goal.total_seconds() / 3600
@@ -81,3 +81,19 @@ def _signing_line(config: Any, language: str) -> str:
         return ""
     key_id = signing.signer.key_id
     return f", signed with key {key_id}" if language == "en" else f", tanda tangan kunci {key_id}"
+
+
+def _personal_data_line(config: Any, language: str) -> str:
+    # The keys are read too, as the signing key is: a key file or variable that holds no
+    # valid key is found now rather than at the first report.
+    from layanan_aduan.adapters.field_cipher import field_cipher_from_config
+
+    cipher = field_cipher_from_config(config)
+    if not cipher.encrypts:
+        if language == "en":
+            return ", personal data NOT encrypted at rest (no [personal_data] key)"
+        return ", data pribadi TIDAK dienkripsi (tidak ada kunci [personal_data])"
+    key_id = cipher.key_id
+    if language == "en":
+        return f", personal data sealed with key {key_id}"
+    return f", data pribadi disegel kunci {key_id}"

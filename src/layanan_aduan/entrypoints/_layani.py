@@ -143,7 +143,9 @@ def _run_serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             environ = config.whatsapp.environment(phone_number_id=first)
         api = WhatsAppCloudApi.from_env(environ)
     try:
-        services = _meja._services(args, messenger=api, media_dir=args.media, media=api)
+        services = _meja._services(
+            args, messenger=api, media_dir=args.media, media=api, warn_unencrypted=True
+        )
     except BaseException:
         if api is not None:
             api.close()

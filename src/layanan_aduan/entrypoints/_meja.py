@@ -302,6 +302,7 @@ def _services(
     media_dir: str | None = None,
     media: MediaFetcher | None = None,
     reproject_on_start: bool = True,
+    warn_unencrypted: bool = False,
 ) -> Services:
     from layanan_aduan.adapters.messaging import ConsoleMessenger
     from layanan_aduan.adapters.overrides_file import load_overrides
@@ -325,6 +326,7 @@ def _services(
         clock=_clock(args, config),
         overrides=load_overrides(args.overrides) if getattr(args, "overrides", None) else None,
         reproject_on_start=reproject_on_start,
+        warn_unencrypted=warn_unencrypted,
     )
 
 
@@ -571,6 +573,7 @@ def _run_history(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int
     instant it was recorded (``dicatat``), and a late entry's reason. The history is verified
     on loading. The reporter's id is masked; no payload but a late entry's reason is shown.
     """
+    from layanan_aduan.domain.confidential import SEALED
     from layanan_aduan.domain.standard import zone_name
     from layanan_aduan.domain.workflow import Role
     from layanan_aduan.privacy import mask, redact_identifiers
@@ -590,6 +593,8 @@ def _run_history(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int
         print(f"riwayat {number}", file=stdout)
     for e in report.events:
         actor = mask(e.actor_id) if e.actor_role is Role.REPORTER else e.actor_id
+        if e.actor_role is Role.REPORTER and report.identity_sealed:
+            actor = SEALED  # a confidential report: not even masked
         reason = e.late_entry_reason
         reason = None if reason is None else redact_identifiers(reason)
         if args.json:

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from layanan_aduan._files import write_private
 from layanan_aduan.exceptions import ValidationError
 from layanan_aduan.service_layer.statistics import csv_rows
 
@@ -140,7 +141,7 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if args.html:
         from layanan_aduan.entrypoints._rekap_html import render_html
 
-        Path(args.html).write_text(render_html(stats, office_name=office_name), encoding="utf-8")
+        write_private(args.html, render_html(stats, office_name=office_name))
     if args.json:
         print(json.dumps(stats.to_dict(), ensure_ascii=False), file=stdout)
     elif not (args.csv or args.html):
@@ -153,7 +154,7 @@ def _write_csv(path: Path, stats: PeriodStatistics) -> None:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows(csv_rows(stats))
     # utf-8-sig writes the BOM by which Excel knows the file is UTF-8.
-    path.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+    write_private(path, buffer.getvalue(), encoding="utf-8-sig")
 
 
 def _hours(seconds: float | None) -> str:

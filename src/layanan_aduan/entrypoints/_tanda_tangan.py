@@ -20,6 +20,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from layanan_aduan._files import write_private
+
 if TYPE_CHECKING:
     from layanan_aduan.ports import Storage
     from layanan_aduan.service_layer.signing import HeadSigning
@@ -124,7 +126,7 @@ def _run_checkpoint(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> 
         checkpoint = export_checkpoint(storage, signing, office=office, clock=_clock(args))
     text = json.dumps(checkpoint.to_dict(), ensure_ascii=False, indent=1) + "\n"
     if args.keluaran:
-        Path(args.keluaran).write_text(text, encoding="utf-8")
+        write_private(args.keluaran, text)
         print(
             f"titik periksa {office}: {checkpoint.report_count} laporan, akar "
             f"{checkpoint.root[:16]}..., kunci {checkpoint.key_id} -> {args.keluaran}",

@@ -34,7 +34,7 @@ from layanan_aduan.ports.inbound import (
     StatusUpdate,
 )
 from layanan_aduan.ports.messaging import MediaFetcher, Messenger
-from layanan_aduan.ports.personal_data import DataKeyring, FieldCipher
+from layanan_aduan.ports.personal_data import DataKeyring, FieldCipher, Resealable
 from layanan_aduan.ports.signing import HeadSigner, HeadVerifier
 from layanan_aduan.ports.staff import StaffDirectory, StaffRegistry
 from layanan_aduan.ports.storage import (
@@ -47,6 +47,7 @@ from layanan_aduan.ports.storage import (
     OutboxStatus,
     OutboxWriter,
     Page,
+    PersonalErasure,
     ReceivedWebhook,
     ReceivedWebhooks,
     ReportEvents,
@@ -84,6 +85,7 @@ __all__ = [
     "OutboxWriter",
     "Page",
     "ParsedWebhook",
+    "PersonalErasure",
     "PlatformErrorInfo",
     "ReceivedWebhook",
     "ReceivedWebhooks",
@@ -92,6 +94,7 @@ __all__ = [
     "ReportRepository",
     "ReportSummary",
     "ReportedError",
+    "Resealable",
     "RetentionRun",
     "RetentionRuns",
     "Sender",

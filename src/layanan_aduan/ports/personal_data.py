@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-__all__ = ["DataKeyring", "FieldCipher"]
+__all__ = ["DataKeyring", "FieldCipher", "Resealable"]
 
 
 @runtime_checkable
@@ -109,5 +109,38 @@ class FieldCipher(Protocol):
         """
         The blind index of ``value`` under every key held, current first: what a lookup
         matches during a rotation, while some rows are still indexed under the old key.
+        """
+        ...
+
+
+@runtime_checkable
+class Resealable(Protocol):
+    """
+    Port: a storage whose sealed values can be re-sealed under its cipher's current key, a
+    batch at a time, while it serves (a key rotation without downtime).
+    """
+
+    def sealed_by_key(self) -> dict[str, int]:
+        """
+        How many stored values each key id seals (``"plain"`` for values kept readable):
+        the vault entries, the outbox payloads and the webhook bodies waiting to be ingested.
+        """
+        ...
+
+    def reseal_personal(self, *, batch: int = 500) -> int:
+        """
+        Re-seal up to ``batch`` stored values that are not sealed under the current key, each
+        batch in its own unit of work; return how many were (0 when none is left).
+
+        Raises:
+            PersonalDataUnreadableError: A value sealed under a key the cipher no longer holds.
+        """
+        ...
+
+    def unindexed_reporters(self, *, limit: int = 500) -> list[str]:
+        """
+        The ids of up to ``limit`` reports whose reporter lookup keys are not blind indexes
+        under the current key (written under an older key, or before blind indexes): what a
+        rotation re-projects, so that a reporter stays findable once the old key is retired.
         """
         ...

@@ -99,6 +99,10 @@ def _received_at(value: dt.datetime | None) -> pendulum.DateTime | None:
     return None if value is None else _utc(value, "received_at")
 
 
+def _sla_stopped_at(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else _utc(value, "sla_stopped_at")
+
+
 def _sla_deadline(value: dt.datetime | None) -> pendulum.DateTime | None:
     return None if value is None else _utc(value, "sla_deadline")
 
@@ -171,8 +175,11 @@ class ReportProjection:
         updated_at: The instant of the last event.
         number: The human-readable report number, once assigned; unique in the storage.
         office: The code of the office that handles the report.
-        reporter_phone: The reporter's telephone number in E.164 form, when known.
-        reporter_user_id: The reporter's WhatsApp business-scoped user id, when known.
+        reporter_phone: The reporter's telephone number in E.164 form, when known. A lookup
+            key, not data: storage keeps only its blind index (a keyed HMAC) and a projection
+            read back has ``None`` here (:meth:`ReportRepository.by_reporter` finds by it).
+        reporter_user_id: The reporter's WhatsApp business-scoped user id, when known; kept
+            and read back like ``reporter_phone``.
         received_at: The instant the report was received (the SLA clock's start).
         head_hash: The hash of the last event: the history's anchor, kept beside the stream.
         sla_deadline: The SLA deadline as the domain computed it, or ``None``.
@@ -188,6 +195,8 @@ class ReportProjection:
         calendar_fingerprint: The fingerprint of the working calendar the SLA columns were
             computed with (``WorkingTime.calendar_fingerprint``); ``None`` when unknown (a
             projection stored before fingerprints were kept): such a report is re-projected.
+        sla_stopped_at: The instant the SLA clock stopped (the follow-up, or the closing), once
+            it did; ``None`` while it runs (and for projections stored before it was kept).
     """
 
     state: str = attrs.field(validator=_text_or_none("state", 64))
@@ -217,6 +226,7 @@ class ReportProjection:
     calendar_fingerprint: str | None = attrs.field(
         default=None, validator=_text_or_none("calendar_fingerprint", 128)
     )
+    sla_stopped_at: pendulum.DateTime | None = attrs.field(default=None, converter=_sla_stopped_at)
 
     def is_breached(self, at: pendulum.DateTime) -> bool:
         """
@@ -288,7 +298,9 @@ class StoredReport:
     A report as loaded from storage: its projection and its whole event stream, oldest first.
 
     ``events`` are fresh dicts decoded from storage on every load: changing them changes nothing
-    stored. ``version == len(events)``.
+    stored. ``version == len(events)``. An event stored with ``personal_data`` (see
+    :meth:`layanan_aduan.domain.history.Event.to_dict`) reads with it, from the vault storage
+    keeps it in apart (sealed by its cipher), until it is erased.
     """
 
     report_id: str
@@ -307,7 +319,8 @@ class StoredReport:
 class ReportEvents:
     """
     A report's id and whole event stream, oldest first, without its projection: what
-    :meth:`ReportRepository.received_between` lists (statistics read events only).
+    :meth:`ReportRepository.received_between` lists (statistics read events only). The events
+    come without their ``personal_data``: statistics never read a person's data.
     """
 
     report_id: str
@@ -315,6 +328,21 @@ class ReportEvents:
 
     def __repr__(self) -> str:
         return f"ReportEvents(report_id={self.report_id!r}, events=<{len(self.events)} events>)"
+
+
+@attrs.frozen
+class PersonalErasure:
+    """
+    What :meth:`ReportRepository.erase_personal` deleted.
+
+    Attributes:
+        entries: The vault entries deleted (one per event that held personal values).
+        orphaned_evidence: The SHA-256 digests of the report's evidence files that no other
+            report names: the files the evidence store may now delete.
+    """
+
+    entries: int
+    orphaned_evidence: tuple[str, ...]
 
 
 @attrs.frozen
@@ -513,7 +541,21 @@ class ReportRepository(Protocol):
 
         With both, a report matches when either matches (a reporter first known by number may
         later write from a username). At least one is required. With ``office``, only that
-        office's reports.
+        office's reports. Storage matches blind indexes, under every key its cipher holds.
+        """
+        ...
+
+    def erase_personal(self, report_id: str) -> PersonalErasure:
+        """
+        Delete the personal data kept apart from the events of ``report_id`` (each event's
+        ``personal_data``, its vault entry), clear the reporter's lookup keys, and keep its
+        notifications without their payloads (a pending one is given up); say how many
+        entries went and which evidence files no other report holds any more (0 and none the
+        second time).
+
+        Called in the unit of work that appends the report's ``erase_personal_data`` event:
+        the events keep their hashes, so the history still verifies. Raise
+        ``ReportNotFoundError`` when there is no such report.
         """
         ...
 
@@ -905,7 +947,9 @@ class ReceivedWebhook:
         webhook_id: The store's id for it (increasing in the order received).
         route: Where it was routed when received (the offices' codes, comma-separated).
         received_at: When it was received, by the clock port (never the payload's claim).
-        body: The raw bytes exactly as received (their signature was checked on receipt).
+        body: The raw bytes exactly as received (their signature was checked on receipt),
+            kept (sealed by the storage's cipher) until it is ingested; empty afterwards:
+            the reports and the inbox hold what was taken from it.
         processed_at: When it was ingested; ``None`` while it waits.
     """
 
@@ -960,7 +1004,9 @@ class ReceivedWebhooks(Protocol):
 
     def mark_processed(self, webhook_id: int, *, at: pendulum.DateTime) -> None:
         """
-        Record that the body was ingested (marking it again changes nothing).
+        Record that the body was ingested and forget its bytes: they held the sender's
+        number, name and words, which the reports now keep (and can erase). Marking it again
+        changes nothing.
         """
         ...
 
@@ -1143,6 +1189,14 @@ class EvidenceStore(Protocol):
     def contains(self, digest: str) -> bool:
         """
         True when a file with this digest is stored (its content is not checked).
+        """
+        ...
+
+    def delete(self, digest: str) -> bool:
+        """
+        Delete the file with this digest (its report's personal data was erased, and no
+        other report names it); True when there was one, False when there was none.
+        Durable when it returns.
         """
         ...
 

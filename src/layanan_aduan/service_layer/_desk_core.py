@@ -178,6 +178,13 @@ def _missing_before(report: Report, event: Event, language: str = "id") -> list[
     return []
 
 
+def _staff_text(report: Report, text: str | None, language: str) -> str | None:
+    # service_layer/confidential.py's staff_text (imported late: that module builds on this).
+    from layanan_aduan.service_layer.confidential import staff_text
+
+    return staff_text(report, text, language)
+
+
 def _window_open(report: Report, at: pendulum.DateTime) -> bool:
     """
     Whether the reporter's customer-service window is open at ``at`` as far as the report's
@@ -506,6 +513,32 @@ class DeskCore:
                 items.append(text)
         return items
 
+    def _confidentiality_notes(
+        self, report: Report, event: Event
+    ) -> Iterable[tuple[NotificationKind, Recipient, RenderedNotification]]:
+        # To the reporter: a confidential request recorded (in the submission or later), or,
+        # after the acknowledgement of an ordinary report, the offer when the standard makes it.
+        number = report.number if report.number is not None else report.id
+        asked = event.action == Action.REQUEST_CONFIDENTIALITY or (
+            event.action == Action.SUBMIT and report.confidential
+        )
+        if asked:
+            yield (
+                NotificationKind.CONFIDENTIALITY_RECORDED,
+                self._reporter(report),
+                self.renderer.confidentiality_recorded(
+                    number, kind=report.kind, language=self.language
+                ),
+            )
+        elif event.action == Action.SUBMIT and self.standard.offer_confidentiality:
+            yield (
+                NotificationKind.CONFIDENTIALITY_OFFER,
+                self._reporter(report),
+                self.renderer.confidentiality_offer(
+                    number, report.id, kind=report.kind, language=self.language
+                ),
+            )
+
     def _notifications(
         self, report: Report, event: Event, summary: str | None
     ) -> Iterable[tuple[NotificationKind, Recipient, RenderedNotification]]:
@@ -524,6 +557,7 @@ class DeskCore:
                     language=language,
                 ),
             )
+        yield from self._confidentiality_notes(report, event)
         if action in (Action.SUBMIT, Action.REQUEST_COMPLETION, Action.SUPPLEMENT_REQUIREMENTS):
             missing = self._missing(report)
             if missing:
@@ -554,8 +588,9 @@ class DeskCore:
                     number,
                     report.received_at,
                     self._deadline(report, event.sla_at),
-                    summary=summary,
-                    fallback_summary=report.message,
+                    # A confidential report's identity is sealed in what the staff read.
+                    summary=_staff_text(report, summary, language),
+                    fallback_summary=_staff_text(report, report.message, language),
                     kind=report.kind,
                     language=language,
                 ),

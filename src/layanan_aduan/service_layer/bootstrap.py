@@ -35,6 +35,7 @@ DispatchSummary(claimed=0, sent=0, retried=0, dead=0, skipped=0)
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -42,6 +43,7 @@ from pathlib import Path
 import attrs
 
 from layanan_aduan.adapters.evidence_store import FilesystemEvidenceStore
+from layanan_aduan.adapters.field_cipher import field_cipher_from_config
 from layanan_aduan.adapters.holidays_id import indonesian_calendar
 from layanan_aduan.adapters.office_config import OfficeConfig
 from layanan_aduan.adapters.staff import InMemoryStaffDirectory
@@ -56,10 +58,12 @@ from layanan_aduan.drafts import DEFAULT_DRAFT_WINDOW
 from layanan_aduan.exceptions import ConfigurationError, ConfigurationProblem
 from layanan_aduan.messaging import MediaFetcher, Messenger
 from layanan_aduan.notifications import Language, NotificationRenderer
-from layanan_aduan.ports import EvidenceStore, StaffDirectory, Storage
+from layanan_aduan.ports import EvidenceStore, FieldCipher, StaffDirectory, Storage
 from layanan_aduan.service_layer.desk import Desk
 from layanan_aduan.service_layer.dispatcher import DEFAULT_RETRY_POLICY, Dispatcher, RetryPolicy
 from layanan_aduan.service_layer.signing import HeadSigning
+
+_log = logging.getLogger("layanan_aduan.bootstrap")
 
 __all__ = ["Services", "bootstrap", "compose", "evidence_dir_for", "signing_from_config"]
 
@@ -240,6 +244,8 @@ def bootstrap(
     signing: HeadSigning | None = None,
     overrides: Overrides | None = None,
     reproject_on_start: bool = True,
+    cipher: FieldCipher | None = None,
+    warn_unencrypted: bool = True,
 ) -> Services:
     """
     Build a desk on its storage: the SQLite file ``path`` (created and migrated when new)
@@ -254,14 +260,24 @@ def bootstrap(
     ``path`` there is nothing to open: ``path`` is required then. Temporary files a crashed
     evidence write left are deleted when older than an hour by ``clock``'s instant. The
     file's ``[signing]`` gives the key that signs the history (:func:`signing_from_config`;
-    ``signing`` wins over it).
-    evidence write left are deleted when older than an hour by ``clock``'s instant.
+    ``signing`` wins over it). Its ``[personal_data]`` gives the keys that seal personal data
+    at rest (:func:`~layanan_aduan.adapters.field_cipher.field_cipher_from_config`; ``cipher``
+    wins over it); without either, personal data is kept apart from the history (so it can be
+    erased) but readable, and a warning is logged (unless ``cipher`` is given or
+    ``warn_unencrypted`` is ``False``: a command line that says so once, where it matters).
     ``overrides`` are merged over the configuration's calendar overrides (they win where both
     name a date). Open reports stored with another calendar are re-projected unless
     ``reproject_on_start`` is ``False`` (see :func:`compose`).
     """
     clock = SystemClock() if clock is None else clock
     config = OfficeConfig.default() if config is None else config
+    if cipher is None:
+        cipher = field_cipher_from_config(config, environ)
+        if not cipher.encrypts and warn_unencrypted:
+            _log.warning(
+                "Data pribadi tidak dienkripsi: tidak ada kunci data pribadi ([personal_data]). "
+                "/ Personal data is not encrypted at rest: no personal-data key is configured."
+            )
     storage: Storage
     if path is not None or config.storage.kind == "sqlite":
         db = path if path is not None else config.storage.sqlite_path
@@ -277,13 +293,15 @@ def bootstrap(
                     )
                 ]
             )
-        storage = SqliteStorage.open(db)
+        storage = SqliteStorage.open(db, cipher=cipher)
         evidence_dir = evidence_dir_for(db)
     else:
         from layanan_aduan.adapters.storage import PostgresStorage
 
         storage = PostgresStorage.open(
-            config.storage.postgres_dsn(environ), schema=config.storage.postgres_schema
+            config.storage.postgres_dsn(environ),
+            schema=config.storage.postgres_schema,
+            cipher=cipher,
         )
         anchor = config.source if config.source is not None else Path("layanan-aduan")
         evidence_dir = evidence_dir_for(anchor)

@@ -40,6 +40,10 @@ sends them afterwards.
 - :meth:`Desk.sweep_sla` enqueues the at-risk and breached alerts (and, on a breach, the
   channel for complaints about the service) once per report.
 - :meth:`Desk.record_statuses` marks outbox messages sent when WhatsApp confirms them.
+- :meth:`Desk.erase_personal_data` erases an ended report's personal data (UU 27/2022) and
+  keeps its history verifiable (see :mod:`~layanan_aduan.service_layer.erasure`).
+- :meth:`Desk.reseal_personal_data` re-seals personal data under a new key while the desk
+  serves (see :mod:`~layanan_aduan.service_layer.key_rotation`).
 - :meth:`Desk.reproject` recomputes the SLA projections of open reports stored with another
   calendar (run when the desk starts; see :mod:`~layanan_aduan.service_layer.reprojection`).
 - A staff member's WhatsApp reply to the handover (``context.id`` names the message replied
@@ -52,12 +56,14 @@ A refused operation raises the library's typed error and changes nothing.
 from __future__ import annotations
 
 from layanan_aduan.service_layer._desk_core import DeskCore, OutboxEntry, StepResult
+from layanan_aduan.service_layer.erasure import Erasing, ErasureResult
 from layanan_aduan.service_layer.intake import (
     REPORT_ID_NAMESPACE,
     IngestResult,
     Intake,
     parse_details,
 )
+from layanan_aduan.service_layer.key_rotation import KeyRotation, ResealResult
 from layanan_aduan.service_layer.queries import Queries, ReportLine, SlaState
 from layanan_aduan.service_layer.reprojection import Reprojection
 from layanan_aduan.service_layer.sla_watch import SlaWatch
@@ -67,16 +73,18 @@ __all__ = [
     "REPORT_ID_NAMESPACE",
     "Desk",
     "DeskCore",
+    "ErasureResult",
     "IngestResult",
     "OutboxEntry",
     "ReportLine",
+    "ResealResult",
     "SlaState",
     "StepResult",
     "parse_details",
 ]
 
 
-class Desk(Intake, Steps, SlaWatch, Queries, Reprojection):
+class Desk(Intake, Steps, SlaWatch, Queries, Reprojection, Erasing, KeyRotation):
     """
     The service desk over its ports (build it with
     :func:`~layanan_aduan.service_layer.bootstrap.compose`).

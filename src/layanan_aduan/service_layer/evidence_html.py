@@ -18,6 +18,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from layanan_aduan.domain.disclosure import with_personal_values
 from layanan_aduan.domain.standard import zone_name
 
 __all__ = ["render_evidence_html"]
@@ -95,9 +96,15 @@ def _duration(seconds: Any) -> str:
     return f"{hours} jam {rest // 60} menit"
 
 
+_PERSONAL_NOTES = {
+    "withheld": " <span class='note'>(data pribadi tidak ditampilkan)</span>",
+    "erased": " <span class='note'>(data pribadi telah dihapus)</span>",
+}
+
+
 def _payload_text(payload: Mapping[str, Any]) -> str:
     shown = []
-    for key in ("direction", "follow_up", "note", "reason", "message", "rating"):
+    for key in ("direction", "follow_up", "note", "reason", "message", "rating", "unseal_reason"):
         if key in payload:
             shown.append(f"{_e(key)}: {_e(payload[key])}")
     details = payload.get("details")
@@ -112,8 +119,11 @@ def _payload_text(payload: Mapping[str, Any]) -> str:
 def _events(pack: Mapping[str, Any], tz: str) -> str:
     rows = []
     for entry in pack.get("events", []):
-        event = entry.get("event", {})
-        payload = event.get("payload", {})
+        stored = entry.get("event", {})
+        event = with_personal_values(stored) if isinstance(stored, Mapping) else {}
+        payload = dict(event.get("payload", {}))
+        if "late_entry_reason" in entry:
+            payload["late_entry_reason"] = entry["late_entry_reason"]
         rows.append(
             [
                 _e(entry.get("seq")),
@@ -123,7 +133,8 @@ def _events(pack: Mapping[str, Any], tz: str) -> str:
                 _local(event.get("recorded_at", event.get("at")), tz),
                 _payload_text(payload if isinstance(payload, Mapping) else {}),
                 f"<code>{_e(entry.get('hash'))}</code>"
-                + (" <span class='note'>(disamarkan)</span>" if entry.get("masked") else ""),
+                + (" <span class='note'>(disamarkan)</span>" if entry.get("masked") else "")
+                + _PERSONAL_NOTES.get(entry.get("personal_data"), ""),
             ]
         )
     return _table(
@@ -204,6 +215,10 @@ def render_evidence_html(pack: Mapping[str, Any]) -> str:
         if masked
         else f"Data pribadi ditampilkan untuk {_e(pack.get('revealed_to'))}."
     )
+    if pack.get("identity") == "sealed":
+        privacy += " Laporan rahasia: identitas pelapor dirahasiakan."
+    elif pack.get("identity") == "unsealed":
+        privacy += " Laporan rahasia: identitas pelapor telah dibuka (lihat unseal_identity)."
     reprojections = [
         [
             _e(r.get("old_deadline")),

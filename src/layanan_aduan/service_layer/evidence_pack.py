@@ -25,6 +25,12 @@ everywhere) and returns its pack as JSON values, format ``layanan-aduan/bukti/v1
 Personal data is masked unless ``reveal_personal_data=True`` *and* ``viewer`` names a member
 of the office's staff directory who, at the desk's instant, holds a role that may see it
 (:data:`REVEALING_ROLES`: the section head, the acting section head, the office head).
+A confidential report whose identity is sealed (:mod:`layanan_aduan.domain.confidential`)
+shows no identity at all, even to such a viewer: the reporter's id, every ``details`` value,
+the reporter's number among the notifications and every occurrence of their name, NIK or
+numbers in a text read ``[dirahasiakan]`` until the section head unseals it
+(``unseal_identity``, with a reason); ``identity`` says which (``not_confidential``,
+``sealed``, ``unsealed``).
 What a masked pack can and cannot prove is in :mod:`layanan_aduan.service_layer.evidence_check`
 and docs/statistics.md.
 """
@@ -38,8 +44,10 @@ from typing import Any, Final
 import pendulum
 
 from layanan_aduan.domain.calendar import DayKind
-from layanan_aduan.domain.disclosure import PersonalValues, mask_event
+from layanan_aduan.domain.confidential import SEALED, identity_values
+from layanan_aduan.domain.disclosure import PersonalValues, mask_event, seal_event
 from layanan_aduan.domain.history import Event, canonical_json, verify
+from layanan_aduan.domain.report import Report
 from layanan_aduan.domain.seal import encode_signature
 from layanan_aduan.domain.staff import StaffRole
 from layanan_aduan.exceptions import StaffAuthorizationError
@@ -125,10 +133,15 @@ def _outbox(desk: Desk, report_id: str) -> Iterator[OutboxMessage]:
         after = page.next_cursor
 
 
-def _notification(message: OutboxMessage, reveal: bool) -> dict[str, Any]:
+def _notification(
+    message: OutboxMessage, reveal: bool, sealed: tuple[str, ...] = ()
+) -> dict[str, Any]:
     recipient = message.payload.get("recipient")
     phone = recipient.get("phone") if isinstance(recipient, dict) else None
     shown = phone if reveal or not isinstance(phone, str) else mask(phone)
+    if isinstance(phone, str) and phone in sealed:
+        # A confidential report's reporter: sealed, whoever asks, until unsealed.
+        shown = SEALED
     return {
         "key": message.key,
         "kind": message.payload.get("notification"),
@@ -141,17 +154,72 @@ def _notification(message: OutboxMessage, reveal: bool) -> dict[str, Any]:
     }
 
 
-def _events(events: tuple[Event, ...], reveal: bool) -> list[dict[str, Any]]:
+def _hashed(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "personal_data"}
+
+
+def _personal_state(event: Event, shown: bool) -> str | None:
+    # What the pack says of an event's personal values kept apart from its hash.
+    if event.seal is None:
+        return None
+    if event.is_erased:
+        return "erased"
+    return "shown" if shown else "withheld"
+
+
+def _sealed_vault(data: dict[str, Any], sealed: tuple[str, ...]) -> dict[str, Any]:
+    # A revealing pack of a confidential report: the personal values kept apart, with the
+    # identity sealed in them as seal_event seals it in a payload.
+    vault = data["personal_data"]
+    values = vault["values"]
+    pseudo = {
+        "actor_role": data.get("actor_role"),
+        "actor_id": values.get("actor_id", ""),
+        "payload": values.get("payload", {}),
+    }
+    out = seal_event(pseudo, sealed)
+    shown_values: dict[str, Any] = {"payload": out["payload"]}
+    if "actor_id" in values:
+        shown_values["actor_id"] = out["actor_id"]
+    return {**data, "personal_data": {**vault, "values": shown_values}}
+
+
+def _events(
+    events: tuple[Event, ...], reveal: bool, sealed: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     raw = [e.to_dict() for e in events]
     known = PersonalValues.of_events(raw)
     out = []
     for event, data in zip(events, raw, strict=True):
-        shown = data if reveal else mask_event(data, known)
+        if reveal and sealed and "personal_data" in data:
+            shown = _sealed_vault(data, sealed)
+        elif not reveal and event.seal is not None:
+            # Its personal values are apart from what its hash covers: withheld whole, and
+            # the rest re-hashes as it stands.
+            shown = {k: v for k, v in data.items() if k != "personal_data"}
+        elif sealed:
+            # A confidential report whose identity is sealed: no identity, not even masked,
+            # whoever asks (the free texts whole for a revealing viewer, withheld otherwise).
+            shown = seal_event(data, sealed)
+            if not reveal:
+                shown = seal_event(mask_event(shown, PersonalValues()), sealed)
+        else:
+            shown = data if reveal else mask_event(data, known)
+        entry: dict[str, Any] = {}
+        reason = event.late_entry_reason
+        if reason is not None and not reveal and event.seal is not None:
+            # What an auditor must read of a late entry, shown masked beside the event.
+            masked = mask_event({"payload": {"late_entry_reason": reason}}, known)
+            if sealed:
+                masked = seal_event(masked, sealed)
+            entry["late_entry_reason"] = masked["payload"]["late_entry_reason"]
         out.append(
             {
+                **entry,
                 "seq": event.seq,
                 "hash": event.hash,
-                "masked": shown != data,
+                "masked": _hashed(shown) != _hashed(data),
+                "personal_data": _personal_state(event, "personal_data" in shown),
                 "sla_at": _iso(event.sla_at),
                 "event": shown,
             }
@@ -213,6 +281,19 @@ def _sla(desk: Desk, report: Any, stored: StoredReport, now: pendulum.DateTime) 
     }
 
 
+def _sealed_values(report: Report) -> tuple[str, ...]:
+    # What a pack of a report whose identity is sealed must not show; () when not sealed.
+    if not report.identity_sealed:
+        return ()
+    return identity_values(report.details.to_dict(), report.submitter_id)
+
+
+def _identity_state(report: Report) -> str:
+    if not report.confidential:
+        return "not_confidential"
+    return "sealed" if report.identity_sealed else "unsealed"
+
+
 def build_evidence_pack(
     desk: Desk,
     ref: str,
@@ -245,6 +326,7 @@ def build_evidence_pack(
         stored = uow.reports.get(report.id)
         audits = [dict(r) for r in uow.reports.audit_records(report.id)]
     events = report.events
+    sealed = _sealed_values(report)
     check = verify(events, version=stored.version, head=stored.projection.head_hash)
     signing = desk.signing
     head_check = (
@@ -268,7 +350,8 @@ def build_evidence_pack(
         "state": report.state.value,
         "personal_data": "revealed" if revealed_by is not None else "masked",
         "revealed_to": revealed_by,
-        "events": _events(events, revealed_by is not None),
+        "identity": _identity_state(report),
+        "events": _events(events, revealed_by is not None, sealed),
         "chain": {
             "version": stored.version,
             "head_hash": stored.projection.head_hash,
@@ -282,7 +365,7 @@ def build_evidence_pack(
         "sla": _sla(desk, report, stored, now),
         "reprojections": audits,
         "notifications": [
-            _notification(m, revealed_by is not None) for m in _outbox(desk, report.id)
+            _notification(m, revealed_by is not None, sealed) for m in _outbox(desk, report.id)
         ],
         "evidence": evidence,
         "signature": None,

@@ -25,6 +25,7 @@ from typing import Final, Literal
 import attrs
 import pendulum
 
+from layanan_aduan.domain.confidential import asks_confidentiality
 from layanan_aduan.domain.evidence import (
     EvidenceFile,
     EvidenceInspection,
@@ -82,6 +83,7 @@ from layanan_aduan.privacy import mask
 from layanan_aduan.service_layer._desk_core import (
     StepResult,
 )
+from layanan_aduan.service_layer.confidential import NOT_A_REQUEST, Confidentiality
 from layanan_aduan.service_layer.rating import Ratings, RatingVerdict
 from layanan_aduan.service_layer.replies import replied_handover
 from layanan_aduan.service_layer.report_stream import (
@@ -227,7 +229,7 @@ class _Media:
     inspection: EvidenceInspection
 
 
-class Intake(Ratings):
+class Intake(Ratings, Confidentiality):
     """
     The intake use case of the desk (a mixin of :class:`~layanan_aduan.service_layer.desk.Desk`).
     """
@@ -356,7 +358,7 @@ class Intake(Ratings):
             raise _unreadable(e) from e
         return _Media(fetched, inspection)
 
-    def _route(
+    def _route(  # noqa: PLR0911 - one return per row of the routing table
         self, draft: Draft[InboundMessage], media: dict[str, _Media | None]
     ) -> StepResult | int | _Answered | None:
         # The routing table of docs/desk.md, in its order.
@@ -368,6 +370,11 @@ class Intake(Ratings):
         if member is not None:
             # 1. A staff number never makes a report.
             return self._take_staff_message(draft, member, text)
+        # 1c. The reporter asks that their identity be kept confidential: the reply picked
+        # from the offer, or a message that only says so, for a report that is not final.
+        asked = self._take_confidentiality_request(draft, text)
+        if asked is not NOT_A_REQUEST:
+            return asked
         # 1a. The reporter's rating after the follow-up; an interactive reply that is none
         # is input the service cannot use (rule 6).
         rated = self._take_rating(draft, self.bounded(draft.last_at, self.clock.now()))
@@ -555,6 +562,11 @@ class Intake(Ratings):
                 # Never before what the SLA counts for the last event, never recorded before it.
                 last = report.events[-1]
                 at, recorded = max(last_at, last.sla_at), max(now, last.recorded_at)
+                policy = (
+                    self.standard.anonymous_policy
+                    if report.anonymous
+                    else self.standard.requirement_policy
+                )
                 try:
                     if report.state is ReportState.AWAITING_COMPLETION:
                         report.complete_requirements(
@@ -563,7 +575,7 @@ class Intake(Ratings):
                             details=details,
                             evidence=evidence,
                             limits=self.limits,
-                            policy=self.standard.requirement_policy,
+                            policy=policy,
                             claimed_at=draft.last_at,
                             recorded_at=recorded,
                         )
@@ -575,9 +587,17 @@ class Intake(Ratings):
                             details=details,
                             evidence=evidence,
                             limits=self.limits,
-                            policy=self.standard.requirement_policy,
+                            policy=policy,
                             claimed_at=draft.last_at,
                             recorded_at=recorded,
+                        )
+                    if asks_confidentiality(rest) and not report.confidential:
+                        # The addition asks for confidentiality too: recorded after it.
+                        report.request_confidentiality(
+                            at=report.events[-1].at,
+                            actor=actor,
+                            message_id=first.message_id,
+                            recorded_at=report.events[-1].recorded_at,
                         )
                 except ReportInputError as e:
                     if e.code == "message_too_long":
@@ -594,6 +614,11 @@ class Intake(Ratings):
             if report is None:
                 # No open report of this sender takes the messages: a new report.
                 report_id = str(uuid.uuid5(REPORT_ID_NAMESPACE, draft.draft_id))
+                # A standard that accepts anonymous reports takes one without name and NIK
+                # (confidential by construction); otherwise the identity is required.
+                anonymous = (
+                    self.standard.accept_anonymous and details.name is None and details.nik is None
+                )
                 report = Report.submit(
                     id=report_id,
                     at=first_at,
@@ -606,7 +631,13 @@ class Intake(Ratings):
                     evidence=evidence,
                     channel=self.standard.channel,
                     limits=self.limits,
-                    policy=self.standard.requirement_policy,
+                    policy=(
+                        self.standard.anonymous_policy
+                        if anonymous
+                        else self.standard.requirement_policy
+                    ),
+                    confidential=asks_confidentiality(rest),
+                    anonymous=anonymous,
                 )
                 before = 0
                 year = report.received_at.in_timezone(self.standard.office.timezone).year

@@ -87,10 +87,11 @@ class ReportLine:
 
 
 def _stopped_late(p: ReportProjection, working_time: WorkingTime) -> bool:
-    # A stopped clock stopped at the last event's SLA instant (a staff step's recorded one):
-    # late when working time went by between the deadline and then (the domain's breach:
-    # more working time used than the goal). Only a stop after the deadline is measured.
-    deadline, stop = p.sla_deadline, p.updated_at
+    # Late when working time went by between the deadline and the stop (the domain's breach:
+    # more working time used than the goal). Only a stop after the deadline is measured. A
+    # projection stored before the stop was kept stopped at its last event's SLA instant.
+    deadline = p.sla_deadline
+    stop = p.updated_at if p.sla_stopped_at is None else p.sla_stopped_at
     if deadline is None or stop <= deadline:
         return False
     try:

@@ -480,4 +480,5 @@ def project(
         sla_stopped=stopped,
         kind=str(report.kind),
         calendar_fingerprint=working_time.calendar_fingerprint,
+        sla_stopped_at=report.clock_stopped_at,
     )

@@ -213,7 +213,7 @@ def is_erased(report: Report) -> bool:
     """
     True once the report's personal data was erased (an ``erase_personal_data`` event).
     """
-    return any(e.action == ERASURE_ACTION for e in report.events)
+    return report.is_erased
 
 
 def legal_hold_of(
@@ -305,24 +305,16 @@ def retention_candidates(
 
 def default_eraser() -> Eraser:
     """
-    The eraser of this installation: the desk's own erasure (``Desk.erase_personal_data``:
-    the erasure event in the history, the sealed values and the notifications' payloads
-    deleted, then the evidence files no other report names).
+    The eraser of this installation: the desk's own erasure
+    (:meth:`Desk.erase_personal_data
+    <layanan_aduan.service_layer.erasure.Erasing.erase_personal_data>`): the erasure event in
+    the history, the sealed values and the notifications' payloads deleted, then the evidence
+    files no other report names.
 
     An ``evidence`` erasure alone (a shorter evidence period) is refused per report with
     ``erasure_unavailable``: the desk erases a report's personal data and its evidence files
     together.
-
-    Raises:
-        RetentionRefusedError: ``erasure_unavailable`` when this installation's desk cannot
-            erase (checked before anything changes).
     """
-    if not callable(getattr(Desk, "erase_personal_data", None)):
-        raise RetentionRefusedError(
-            "Penghapusan data pribadi belum tersedia pada instalasi ini.",
-            "Erasing personal data is not available in this installation.",
-            code="erasure_unavailable",
-        )
 
     def erase(desk: Desk, due: ErasureDue, actor_id: str, basis: str, reference: str) -> None:
         if due.scope != "personal_data":
@@ -331,8 +323,7 @@ def default_eraser() -> Eraser:
                 "Erasing the evidence files alone is not available in this installation.",
                 code="erasure_unavailable",
             )
-        desk_erase = getattr(desk, "erase_personal_data")  # noqa: B009 - a newer desk's method
-        desk_erase(due.report_id, officer=actor_id, basis=basis, reference=reference)
+        desk.erase_personal_data(due.report_id, officer=actor_id, basis=basis, reference=reference)
 
     return erase
 

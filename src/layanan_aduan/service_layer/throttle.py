@@ -4,7 +4,8 @@ Flood throttling at intake: a sender who floods is not answered message by messa
 Every message is still taken as received: recorded in the inbox and made into (or added to)
 the sender's report exactly as without a flood, so nothing is lost. What a flood changes is
 the desk's replies to that sender (:data:`HELD_BACK`: what is missing, the menu, a status
-answer, "not supported", a staff help text, "no direction awaited"): while the sender floods
+answer, "not supported", a staff help text, "no direction awaited", the offer to keep one's
+identity confidential): while the sender floods
 (:class:`~layanan_aduan.domain.flood.FloodPolicy`) they are not put in the outbox, and the
 sender gets one short answer instead
 (:meth:`~layanan_aduan.notifications.NotificationRenderer.throttled`), at most once per window.
@@ -43,6 +44,7 @@ HELD_BACK: Final = frozenset(
         NotificationKind.UNSUPPORTED,
         NotificationKind.STAFF_HELP,
         NotificationKind.DIRECTION_NOT_AWAITED,
+        NotificationKind.CONFIDENTIALITY_OFFER,
     }
 )
 

@@ -16,11 +16,12 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import attrs
 import pendulum
 
+from layanan_aduan.adapters.field_cipher import PlainFieldCipher
 from layanan_aduan.exceptions import (
     ConcurrencyConflictError,
     DuplicateReportNumberError,
@@ -37,9 +38,11 @@ from layanan_aduan.exceptions import (
 from layanan_aduan.ports import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    FieldCipher,
     OutboxMessage,
     OutboxStatus,
     Page,
+    PersonalErasure,
     ReportEvents,
     ReportProjection,
     ReportSummary,
@@ -231,6 +234,148 @@ def encode_events(events: Sequence[Mapping[str, Any]], expected_version: int) ->
     return [canonical_json(e, "events") for e in events]
 
 
+# --- personal data: the vault beside the events, blind indexes ---------------------------------
+
+#: The blind-index purposes of the columns that find a reporter and count a sender.
+PHONE_INDEX: Final = "reporter_phone"
+USER_INDEX: Final = "reporter_user_id"
+SENDER_INDEX: Final = "inbox_sender"
+
+
+def vault_context(report_id: str, seq: int) -> str:
+    """
+    What a vault entry is sealed for: its report and event (a sealed entry copied to another
+    row does not open there).
+    """
+    return f"report_personal/{report_id}/{seq}"
+
+
+@attrs.frozen
+class SealedStep:
+    """
+    One step as an adapter stores it: the events' canonical JSON without their personal data,
+    the sealed vault entries ``(seq, sealed, key_id)``, and the reporter's blind indexes (what
+    the projection's ``reporter_phone`` / ``reporter_user_id`` columns hold).
+    """
+
+    events: list[str]
+    personal: list[tuple[int, str, str]]
+    phone_index: str | None
+    user_index: str | None
+    evidence: frozenset[str] = frozenset()
+
+
+def seal_step(
+    cipher: FieldCipher,
+    report_id: str,
+    expected_version: int,
+    events: Sequence[Mapping[str, Any]],
+    projection: ReportProjection,
+) -> SealedStep:
+    """
+    Split each event's ``personal_data`` off into a vault entry sealed by ``cipher``, and index
+    the projection's reporter keys: what a step writes holds no personal value in the clear.
+    """
+    texts = encode_events(events, expected_version)
+    personal: list[tuple[int, str, str]] = []
+    evidence: set[str] = set()
+    for offset, event in enumerate(events, start=1):
+        vault = event.get("personal_data")
+        if vault is None:
+            continue
+        if not isinstance(vault, Mapping):
+            raise StorageInputError(
+                "Data pribadi peristiwa harus berupa objek JSON.",
+                "An event's personal data must be a JSON object.",
+                code="not_json_object",
+                field="events",
+            )
+        seq = expected_version + offset
+        rest = {k: v for k, v in event.items() if k != "personal_data"}
+        texts[offset - 1] = canonical_json(rest, "events")
+        sealed = cipher.seal(canonical_json(vault, "events"), vault_context(report_id, seq))
+        personal.append((seq, sealed, cipher.sealed_key_id(sealed)))
+        evidence.update(_evidence_digests(vault))
+    phone, user = projection.reporter_phone, projection.reporter_user_id
+    return SealedStep(
+        texts,
+        personal,
+        None if phone is None else cipher.blind_index(phone, PHONE_INDEX),
+        None if user is None else cipher.blind_index(user, USER_INDEX),
+        frozenset(evidence),
+    )
+
+
+def _evidence_digests(vault: Mapping[str, Any]) -> set[str]:
+    # The evidence files a vault entry names (``values.payload.evidence[].sha256``).
+    values = vault.get("values")
+    payload = values.get("payload") if isinstance(values, Mapping) else None
+    files = payload.get("evidence") if isinstance(payload, Mapping) else None
+    if not isinstance(files, Sequence) or isinstance(files, str):
+        return set()
+    return {
+        f["sha256"] for f in files if isinstance(f, Mapping) and isinstance(f.get("sha256"), str)
+    }
+
+
+def open_vault(
+    cipher: FieldCipher,
+    report_id: str,
+    events: list[dict[str, Any]],
+    first_seq: int,
+    entries: Iterable[tuple[int, str]],
+) -> tuple[dict[str, Any], ...]:
+    """
+    ``events`` (``seq`` ``first_seq``, ``first_seq + 1``, ...) with their vault entries opened
+    back into ``personal_data``. An event whose entry was erased reads without it.
+    """
+    for seq, sealed in entries:
+        index = seq - first_seq
+        if 0 <= index < len(events):
+            text = cipher.open(sealed, vault_context(report_id, seq))
+            events[index]["personal_data"] = load_json(text)
+    return tuple(events)
+
+
+#: The payload an outbox message keeps once its report's personal data was erased.
+ERASED_PAYLOAD: Final = {"erased": True}
+#: The ``last_error`` of a message that was still pending when its report was erased.
+ERASED_ERROR: Final = "personal_data_erased"
+
+
+def seal_payload(cipher: FieldCipher, key: str, text: str) -> str:
+    """
+    An outbox payload (canonical JSON) as stored: sealed for its key when ``cipher``
+    encrypts (a notification holds a telephone number and may name the reporter).
+    """
+    return cipher.seal(text, f"outbox/{key}") if cipher.encrypts else text
+
+
+def open_payload_text(cipher: FieldCipher, key: str, stored: str) -> str:
+    """
+    The canonical JSON of a stored outbox payload (one stored before sealing, or with a
+    cipher that does not encrypt, is JSON already).
+    """
+    return stored if stored.startswith("{") else cipher.open(stored, f"outbox/{key}")
+
+
+_PLAIN: Final = PlainFieldCipher()
+
+
+def reporter_indexes(cipher: FieldCipher, value: str | None, purpose: str) -> tuple[str, ...]:
+    """
+    The blind indexes a lookup of ``value`` matches: under every key held (a rotation in
+    progress), the unkeyed digest a storage without a key wrote, and the value itself, which a
+    row written before blind indexes (schema version 9 and older) holds; the last two until
+    the re-sealing of a key rotation re-indexes them
+    (:meth:`~layanan_aduan.service_layer.key_rotation.KeyRotation.reseal_personal_data`).
+    """
+    if value is None:
+        return ()
+    unkeyed = _PLAIN.blind_index(value, purpose)
+    return tuple(dict.fromkeys((*cipher.blind_indexes(value, purpose), unkeyed, value)))
+
+
 def check_limit(limit: object) -> int:
     """
     Return ``limit`` when it is a page size from 1 to ``MAX_PAGE_SIZE``.
@@ -366,14 +511,15 @@ class ReportFilter:
     """
     The conditions of a report listing; every given condition must hold.
 
-    ``phone``/``user_id`` match when either matches. ``at_risk_at``/``breached_at`` select the
-    reports at risk (not breached) / breached at that instant.
+    ``phone``/``user_id`` hold the blind indexes a reporter lookup matches (one per key held);
+    a report matches when either matches. ``at_risk_at``/``breached_at`` select the reports at
+    risk (not breached) / breached at that instant.
     """
 
     office: str | None = None
     state: str | None = None
-    phone: str | None = None
-    user_id: str | None = None
+    phone: tuple[str, ...] | None = None
+    user_id: tuple[str, ...] | None = None
     at_risk_at: pendulum.DateTime | None = None
     breached_at: pendulum.DateTime | None = None
     kind: str | None = None
@@ -409,16 +555,32 @@ class RepositoryChecks(abc.ABC):
         its events after version ``after``.
         """
 
+    @property
+    @abc.abstractmethod
+    def _cipher(self) -> FieldCipher:
+        """
+        What seals the vault and makes the blind indexes (the storage's).
+        """
+
     @abc.abstractmethod
     def _write(
         self,
         report_id: str,
         expected_version: int,
-        encoded: list[str],
+        step: SealedStep,
         projection: ReportProjection,
     ) -> int:
         """
-        Append the events (``encoded``: canonical JSON) and replace the projection.
+        Append the events and their vault entries (``step``) and replace the projection (its
+        reporter columns hold ``step``'s blind indexes).
+        """
+
+    @abc.abstractmethod
+    def _erase(self, report_id: str) -> PersonalErasure:
+        """
+        Delete the vault entries and evidence references of ``report_id``, clear its reporter
+        indexes and its notifications' payloads. Raise ``ReportNotFoundError`` when there is
+        no such report.
         """
 
     @abc.abstractmethod
@@ -497,10 +659,14 @@ class RepositoryChecks(abc.ABC):
     ) -> int:
         check_text(report_id, "report_id")
         check_version(expected_version)
-        encoded = encode_events(events, expected_version)
         if not isinstance(projection, ReportProjection):
             raise TypeError("projection must be a ReportProjection")
-        return self._write(report_id, expected_version, encoded, projection)
+        step = seal_step(self._cipher, report_id, expected_version, events, projection)
+        return self._write(report_id, expected_version, step, projection)
+
+    def erase_personal(self, report_id: str) -> PersonalErasure:
+        check_text(report_id, "report_id")
+        return self._erase(report_id)
 
     def allocate_number(self, office: str, year: int) -> int:
         check_text(office, "office", 64)
@@ -556,7 +722,12 @@ class RepositoryChecks(abc.ABC):
         after: str | None = None,
     ) -> Page[ReportSummary]:
         check_reporter_query(phone, user_id)
-        f = ReportFilter(office=_office(office), phone=phone, user_id=user_id)
+        cipher = self._cipher
+        f = ReportFilter(
+            office=_office(office),
+            phone=None if phone is None else reporter_indexes(cipher, phone, PHONE_INDEX),
+            user_id=None if user_id is None else reporter_indexes(cipher, user_id, USER_INDEX),
+        )
         return self._query(f, limit, after)
 
     def at_risk(
@@ -672,6 +843,13 @@ class InboxChecks(abc.ABC):
     adapter supplies with the checked values.
     """
 
+    @property
+    @abc.abstractmethod
+    def _cipher(self) -> FieldCipher:
+        """
+        What makes the senders' blind indexes (the storage's).
+        """
+
     @abc.abstractmethod
     def _record(  # noqa: PLR0917 - private; the checked arguments of record() in order
         self,
@@ -729,6 +907,10 @@ class InboxChecks(abc.ABC):
                 code="invalid_flag",
                 field="throttled",
             )
+        # The sender (already a digest of its key) is kept as a keyed blind index: without the
+        # key, nobody can test a guessed telephone number against the inbox.
+        if sender is not None:
+            sender = self._cipher.blind_index(sender, SENDER_INDEX)
         return self._record(message_id, instant, report_id, _office(office), sender, throttled)
 
     def report_of(self, message_id: str) -> str | None:
@@ -743,7 +925,9 @@ class InboxChecks(abc.ABC):
         self, *, sender: str, since: dt.datetime, office: str | None = None
     ) -> SenderActivity:
         check_text(sender, "sender")
-        return self._activity(sender, utc(since, "since"), _office(office))
+        # The current key's index: a rotation splits one sender's count for one flood window.
+        index = self._cipher.blind_index(sender, SENDER_INDEX)
+        return self._activity(index, utc(since, "since"), _office(office))
 
 
 class OutboxChecks(abc.ABC):
@@ -1106,6 +1290,22 @@ def outbox_transition(key: str, status: OutboxStatus, action: str) -> OutboxStat
         f"Outbox message {masked!r} is {status.value!r}; {action!r} is not allowed.",
         field="key",
         details={"key": masked, "status": status.value, "action": action},
+    )
+
+
+def erased_message(key: str) -> OutboxStateError:
+    """
+    A message whose report's personal data was erased cannot be sent again: it has no payload.
+    """
+    masked = shown(key)
+    return OutboxStateError(
+        f"Pesan keluar {masked!r} milik laporan yang data pribadinya telah dihapus; "
+        "pesan itu tidak dapat dikirim ulang.",
+        f"Outbox message {masked!r} belongs to a report whose personal data was erased; it "
+        "cannot be sent again.",
+        code="message_erased",
+        field="key",
+        details={"key": masked},
     )
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import pendulum
 
+from layanan_aduan.adapters.field_cipher import PlainFieldCipher
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.adapters.storage._migrations import (
     SCHEMA_TABLE,
@@ -32,9 +33,11 @@ from layanan_aduan.adapters.storage._retention import SqlRetentionRuns
 from layanan_aduan.adapters.storage._webhooks import SqlReceivedWebhooks
 from layanan_aduan.exceptions import ConcurrencyConflictError, StorageError
 from layanan_aduan.ports import (
+    FieldCipher,
     OutboxMessage,
     OutboxStatus,
     Page,
+    PersonalErasure,
     ReportEvents,
     ReportProjection,
     ReportSummary,
@@ -49,7 +52,8 @@ if TYPE_CHECKING:
 _REPORT_COLUMNS = (
     "position, report_id, version, state, number, office, reporter_phone, reporter_user_id, "
     "received_at, updated_at, head_hash, sla_deadline, sla_at_risk_from, sla_breached_from, "
-    "sla_paused, sla_stopped, kind, head_signature, head_key_id, calendar_fingerprint"
+    "sla_paused, sla_stopped, kind, head_signature, head_key_id, calendar_fingerprint, "
+    "sla_stopped_at"
 )
 # The projection's columns, in the order of ``_projection_params`` and of ``_REPORT_COLUMNS[3:]``.
 _PROJECTION_COLUMNS = tuple(column.strip() for column in _REPORT_COLUMNS.split(",")[3:])
@@ -186,7 +190,8 @@ class SqlStorage(abc.ABC):
     _dialect: Dialect
     _migrations: tuple[Migration, ...]
 
-    def __init__(self) -> None:
+    def __init__(self, cipher: FieldCipher | None = None) -> None:
+        self.cipher: FieldCipher = PlainFieldCipher() if cipher is None else cipher
         self._closed = True
         self._outbox = SqlOutbox(self)
         self._webhooks = SqlReceivedWebhooks(self)
@@ -242,6 +247,81 @@ class SqlStorage(abc.ABC):
         The record of retention runs (see :class:`layanan_aduan.ports.RetentionRuns`).
         """
         return self._retention_runs
+
+    def sealed_by_key(self) -> dict[str, int]:
+        """
+        How many stored values each key id seals (see :class:`~layanan_aduan.ports.Resealable`).
+        """
+        cipher = self.cipher
+        counts: dict[str, int] = {}
+        with self.unit_of_work(read_only=True) as uow:
+            for key_id, n in uow.execute(
+                "SELECT key_id, count(*) FROM report_personal GROUP BY key_id"
+            ).fetchall():
+                counts[str(key_id)] = counts.get(str(key_id), 0) + int(n)
+            for (payload,) in uow.execute("SELECT payload FROM outbox").fetchall():
+                key_id = "plain" if payload.startswith("{") else cipher.sealed_key_id(payload)
+                counts[key_id] = counts.get(key_id, 0) + 1
+        return counts
+
+    def unindexed_reporters(self, *, limit: int = 500) -> list[str]:
+        """
+        Reports whose reporter keys are not indexed under the current key (see
+        :class:`~layanan_aduan.ports.Resealable`).
+        """
+        cipher = self.cipher
+        if not cipher.encrypts:
+            return []
+        prefix = f"{cipher.key_id}:%"
+        with self.unit_of_work(read_only=True) as uow:
+            rows = uow.execute(
+                "SELECT report_id FROM reports WHERE (reporter_phone IS NOT NULL AND "
+                "reporter_phone NOT LIKE ?) OR (reporter_user_id IS NOT NULL AND "
+                "reporter_user_id NOT LIKE ?) ORDER BY position LIMIT ?",
+                (prefix, prefix, limit),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def reseal_personal(self, *, batch: int = 500) -> int:
+        """
+        Re-seal up to ``batch`` vault entries and outbox payloads not sealed under the current
+        key, in one unit of work (see :class:`~layanan_aduan.ports.Resealable`).
+        """
+        cipher = self.cipher
+        if not cipher.encrypts:
+            return 0
+        current = cipher.key_id
+        done = 0
+        with self.unit_of_work() as uow:
+            rows = uow.execute(
+                "SELECT report_id, seq, sealed FROM report_personal WHERE key_id <> ? "
+                "ORDER BY report_id, seq LIMIT ?",
+                (current, batch),
+            ).fetchall()
+            for report_id, seq, sealed in rows:
+                context = c.vault_context(report_id, int(seq))
+                fresh = cipher.seal(cipher.open(sealed, context), context)
+                uow.execute(
+                    "UPDATE report_personal SET sealed = ?, key_id = ? "
+                    "WHERE report_id = ? AND seq = ?",
+                    (fresh, current, report_id, seq),
+                )
+            done += len(rows)
+            prefix = f"v1:{current}:"
+            messages = uow.execute(
+                "SELECT key, payload FROM outbox WHERE payload NOT LIKE ? ORDER BY position "
+                "LIMIT ?",
+                (prefix + "%", max(batch - done, 0)),
+            ).fetchall()
+            for key, payload in messages:
+                text = c.open_payload_text(cipher, key, payload)
+                uow.execute(
+                    "UPDATE outbox SET payload = ? WHERE key = ?",
+                    (c.seal_payload(cipher, key, text), key),
+                )
+            done += len(messages)
+            uow.commit()
+        return done
 
     def ping(self) -> None:
         """
@@ -510,8 +590,7 @@ def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
         state=row[3],
         number=row[4],
         office=row[5],
-        reporter_phone=row[6],
-        reporter_user_id=row[7],
+        # Columns 6 and 7 hold blind indexes: lookup keys, not the reporter's data.
         received_at=d.read_instant_or_none(row[8]),
         updated_at=d.read_instant(row[9]),
         head_hash=row[10],
@@ -524,6 +603,7 @@ def _projection(d: Dialect, row: Sequence[Any]) -> ReportProjection:
         head_signature=row[17],
         head_key_id=row[18],
         calendar_fingerprint=row[19],
+        sla_stopped_at=d.read_instant_or_none(row[20]),
     )
 
 
@@ -535,13 +615,13 @@ def _same(value: Any, stored: Any) -> bool:
     return bool(value == stored)
 
 
-def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
+def _projection_params(d: Dialect, p: ReportProjection, step: c.SealedStep) -> tuple[Any, ...]:
     return (
         p.state,
         p.number,
         p.office,
-        p.reporter_phone,
-        p.reporter_user_id,
+        step.phone_index,
+        step.user_index,
         d.instant_or_none(p.received_at),
         d.instant(p.updated_at),
         p.head_hash,
@@ -554,6 +634,7 @@ def _projection_params(d: Dialect, p: ReportProjection) -> tuple[Any, ...]:
         p.head_signature,
         p.head_key_id,
         p.calendar_fingerprint,
+        d.instant_or_none(p.sla_stopped_at),
     )
 
 
@@ -576,6 +657,10 @@ class SqlReportRepository(c.RepositoryChecks):
         self._uow = uow
         self._d = uow._dialect
 
+    @property
+    def _cipher(self) -> FieldCipher:
+        return self._uow._storage.cipher
+
     def _find(self, column: str, value: str, after: int) -> StoredReport | None:
         row = self._uow.execute(
             f"SELECT {_REPORT_COLUMNS} FROM reports WHERE {column} = ?",  # noqa: S608 - constant columns
@@ -583,25 +668,34 @@ class SqlReportRepository(c.RepositoryChecks):
         ).fetchone()
         if row is None:
             return None
-        events = self._uow.execute(
-            "SELECT payload FROM report_events WHERE report_id = ? AND seq > ? ORDER BY seq",
-            (row[1], after),
+        report_id = row[1]
+        found = self._uow.execute(
+            "SELECT e.seq, e.payload, p.sealed FROM report_events e "
+            "LEFT JOIN report_personal p ON p.report_id = e.report_id AND p.seq = e.seq "
+            "WHERE e.report_id = ? AND e.seq > ? ORDER BY e.seq",
+            (report_id, after),
         ).fetchall()
-        return StoredReport(
-            row[1], int(row[2]), _projection(self._d, row), tuple(c.load_json(e[0]) for e in events)
+        load = c.load_json
+        events = c.open_vault(
+            self._cipher,
+            report_id,
+            [load(r[1]) for r in found],
+            after + 1,
+            ((int(r[0]), r[2]) for r in found if r[2] is not None),
         )
+        return StoredReport(report_id, int(row[2]), _projection(self._d, row), events)
 
     def _write(
         self,
         report_id: str,
         expected_version: int,
-        encoded: list[str],
+        step: c.SealedStep,
         projection: ReportProjection,
     ) -> int:
         self._uow.check_writable()
         try:
             with self._uow.savepoint():
-                return self._append(report_id, expected_version, encoded, projection)
+                return self._append(report_id, expected_version, step, projection)
         except UniqueViolation as e:
             if e.tag == "reports.number" and projection.number is not None:
                 raise c.duplicate_number(projection.number) from e
@@ -613,7 +707,7 @@ class SqlReportRepository(c.RepositoryChecks):
             raise c.conflict(report_id, expected_version, actual) from e
 
     def _append(
-        self, report_id: str, expected: int, encoded: list[str], p: ReportProjection
+        self, report_id: str, expected: int, step: c.SealedStep, p: ReportProjection
     ) -> int:
         # Three statements a step: read the row (locked), update only the columns that changed
         # (an index whose columns are not set is not rewritten), insert the events. The unique
@@ -629,15 +723,16 @@ class SqlReportRepository(c.RepositoryChecks):
             raise c.report_not_found("report_id", report_id)
         if actual != expected:
             raise c.conflict(report_id, expected, actual)
+        encoded = step.events
         version = expected + len(encoded)
-        params = _projection_params(d, p)
+        params = _projection_params(d, p, step)
         if row is None:
             cur = u.execute(
                 "INSERT INTO reports (report_id, version, state, number, office, reporter_phone, "
                 "reporter_user_id, received_at, updated_at, head_hash, sla_deadline, "
                 "sla_at_risk_from, sla_breached_from, sla_paused, sla_stopped, kind, "
-                "head_signature, head_key_id, calendar_fingerprint) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "head_signature, head_key_id, calendar_fingerprint, sla_stopped_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (report_id) DO NOTHING",
                 (report_id, version, *params),
             )
@@ -658,7 +753,56 @@ class SqlReportRepository(c.RepositoryChecks):
             "INSERT INTO report_events (report_id, seq, payload) VALUES (?, ?, ?)",
             [(report_id, expected + i, e) for i, e in enumerate(encoded, start=1)],
         )
+        if step.personal:
+            u.executemany(
+                "INSERT INTO report_personal (report_id, seq, sealed, key_id) VALUES (?, ?, ?, ?)",
+                [(report_id, seq, sealed, key_id) for seq, sealed, key_id in step.personal],
+            )
+        if step.evidence:
+            u.executemany(
+                "INSERT INTO report_evidence (report_id, sha256) VALUES (?, ?) "
+                "ON CONFLICT (report_id, sha256) DO NOTHING",
+                [(report_id, digest) for digest in sorted(step.evidence)],
+            )
         return version
+
+    def _erase(self, report_id: str) -> PersonalErasure:
+        u = self._uow
+        u.check_writable()
+        cur = u.execute(
+            "UPDATE reports SET reporter_phone = NULL, reporter_user_id = NULL WHERE report_id = ?",
+            (report_id,),
+        )
+        if cur.rowcount != 1:
+            raise c.report_not_found("report_id", report_id)
+        cur = u.execute("DELETE FROM report_personal WHERE report_id = ?", (report_id,))
+        erased = int(cur.rowcount)
+        digests = [
+            str(r[0])
+            for r in u.execute(
+                "DELETE FROM report_evidence WHERE report_id = ? RETURNING sha256", (report_id,)
+            ).fetchall()
+        ]
+        orphaned = tuple(
+            sorted(
+                digest
+                for digest in digests
+                if u.execute(
+                    "SELECT 1 FROM report_evidence WHERE sha256 = ? LIMIT 1", (digest,)
+                ).fetchone()
+                is None
+            )
+        )
+        # Its notifications held the reporter's number and words: kept as a record that they
+        # were sent, without them; one still pending is given up.
+        u.execute(
+            "UPDATE outbox SET payload = ?, provider_message_id = NULL, claimed_until = NULL, "
+            "claim_token = NULL, last_error = CASE WHEN status = 'pending' THEN ? "
+            "ELSE last_error END, status = CASE WHEN status = 'pending' THEN 'dead' "
+            "ELSE status END WHERE report_id = ?",
+            (c.canonical_json(c.ERASED_PAYLOAD, "payload"), c.ERASED_ERROR, report_id),
+        )
+        return PersonalErasure(erased, orphaned)
 
     def _sla_due(self, at: pendulum.DateTime, office: str | None) -> tuple[SlaDue, ...]:
         # Three narrow columns through the SLA indexes on (office, instant); instants are read
@@ -748,15 +892,20 @@ class SqlReportRepository(c.RepositoryChecks):
         if f.state is not None:
             clauses.append("state = ?")
             params.append(f.state)
-        if f.phone is not None and f.user_id is not None:
-            clauses.append("(reporter_phone = ? OR reporter_user_id = ?)")
-            params += [f.phone, f.user_id]
-        elif f.phone is not None:
-            clauses.append("reporter_phone = ?")
-            params.append(f.phone)
-        elif f.user_id is not None:
-            clauses.append("reporter_user_id = ?")
-            params.append(f.user_id)
+        reporter = [
+            (column, keys)
+            for column, keys in (("reporter_phone", f.phone), ("reporter_user_id", f.user_id))
+            if keys is not None
+        ]
+        if reporter:
+            clauses.append(
+                "("
+                + " OR ".join(
+                    f"{column} IN ({', '.join('?' for _ in keys)})" for column, keys in reporter
+                )
+                + ")"
+            )
+            params += [key for _, keys in reporter for key in keys]
         if f.at_risk_at is not None:
             t = d.instant(f.at_risk_at)
             clauses.append(
@@ -788,11 +937,11 @@ class SqlReportRepository(c.RepositoryChecks):
         return rows
 
 
-def _message(d: Dialect, row: Sequence[Any]) -> OutboxMessage:
+def _message(d: Dialect, row: Sequence[Any], cipher: FieldCipher) -> OutboxMessage:
     return OutboxMessage(
         key=row[1],
         report_id=row[2],
-        payload=c.load_json(row[3]),
+        payload=c.load_json(c.open_payload_text(cipher, row[1], row[3])),
         created_at=d.read_instant(row[4]),
         status=OutboxStatus(row[5]),
         attempts=int(row[6]),
@@ -817,6 +966,7 @@ class SqlOutboxWriter(c.OutboxWriterChecks):
     def _insert(self, message: OutboxMessage, text: str) -> bool:
         self._uow.check_writable()
         d, m = self._uow._dialect, message
+        cipher = self._uow._storage.cipher
         cur = self._uow.execute(
             "INSERT INTO outbox (key, report_id, payload, created_at, status, attempts, "
             "next_attempt_at, office) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) "
@@ -824,7 +974,7 @@ class SqlOutboxWriter(c.OutboxWriterChecks):
             (
                 m.key,
                 m.report_id,
-                text,
+                c.seal_payload(cipher, m.key, text),
                 d.instant(m.created_at),
                 d.instant(m.next_attempt_at),
                 m.office,
@@ -833,7 +983,7 @@ class SqlOutboxWriter(c.OutboxWriterChecks):
         if cur.rowcount == 1:
             return True
         row = self._uow.execute("SELECT payload FROM outbox WHERE key = ?", (m.key,)).fetchone()
-        if row is None or row[0] != text:
+        if row is None or c.open_payload_text(cipher, m.key, row[0]) != text:
             raise c.idempotency_conflict(m.key)
         return False
 
@@ -845,6 +995,10 @@ class SqlInbox(c.InboxChecks):
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
+
+    @property
+    def _cipher(self) -> FieldCipher:
+        return self._uow._storage.cipher
 
     def _record(  # noqa: PLR0917 - the checked arguments of record() in order
         self,
@@ -948,7 +1102,10 @@ class SqlOutbox(c.OutboxChecks):
                 "UPDATE outbox SET claimed_until = ?, claim_token = ? WHERE key = ?",
                 [(lease, token, r[1]) for r in rows],
             )
-            return [_message(d, (*r[:8], lease, *r[9:12], token, *r[13:])) for r in rows]
+            return [
+                _message(d, (*r[:8], lease, *r[9:12], token, *r[13:]), self._storage.cipher)
+                for r in rows
+            ]
 
         return self._transact(claim, claim=True)
 
@@ -974,7 +1131,7 @@ class SqlOutbox(c.OutboxChecks):
             row = self._row(uow, key, lock=True)
             outcome = c.sent_outcome(OutboxStatus(row[5]), row[13], provider_message_id)
             if outcome == "keep":
-                return _message(uow._dialect, row)
+                return _message(uow._dialect, row, self._storage.cipher)
             if outcome == "fill":
                 uow.execute(
                     "UPDATE outbox SET provider_message_id = ? WHERE key = ?",
@@ -986,7 +1143,7 @@ class SqlOutbox(c.OutboxChecks):
                     "claim_token = NULL, provider_message_id = ? WHERE key = ?",
                     (uow._dialect.instant(instant), provider_message_id, key),
                 )
-            return _message(uow._dialect, self._row(uow, key, lock=False))
+            return _message(uow._dialect, self._row(uow, key, lock=False), self._storage.cipher)
 
         return self._transact(sent)
 
@@ -999,7 +1156,7 @@ class SqlOutbox(c.OutboxChecks):
                 f"WHERE {of_office}provider_message_id = ? ORDER BY position DESC LIMIT 1",
                 (*(() if office is None else (office,)), provider_message_id),
             ).fetchone()
-            return None if row is None else _message(uow._dialect, row)
+            return None if row is None else _message(uow._dialect, row, self._storage.cipher)
 
     def _mark_failed(
         self,
@@ -1013,7 +1170,7 @@ class SqlOutbox(c.OutboxChecks):
             d = uow._dialect
             row = self._row(uow, key, lock=True)
             if not c.failure_outcome(key, OutboxStatus(row[5]), row[12], token):
-                return _message(d, row)
+                return _message(d, row, self._storage.cipher)
             attempts = int(row[6]) + 1
             dead = nxt is None or attempts >= max_attempts
             uow.execute(
@@ -1027,7 +1184,7 @@ class SqlOutbox(c.OutboxChecks):
                     key,
                 ),
             )
-            return _message(d, self._row(uow, key, lock=False))
+            return _message(d, self._row(uow, key, lock=False), self._storage.cipher)
 
         return self._transact(failed)
 
@@ -1057,7 +1214,7 @@ class SqlOutbox(c.OutboxChecks):
                 "ORDER BY position LIMIT ?",
                 (*params, limit + 1),
             ).fetchall()
-            items = tuple(_message(uow._dialect, r) for r in rows[:limit])
+            items = tuple(_message(uow._dialect, r, self._storage.cipher) for r in rows[:limit])
         cursor = c.encode_cursor(int(rows[limit - 1][0])) if len(rows) > limit else None
         return Page(items, cursor)
 
@@ -1067,18 +1224,20 @@ class SqlOutbox(c.OutboxChecks):
             status = OutboxStatus(row[5])
             if status is not OutboxStatus.DEAD:
                 raise c.outbox_transition(key, status, "retry")
+            if row[9] == c.ERASED_ERROR:
+                raise c.erased_message(key)
             uow.execute(
                 "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, "
                 "claimed_until = NULL, claim_token = NULL WHERE key = ?",
                 (uow._dialect.instant(instant), key),
             )
-            return _message(uow._dialect, self._row(uow, key, lock=False))
+            return _message(uow._dialect, self._row(uow, key, lock=False), self._storage.cipher)
 
         return self._transact(retry)
 
     def _get(self, key: str) -> OutboxMessage:
         with self._storage.unit_of_work(read_only=True) as uow:
-            return _message(uow._dialect, self._row(uow, key, lock=False))
+            return _message(uow._dialect, self._row(uow, key, lock=False), self._storage.cipher)
 
     def _stored_keys(self, keys: list[str]) -> frozenset[str]:
         # One read transaction, the keys asked in chunks through the unique index on key.

@@ -7,6 +7,7 @@ retries a serialization conflict (every call is whole, so replaying it is safe).
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +22,7 @@ from layanan_aduan.exceptions import (
     StorageInputError,
     WebhookNotFoundError,
 )
+from layanan_aduan.ports.personal_data import FieldCipher
 from layanan_aduan.ports.storage import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ReceivedWebhook
 
 if TYPE_CHECKING:
@@ -32,6 +34,35 @@ T = TypeVar("T")
 
 _ATTEMPTS = 5
 _COLUMNS = "webhook_id, route, received_at, body, processed_at"
+
+
+_TAG = b"layanan-aduan/"
+_SEALED = _TAG + b"sealed:"
+_PLAIN = _TAG + b"plain:"
+
+
+def seal_body(cipher: FieldCipher, route: str, body: bytes) -> bytes:
+    """
+    A body as stored: sealed for its route when ``cipher`` encrypts (it holds the sender's
+    number, name and words), else as received.
+    """
+    if not cipher.encrypts:
+        # Tagged only when it could be read as tagged (a body that starts with our tag).
+        return _PLAIN + body if body.startswith(_TAG) else body
+    text = base64.b64encode(body).decode("ascii")
+    return _SEALED + cipher.seal(text, f"received_webhooks/{route}").encode("ascii")
+
+
+def open_body(cipher: FieldCipher, route: str, stored: bytes) -> bytes:
+    """
+    The body :func:`seal_body` stored, as received.
+    """
+    if stored.startswith(_PLAIN):
+        return stored[len(_PLAIN) :]
+    if not stored.startswith(_SEALED):
+        return stored
+    sealed = stored[len(_SEALED) :].decode("ascii")
+    return base64.b64decode(cipher.open(sealed, f"received_webhooks/{route}"))
 
 
 def _not_found(webhook_id: int) -> WebhookNotFoundError:
@@ -125,7 +156,7 @@ class MemoryReceivedWebhooks:
             if row is None:
                 raise _not_found(key)
             if row.processed_at is None:
-                self._rows[key] = attrs.evolve(row, processed_at=instant)
+                self._rows[key] = attrs.evolve(row, processed_at=instant, body=b"")
 
     def get(self, webhook_id: int) -> ReceivedWebhook:
         key = _check_id(webhook_id)
@@ -172,7 +203,7 @@ class SqlReceivedWebhooks:
             webhook_id=int(row[0]),
             route=str(row[1]),
             received_at=d.read_instant(row[2]),
-            body=bytes(row[3]),
+            body=open_body(uow._storage.cipher, str(row[1]), bytes(row[3])),
             processed_at=d.read_instant_or_none(row[4]),
         )
 
@@ -188,12 +219,13 @@ class SqlReceivedWebhooks:
 
         def insert(uow: SqlUnitOfWork) -> list[int]:
             instant = uow._dialect.instant(at)
+            cipher = uow._storage.cipher
             ids = []
             for data, route in checked:
                 row = uow.execute(
                     "INSERT INTO received_webhooks (route, received_at, body) VALUES (?, ?, ?) "
                     "RETURNING webhook_id",
-                    (route, instant, data),
+                    (route, instant, seal_body(cipher, route, data)),
                 ).fetchone()
                 ids.append(int(row[0]))
             return ids
@@ -224,9 +256,9 @@ class SqlReceivedWebhooks:
             if found is None:
                 raise _not_found(key)
             uow.execute(
-                "UPDATE received_webhooks SET processed_at = ? "
+                "UPDATE received_webhooks SET processed_at = ?, body = ? "
                 "WHERE webhook_id = ? AND processed_at IS NULL",
-                (uow._dialect.instant(instant), key),
+                (uow._dialect.instant(instant), b"", key),
             )
 
         self._transact(mark)

@@ -35,13 +35,16 @@ from typing import Any, Self
 import attrs
 import pendulum
 
+from layanan_aduan.adapters.field_cipher import PlainFieldCipher
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.adapters.storage._retention import MemoryRetentionRuns
 from layanan_aduan.adapters.storage._webhooks import MemoryReceivedWebhooks
 from layanan_aduan.ports import (
+    FieldCipher,
     OutboxMessage,
     OutboxStatus,
     Page,
+    PersonalErasure,
     ReportEvents,
     ReportProjection,
     ReportSummary,
@@ -61,19 +64,33 @@ class _Report:
     position: int
     report_id: str
     version: int
-    projection: ReportProjection
+    projection: ReportProjection  # its reporter keys dropped: they are in the two indexes
     events: tuple[str, ...]
+    # The vault: each sealed entry by seq, and the reporter's blind indexes.
+    personal: Mapping[int, str] = attrs.Factory(dict)
+    phone_index: str | None = None
+    user_index: str | None = None
+    evidence: frozenset[str] = frozenset()
 
     def summary(self) -> ReportSummary:
         return ReportSummary(self.report_id, self.version, self.projection)
 
-    def stored(self, after: int = 0) -> StoredReport:
+    def stored(self, cipher: FieldCipher, after: int = 0) -> StoredReport:
         return StoredReport(
             self.report_id,
             self.version,
             self.projection,
-            tuple(c.load_json(e) for e in self.events[after:]),
+            c.open_vault(
+                cipher,
+                self.report_id,
+                [c.load_json(e) for e in self.events[after:]],
+                after + 1,
+                ((seq, sealed) for seq, sealed in self.personal.items() if seq > after),
+            ),
         )
+
+    def events_only(self) -> tuple[dict[str, Any], ...]:
+        return tuple(c.load_json(e) for e in self.events)
 
 
 @attrs.frozen
@@ -167,6 +184,11 @@ class _Draft:
             if holder is None or self.outbox[holder].position <= row.position:
                 self._writable("provider_ids")[index] = row.stored.key
 
+    def forget_provider_id(self, message: OutboxMessage) -> None:
+        index = (message.office, message.provider_message_id or "")
+        if self.provider_ids.get(index) == message.key:
+            del self._writable("provider_ids")[index]
+
     def put_inbox(self, message_id: str, entry: _Entry) -> None:
         self._writable("inbox")[message_id] = entry
         if entry.sender is not None:
@@ -201,8 +223,8 @@ def _matches(row: _Report, f: c.ReportFilter) -> bool:
     p = row.projection
     reporter = f.phone is None and f.user_id is None
     if not reporter:
-        reporter = (f.phone is not None and p.reporter_phone == f.phone) or (
-            f.user_id is not None and p.reporter_user_id == f.user_id
+        reporter = (f.phone is not None and row.phone_index in f.phone) or (
+            f.user_id is not None and row.user_index in f.user_id
         )
     due = f.due_before is None or (
         not p.sla_stopped and p.sla_deadline is not None and p.sla_deadline < f.due_before
@@ -247,19 +269,54 @@ class _Repository(c.RepositoryChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
 
+    @property
+    def _cipher(self) -> FieldCipher:
+        return self._uow._storage.cipher
+
     def _find(self, column: str, value: str, after: int) -> StoredReport | None:
         view = self._uow.view()
         report_id = value if column == "report_id" else view.numbers.get(value)
         row = None if report_id is None else view.reports.get(report_id)
-        return None if row is None else row.stored(after)
+        return None if row is None else row.stored(self._cipher, after)
+
+    def _erase(self, report_id: str) -> PersonalErasure:
+        draft = self._uow.writable()
+        row = draft.reports.get(report_id)
+        if row is None:
+            raise c.report_not_found("report_id", report_id)
+        draft.put_report(
+            attrs.evolve(row, personal={}, phone_index=None, user_index=None, evidence=frozenset())
+        )
+        held = {d for r in draft.reports.values() for d in r.evidence}
+        orphaned = tuple(sorted(row.evidence - held))
+        for message in [m for m in draft.outbox.values() if m.stored.report_id == report_id]:
+            m = message.stored
+            pending = m.status is OutboxStatus.PENDING
+            draft.forget_provider_id(m)
+            draft.put_message(
+                attrs.evolve(
+                    message,
+                    stored=attrs.evolve(
+                        m,
+                        payload=dict(c.ERASED_PAYLOAD),
+                        provider_message_id=None,
+                        claimed_until=None,
+                        claim_token=None,
+                        status=OutboxStatus.DEAD if pending else m.status,
+                        last_error=c.ERASED_ERROR if pending else m.last_error,
+                    ),
+                )
+            )
+        return PersonalErasure(len(row.personal), orphaned)
 
     def _write(
         self,
         report_id: str,
         expected_version: int,
-        encoded: list[str],
+        step: c.SealedStep,
         projection: ReportProjection,
     ) -> int:
+        encoded = step.events
         draft = self._uow.writable()
         row = draft.reports.get(report_id)
         actual = 0 if row is None else row.version
@@ -278,8 +335,20 @@ class _Repository(c.RepositoryChecks):
         position = draft.take_position() if row is None else row.position
         version = expected_version + len(encoded)
         previous = () if row is None else row.events
+        personal = {} if row is None else dict(row.personal)
+        personal.update((seq, sealed) for seq, sealed, _ in step.personal)
         draft.put_report(
-            _Report(position, report_id, version, projection, previous + tuple(encoded))
+            _Report(
+                position,
+                report_id,
+                version,
+                attrs.evolve(projection, reporter_phone=None, reporter_user_id=None),
+                previous + tuple(encoded),
+                personal,
+                step.phone_index,
+                step.user_index,
+                (frozenset() if row is None else row.evidence) | step.evidence,
+            )
         )
         return version
 
@@ -321,7 +390,7 @@ class _Repository(c.RepositoryChecks):
     def _select_events(self, f: c.ReportFilter, limit: int, start: int) -> Page[ReportEvents]:
         rows = self._uow.view().reports.values()
         selected = (
-            (r.position, ReportEvents(r.report_id, r.stored().events))
+            (r.position, ReportEvents(r.report_id, r.events_only()))
             for r in rows
             if r.position > start and _matches(r, f)
         )
@@ -347,6 +416,10 @@ class _OutboxWriter(c.OutboxWriterChecks):
 class _Inbox(c.InboxChecks):
     def __init__(self, uow: _UnitOfWork) -> None:
         self._uow = uow
+
+    @property
+    def _cipher(self) -> FieldCipher:
+        return self._uow._storage.cipher
 
     def _record(  # noqa: PLR0917 - the checked arguments of record() in order
         self,
@@ -617,6 +690,8 @@ class _Outbox(c.OutboxChecks):
             row = self._existing(draft, key)
             if row.stored.status is not OutboxStatus.DEAD:
                 raise c.outbox_transition(key, row.stored.status, "retry")
+            if row.stored.last_error == c.ERASED_ERROR:
+                raise c.erased_message(key)
             new = _Message(
                 row.position,
                 attrs.evolve(
@@ -659,9 +734,12 @@ class InMemoryStorage:
     Args:
         busy_timeout: Seconds a writing unit of work waits for another one to finish before
             raising ``StorageUnavailableError`` (code ``storage_busy``).
+        cipher: What seals personal data and makes its blind indexes, as the SQL adapters'
+            (:class:`~layanan_aduan.adapters.field_cipher.PlainFieldCipher` by default).
     """
 
-    def __init__(self, *, busy_timeout: float = 5.0) -> None:
+    def __init__(self, *, busy_timeout: float = 5.0, cipher: FieldCipher | None = None) -> None:
+        self.cipher: FieldCipher = PlainFieldCipher() if cipher is None else cipher
         self._busy_timeout = busy_timeout
         self._writer = threading.Lock()
         self._state = _State()
@@ -711,6 +789,63 @@ class InMemoryStorage:
         The record of retention runs (see :class:`layanan_aduan.ports.RetentionRuns`).
         """
         return self._retention_runs
+
+    def sealed_by_key(self) -> dict[str, int]:
+        """
+        How many vault entries each key id seals (see :class:`~layanan_aduan.ports.Resealable`;
+        memory keeps outbox payloads as they are).
+        """
+        counts: dict[str, int] = {}
+        for row in self._state.reports.values():
+            for sealed in row.personal.values():
+                key_id = self.cipher.sealed_key_id(sealed)
+                counts[key_id] = counts.get(key_id, 0) + 1
+        return counts
+
+    def unindexed_reporters(self, *, limit: int = 500) -> list[str]:
+        """
+        Reports whose reporter keys are not indexed under the current key (see
+        :class:`~layanan_aduan.ports.Resealable`).
+        """
+        if not self.cipher.encrypts:
+            return []
+        prefix = f"{self.cipher.key_id}:"
+        rows = sorted(self._state.reports.values(), key=lambda r: r.position)
+        return [
+            r.report_id
+            for r in rows
+            if any(
+                i is not None and not i.startswith(prefix) for i in (r.phone_index, r.user_index)
+            )
+        ][:limit]
+
+    def reseal_personal(self, *, batch: int = 500) -> int:
+        """
+        Re-seal up to ``batch`` vault entries not sealed under the current key, in one unit of
+        work (see :class:`~layanan_aduan.ports.Resealable`).
+        """
+        cipher = self.cipher
+        if not cipher.encrypts:
+            return 0
+        done = 0
+        with self.unit_of_work() as uow:
+            draft = uow.writable()
+            for row in list(draft.reports.values()):
+                stale = {
+                    seq: sealed
+                    for seq, sealed in row.personal.items()
+                    if cipher.sealed_key_id(sealed) != cipher.key_id
+                }
+                if not stale or done >= batch:
+                    continue
+                personal = dict(row.personal)
+                for seq, sealed in list(stale.items())[: batch - done]:
+                    context = c.vault_context(row.report_id, seq)
+                    personal[seq] = cipher.seal(cipher.open(sealed, context), context)
+                    done += 1
+                draft.put_report(attrs.evolve(row, personal=personal))
+            uow.commit()
+        return done
 
     def ping(self) -> None:
         """

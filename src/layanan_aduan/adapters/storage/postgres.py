@@ -37,6 +37,7 @@ from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.adapters.storage._migrations import Migration, shipped
 from layanan_aduan.adapters.storage._sql import Dialect, SqlStorage, SqlUnitOfWork, UniqueViolation
 from layanan_aduan.exceptions import StorageError, StorageInputError, missing_extra
+from layanan_aduan.ports import FieldCipher
 
 try:
     import psycopg
@@ -171,8 +172,9 @@ class PostgresStorage(SqlStorage):
         max_size: int = 10,
         timeout: float = 10.0,
         migrations: Sequence[Migration] | None = None,
+        cipher: FieldCipher | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(cipher)
         if not _SCHEMA_NAME.fullmatch(schema):
             raise StorageInputError(
                 "Nama skema harus huruf kecil, angka dan garis bawah.",
@@ -215,6 +217,7 @@ class PostgresStorage(SqlStorage):
         max_size: int = 10,
         timeout: float = 10.0,
         migrations: Sequence[Migration] | None = None,
+        cipher: FieldCipher | None = None,
     ) -> PostgresStorage:
         """
         Connect to the database at ``dsn`` and bring the schema up to date.
@@ -227,6 +230,9 @@ class PostgresStorage(SqlStorage):
             max_size: Connections the pool may open.
             timeout: Seconds to wait for a connection before ``StorageUnavailableError``.
             migrations: The schema migrations to apply (default: the ones shipped).
+            cipher: What seals personal data at rest and makes its blind indexes
+                (:class:`~layanan_aduan.adapters.field_cipher.AesGcmFieldCipher` with a
+                personal-data key); without one, :class:`PlainFieldCipher` keeps it readable.
 
         Raises:
             SchemaVersionError: The schema is from a newer library version, or not ours.
@@ -240,6 +246,7 @@ class PostgresStorage(SqlStorage):
             max_size=max_size,
             timeout=timeout,
             migrations=migrations,
+            cipher=cipher,
         )
         try:
             storage._pool.open(wait=True, timeout=timeout)

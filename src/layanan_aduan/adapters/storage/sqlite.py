@@ -17,6 +17,16 @@ Durability and concurrency settings, applied to every connection:
 - ``busy_timeout``: a writer waits this long (default 5 s) for another writer before the
   unit of work fails with ``StorageUnavailableError`` (code ``storage_busy``).
 - ``foreign_keys=ON``.
+- ``secure_delete=ON``: a deleted row's bytes are overwritten with zeros in the database pages,
+  so erased personal data does not linger in free pages; :meth:`SqliteStorage.checkpoint_truncate`
+  then empties the WAL, which still holds the pages as they were before the deletion.
+
+Files: the database is created mode 0600 before SQLite opens it, and SQLite gives its ``-wal``,
+``-shm`` (and ``-journal``) files the database file's mode, so all are the service account's alone
+whatever the umask. An existing database (or ``-wal``/``-shm``) open to the group or others is
+made private on open (0644 becomes 0600), with a warning logged on ``layanan_aduan.files``; one
+another user owns is refused with ``FilePermissionError`` (code ``file_permissions``). See
+:mod:`layanan_aduan._files`.
 
 Writing units of work start with ``BEGIN IMMEDIATE``: writers take the database's write lock at
 the start, so two writers never deadlock on a lock upgrade; they queue, and each still checks
@@ -40,6 +50,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -50,6 +61,7 @@ from typing import Any
 
 import pendulum
 
+from layanan_aduan._files import check_private, private_file
 from layanan_aduan.adapters.storage import _common as c
 from layanan_aduan.adapters.storage._migrations import (
     SCHEMA_TABLE,
@@ -60,6 +72,7 @@ from layanan_aduan.adapters.storage._migrations import (
 )
 from layanan_aduan.adapters.storage._sql import Dialect, SqlStorage, UniqueViolation
 from layanan_aduan.exceptions import SchemaVersionError, StorageError, StorageInputError
+from layanan_aduan.ports import FieldCipher
 
 __all__ = ["SqliteStorage"]
 
@@ -153,8 +166,9 @@ class SqliteStorage(SqlStorage):
         *,
         busy_timeout: float = 5.0,
         migrations: Sequence[Migration] | None = None,
+        cipher: FieldCipher | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(cipher)
         text = os.fspath(path)
         if not text or text == ":memory:" or text.startswith("file:"):
             raise StorageInputError(
@@ -177,6 +191,7 @@ class SqliteStorage(SqlStorage):
         *,
         busy_timeout: float = 5.0,
         migrations: Sequence[Migration] | None = None,
+        cipher: FieldCipher | None = None,
     ) -> SqliteStorage:
         """
         Open (creating if needed) the database file at ``path`` and bring its schema up to date.
@@ -186,16 +201,34 @@ class SqliteStorage(SqlStorage):
             busy_timeout: Seconds a writer waits for another writer.
             migrations: The schema migrations to apply (default: the ones shipped). A system that
                 extends the schema passes the shipped ones followed by its own.
+            cipher: What seals personal data at rest and makes its blind indexes
+                (:class:`~layanan_aduan.adapters.field_cipher.AesGcmFieldCipher` with a
+                personal-data key); without one, :class:`PlainFieldCipher` keeps it readable.
 
         Raises:
             SchemaVersionError: The file is from a newer library version (``schema_too_new``),
                 another application's (``foreign_database``, left unchanged), or not ours.
             StorageUnavailableError: The file cannot be opened.
         """
-        storage = cls(path, busy_timeout=busy_timeout, migrations=migrations)
+        storage = cls(path, busy_timeout=busy_timeout, migrations=migrations, cipher=cipher)
         storage._refuse_foreign_file()
+        storage._make_private()
         storage._start()
         return storage
+
+    def _make_private(self) -> None:
+        """
+        Create the database file 0600 before SQLite does (SQLite would use 0644 less the umask,
+        and gives the ``-wal``/``-shm`` files the database's mode); make an existing database and
+        its ``-wal``/``-shm`` private again (warning) or refuse them (another user's).
+        """
+        try:
+            private_file(self.path, what="basis data")
+            for suffix in ("-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    check_private(self.path + suffix, what="basis data")
+        except OSError as e:
+            raise c.unavailable(type(e).__name__) from e
 
     def _refuse_foreign_file(self) -> None:
         """
@@ -246,6 +279,7 @@ class SqliteStorage(SqlStorage):
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA secure_delete=ON")
             conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
         except sqlite3.Error as e:
             conn.close()
@@ -257,6 +291,35 @@ class SqliteStorage(SqlStorage):
             conn.close()
             raise c.unavailable("wal_unsupported")
         return conn
+
+    def checkpoint_truncate(self) -> bool:
+        """
+        Copy the WAL into the database file and truncate the WAL to zero bytes
+        (``PRAGMA wal_checkpoint(TRUNCATE)``); True when it did.
+
+        Call it after deleting personal data: ``secure_delete`` zeroes the deleted bytes in the
+        database pages, but the WAL still holds earlier images of those pages until it is
+        checkpointed and truncated. It waits up to the busy timeout for other connections'
+        readers and writers; False when one still held an older snapshot (the WAL may then
+        keep the old pages: call it again later).
+
+        Raises:
+            StorageStateError: The storage is closed.
+            StorageUnavailableError: The database cannot be reached.
+        """
+        self._check_open()
+        conn = self._acquire()
+        broken = False
+        try:
+            busy, _log_frames, _checkpointed = conn.execute(
+                "PRAGMA wal_checkpoint(TRUNCATE)"
+            ).fetchone()
+        except sqlite3.Error as e:
+            broken = True
+            raise self._dialect.translate(e) from e
+        finally:
+            self._release(conn, broken=broken)
+        return not busy
 
     def _acquire(self) -> sqlite3.Connection:
         with self._lock:

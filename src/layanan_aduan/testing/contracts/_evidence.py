@@ -86,6 +86,19 @@ class EvidenceStoreContract:
         assert evidence_store.put(b"%PDF-1.7") == first
         assert evidence_store.get(first) == b"%PDF-1.7"
 
+    def test_delete_removes_the_file_once(self, evidence_store: EvidenceStore) -> None:
+        """delete() removes the file (True), then finds none (False); other files stay."""
+        gone = evidence_store.put(b"%PDF-1.7 KTP")
+        kept = evidence_store.put(b"%PDF-1.7 surat")
+        assert evidence_store.delete(gone) is True
+        assert not evidence_store.contains(gone)
+        with pytest.raises(EvidenceNotFoundError):
+            evidence_store.get(gone)
+        assert evidence_store.delete(gone) is False
+        assert evidence_store.get(kept) == b"%PDF-1.7 surat"
+        with pytest.raises(StorageInputError):
+            evidence_store.delete("../etc/passwd")
+
     def test_missing_digest_is_not_found(self, evidence_store: EvidenceStore) -> None:
         """get() of a well-formed digest that was never stored raises EvidenceNotFoundError."""
         digest = hashlib.sha256(b"never stored").hexdigest()

@@ -250,7 +250,8 @@ class StorageContract(ReceivedWebhooksCases):
         assert stored.report_id == "r-1"
         assert stored.version == 2
         assert stored.events == tuple(events)
-        assert stored.projection == p
+        # The reporter's keys are kept as blind indexes: lookup keys, read back as None.
+        assert stored.projection == attrs.evolve(p, reporter_phone=None, reporter_user_id=None)
         assert stored.projection.received_at is not None
         assert stored.projection.received_at.timezone_name == "UTC"
 
@@ -533,6 +534,62 @@ class StorageContract(ReceivedWebhooksCases):
             assert [s.report_id for s in uow.reports.by_state("submitted").items] == [b]
             assert [s.report_id for s in uow.reports.by_state("received").items] == [a]
             assert uow.reports.by_state("submitted", office="JKT").items == ()
+
+    def test_personal_data_is_kept_apart_and_erased(self, storage: Storage) -> None:
+        """An event's ``personal_data`` loads back whole until erase_personal deletes it: the rest
+        of the events stay byte for byte, the reporter is no longer found, the report's
+        notifications keep no payload, and a second erasure deletes nothing."""
+        digest, shared = "ab" * 32, "cd" * 32
+        vault = {
+            "salt": "AAAAAAAAAAAAAAAAAAAAAA==",
+            "values": {
+                "actor_id": "+6281234567890",
+                "payload": {
+                    "details": {"name": "Budi Santoso", "nik": "3171010101900001"},
+                    "evidence": [{"sha256": digest}, {"sha256": shared}],
+                },
+            },
+        }
+        events: list[dict[str, Any]] = [
+            {"action": "submit", "seq": 1, "personal": "ef" * 32, "personal_data": vault},
+            {"action": "receive", "seq": 2},
+        ]
+        other = {**vault, "values": {"payload": {"evidence": [{"sha256": shared}]}}}
+        rid = create(storage, events=events, reporter_phone="+6281234567890")
+        keep = create(storage, events=[{"action": "submit", "seq": 1, "personal_data": other}])
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("n1", {"recipient": "+6281234567890"}, created_at=T0, report_id=rid)
+            uow.commit()
+        assert list(load(storage, rid).events) == events
+        with storage.unit_of_work() as uow:
+            assert [s.report_id for s in uow.reports.by_reporter(phone="+6281234567890").items] == [
+                rid
+            ]
+            erased = uow.reports.erase_personal(rid)
+            uow.commit()
+        assert (erased.entries, erased.orphaned_evidence) == (1, (digest,))
+        stored = load(storage, rid)
+        assert list(stored.events) == [
+            {k: v for k, v in events[0].items() if k != "personal_data"},
+            events[1],
+        ]
+        assert load(storage, keep).events[0]["personal_data"] == other
+        with storage.unit_of_work() as uow:
+            assert uow.reports.by_reporter(phone="+6281234567890").items == ()
+            assert uow.reports.erase_personal(rid).entries == 0
+            with pytest.raises(ReportNotFoundError):
+                uow.reports.erase_personal("no-such-report")
+            uow.commit()
+        message = storage.outbox.get("n1")
+        assert message.payload == {"erased": True}
+        assert (message.status.value, message.last_error) == ("dead", "personal_data_erased")
+        with pytest.raises(OutboxStateError) as refused:
+            storage.outbox.retry("n1", at=T0)
+        assert refused.value.code == "message_erased"
+        with storage.unit_of_work() as uow:
+            gone = uow.reports.erase_personal(keep)
+            uow.commit()
+        assert gone.orphaned_evidence == (shared,)
 
     def test_by_reporter_matches_phone_or_user_id(self, storage: Storage) -> None:
         """by_reporter finds reports by E.164 number, by WhatsApp user id, or by either."""
