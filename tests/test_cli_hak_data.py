@@ -191,7 +191,7 @@ def test_hapus_subjek_refuses_while_a_report_is_open(
     stays as it was."""
     _open_report(db)
     status, _ = run(
-        db, "hapus-subjek", "--telepon", PHONE, "--dasar", "Permintaan", "--oleh", "petugas-01"
+        db, "hapus-subjek", "--telepon", PHONE, "--rujukan", "S-1", "--petugas", "petugas-01"
     )
     assert status == 2
     err = capsys.readouterr().err
@@ -225,15 +225,17 @@ def test_hapus_subjek_erases_every_ended_report(db: Path) -> None:
         "--telepon",
         PHONE,
         "--dasar",
-        "Permintaan subjek data",
+        "consent_withdrawn",
         "--rujukan",
-        "S-1/2026",
-        "--oleh",
+        "Surat S-1/2026",
+        "--petugas",
         "petugas-01",
         at="2026-02-01T09:00:00+07:00",
     )
     assert status == 0
     assert "LAP/KNJP/2026/000001\tdihapus" in out
     assert PHONE not in out
+    status, out = run(db, "riwayat", "LAP/KNJP/2026/000001", "--json")
+    assert json.loads(out.splitlines()[-1])["action"] == "erase_personal_data"
     status, out = run(db, "ekspor-subjek", "--telepon", PHONE)
     assert json.loads(out)["reports"] == []

@@ -397,7 +397,7 @@ def test_a_subject_erased_on_request_is_no_longer_found(
     desk = make_desk(storage, T0.add(days=1))
     assert len(export_subject(desk, phone=OTHER_PHONE)["reports"]) == 1
     done = erase_subject(
-        desk, phone=OTHER_PHONE, actor_id="petugas-01", basis="Permintaan", reference="S-2"
+        desk, phone=OTHER_PHONE, actor_id="petugas-01", reference="Permintaan (S-2)"
     )
     assert done.erased == (stored["r-other"],)
     with storage.unit_of_work(read_only=True) as uow:
@@ -488,7 +488,7 @@ def test_subject_erasure_refuses_while_a_report_is_open(
     desk = make_desk(storage, T0.add(days=1))
     eraser = Recorder()
     with pytest.raises(RetentionRefusedError) as info:
-        erase_subject(desk, phone=PHONE, actor_id="petugas-01", basis="Permintaan", erase=eraser)
+        erase_subject(desk, phone=PHONE, actor_id="petugas-01", reference="S-1", erase=eraser)
     assert info.value.code == "report_still_open"
     assert info.value.details["open"] == [stored["r-open"]]
     assert PHONE not in str(info.value)
@@ -503,16 +503,17 @@ def test_subject_erasure_erases_every_ended_report_of_the_reporter(
     desk = make_desk(storage, T0.add(days=1))
     eraser = Recorder()
     with pytest.raises(StaffAuthorizationError):
-        erase_subject(desk, phone=OTHER_PHONE, actor_id="kasi-intel-01", basis="x", erase=eraser)
+        erase_subject(
+            desk, phone=OTHER_PHONE, actor_id="kasi-intel-01", reference="x", erase=eraser
+        )
     with pytest.raises(ValidationError):
-        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", basis=" ", erase=eraser)
+        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", reference=" ", erase=eraser)
     assert eraser.calls == []
     done = erase_subject(
         desk,
         phone=OTHER_PHONE,
         actor_id="petugas-01",
-        basis="Permintaan penghapusan subjek data",
-        reference="S-1/2026",
+        reference="Permintaan penghapusan subjek data (S-1/2026)",
         erase=eraser,
     )
     assert done.erased == (stored["r-other"],)
@@ -526,12 +527,10 @@ def test_subject_erasure_erases_every_ended_report_of_the_reporter(
         )
     ]
     with pytest.raises(ValidationError) as info:
-        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", basis="x", grounds="bosan")
+        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", reference="x", basis="bosan")
     assert info.value.code == "invalid_erasure_basis"
     with pytest.raises(ValidationError):
-        erase_subject(
-            desk, phone=OTHER_PHONE, actor_id="petugas-01", basis="x" * 290, reference="y" * 20
-        )
+        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", reference="y" * 301)
     assert len(eraser.calls) == 1
 
 
@@ -544,10 +543,12 @@ def test_subject_erasure_refuses_a_held_report_and_nobody(
     place_legal_hold(desk, stored["r-other"], actor_id="kasi-intel-01", reason="Penyidikan")
     eraser = Recorder()
     with pytest.raises(RetentionRefusedError) as info:
-        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", basis="x", erase=eraser)
+        erase_subject(desk, phone=OTHER_PHONE, actor_id="petugas-01", reference="x", erase=eraser)
     assert info.value.code == "legal_hold"
     with pytest.raises(RetentionRefusedError) as info:
-        erase_subject(desk, phone="+6289999999999", actor_id="petugas-01", basis="x", erase=eraser)
+        erase_subject(
+            desk, phone="+6289999999999", actor_id="petugas-01", reference="x", erase=eraser
+        )
     assert info.value.code == "no_reports"
     assert eraser.calls == []
 

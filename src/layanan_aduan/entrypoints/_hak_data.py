@@ -10,7 +10,8 @@ Retention and the data subject's rights from the command line.
 - ``ekspor-subjek --telepon +62... | --wa-id ID [--keluaran BERKAS]``: everything held about
   one reporter as JSON (``layanan-aduan/akses-subjek/v1``), on standard output or in a file
   readable by its owner only (mode 0600).
-- ``hapus-subjek --telepon ... | --wa-id ... --dasar TEKS --oleh ID``: erase every ended report
+- ``hapus-subjek --telepon ... | --wa-id ... --rujukan TEKS --petugas ID [--dasar DASAR]``:
+  erase every ended report
   of one reporter at this office; refused, nothing changed, while one is open or held.
 
 Every command takes ``--en`` for its messages in English, and the desk's options
@@ -79,16 +80,18 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "hapus-subjek", help="hapus data pribadi semua laporan selesai dari satu pelapor"
     )
     _lookup(p)
-    p.add_argument("--dasar", required=True, metavar="TEKS", help="dasar penghapusan")
-    p.add_argument("--rujukan", metavar="TEKS", help="nomor surat permintaan (opsional)")
     p.add_argument(
-        "--alasan-hukum",
-        dest="alasan_hukum",
+        "--dasar",
         choices=("subject_request", "consent_withdrawn", "unlawfully_obtained"),
         default="subject_request",
-        help="dasar hukum: permintaan subjek (bawaan), persetujuan ditarik, melawan hukum",
+        help="dasar penghapusan: permintaan subjek (bawaan), persetujuan ditarik, melawan hukum",
     )
-    p.add_argument("--oleh", required=True, metavar="ID", help="id staf petugas pelaksana")
+    p.add_argument(
+        "--rujukan", required=True, metavar="TEKS", help="nomor atau tanggal surat permintaan"
+    )
+    p.add_argument(
+        "--petugas", "--oleh", dest="oleh", required=True, metavar="ID", help="id staf petugas"
+    )
     p.add_argument("--en", action="store_true", help="pesan dalam bahasa Inggris")
     _common(p)
     p.set_defaults(run=_run_erase_subject)
@@ -309,7 +312,6 @@ def _run_erase_subject(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
             actor_id=args.oleh,
             basis=args.dasar,
             reference=args.rujukan,
-            grounds=args.alasan_hukum,
         )
     for name in done.erased:
         print(f"{name}\t{_say(args, 'dihapus', 'erased')}", file=stdout)

@@ -11,8 +11,8 @@ reporter, and erasure on request.
 - :func:`erase_subject` erases every ended report of one reporter at the desk's office through
   the same erasure as retention
   (:func:`layanan_aduan.service_layer.retention.default_eraser`), by an authorised member of
-  staff, with a stated basis. It refuses, changing nothing, while one of them is open or
-  under a legal hold.
+  staff, with the request's basis and reference. It refuses, changing nothing, while one of
+  them is open or under a legal hold.
 
 The lookup value is personal data: it is never logged, and refusals show it masked.
 """
@@ -245,23 +245,21 @@ class SubjectErasure:
     failed: tuple[tuple[str, str], ...] = ()
 
 
-def _request_reference(basis: str, reference: str | None, grounds: str) -> str:
-    text = check_reason(basis, "basis")
-    if reference is not None:
-        text = f"{text} ({check_reason(reference, 'reference')})"
-    if len(text) > REFERENCE_LIMIT:
+def _request_reference(basis: str, reference: str) -> str:
+    if basis not in SUBJECT_BASES:
         raise ValidationError(
-            f"Dasar dan rujukan penghapusan paling panjang {REFERENCE_LIMIT} karakter.",
-            f"The erasure's basis and reference are at most {REFERENCE_LIMIT} characters.",
-            code="invalid_reason",
+            f"Dasar penghapusan tidak dikenal; pilih: {', '.join(SUBJECT_BASES)}.",
+            f"Unknown erasure basis; choose one of: {', '.join(SUBJECT_BASES)}.",
+            code="invalid_erasure_basis",
             field="basis",
         )
-    if grounds not in SUBJECT_BASES:
+    text = check_reason(reference, "reference")
+    if len(text) > REFERENCE_LIMIT:
         raise ValidationError(
-            f"Dasar hukum penghapusan tidak dikenal; pilih: {', '.join(SUBJECT_BASES)}.",
-            f"Unknown erasure ground; choose one of: {', '.join(SUBJECT_BASES)}.",
-            code="invalid_erasure_basis",
-            field="grounds",
+            f"Rujukan penghapusan paling panjang {REFERENCE_LIMIT} karakter.",
+            f"The erasure's reference is at most {REFERENCE_LIMIT} characters.",
+            code="invalid_reason",
+            field="reference",
         )
     return text
 
@@ -272,9 +270,8 @@ def erase_subject(
     phone: str | None = None,
     user_id: str | None = None,
     actor_id: str,
-    basis: str,
-    reference: str | None = None,
-    grounds: str = "subject_request",
+    reference: str,
+    basis: str = "subject_request",
     erase: Eraser | None = None,
 ) -> SubjectErasure:
     """
@@ -286,26 +283,24 @@ def erase_subject(
         phone: The reporter's telephone number (E.164).
         user_id: The reporter's WhatsApp user id.
         actor_id: The staff member who erases (section head, acting, or office head).
-        basis: The basis of the erasure in words (e.g. the request and its date), recorded
-            as the erasure event's reference with ``reference``.
-        reference: A reference (the request letter's number), if any.
-        grounds: The erasure's ground (one of
-            :data:`~layanan_aduan.service_layer.retention.SUBJECT_BASES`; the subject's
-            request by default).
+        reference: The request's reference (its letter's number and date, or how it was
+            made), recorded in each erasure event; at most 300 characters.
+        basis: The erasure's legal basis, one of
+            :data:`~layanan_aduan.service_layer.retention.SUBJECT_BASES` (the subject's request
+            by default; consent withdrawn; data obtained or processed unlawfully).
         erase: What erases one report (:func:`~layanan_aduan.service_layer.retention.
             default_eraser` when ``None``).
 
     Raises:
-        ValidationError: No lookup (``lookup_missing``), an empty basis (``invalid_reason``),
-            a basis and reference longer than 300 characters together (``invalid_reason``),
-            or unknown ``grounds`` (``invalid_erasure_basis``).
+        ValidationError: No lookup (``lookup_missing``), an empty or too long reference
+            (``invalid_reason``), or an unknown basis (``invalid_erasure_basis``).
         StaffAuthorizationError: ``actor_id`` may not erase.
         RetentionRefusedError: ``no_reports`` (none of this office), ``report_still_open``
             (``details["open"]`` lists them), ``legal_hold`` (``details["held"]``) or
             ``erasure_unavailable``; nothing was changed.
     """
     _check_lookup(phone, user_id)
-    text = _request_reference(basis, reference, grounds)
+    text = _request_reference(basis, reference)
     actor = authorise_erasure(desk, actor_id, "erase_subject")
     shown = mask(phone) if phone is not None else mask(user_id or "")
     now = desk.clock.now()
@@ -364,7 +359,7 @@ def erase_subject(
             raise AssertionError(name)
         due = ErasureDue(report.id, report.number, desk.office, ended, now, "personal_data")
         try:
-            eraser(desk, due, actor, grounds, text)
+            eraser(desk, due, actor, basis, text)
         except LayananAduanError as e:
             failed.append((name, e.code))
             continue
