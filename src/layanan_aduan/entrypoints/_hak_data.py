@@ -56,6 +56,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     group.add_argument("--lepas", metavar="NOMOR", help="cabut penahanan laporan")
     p.add_argument(
         "--oleh",
+        "--petugas",
+        dest="oleh",
         metavar="ID",
         help="id staf: petugas untuk --jalankan; Kasi, Plh Kasi atau Kajari untuk --tahan/--lepas",
     )
