@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -254,19 +253,6 @@ def _hold(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
-def _write_private(path: str, text: str) -> None:
-    # Created 0600 (and made so when it existed): the file holds one person's personal data.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            fd = -1
-            f.write(text)
-    finally:
-        if fd != -1:
-            os.close(fd)
-
-
 def _shown_lookup(args: argparse.Namespace) -> str:
     from layanan_aduan.privacy import mask
 
@@ -283,8 +269,11 @@ def _run_export(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if not args.keluaran:
         stdout.write(text)
         return EXIT_OK
+    from layanan_aduan._files import write_private
+
     try:
-        _write_private(args.keluaran, text)
+        # Created 0600 (and made so when it existed): the file holds one person's data.
+        write_private(args.keluaran, text)
     except OSError as e:
         from layanan_aduan.exceptions import ValidationError
 
