@@ -41,8 +41,14 @@ def _personal_texts(report: Report) -> list[str]:
         report.message,
         report.submitter_id,
     ]
-    # Six characters or more: a shorter text could be a code the event holds by right.
-    return [json.dumps(v, ensure_ascii=False) for v in values if v is not None and len(v) >= 6]
+    # Six characters or more: a shorter text could be a code the event holds by right; and not
+    # a staff member's id the strategies happened to draw alike (staff ids are kept).
+    staff = {e.actor_id for e in report.events if e.actor_role is not Role.REPORTER}
+    return [
+        json.dumps(v, ensure_ascii=False)
+        for v in values
+        if v is not None and len(v) >= 6 and v not in staff
+    ]
 
 
 def _hashed_part(event: Event) -> str:

@@ -614,6 +614,20 @@ class StaffRoleVacantError(WorkflowError, LookupError):
     code = "role_vacant"
 
 
+class RetentionRefusedError(WorkflowError):
+    """
+    A retention or subject-rights operation refused; nothing was changed.
+
+    ``code`` is ``report_still_open`` (a subject's erasure while one of their reports is
+    open: ``details["open"]`` lists the numbers), ``legal_hold`` (a report under a legal hold
+    may not be erased: ``details["held"]``), ``already_held`` (a hold placed twice),
+    ``not_held`` (a hold released that is not there), ``no_reports`` (nobody is found by the
+    lookup) or ``erasure_unavailable`` (this installation cannot erase yet).
+    """
+
+    code = "retention_refused"
+
+
 # --- storage ----------------------------------------------------------------------------------
 
 

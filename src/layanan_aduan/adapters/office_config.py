@@ -69,6 +69,7 @@ import attrs
 from layanan_aduan.domain.calendar import OfficeSchedule, Overrides, WorkingInterval
 from layanan_aduan.domain.flood import DEFAULT_FLOOD_POLICY, FloodPolicy
 from layanan_aduan.domain.overrides import overrides_from_mapping
+from layanan_aduan.domain.retention import DEFAULT_RETENTION, RetentionPolicy
 from layanan_aduan.domain.staff import StaffMember
 from layanan_aduan.domain.standard import (
     DEFAULT_REQUIREMENT_POLICY,
@@ -110,6 +111,7 @@ _TOP = (
     "storage",
     "intake",
     "signing",
+    "retention",
     "personal_data",
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -1046,6 +1048,9 @@ def _read(
         )
     office = _office(reader, data)
     standard = _standard(reader, data, office)
+    retention = _retention(reader, data)
+    if standard is not None and retention is not None:
+        standard = attrs.evolve(standard, retention=retention)
     numbers, whatsapp = _whatsapp(reader, data)
     thresholds = _thresholds(reader, data)
     storage = _storage(reader, data, base_dir)
@@ -1109,6 +1114,31 @@ def _read(
         ),
         [],
     )
+
+
+def _retention(reader: _Reader, data: Mapping[str, Any]) -> RetentionPolicy | None:
+    # [retention] personal_data_days and evidence_days: whole days after a report ends. Either
+    # one alone keeps the other's default (evidence never longer than the personal data).
+    if "retention" not in data:
+        return None
+    table = reader.table(data, "retention", ("personal_data_days", "evidence_days"))
+    changes: dict[str, int] = {}
+    for key in ("personal_data_days", "evidence_days"):
+        value = reader.number(table, "retention", key, integer=True)
+        if value is not None:
+            # Bounded before it becomes an int the policy checks (TOML integers are 64-bit).
+            changes[key] = int(max(-1.0, min(value, 10.0**9)))
+    if "personal_data_days" in changes and "evidence_days" not in changes:
+        changes["evidence_days"] = min(
+            DEFAULT_RETENTION.evidence_days, changes["personal_data_days"]
+        )
+    try:
+        return attrs.evolve(DEFAULT_RETENTION, **changes)
+    except LayananAduanError as e:
+        key = e.field if e.field in ("personal_data_days", "evidence_days") else "retention"
+        path = f"retention.{key}" if key != "retention" else key
+        reader.problem(path, e.code, e.message, e.message_en)
+        return None
 
 
 def _flood(reader: _Reader, intake: Mapping[str, Any]) -> FloodPolicy:

@@ -35,6 +35,7 @@ from layanan_aduan.domain.calendar import (
     OfficeSchedule,
     WorkingInterval,
 )
+from layanan_aduan.domain.retention import DEFAULT_RETENTION, RetentionPolicy
 from layanan_aduan.domain.workflow import (
     REPORT_WORKFLOW,
     SECTION_HEAD_TITLE,
@@ -736,6 +737,9 @@ class ServiceStandard:
         products: Produk Pelayanan.
         office: The office, its numbers and its schedule (Jam Kerja, time zone).
         complaints: Pengaduan Layanan: where to complain about the service itself.
+        retention: How long a report's personal data and evidence files are kept after it
+            ends (:class:`~layanan_aduan.domain.retention.RetentionPolicy`; two years by
+            default, see docs/personal-data.md).
         accept_anonymous: Whether a report without the reporter's name and NIK is accepted
             (an anonymous report, confidential by construction; see
             :mod:`layanan_aduan.domain.confidential`). ``False`` by default: the published
@@ -777,6 +781,9 @@ class ServiceStandard:
     requirement_policy: RequirementPolicy = attrs.field(
         default=DEFAULT_REQUIREMENT_POLICY,
         validator=attrs.validators.instance_of(RequirementPolicy),
+    )
+    retention: RetentionPolicy = attrs.field(
+        default=DEFAULT_RETENTION, validator=attrs.validators.instance_of(RetentionPolicy)
     )
     accept_anonymous: bool = attrs.field(
         default=False, validator=attrs.validators.instance_of(bool), kw_only=True
@@ -1126,6 +1133,7 @@ def _standard_to_dict(standard: ServiceStandard) -> dict[str, Any]:
             for s in standard.procedure
         ],
     }
+    data["retention"] = standard.retention.to_dict()
     if complaints.telephone is not None:
         data["complaints"]["telephone"] = complaints.telephone
     if standard.decree_number is not None:
@@ -1215,7 +1223,24 @@ def _standard_from_dict(data: Mapping[str, Any]) -> ServiceStandard:
         decree_number=decree,
         section_head_title=_key(data, "section_head_title", "", str),
         section_head_title_en=_key(data, "section_head_title_en", "", str),
+        retention=_retention_from_dict(data),
     )
+
+
+def _retention_from_dict(data: Mapping[str, Any]) -> RetentionPolicy:
+    # Optional: a standard written before retention was data keeps the default.
+    if "retention" not in data:
+        return DEFAULT_RETENTION
+    table = _key(data, "retention", "", Mapping)
+    try:
+        return RetentionPolicy(
+            personal_data_days=_key(table, "personal_data_days", "retention.", int),
+            evidence_days=_key(table, "evidence_days", "retention.", int),
+        )
+    except ValidationError as e:
+        if isinstance(e, ServiceStandardError):
+            raise
+        raise _standard_error(e.code, f"retention.{e.field}", e.message, e.message_en) from None
 
 
 _KNJP_OFFICE = Office(

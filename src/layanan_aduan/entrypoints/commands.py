@@ -11,6 +11,7 @@ from typing import Any
 
 from layanan_aduan.entrypoints import (
     _bukti,
+    _hak_data,
     _hapus_data,
     _hitung_ulang,
     _kalender,
@@ -38,6 +39,7 @@ REGISTRY: list[Register] = [
     _bukti.register,
     _layani.register,
     _rekap.register,
+    _hak_data.register,
     _rahasia.register,
     _hapus_data.register,
     _kata_sandi.register,

@@ -59,6 +59,8 @@ __all__ = [
     "ReportRepository",
     "ReportSummary",
     "ReportTimeline",
+    "RetentionRun",
+    "RetentionRuns",
     "SenderActivity",
     "SlaDue",
     "Storage",
@@ -933,10 +935,15 @@ class Outbox(Protocol):
         office: str | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
+        report_id: str | None = None,
     ) -> Page[OutboxMessage]:
         """
-        List messages in the order they were put, optionally of one status and one office: what
-        an operator reads (nothing is leased or changed).
+        List messages in the order they were put, optionally of one status, one office and one
+        report: what an operator reads (nothing is leased or changed).
+
+        With ``report_id``, only that report's messages: an indexed lookup (report, order put)
+        whose cost follows the report's notifications, not the outbox's size (what the evidence
+        pack and a subject access export read).
         """
         ...
 
@@ -1051,6 +1058,93 @@ class ReceivedWebhooks(Protocol):
         ...
 
 
+def _run_counts(value: Mapping[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key, n in dict(value).items():
+        if not isinstance(key, str) or isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise StorageInputError(
+                "Hitungan pelaksanaan retensi harus nama dan bilangan bulat nol atau lebih.",
+                "A retention run's counts must be names and integers, zero or more.",
+                code="invalid_count",
+                field="counts",
+            )
+        out[key] = n
+    return out
+
+
+def _run_reports(value: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
+    return tuple(dict(item) for item in value)
+
+
+def _run_policy(value: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(value)
+
+
+def _started_at(value: dt.datetime) -> pendulum.DateTime:
+    return _utc(value, "started_at")
+
+
+def _finished_at(value: dt.datetime) -> pendulum.DateTime:
+    return _utc(value, "finished_at")
+
+
+@attrs.frozen
+class RetentionRun:
+    """
+    One run of the retention job (``layanan-aduan retensi``), dry or not, as recorded.
+
+    It names reports by id and number only: never a personal value.
+
+    Attributes:
+        started_at: When the run started (the clock port's instant), in UTC.
+        finished_at: When it finished, in UTC.
+        actor_id: Who ran it (a staff id, or ``"system"`` for a scheduled job).
+        dry_run: True when it only listed what was due.
+        policy: The retention policy applied (``personal_data_days``, ``evidence_days``).
+        counts: What it counted (``due``, ``held``, ``erased``, ``failed``, ...).
+        reports: The reports it erased (or, for a dry run, would erase): each a JSON object
+            with ``report_id`` and ``number``, and what was erased.
+        office: The office whose reports it swept, or ``None`` for every office.
+        run_id: The store's id for it (increasing), ``None`` until recorded.
+    """
+
+    started_at: pendulum.DateTime = attrs.field(converter=_started_at)
+    finished_at: pendulum.DateTime = attrs.field(converter=_finished_at)
+    actor_id: str = attrs.field(validator=_text_or_none("actor_id", 200))
+    dry_run: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    policy: dict[str, Any] = attrs.field(converter=_run_policy)
+    counts: dict[str, int] = attrs.field(converter=_run_counts)
+    reports: tuple[dict[str, Any], ...] = attrs.field(converter=_run_reports, default=())
+    office: str | None = attrs.field(default=None, validator=_text_or_none("office", 64))
+    run_id: int | None = None
+
+
+@runtime_checkable
+class RetentionRuns(Protocol):
+    """
+    Port: the record of every retention run. Every call is its own transaction.
+    """
+
+    def record(self, run: RetentionRun) -> int:
+        """
+        Store a run; return its id (increasing). ``run.run_id`` is ignored.
+        """
+        ...
+
+    def recent(
+        self,
+        *,
+        office: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        before: int | None = None,
+    ) -> list[RetentionRun]:
+        """
+        The newest runs first (with ``office``, only the runs of that office; with ``before``,
+        only those with a smaller id: the next page).
+        """
+        ...
+
+
 @runtime_checkable
 class Storage(Protocol):
     """
@@ -1074,6 +1168,13 @@ class Storage(Protocol):
     def webhooks(self) -> ReceivedWebhooks:
         """
         The webhook bodies received and not yet (or already) ingested.
+        """
+        ...
+
+    @property
+    def retention_runs(self) -> RetentionRuns:
+        """
+        The record of the retention job's runs.
         """
         ...
 

@@ -123,8 +123,11 @@ def _check_viewer(desk: Desk, viewer: str | None, now: pendulum.DateTime) -> str
 def _outbox(desk: Desk, report_id: str) -> Iterator[OutboxMessage]:
     after: str | None = None
     while True:
-        page = desk.storage.outbox.list(office=desk.office, limit=_PAGE, after=after)
-        yield from (m for m in page.items if m.report_id == report_id)
+        # The report's own messages, by the outbox's report index (not a scan of the office's).
+        page = desk.storage.outbox.list(
+            office=desk.office, report_id=report_id, limit=_PAGE, after=after
+        )
+        yield from page.items
         if page.next_cursor is None:
             return
         after = page.next_cursor

@@ -1021,10 +1021,16 @@ class OutboxChecks(abc.ABC):
 
     @abc.abstractmethod
     def _list(
-        self, status: OutboxStatus | None, office: str | None, limit: int, start: int
+        self,
+        status: OutboxStatus | None,
+        office: str | None,
+        limit: int,
+        start: int,
+        report_id: str | None,
     ) -> Page[OutboxMessage]:
         """
-        The messages (of ``status`` and ``office`` when given) after position ``start``.
+        The messages (of ``status``, ``office`` and ``report_id`` when given) after position
+        ``start``.
         """
 
     @abc.abstractmethod
@@ -1130,6 +1136,7 @@ class OutboxChecks(abc.ABC):
         office: str | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
+        report_id: str | None = None,
     ) -> Page[OutboxMessage]:
         if status is not None and not isinstance(status, OutboxStatus):
             try:
@@ -1142,7 +1149,9 @@ class OutboxChecks(abc.ABC):
                     field="status",
                 ) from None
         check_limit(limit)
-        return self._list(status, _office(office), limit, cursor_position(after))
+        if report_id is not None:
+            check_text(report_id, "report_id")
+        return self._list(status, _office(office), limit, cursor_position(after), report_id)
 
     def retry(self, key: str, *, at: pendulum.DateTime) -> OutboxMessage:
         check_text(key, "key")

@@ -29,6 +29,7 @@ from layanan_aduan.adapters.storage._migrations import (
     too_new,
     unknown_schema,
 )
+from layanan_aduan.adapters.storage._retention import SqlRetentionRuns
 from layanan_aduan.adapters.storage._webhooks import SqlReceivedWebhooks
 from layanan_aduan.exceptions import ConcurrencyConflictError, StorageError
 from layanan_aduan.ports import (
@@ -206,6 +207,7 @@ class SqlStorage(abc.ABC):
         self._closed = True
         self._outbox = SqlOutbox(self)
         self._webhooks = SqlReceivedWebhooks(self)
+        self._retention_runs = SqlRetentionRuns(self)
         self._close_lock = threading.Lock()
 
     # -- connections, supplied by each adapter --------------------------------------------------
@@ -250,6 +252,13 @@ class SqlStorage(abc.ABC):
         The webhook bodies received (see :class:`layanan_aduan.ports.ReceivedWebhooks`).
         """
         return self._webhooks
+
+    @property
+    def retention_runs(self) -> SqlRetentionRuns:
+        """
+        The record of retention runs (see :class:`layanan_aduan.ports.RetentionRuns`).
+        """
+        return self._retention_runs
 
     def sealed_by_key(self) -> dict[str, int]:
         """
@@ -1214,10 +1223,19 @@ class SqlOutbox(c.OutboxChecks):
         return self._transact(failed)
 
     def _list(
-        self, status: OutboxStatus | None, office: str | None, limit: int, start: int
+        self,
+        status: OutboxStatus | None,
+        office: str | None,
+        limit: int,
+        start: int,
+        report_id: str | None,
     ) -> Page[OutboxMessage]:
         clauses: list[str] = ["position > ?"]
         params: list[Any] = [start]
+        if report_id is not None:
+            # Read through the index on (report_id, position): the report's rows only.
+            clauses.insert(0, "report_id = ?")
+            params.insert(0, report_id)
         if status is not None:
             clauses.append("status = ?")
             params.append(status.value)

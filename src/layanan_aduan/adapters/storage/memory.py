@@ -37,6 +37,7 @@ import pendulum
 
 from layanan_aduan.adapters.field_cipher import PlainFieldCipher
 from layanan_aduan.adapters.storage import _common as c
+from layanan_aduan.adapters.storage._retention import MemoryRetentionRuns
 from layanan_aduan.adapters.storage._webhooks import MemoryReceivedWebhooks
 from layanan_aduan.ports import (
     FieldCipher,
@@ -665,7 +666,12 @@ class _Outbox(c.OutboxChecks):
         return result
 
     def _list(
-        self, status: OutboxStatus | None, office: str | None, limit: int, start: int
+        self,
+        status: OutboxStatus | None,
+        office: str | None,
+        limit: int,
+        start: int,
+        report_id: str | None,
     ) -> Page[OutboxMessage]:
         rows = sorted(self._storage._snapshot().outbox.values(), key=lambda m: m.position)
         selected = (
@@ -674,6 +680,7 @@ class _Outbox(c.OutboxChecks):
             if m.position > start
             and (status is None or m.stored.status is status)
             and (office is None or m.stored.office == office)
+            and (report_id is None or m.stored.report_id == report_id)
         )
         items, cursor = _page(selected, limit)
         return Page(tuple(items), cursor)
@@ -739,6 +746,7 @@ class InMemoryStorage:
         self._closed = False
         self._outbox = _Outbox(self)
         self._webhooks = MemoryReceivedWebhooks(self._check_open)
+        self._retention_runs = MemoryRetentionRuns(self._check_open)
 
     def __repr__(self) -> str:
         return f"InMemoryStorage(reports={len(self._state.reports)}, closed={self._closed})"
@@ -774,6 +782,13 @@ class InMemoryStorage:
         The webhook bodies received (see :class:`layanan_aduan.ports.ReceivedWebhooks`).
         """
         return self._webhooks
+
+    @property
+    def retention_runs(self) -> MemoryRetentionRuns:
+        """
+        The record of retention runs (see :class:`layanan_aduan.ports.RetentionRuns`).
+        """
+        return self._retention_runs
 
     def sealed_by_key(self) -> dict[str, int]:
         """

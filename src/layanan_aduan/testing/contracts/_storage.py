@@ -36,13 +36,17 @@ from layanan_aduan.exceptions import (
     StorageStateError,
 )
 from layanan_aduan.ports import (
+    MAX_PAGE_SIZE,
     Outbox,
+    OutboxMessage,
     OutboxStatus,
+    Page,
     ReportEvents,
     ReportProjection,
     ReportRepository,
     ReportSummary,
     ReportTimeline,
+    RetentionRun,
     SenderActivity,
     SlaDue,
     Storage,
@@ -916,6 +920,130 @@ class StorageContract(ReceivedWebhooksCases):
             out.list(status="lost")  # type: ignore[arg-type]
         with storage.unit_of_work(read_only=True) as uow:
             assert uow.inbox.seen("wamid.J")
+
+    def test_outbox_lists_one_reports_messages(self, storage: Storage) -> None:
+        """list(report_id=...) gives that report's messages only, in the order put, across
+        pages and with the other filters; an unknown report gives none; a bad id is refused."""
+        with storage.unit_of_work() as uow:
+            uow.outbox.put("a1", {"n": 1}, created_at=T0, report_id="r-a", office="JKT")
+            uow.outbox.put("b1", {"n": 2}, created_at=T0, report_id="r-b", office="JKT")
+            uow.outbox.put("x1", {"n": 3}, created_at=T0)
+            uow.outbox.put("a2", {"n": 4}, created_at=T0, report_id="r-a", office="JKT")
+            uow.outbox.put("a3", {"n": 5}, created_at=T0, report_id="r-a", office="BDG")
+            uow.commit()
+        out = storage.outbox
+        out.mark_failed("a2", at=T0, error="e", next_attempt_at=None, max_attempts=1)
+        assert [m.key for m in out.list(report_id="r-a").items] == ["a1", "a2", "a3"]
+        assert all(m.report_id == "r-a" for m in out.list(report_id="r-a").items)
+        assert [m.key for m in out.list(report_id="r-a", office="JKT").items] == ["a1", "a2"]
+        dead = out.list(report_id="r-a", status=OutboxStatus.DEAD).items
+        assert [m.key for m in dead] == ["a2"]
+        paged = every(lambda x: out.list(report_id="r-a", limit=1, after=x))
+        assert [m.key for m in paged] == ["a1", "a2", "a3"]
+        assert out.list(report_id="r-none").items == ()
+        assert out.list(report_id="r-none").next_cursor is None
+        for bad in ("", " ", "x" * 1000, "a\nb"):
+            with pytest.raises(StorageInputError):
+                out.list(report_id=bad)
+
+    @settings(
+        max_examples=20,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.differing_executors,
+        ],
+    )
+    @given(
+        owners=st.lists(st.sampled_from(["r-1", "r-2", "r-3", None]), min_size=0, max_size=12),
+        limit=st.integers(min_value=1, max_value=4),
+    )
+    def test_outbox_report_filter_agrees_with_a_scan(
+        self, storage_factory: StorageFactory, owners: list[str | None], limit: int
+    ) -> None:
+        """For any outbox, the report filter lists exactly the messages a whole scan finds
+        with that report id, in the same order."""
+        storage = storage_factory()
+        with storage.unit_of_work() as uow:
+            for i, owner in enumerate(owners):
+                uow.outbox.put(f"k{i}", {"i": i}, created_at=T0, report_id=owner)
+            uow.commit()
+        scan = every(lambda x: storage.outbox.list(limit=limit, after=x))
+        for rid in ("r-1", "r-2", "r-3"):
+
+            def of_report(after: str | None, rid: str = rid) -> Page[OutboxMessage]:
+                return storage.outbox.list(report_id=rid, limit=limit, after=after)
+
+            got = every(of_report)
+            assert [m.key for m in got] == [m.key for m in scan if m.report_id == rid]
+
+    # --- retention runs ---------------------------------------------------------------------
+
+    def test_retention_runs_are_recorded_and_listed_newest_first(self, storage: Storage) -> None:
+        """Recorded runs come back whole with increasing ids, newest first, per office and
+        paged by ``before``."""
+        runs = storage.retention_runs
+        assert runs.recent() == []
+        first = RetentionRun(
+            started_at=T0,
+            finished_at=T0.add(seconds=3),
+            actor_id="staf-1",
+            dry_run=True,
+            policy={"personal_data_days": 730, "evidence_days": 365},
+            counts={"due": 2, "held": 1, "erased": 0},
+            reports=({"report_id": "r-1", "number": "LAP/JKT/2026/000001"},),
+            office="JKT",
+        )
+        second = attrs.evolve(first, dry_run=False, office="BDG", reports=(), counts={"due": 0})
+        third = attrs.evolve(first, started_at=T0.add(days=1), finished_at=T0.add(days=1))
+        ids = [runs.record(r) for r in (first, second, third)]
+        assert ids == sorted(ids)
+        assert len(set(ids)) == 3
+        got = runs.recent()
+        assert [r.run_id for r in got] == ids[::-1]
+        assert got[2] == attrs.evolve(first, run_id=ids[0])
+        assert got[2].started_at == T0
+        assert got[2].started_at.tzinfo is not None
+        assert [r.run_id for r in runs.recent(office="JKT")] == [ids[2], ids[0]]
+        assert [r.run_id for r in runs.recent(limit=1)] == [ids[2]]
+        assert [r.run_id for r in runs.recent(before=ids[2], limit=1)] == [ids[1]]
+        assert runs.recent(office="XYZ") == []
+
+    def test_bad_retention_runs_are_refused_and_change_nothing(self, storage: Storage) -> None:
+        """A run that is not a RetentionRun, or whose values are not JSON, is refused; bad
+        pages are refused; nothing is recorded."""
+        runs = storage.retention_runs
+        good = RetentionRun(
+            started_at=T0, finished_at=T0, actor_id="system", dry_run=True, policy={}, counts={}
+        )
+        with pytest.raises(LayananAduanError):
+            runs.record({"actor_id": "x"})  # type: ignore[arg-type]
+        with pytest.raises(StorageInputError):
+            runs.record(attrs.evolve(good, policy={"days": float("nan")}))
+        with pytest.raises(StorageInputError):
+            runs.record(attrs.evolve(good, reports=({"at": T0},)))
+        with pytest.raises(StorageInputError):
+            RetentionRun(
+                started_at=T0,
+                finished_at=T0,
+                actor_id="x",
+                dry_run=True,
+                policy={},
+                counts={"a": -1},
+            )
+        with pytest.raises(NaiveDatetimeError):
+            RetentionRun(
+                started_at=T0.naive(),
+                finished_at=T0,
+                actor_id="x",
+                dry_run=True,
+                policy={},
+                counts={},
+            )
+        for limit in (0, -1, MAX_PAGE_SIZE + 1, True):
+            with pytest.raises(StorageInputError):
+                runs.recent(limit=limit)
+        assert runs.recent() == []
 
     def test_sla_instants_must_be_in_order(self, storage: Storage) -> None:
         """A projection at risk only after it is breached is refused."""
