@@ -125,6 +125,7 @@ if TYPE_CHECKING:
         RequirementsCheck,
         check_requirements,
     )
+    from layanan_aduan.domain.retention import RetentionPolicy
     from layanan_aduan.domain.seal import Checkpoint
     from layanan_aduan.domain.staff import (
         Assignment,
@@ -177,6 +178,7 @@ if TYPE_CHECKING:
         ConcurrencyConflictError,
         ConfigurationError,
         ConfigurationProblem,
+        ConsoleAuthError,
         DuplicateReportNumberError,
         EventFormatError,
         EventInstantError,
@@ -230,6 +232,7 @@ if TYPE_CHECKING:
         ReportNotFoundError,
         RequirementsAlreadyMetError,
         RequirementsNotMetError,
+        RetentionRefusedError,
         SchemaVersionError,
         ServiceStandardError,
         SigningKeyError,
@@ -340,6 +343,7 @@ __all__ = [
     "ConcurrencyConflictError",
     "ConfigurationError",
     "ConfigurationProblem",
+    "ConsoleAuthError",
     "ConsoleMessenger",
     "DataPolicy",
     "DayKind",
@@ -470,6 +474,8 @@ __all__ = [
     "RequirementsAlreadyMetError",
     "RequirementsCheck",
     "RequirementsNotMetError",
+    "RetentionPolicy",
+    "RetentionRefusedError",
     "RetryPolicy",
     "Role",
     "SchemaVersionError",
@@ -570,6 +576,9 @@ _UNKNOWN_VERSION: Final = "0+unknown"
 #: Where each public name lives: importing the package loads nothing else; a name's module is
 #: imported the first time the name is used (PEP 562), so ``import layanan_aduan`` stays cheap.
 _EXPORTS: Final[dict[str, tuple[str, str]]] = {
+    "ConsoleAuthError": ("layanan_aduan.exceptions", "ConsoleAuthError"),
+    "RetentionPolicy": ("layanan_aduan.domain.retention", "RetentionPolicy"),
+    "RetentionRefusedError": ("layanan_aduan.exceptions", "RetentionRefusedError"),
     "Erasure": ("layanan_aduan.domain.erasure", "Erasure"),
     "ErasureBasis": ("layanan_aduan.domain.erasure", "ErasureBasis"),
     "FilePermissionError": ("layanan_aduan.exceptions", "FilePermissionError"),
