@@ -238,8 +238,10 @@ def test_erasure_leaves_no_trace_and_the_history_verifies(world: World) -> None:
     if world.kind != "memory":
         raw = world.raw()
         assert _leaks(raw) == []
-        # Not even the sealed vault entries are left (secure_delete, the WAL truncated).
+        # Not even the sealed vault entries are left (secure_delete, the WAL truncated), nor
+        # the WhatsApp message ids (which embed the sender's number): the inbox keeps their index.
         assert [t for t in tokens if t in raw] == []
+        assert b"wamid.CONTOH.0001" not in raw
 
 
 def _digest() -> tuple[str, ...]:

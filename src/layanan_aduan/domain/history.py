@@ -92,6 +92,7 @@ PERSONAL_PAYLOAD_KEYS: Final = frozenset(
         "follow_up",
         "late_entry_reason",
         "message",
+        "message_id",
         "note",
         "unseal_reason",
     }
@@ -100,8 +101,9 @@ PERSONAL_PAYLOAD_KEYS: Final = frozenset(
 The payload keys that hold personal data, kept out of what an event's hash covers (see
 :class:`PersonalSeal`): the reporter's identity (``details``), their words (``message``),
 the evidence they sent (file names are theirs), and the staff's free texts, which may name
-people (``direction``, ``follow_up``, ``note``, ``late_entry_reason``, ``unseal_reason``). The
-reporter's own ``actor_id`` is sealed too.
+people (``direction``, ``follow_up``, ``note``, ``late_entry_reason``, ``unseal_reason``), and the
+id of the reporter's WhatsApp message (``message_id``: it embeds their number). The reporter's own
+``actor_id`` is sealed too.
 """
 
 _SALT_BYTES: Final = 16

@@ -1959,9 +1959,10 @@ class Report:
         p = event.payload
         if self.rating is not None:
             raise _inconsistent(event, "the report was rated before")
-        if not is_rating_value(p["rating"]) or not isinstance(p["message_id"], str):
+        message_id = p.get("message_id", "")  # erased with the personal data
+        if not is_rating_value(p["rating"]) or not isinstance(message_id, str):
             raise _inconsistent(event, "its rating is not a whole number from 1 to 5")
-        self._set(rating=Rating(p["rating"], event.at, p["message_id"]))
+        self._set(rating=Rating(p["rating"], event.at, message_id))
 
     def _apply_close(self, event: Event) -> None:
         self._set(

@@ -362,6 +362,17 @@ def open_payload_text(cipher: FieldCipher, key: str, stored: str) -> str:
 
 
 _PLAIN: Final = PlainFieldCipher()
+#: The blind-index purpose of the inbox's message ids once their report's data is erased.
+MESSAGE_INDEX: Final = "inbox_message"
+
+
+def erased_message_indexes(cipher: FieldCipher, message_id: str) -> tuple[str, ...]:
+    """
+    The indexes an erased report's inbox entry for ``message_id`` may be kept under (every key
+    held, and the unkeyed digest), current first.
+    """
+    unkeyed = _PLAIN.blind_index(message_id, MESSAGE_INDEX)
+    return tuple(dict.fromkeys((*cipher.blind_indexes(message_id, MESSAGE_INDEX), unkeyed)))
 
 
 def reporter_indexes(cipher: FieldCipher, value: str | None, purpose: str) -> tuple[str, ...]:
@@ -942,15 +953,29 @@ class InboxChecks(abc.ABC):
         # key, nobody can test a guessed telephone number against the inbox.
         if sender is not None:
             sender = self._cipher.blind_index(sender, SENDER_INDEX)
+        if self._erased_id(message_id) is not None:
+            return False  # taken once, by a report whose personal data was erased since
         return self._record(message_id, instant, report_id, _office(office), sender, throttled)
+
+    def _erased_id(self, message_id: str) -> str | None:
+        # A message id of an erased report's inbox entry is kept as its blind index (a
+        # WhatsApp message id embeds the sender's number): the index it is kept under, if any.
+        for index in erased_message_indexes(self._cipher, message_id):
+            if self._seen(index):
+                return index
+        return None
 
     def report_of(self, message_id: str) -> str | None:
         check_text(message_id, "message_id")
-        return self._report_of(message_id)
+        found = self._report_of(message_id)
+        if found is None:
+            index = self._erased_id(message_id)
+            found = None if index is None else self._report_of(index)
+        return found
 
     def seen(self, message_id: str) -> bool:
         check_text(message_id, "message_id")
-        return self._seen(message_id)
+        return self._seen(message_id) or self._erased_id(message_id) is not None
 
     def activity(
         self, *, sender: str, since: dt.datetime, office: str | None = None

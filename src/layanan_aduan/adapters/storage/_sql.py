@@ -805,6 +805,16 @@ class SqlReportRepository(c.RepositoryChecks):
                 is None
             )
         )
+        # Its inbox entries stay (a redelivery is still known), under a blind index of their
+        # message id, which embeds the sender's number.
+        cipher = self._cipher
+        for (message_id,) in u.execute(
+            "SELECT message_id FROM inbox WHERE report_id = ?", (report_id,)
+        ).fetchall():
+            u.execute(
+                "UPDATE inbox SET message_id = ? WHERE message_id = ?",
+                (cipher.blind_index(message_id, c.MESSAGE_INDEX), message_id),
+            )
         # Its notifications held the reporter's number and words: kept as a record that they
         # were sent, without them; one still pending is given up.
         u.execute(

@@ -184,6 +184,12 @@ class _Draft:
             if holder is None or self.outbox[holder].position <= row.position:
                 self._writable("provider_ids")[index] = row.stored.key
 
+    def rekey_inbox(self, report_id: str, index: Callable[[str], str]) -> None:
+        # An erased report's inbox entries, kept under a blind index of their message id.
+        inbox = self._writable("inbox")
+        for message_id in [m for m, e in inbox.items() if e.report_id == report_id]:
+            inbox[index(message_id)] = inbox.pop(message_id)
+
     def forget_provider_id(self, message: OutboxMessage) -> None:
         index = (message.office, message.provider_message_id or "")
         if self.provider_ids.get(index) == message.key:
@@ -289,6 +295,7 @@ class _Repository(c.RepositoryChecks):
         )
         held = {d for r in draft.reports.values() for d in r.evidence}
         orphaned = tuple(sorted(row.evidence - held))
+        draft.rekey_inbox(report_id, lambda m: self._cipher.blind_index(m, c.MESSAGE_INDEX))
         for message in [m for m in draft.outbox.values() if m.stored.report_id == report_id]:
             m = message.stored
             pending = m.status is OutboxStatus.PENDING

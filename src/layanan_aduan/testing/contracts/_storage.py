@@ -559,8 +559,10 @@ class StorageContract(ReceivedWebhooksCases):
         other = {**vault, "values": {"payload": {"evidence": [{"sha256": shared}]}}}
         rid = create(storage, events=events, reporter_phone="+6281234567890")
         keep = create(storage, events=[{"action": "submit", "seq": 1, "personal_data": other}])
+        wamid = "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABIYFDNBMDAwMDAwMDAwMDAwMDAwMDAA"
         with storage.unit_of_work() as uow:
             uow.outbox.put("n1", {"recipient": "+6281234567890"}, created_at=T0, report_id=rid)
+            assert uow.inbox.record(wamid, received_at=T0, report_id=rid)
             uow.commit()
         assert list(load(storage, rid).events) == events
         with storage.unit_of_work() as uow:
@@ -577,6 +579,10 @@ class StorageContract(ReceivedWebhooksCases):
         ]
         assert load(storage, keep).events[0]["personal_data"] == other
         with storage.unit_of_work() as uow:
+            # The inbox still knows the message (a redelivery is not taken again), by its index.
+            assert uow.inbox.seen(wamid)
+            assert uow.inbox.report_of(wamid) == rid
+            assert not uow.inbox.record(wamid, received_at=T0, report_id=rid)
             assert uow.reports.by_reporter(phone="+6281234567890").items == ()
             assert uow.reports.erase_personal(rid).entries == 0
             with pytest.raises(ReportNotFoundError):
