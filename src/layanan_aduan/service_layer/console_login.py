@@ -32,7 +32,7 @@ login_failed
 >>> login.log_in("petugas-01", "benar-sekali-1")
 Traceback (most recent call last):
 ...
-layanan_aduan.exceptions.ConsoleAuthError: Terlalu banyak percobaan masuk yang gagal; coba lagi 15 menit lagi.
+layanan_aduan.exceptions.ConsoleAuthError: Terlalu banyak percobaan masuk yang gagal...
 >>> clock.advance(pendulum.duration(minutes=15))
 >>> login.log_in("petugas-01", "benar-sekali-1").staff_id
 'petugas-01'
