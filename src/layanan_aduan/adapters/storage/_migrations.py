@@ -9,7 +9,8 @@ whose record is not a version number, and an SQLite file of another application.
 >>> [(m.version, m.name) for m in shipped("sqlite")]
 [(1, 'initial'), (2, 'offices'), (3, 'report_kind'), (4, 'staff'), (5, 'outbox_claim'),
  (6, 'head_signature'), (7, 'projection_calendar'), (8, 'replies_and_floods'),
- (9, 'received_webhooks'), (10, 'personal_vault'), (11, 'retention')]
+ (9, 'received_webhooks'), (10, 'personal_vault'), (11, 'retention'),
+ (12, 'append_ordered_history')]
 """
 
 from __future__ import annotations

@@ -63,6 +63,9 @@ _DISPATCH_ATTEMPTS = 5
 
 T = TypeVar("T")
 
+# Statements after which a report row read earlier in the unit of work may be out of date.
+_ROW_CHANGING = ("UPDATE", "DELETE", "ROLLBACK")
+
 _OUTBOX_COLUMNS = (
     "position, key, report_id, payload, created_at, status, attempts, next_attempt_at, "
     "claimed_until, last_error, sent_at, office, claim_token, provider_message_id"
@@ -87,6 +90,10 @@ class Dialect(abc.ABC):
     name: str
     for_update: str = ""
     skip_locked: str = ""
+    #: True when a writing transaction holds the database's write lock from its first
+    #: statement (SQLite's ``BEGIN IMMEDIATE``): no other writer can change a row it has read,
+    #: so a step may write from the report row its own load read instead of reading it again.
+    writer_holds_lock: bool = False
 
     @abc.abstractmethod
     def sql(self, text: str) -> str:
@@ -528,6 +535,8 @@ class SqlUnitOfWork:
         Run one statement; driver errors come out translated.
         """
         conn = self.connection()
+        if sql.startswith(_ROW_CHANGING):
+            self._reports.forget_rows()
         try:
             return conn.execute(self._dialect.sql(sql), tuple(params))
         except Exception as e:
@@ -537,6 +546,8 @@ class SqlUnitOfWork:
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         conn = self.connection()
+        if sql.startswith(_ROW_CHANGING):
+            self._reports.forget_rows()
         try:
             conn.cursor().executemany(self._dialect.sql(sql), [tuple(r) for r in rows])
         except Exception as e:
@@ -668,6 +679,16 @@ class SqlReportRepository(c.RepositoryChecks):
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
         self._d = uow._dialect
+        # Report rows this unit of work read, by report id, while no statement since could
+        # have changed them (see ``Dialect.writer_holds_lock``): a step's save writes from the
+        # row its load read, one statement fewer a step.
+        self._read_rows: dict[str, Sequence[Any]] = {}
+
+    def forget_rows(self) -> None:
+        """
+        Drop the report rows kept from reads (a statement may have changed them).
+        """
+        self._read_rows.clear()
 
     @property
     def _cipher(self) -> FieldCipher:
@@ -681,6 +702,8 @@ class SqlReportRepository(c.RepositoryChecks):
         if row is None:
             return None
         report_id = row[1]
+        if self._d.writer_holds_lock and not self._uow.read_only:
+            self._read_rows[report_id] = row
         found = self._uow.execute(
             "SELECT e.seq, e.payload, p.sealed FROM report_events e "
             "LEFT JOIN report_personal p ON p.report_id = e.report_id AND p.seq = e.seq "
@@ -724,12 +747,16 @@ class SqlReportRepository(c.RepositoryChecks):
         # Three statements a step: read the row (locked), update only the columns that changed
         # (an index whose columns are not set is not rewritten), insert the events. The unique
         # indexes on report_id, number and (report_id, seq) refuse what the reads do not check;
-        # ``_write`` turns their refusal into a conflict or a duplicate number.
+        # ``_write`` turns their refusal into a conflict or a duplicate number. Where the
+        # writer holds the lock since the transaction began, the row the step's load read
+        # (kept while nothing changed it) stands for the read: two statements a step.
         u, d = self._uow, self._d
-        row = u.execute(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id = ?{d.for_update}",  # noqa: S608 - constant columns
-            (report_id,),
-        ).fetchone()
+        row = self._read_rows.pop(report_id, None)
+        if row is None:
+            row = u.execute(
+                f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id = ?{d.for_update}",  # noqa: S608 - constant columns
+                (report_id,),
+            ).fetchone()
         actual = 0 if row is None else int(row[2])
         if row is None and expected > 0:
             raise c.report_not_found("report_id", report_id)

@@ -17,6 +17,9 @@ Durability and concurrency settings, applied to every connection:
 - ``busy_timeout``: a writer waits this long (default 5 s) for another writer before the
   unit of work fails with ``StorageUnavailableError`` (code ``storage_busy``).
 - ``foreign_keys=ON``.
+- ``page_size=2048`` for a new file (SQLite's default is 4096): each commit writes every page it
+  dirtied whole to the WAL, and a step dirties one page in each table and index it touches, so
+  smaller pages halve the bytes a step writes. An existing file keeps its page size.
 - ``secure_delete=ON``: a deleted row's bytes are overwritten with zeros in the database pages,
   so erased personal data does not linger in free pages; :meth:`SqliteStorage.checkpoint_truncate`
   then empties the WAL, which still holds the pages as they were before the deletion.
@@ -78,10 +81,17 @@ from layanan_aduan.ports import FieldCipher
 __all__ = ["SqliteStorage"]
 
 _MAX_IDLE = 4
+#: The page size of a new database file (bytes). A step dirties a page in each B-tree it touches
+#: (the report's row and its indexes, the events, the vault, the outbox, the inbox), and the WAL
+#: takes each dirtied page whole: 2 KiB pages halve the bytes a step writes against SQLite's
+#: 4 KiB default, for as many pages and the same commit time (benchmarks/README.md).
+PAGE_SIZE = 2048
 
 
 class _SqliteDialect(Dialect):
     name = "sqlite"
+    writer_holds_lock = True  # writing units of work start with BEGIN IMMEDIATE
+
     # One JSON parse an event: json_extract with several paths gives a JSON array text.
     event_row_column = (
         "json_extract(payload, '$.action', '$.to_state', '$.at', '$.recorded_at', "
@@ -288,6 +298,8 @@ class SqliteStorage(SqlStorage):
         except sqlite3.Error as e:
             raise self._dialect.translate(e) from e
         try:
+            # Only a new (empty) file takes it: an existing file keeps the page size it has.
+            conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
