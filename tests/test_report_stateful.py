@@ -219,7 +219,7 @@ class ReportMachine(RuleBasedStateMachine):
             report.give_direction(at=at, actor=head, direction="Klarifikasi ke unit terkait.")
         elif state is ReportState.DIRECTED:
             report.deliver_follow_up(at=at, actor=officer, follow_up="Sudah diklarifikasi.")
-        elif state is ReportState.COMPLETED and report.rating is None:
+        elif state is ReportState.COMPLETED and report.rating is None and not report.is_erased:
             report.rate(at=at, actor=SUBMITTER, rating=minutes % 5 + 1, message_id="wamid.r")
             assert report.state is ReportState.COMPLETED
             assert report.available_actions() == (

@@ -1068,13 +1068,17 @@ class Report:
         The actions the workflow table allows now (only ``role``'s, when given); an action
         the table allows once (the rating) is not offered again once recorded; the
         confidentiality annotations only where they apply (a request on a report that is not
-        confidential, an unsealing on one whose identity is sealed).
+        confidential, an unsealing on one whose identity is sealed); none of the reporter's
+        once their personal data is erased (nobody is known to be the reporter any more).
         """
         done = {e.action for e in self.events}
+        erased = self.erasure is not None
         return tuple(
             t.action
             for t in REPORT_WORKFLOW.available(self.state, role)
-            if not (t.once and t.action in done) and self._confidentiality_offers(t.action)
+            if not (t.once and t.action in done)
+            and self._confidentiality_offers(t.action)
+            and not (erased and t.role is Role.REPORTER)
         )
 
     # --- actions ---------------------------------------------------------------------------
