@@ -796,6 +796,7 @@ def _run_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             media=media,
             staff=staff,
             clock=clock,
+            warn_unencrypted=False,  # a throwaway database in a temporary folder
         )
         with services:
             desk, dispatcher = services.desk, services.dispatcher
