@@ -1458,23 +1458,23 @@ class Report:
         """
         role = str(actor.role) if isinstance(actor, Actor) else "?"
         if self.state is not ReportState.COMPLETED:
-            raise RatingNotAllowedError(
+            raise self._not_now(
+                Action.RATE,
+                role,
+                "report_not_completed",
                 "Penilaian hanya dapat diberikan setelah tindak lanjut disampaikan.",
                 "A rating can only be given once the follow-up has been delivered.",
-                action=str(Action.RATE),
-                state=str(self.state),
-                role=role,
-                code="report_not_completed",
+                error=RatingNotAllowedError,
             )
         self._allowed(Action.RATE, actor)
         if self.rating is not None:
-            raise RatingNotAllowedError(
+            raise self._not_now(
+                Action.RATE,
+                role,
+                "rating_already_given",
                 "Penilaian untuk laporan ini sudah diberikan; penilaian pertama yang berlaku.",
                 "This report has been rated already; the first rating stands.",
-                action=str(Action.RATE),
-                state=str(self.state),
-                role=role,
-                code="rating_already_given",
+                error=RatingNotAllowedError,
             )
         if not is_rating_value(rating):
             raise ReportInputError(
@@ -1531,34 +1531,31 @@ class Report:
         """
         role = str(actor.role) if isinstance(actor, Actor) else "?"
         if self.state not in REPORT_WORKFLOW.final_states:
-            raise TransitionNotAllowedError(
+            raise self._not_now(
+                Action.ERASE_PERSONAL_DATA,
+                role,
+                "report_not_ended",
                 "Data pribadi hanya dapat dihapus setelah laporan selesai atau ditutup.",
                 "Personal data can only be erased once the report is completed or closed.",
-                action=str(Action.ERASE_PERSONAL_DATA),
-                state=str(self.state),
-                role=role,
-                code="report_not_ended",
             )
         if self.erasure is not None:
-            raise TransitionNotAllowedError(
+            raise self._not_now(
+                Action.ERASE_PERSONAL_DATA,
+                role,
+                "personal_data_already_erased",
                 "Data pribadi laporan ini sudah dihapus.",
                 "This report's personal data has been erased already.",
-                action=str(Action.ERASE_PERSONAL_DATA),
-                state=str(self.state),
-                role=role,
-                code="personal_data_already_erased",
             )
         self._allowed(Action.ERASE_PERSONAL_DATA, actor)
         if self.events[0].seal is None:
-            raise TransitionNotAllowedError(
+            raise self._not_now(
+                Action.ERASE_PERSONAL_DATA,
+                role,
+                "history_not_sealed",
                 "Riwayat laporan ini dicatat sebelum data pribadi dipisahkan dari rantai hash: "
                 "data pribadinya tidak dapat dihapus tanpa merusak riwayat.",
                 "This report's history was recorded before personal data was kept apart from "
                 "the hash chain: its personal data cannot be erased without breaking the history.",
-                action=str(Action.ERASE_PERSONAL_DATA),
-                state=str(self.state),
-                role=role,
-                code="history_not_sealed",
             )
         sealed = [e for e in self.events if e.seal is not None and not e.is_erased]
         fields = {k for e in sealed for k in e.personal_values().get("payload", {})}
@@ -1803,6 +1800,26 @@ class Report:
         # change it here, after every check has passed.
         for name, value in values.items():
             object.__setattr__(self, name, value)
+
+    def _not_now(
+        self,
+        action: Action,
+        role: str,
+        code: str,
+        message: str,
+        message_en: str,
+        *,
+        error: type[TransitionNotAllowedError] = TransitionNotAllowedError,
+    ) -> TransitionNotAllowedError:
+        # A refusal of ``action`` in the report's current state, for ``role``.
+        return error(
+            message,
+            message_en,
+            action=str(action),
+            state=str(self.state),
+            role=role,
+            code=code,
+        )
 
     def _allowed(self, action: Action, actor: Actor) -> None:
         REPORT_WORKFLOW.transition(action, self.state, actor.role)
