@@ -61,7 +61,7 @@ from layanan_aduan.exceptions import (
     ValidationError,
     missing_extra,
 )
-from layanan_aduan.ports.passwords import PasswordStore
+from layanan_aduan.ports.passwords import LoginFailures, PasswordStore
 from layanan_aduan.service_layer.console_login import (
     DEFAULT_LOCKOUT_WINDOW,
     DEFAULT_MAX_FAILURES,
@@ -237,6 +237,8 @@ class ConsoleSettings:
         max_failures: Failed logins per staff id within ``lockout_window`` before lock-out.
         lockout_window: The window of the lock-out.
         office: The office whose desk the console serves, when the app has several.
+        login_failures: Where failed logins are counted, shared by every process of one
+            storage (``storage.login_failures``); ``None``: in this process only.
     """
 
     passwords: PasswordStore
@@ -247,6 +249,7 @@ class ConsoleSettings:
     max_failures: int = DEFAULT_MAX_FAILURES
     lockout_window: dt.timedelta = DEFAULT_LOCKOUT_WINDOW
     office: str | None = None
+    login_failures: LoginFailures | None = None
 
     def __attrs_post_init__(self) -> None:
         if len(self.secret) < 32:
@@ -349,6 +352,7 @@ class _Console:
             desk.clock,
             max_failures=settings.max_failures,
             window=settings.lockout_window,
+            failures=settings.login_failures,
         )
         # Sessions logged out, by id, until their lifetime would have ended anyway: a copy of
         # the cookie is worth nothing after logout (in this process).
