@@ -560,7 +560,8 @@ class StaffAuthorizationError(WorkflowError):
     ``role_not_held`` (the member lacks the role the step needs), ``outside_acting_dates``
     (a Plh outside the dates of their assignment), ``duties_delegated`` (the section head
     during the dates an acting section head holds their duties) or ``reporter_cannot_act``
-    (the member's number or user id is the report's reporter's).
+    (the member's number or user id is the report's reporter's); the console's evidence view
+    also says ``identity_sealed`` (a confidential report whose identity is sealed).
 
     Attributes:
         action: The step attempted, e.g. ``"give_direction"``.

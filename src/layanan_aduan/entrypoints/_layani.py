@@ -200,6 +200,12 @@ def _run_serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     handler = _access_to(sys.stderr)
     try:
         console = _console_settings(args) if args.konsol_petugas else None
+        shared = getattr(services.storage, "login_failures", None)
+        if console is not None and shared is not None:
+            # Every process of the storage counts the same failures: a lock-out holds in each.
+            import attrs
+
+            console = attrs.evolve(console, login_failures=shared)
         app = create_app(
             services,
             app_secret=app_secret,

@@ -21,7 +21,7 @@ from layanan_aduan.exceptions import ValidationError
 if TYPE_CHECKING:
     from layanan_aduan.domain.statistics import PeriodStatistics
 
-__all__ = ["render_html", "require_charts"]
+__all__ = ["chart_figures", "charts_available", "render_html", "require_charts", "summary_rows"]
 
 _GOAL_SHARE = 1.0
 _STEP_LABELS = {
@@ -67,6 +67,17 @@ def require_charts() -> None:
         ) from None
 
 
+def charts_available() -> bool:
+    """
+    True when matplotlib (the ``charts`` extra) imports.
+    """
+    try:
+        import matplotlib  # noqa: F401 - only whether it imports
+    except ImportError:
+        return False
+    return True
+
+
 def _svg(figure: Any) -> str:
     buffer = io.StringIO()
     # No metadata (it names the matplotlib web site): the page holds no address at all.
@@ -82,7 +93,10 @@ def _svg(figure: Any) -> str:
     return re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text)
 
 
-def _charts(stats: PeriodStatistics) -> list[tuple[str, str]]:
+def chart_figures(stats: PeriodStatistics) -> list[tuple[str, str]]:
+    """
+    The four charts of ``stats``: (Indonesian caption, inline SVG) pairs (needs ``charts``).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -163,13 +177,12 @@ def _hours(seconds: float | None) -> str:
     return f"{minutes // 60} j {minutes % 60:02d} m"
 
 
-def render_html(stats: PeriodStatistics, *, office_name: str = "") -> str:
+def summary_rows(stats: PeriodStatistics) -> list[tuple[str, str, str]]:
     """
-    The one-page HTML report of ``stats`` (needs the ``charts`` extra).
+    The figures of ``stats`` as (Indonesian name, this period, the period before) rows.
     """
-    e = html.escape
     prev = stats.previous
-    rows = [
+    return [
         ("Laporan diterima", str(stats.received), "" if prev is None else str(prev.received)),
         (
             "Selesai ditindaklanjuti",
@@ -200,13 +213,21 @@ def render_html(stats: PeriodStatistics, *, office_name: str = "") -> str:
             "" if prev is None or prev.ratings.mean is None else f"{prev.ratings.mean:.2f}",
         ),
     ]
+
+
+def render_html(stats: PeriodStatistics, *, office_name: str = "") -> str:
+    """
+    The one-page HTML report of ``stats`` (needs the ``charts`` extra).
+    """
+    e = html.escape
+    rows = summary_rows(stats)
     table = "".join(
         f"<tr><td>{e(a)}</td><td class='n'>{e(b)}</td><td class='n'>{e(c)}</td></tr>"
         for a, b, c in rows
     )
     figures = "".join(
         f"<figure>{svg}<figcaption>{e(caption)}</figcaption></figure>"
-        for caption, svg in _charts(stats)
+        for caption, svg in chart_figures(stats)
     )
     title = f"Rekap {stats.period.kind.label} {stats.period.label}"
     return (

@@ -15,7 +15,16 @@ mounts at ``/konsol`` when given :class:`ConsoleSettings`:
   evidence, personal data masked unless the person's role may see it (the evidence pack's
   rule), and the forms of the steps their role allows now;
   ``POST /konsol/laporan/{id}/langkah`` takes one, as the session's staff id: the desk checks
-  the directory again and a refusal shows its Indonesian message.
+  the directory again and a refusal shows its Indonesian message;
+- ``GET /konsol/rekap``: the office's statistics (the figures and charts of ``layanan-aduan
+  rekap``) for a month, a quarter or a year (``?periode=bulan|kuartal|tahun``, ``&tanggal=``
+  a day inside it; default the current month by the desk's clock), for any logged-in staff
+  member (aggregates only, no personal data). Without matplotlib (the ``charts`` extra) the
+  page shows the figures and a note;
+- ``GET /konsol/laporan/{id}/bukti/{sha256}``: one evidence file of the report, with its media
+  type (images inline, anything else as an attachment), only for a role that may see personal
+  data, never for a confidential report whose identity is sealed, an erased report, or a
+  digest the report does not name; sandboxed (``Content-Security-Policy: sandbox``).
 
 The session is a signed cookie (HttpOnly, SameSite=Strict, Secure unless turned off for a
 loopback test), ending ``session_lifetime`` after login or ``idle_timeout`` after the last
@@ -38,18 +47,21 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import pendulum
 
+from layanan_aduan.domain.periods import PeriodKind
 from layanan_aduan.domain.report import CloseReason
 from layanan_aduan.domain.staff import StaffMember
 from layanan_aduan.domain.workflow import Action
 from layanan_aduan.exceptions import (
     CalendarError,
     ConsoleAuthError,
+    EvidenceNotFoundError,
     LayananAduanError,
     ReportNotFoundError,
     StaffAuthorizationError,
+    ValidationError,
     missing_extra,
 )
-from layanan_aduan.ports.passwords import PasswordStore
+from layanan_aduan.ports.passwords import LoginFailures, PasswordStore
 from layanan_aduan.service_layer.console_login import (
     DEFAULT_LOCKOUT_WINDOW,
     DEFAULT_MAX_FAILURES,
@@ -64,7 +76,13 @@ if TYPE_CHECKING:
 
     from layanan_aduan.service_layer.desk import Desk
 
-__all__ = ["CONSOLE_PATH", "ConsoleSettings", "create_console"]
+__all__ = [
+    "CONSOLE_PATH",
+    "INLINE_MEDIA_TYPES",
+    "ConsoleSettings",
+    "create_console",
+    "evidence_disposition",
+]
 
 CONSOLE_PATH: Final = "/konsol"
 _MAX_FORM_BYTES: Final = 64 * 1024
@@ -123,13 +141,84 @@ _PACK_SLA: Final = {
     "breached": ("breached", "terlambat"),
 }
 _HEADERS: Final = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
+
+# An evidence file: never rendered as a page of the console's origin.
+_EVIDENCE_HEADERS: Final = {
+    "Content-Security-Policy": "sandbox",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+#: Media types shown in the browser; any other evidence is downloaded as an attachment.
+INLINE_MEDIA_TYPES: Final = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+_EXTENSIONS: Final = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
+#: The periods the statistics page offers: (query value, kind, Indonesian label).
+_REKAP_PERIODS: Final = {
+    "bulan": PeriodKind.MONTH,
+    "kuartal": PeriodKind.QUARTER,
+    "tahun": PeriodKind.YEAR,
+}
+
+
+def _evidence_refused(code: str) -> StaffAuthorizationError:
+    messages = {
+        "role_not_held": (
+            "Peran Anda tidak boleh melihat bukti (data pribadi).",
+            "Your role may not view evidence (personal data).",
+        ),
+        "identity_sealed": (
+            "Identitas pelapor laporan rahasia ini disegel: buktinya tidak ditampilkan.",
+            "This confidential report's identity is sealed: its evidence is not shown.",
+        ),
+    }
+    message_id, message_en = messages[code]
+    needed = "section_head" if code == "role_not_held" else "unseal_identity"
+    return StaffAuthorizationError(
+        message_id, message_en, action="view_evidence", needed=needed, code=code
+    )
+
+
+def _evidence_missing(code: str) -> EvidenceNotFoundError:
+    messages = {
+        "evidence_not_in_report": (
+            "Bukti tidak ditemukan pada laporan ini.",
+            "No such evidence in this report.",
+        ),
+        "personal_data_erased": (
+            "Data pribadi laporan ini sudah dihapus, termasuk buktinya.",
+            "This report's personal data was erased, its evidence too.",
+        ),
+    }
+    message_id, message_en = messages[code]
+    return EvidenceNotFoundError(message_id, message_en, code=code, field="sha256")
+
+
+def evidence_disposition(media_type: str, digest: str) -> str:
+    """
+    The ``Content-Disposition`` of an evidence file: images inline, anything else attached.
+
+    >>> evidence_disposition("image/png", "ab" * 32)
+    'inline; filename="bukti-abababababab.png"'
+    >>> evidence_disposition("application/pdf", "cd" * 32)
+    'attachment; filename="bukti-cdcdcdcdcdcd.pdf"'
+    """
+    how = "inline" if media_type in INLINE_MEDIA_TYPES else "attachment"
+    extension = _EXTENSIONS.get(media_type, "bin")
+    return f'{how}; filename="bukti-{digest[:12]}.{extension}"'
 
 
 @attrs.frozen
@@ -148,6 +237,8 @@ class ConsoleSettings:
         max_failures: Failed logins per staff id within ``lockout_window`` before lock-out.
         lockout_window: The window of the lock-out.
         office: The office whose desk the console serves, when the app has several.
+        login_failures: Where failed logins are counted, shared by every process of one
+            storage (``storage.login_failures``); ``None``: in this process only.
     """
 
     passwords: PasswordStore
@@ -158,6 +249,7 @@ class ConsoleSettings:
     max_failures: int = DEFAULT_MAX_FAILURES
     lockout_window: dt.timedelta = DEFAULT_LOCKOUT_WINDOW
     office: str | None = None
+    login_failures: LoginFailures | None = None
 
     def __attrs_post_init__(self) -> None:
         if len(self.secret) < 32:
@@ -260,6 +352,7 @@ class _Console:
             desk.clock,
             max_failures=settings.max_failures,
             window=settings.lockout_window,
+            failures=settings.login_failures,
         )
         # Sessions logged out, by id, until their lifetime would have ended anyway: a copy of
         # the cookie is worth nothing after logout (in this process).
@@ -519,6 +612,19 @@ class _Console:
             {"name": a.value, "label": STEP_LABELS[a][0], "label_en": STEP_LABELS[a][1]}
             for a in self._offered(member, pack["state"])
         ]
+        erased = any(e["event"].get("action") == "erase_personal_data" for e in pack["events"])
+        viewable = reveal and pack["identity"] != "sealed" and not erased
+        evidence = [
+            {
+                **item,
+                "href": f"{CONSOLE_PATH}/laporan/{urllib.parse.quote(pack['report_id'])}"
+                f"/bukti/{item['sha256']}"
+                if viewable
+                else None,
+                "image": item["media_type"] in INLINE_MEDIA_TYPES,
+            }
+            for item in pack["evidence"]
+        ]
         sla = pack["sla"]
         status = str(sla.get("status", ""))
         css, label = _PACK_SLA.get(status, ("paused", "belum berjalan"))
@@ -540,7 +646,7 @@ class _Console:
             "deadline": None if not sla.get("deadline") else self._local(sla["deadline"]),
             "revealed": pack["personal_data"] == "revealed",
             "timeline": timeline,
-            "evidence": pack["evidence"],
+            "evidence": evidence,
             "actions": actions,
             "close_reasons": [(r.value, r.label) for r in CloseReason],
         }
@@ -630,6 +736,131 @@ class _Console:
         _log.info("console step taken: %s", action[:32])
         return self._redirect(f"{CONSOLE_PATH}/laporan/{urllib.parse.quote(report_id)}")
 
+    # -- evidence --------------------------------------------------------------------------
+
+    def _evidence(self, member: StaffMember, report_id: str, digest: str) -> tuple[bytes, str]:
+        """
+        The bytes and media type of the evidence ``digest`` of ``report_id``, when
+        ``member`` may view them.
+        """
+        from layanan_aduan.service_layer.evidence_pack import REVEALING_ROLES
+
+        if not self.login.roles(member) & REVEALING_ROLES:
+            raise _evidence_refused("role_not_held")
+        report = self.desk.report(report_id)
+        if report.is_erased:
+            raise _evidence_missing("personal_data_erased")
+        if report.identity_sealed:
+            raise _evidence_refused("identity_sealed")
+        named = {
+            str(item["sha256"]): str(item.get("media_type", "application/octet-stream"))
+            for event in report.events
+            for item in event.payload.get("evidence", ())
+            if isinstance(item, Mapping) and isinstance(item.get("sha256"), str)
+        }
+        media_type = named.get(digest)
+        if media_type is None:
+            raise _evidence_missing("evidence_not_in_report")
+        return self.desk.evidence.get(digest), media_type
+
+    async def evidence(self, request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+        from starlette.responses import Response as Plain
+
+        member = self._member(request)
+        if member is None:
+            return self._redirect(f"{CONSOLE_PATH}/masuk?habis=1")
+        report_id = request.path_params["report_id"]
+        digest = request.path_params["sha256"]
+        try:
+            data, media_type = await run_in_threadpool(self._evidence, member, report_id, digest)
+        except StaffAuthorizationError as e:
+            _log.warning("console evidence refused: %s", e.code)
+            return self._error_page(request, e, 403)
+        except (ReportNotFoundError, EvidenceNotFoundError) as e:
+            return self._error_page(request, e, 404)
+        except LayananAduanError as e:
+            _log.warning("console evidence refused: %s", e.code)
+            return self._error_page(request, e, 409)
+        _log.info("console evidence shown")
+        return Plain(
+            data,
+            media_type=media_type,
+            headers={
+                **_EVIDENCE_HEADERS,
+                "Content-Disposition": evidence_disposition(media_type, digest),
+            },
+        )
+
+    # -- statistics ------------------------------------------------------------------------
+
+    def _period(self, query: Mapping[str, str]) -> tuple[PeriodKind, pendulum.DateTime | None]:
+        name = query.get("periode") or "bulan"
+        kind = _REKAP_PERIODS.get(name)
+        if kind is None:
+            raise ValidationError(
+                "Periode tidak dikenal: pilih bulan, kuartal atau tahun.",
+                "Unknown period: choose month (bulan), quarter (kuartal) or year (tahun).",
+                code="invalid_period",
+                field="periode",
+            )
+        day = query.get("tanggal") or ""
+        if not day:
+            return kind, None
+        try:
+            date = dt.date.fromisoformat(day)
+        except ValueError:
+            date = None
+        if date is None or len(day) != 10:
+            raise ValidationError(
+                "Tanggal harus berbentuk YYYY-MM-DD.",
+                "The date must be YYYY-MM-DD.",
+                code="invalid_date",
+                field="tanggal",
+            )
+        return kind, pendulum.datetime(date.year, date.month, date.day, 12, tz=self.zone)
+
+    def _rekap_context(
+        self, kind: PeriodKind, containing: pendulum.DateTime | None
+    ) -> dict[str, Any]:
+        from layanan_aduan.entrypoints._rekap_html import (
+            chart_figures,
+            charts_available,
+            summary_rows,
+        )
+        from layanan_aduan.service_layer.statistics import desk_statistics
+
+        stats = desk_statistics(self.desk, kind, containing=containing)
+        period = stats.period
+        return {
+            "period_label": f"{period.kind.label} {period.label}",
+            "first_day": period.start.format("YYYY-MM-DD"),
+            "last_day": period.end.subtract(days=1).format("YYYY-MM-DD"),
+            "timezone": period.timezone,
+            "as_of": self._local(stats.at),
+            "goal_hours": f"{stats.goal.total_seconds() / 3600:g}",
+            "rows": summary_rows(stats),
+            "charts": chart_figures(stats) if charts_available() else None,
+            "periods": [(name, k.label) for name, k in _REKAP_PERIODS.items()],
+            "chosen": next(name for name, k in _REKAP_PERIODS.items() if k is kind),
+            "day": "" if containing is None else containing.format("YYYY-MM-DD"),
+        }
+
+    async def rekap(self, request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        member = self._member(request)
+        if member is None:
+            return self._redirect(f"{CONSOLE_PATH}/masuk?habis=1")
+        try:
+            kind, containing = self._period(request.query_params)
+            context = await run_in_threadpool(self._rekap_context, kind, containing)
+        except ValidationError as e:
+            return self._error_page(request, e, 400)
+        except LayananAduanError as e:
+            return self._error_page(request, e, 409)
+        return self._page(request, "rekap.html", title="Rekap statistik", member=member, **context)
+
 
 def create_console(desk: Desk, settings: ConsoleSettings) -> Starlette:
     """
@@ -662,6 +893,8 @@ def create_console(desk: Desk, settings: ConsoleSettings) -> Starlette:
             Route("/keluar", console.log_out, methods=["POST"]),
             Route("/laporan/{report_id}", console.report, methods=["GET"]),
             Route("/laporan/{report_id}/langkah", console.step, methods=["POST"]),
+            Route("/laporan/{report_id}/bukti/{sha256}", console.evidence, methods=["GET"]),
+            Route("/rekap", console.rekap, methods=["GET"]),
         ],
         middleware=[
             Middleware(

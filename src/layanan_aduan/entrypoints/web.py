@@ -63,7 +63,15 @@ __all__ = ["WEBHOOK_PATH", "create_app"]
 
 WEBHOOK_PATH: Final = "/webhook"
 _KNOWN_PATHS: Final = frozenset(
-    {WEBHOOK_PATH, "/healthz", "/readyz", "/konsol/", "/konsol/masuk", "/konsol/keluar"}
+    {
+        WEBHOOK_PATH,
+        "/healthz",
+        "/readyz",
+        "/konsol/",
+        "/konsol/masuk",
+        "/konsol/keluar",
+        "/konsol/rekap",
+    }
 )
 _JSON_TYPES: Final = frozenset({"application/json"})
 
@@ -164,6 +172,8 @@ def _logged_path(path: str) -> str:
             return "/konsol/laporan/{id}"
         if parts[4:] == ["langkah"]:
             return "/konsol/laporan/{id}/langkah"
+        if len(parts) == 6 and parts[4] == "bukti":
+            return "/konsol/laporan/{id}/bukti/{sha256}"
     return "(other)"
 
 

@@ -52,7 +52,7 @@ import pendulum
 from layanan_aduan.clock import Clock
 from layanan_aduan.domain.staff import StaffMember, StaffRole
 from layanan_aduan.exceptions import ConsoleAuthError
-from layanan_aduan.ports.passwords import PasswordStore
+from layanan_aduan.ports.passwords import LoginFailures, PasswordStore
 from layanan_aduan.ports.staff import StaffDirectory
 from layanan_aduan.privacy import mask
 
@@ -90,6 +90,7 @@ class ConsoleLogin:
         *,
         max_failures: int = DEFAULT_MAX_FAILURES,
         window: dt.timedelta = DEFAULT_LOCKOUT_WINDOW,
+        failures: LoginFailures | None = None,
     ) -> None:
         self.staff = staff
         self.office = office
@@ -100,6 +101,32 @@ class ConsoleLogin:
         self.window = window
         self._failures: dict[str, deque[pendulum.DateTime]] = {}
         self._lock = threading.Lock()
+        #: Where failures are counted across processes (``None``: in this process only).
+        self.shared = failures
+
+    def _count(self, key: str, now: pendulum.DateTime) -> deque[pendulum.DateTime]:
+        if self.shared is not None:
+            return deque(self.shared.recent(key, after=now - self.window))
+        with self._lock:
+            return deque(self._recent(key, now))
+
+    def _fail(self, key: str, now: pendulum.DateTime) -> None:
+        if self.shared is not None:
+            self.shared.record(key, at=now, forget_before=now - self.window)
+            return
+        with self._lock:
+            if len(self._failures) >= _MAX_TRACKED and key not in self._failures:
+                self._failures.pop(next(iter(self._failures)))
+            failures = self._recent(key, now)
+            failures.append(now)
+            self._failures[key] = failures
+
+    def _succeed(self, key: str) -> None:
+        if self.shared is not None:
+            self.shared.clear(key)
+            return
+        with self._lock:
+            self._failures.pop(key, None)
 
     def _recent(self, key: str, now: pendulum.DateTime) -> deque[pendulum.DateTime]:
         failures = self._failures.get(key, deque())
@@ -133,36 +160,29 @@ class ConsoleLogin:
         """
         key = staff_id.strip()[:_STAFF_ID_MAX]
         now = self.clock.now()
-        with self._lock:
-            failures = self._recent(key, now)
-            if len(failures) >= self.max_failures:
-                wait = self.window - (now - failures[0])
-                seconds = max(1, math.ceil(wait.total_seconds()))
-                raise self._refuse(
-                    key,
-                    ConsoleAuthError(
-                        "Terlalu banyak percobaan masuk yang gagal; coba lagi "
-                        f"{math.ceil(seconds / 60)} menit lagi.",
-                        f"Too many failed logins; try again in {math.ceil(seconds / 60)} minutes.",
-                        code="login_locked",
-                        field="staff_id",
-                        details={"retry_after_seconds": seconds},
-                    ),
-                )
+        failures = self._count(key, now)
+        if len(failures) >= self.max_failures:
+            wait = self.window - (now - failures[-self.max_failures])
+            seconds = max(1, math.ceil(wait.total_seconds()))
+            raise self._refuse(
+                key,
+                ConsoleAuthError(
+                    "Terlalu banyak percobaan masuk yang gagal; coba lagi "
+                    f"{math.ceil(seconds / 60)} menit lagi.",
+                    f"Too many failed logins; try again in {math.ceil(seconds / 60)} minutes.",
+                    code="login_locked",
+                    field="staff_id",
+                    details={"retry_after_seconds": seconds},
+                ),
+            )
         member = self.member(key) if key else None
         ok = self.passwords.check(key, password) if member is not None else None
         if member is None or ok is not True:
             if member is None:
                 # The same work as a known id: nobody learns which ids exist by the time taken.
                 self.passwords.check("", password)
-            with self._lock:
-                if len(self._failures) >= _MAX_TRACKED and key not in self._failures:
-                    self._failures.pop(next(iter(self._failures)))
-                failures = self._recent(key, now)
-                failures.append(now)
-                self._failures[key] = failures
+            self._fail(key, now)
             raise self._refuse(key, _failed())
-        with self._lock:
-            self._failures.pop(key, None)
+        self._succeed(key)
         _log.info("console login: staff %s", mask(key))
         return member

@@ -10,7 +10,7 @@ whose record is not a version number, and an SQLite file of another application.
 [(1, 'initial'), (2, 'offices'), (3, 'report_kind'), (4, 'staff'), (5, 'outbox_claim'),
  (6, 'head_signature'), (7, 'projection_calendar'), (8, 'replies_and_floods'),
  (9, 'received_webhooks'), (10, 'personal_vault'), (11, 'retention'),
- (12, 'append_ordered_history')]
+ (12, 'append_ordered_history'), (13, 'console_login_failures')]
 """
 
 from __future__ import annotations

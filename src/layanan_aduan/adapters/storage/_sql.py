@@ -20,6 +20,7 @@ import pendulum
 
 from layanan_aduan.adapters.field_cipher import PlainFieldCipher
 from layanan_aduan.adapters.storage import _common as c
+from layanan_aduan.adapters.storage._logins import SqlLoginFailures
 from layanan_aduan.adapters.storage._migrations import (
     SCHEMA_TABLE,
     Migration,
@@ -214,6 +215,7 @@ class SqlStorage(abc.ABC):
         self._closed = True
         self._outbox = SqlOutbox(self)
         self._webhooks = SqlReceivedWebhooks(self)
+        self._login_failures = SqlLoginFailures(self)
         self._retention_runs = SqlRetentionRuns(self)
         self._close_lock = threading.Lock()
 
@@ -252,6 +254,13 @@ class SqlStorage(abc.ABC):
         The dispatcher's view of the outbox (see :class:`layanan_aduan.ports.Outbox`).
         """
         return self._outbox
+
+    @property
+    def login_failures(self) -> SqlLoginFailures:
+        """
+        The console's failed logins (see :class:`layanan_aduan.ports.passwords.LoginFailures`).
+        """
+        return self._login_failures
 
     @property
     def webhooks(self) -> SqlReceivedWebhooks:

@@ -37,6 +37,7 @@ import pendulum
 
 from layanan_aduan.adapters.field_cipher import PlainFieldCipher
 from layanan_aduan.adapters.storage import _common as c
+from layanan_aduan.adapters.storage._logins import MemoryLoginFailures
 from layanan_aduan.adapters.storage._retention import MemoryRetentionRuns
 from layanan_aduan.adapters.storage._webhooks import MemoryReceivedWebhooks
 from layanan_aduan.ports import (
@@ -753,6 +754,7 @@ class InMemoryStorage:
         self._closed = False
         self._outbox = _Outbox(self)
         self._webhooks = MemoryReceivedWebhooks(self._check_open)
+        self._login_failures = MemoryLoginFailures(self._check_open)
         self._retention_runs = MemoryRetentionRuns(self._check_open)
 
     def __repr__(self) -> str:
@@ -782,6 +784,13 @@ class InMemoryStorage:
         The dispatcher's view of the outbox (see :class:`layanan_aduan.ports.Outbox`).
         """
         return self._outbox
+
+    @property
+    def login_failures(self) -> MemoryLoginFailures:
+        """
+        The console's failed logins (see :class:`layanan_aduan.ports.passwords.LoginFailures`).
+        """
+        return self._login_failures
 
     @property
     def webhooks(self) -> MemoryReceivedWebhooks:

@@ -1,0 +1,11 @@
+-- layanan-aduan storage schema, version 13 (PostgreSQL): the officer console's failed logins
+-- per staff id, so that the lock-out after repeated failures holds in every process that
+-- serves the console. Rows older than the lock-out window are deleted as new failures come.
+
+CREATE TABLE console_login_failures (
+    failure_id bigserial PRIMARY KEY,
+    staff_id text NOT NULL,
+    failed_at timestamptz NOT NULL
+);
+CREATE INDEX console_login_failures_staff ON console_login_failures (staff_id, failed_at);
+CREATE INDEX console_login_failures_at ON console_login_failures (failed_at);
