@@ -43,6 +43,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -422,12 +423,7 @@ def _replace(file: Path, content: bytes) -> None:
 def _changing(file: Path) -> Iterator[None]:
     # One change of a key file at a time: two rotations at once would each keep only their
     # own new key. The lock is on the folder (the file itself is replaced, not rewritten) and
-    # ends with the process; without fcntl (not POSIX) changes are not serialised.
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - POSIX systems have fcntl
-        yield
-        return
+    # ends with the process (the library runs on POSIX: its files are 0600 by os.fchmod).
     try:
         folder = os.open(file.parent, os.O_RDONLY)
     except OSError:

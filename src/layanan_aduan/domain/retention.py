@@ -19,6 +19,8 @@ for both: see docs/personal-data.md for the reasoning.
 the period has passed, never while it is open, never under a *legal hold*, never twice.
 
 >>> import pendulum
+
+from layanan_aduan.domain.history import to_instant
 >>> end = pendulum.datetime(2026, 1, 12, 10, tz="Asia/Jakarta")
 >>> report = RetentionCandidate("r-1", "LAP/KNJP/2026/000001", "KNJP", ended_at=end)
 >>> policy = RetentionPolicy(personal_data_days=730, evidence_days=365)
@@ -42,6 +44,7 @@ from typing import Any, Final, Literal
 import attrs
 import pendulum
 
+from layanan_aduan.domain.history import to_instant
 from layanan_aduan.exceptions import ValidationError
 
 __all__ = [
@@ -138,17 +141,7 @@ DEFAULT_RETENTION: Final = RetentionPolicy()
 
 
 def _instant_or_none(value: dt.datetime | None) -> pendulum.DateTime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(
-            "Waktu berakhirnya laporan harus memiliki zona waktu.",
-            "A report's end must carry a time zone.",
-            code="naive_datetime",
-            field="ended_at",
-        )
-    instant: pendulum.DateTime = pendulum.instance(value).in_timezone("UTC")
-    return instant
+    return None if value is None else to_instant(value, "ended_at")
 
 
 @attrs.frozen
@@ -190,13 +183,6 @@ class ErasureDue:
     scope: ErasureScope
 
 
-def _check_at(at: dt.datetime) -> pendulum.DateTime:
-    instant = _instant_or_none(at)
-    if instant is None:  # pragma: no cover - a datetime is never None here
-        raise AssertionError
-    return instant
-
-
 def due_for_erasure(
     reports: Iterable[RetentionCandidate], policy: RetentionPolicy, at: dt.datetime
 ) -> tuple[ErasureDue, ...]:
@@ -211,7 +197,7 @@ def due_for_erasure(
     Raises:
         ValidationError: ``at`` has no time zone (``naive_datetime``).
     """
-    instant = _check_at(at)
+    instant = to_instant(at, "at")
     due: list[ErasureDue] = []
     for r in reports:
         if r.ended_at is None or r.held or r.erased:

@@ -326,6 +326,7 @@ def erase_subject(
             code="no_reports",
             details={"other_offices": others},
         )
+    ended = [(r, at) for r in mine if (at := r.clock_stopped_at) is not None]
     still_open = [r.number or r.id for r in mine if r.clock_stopped_at is None]
     if still_open:
         raise RetentionRefusedError(
@@ -349,15 +350,12 @@ def erase_subject(
     erased: list[str] = []
     before: list[str] = []
     failed: list[tuple[str, str]] = []
-    for report in mine:
+    for report, ended_at in ended:  # every one of them: an open report was refused above
         name = report.number or report.id
         if is_erased(report):
             before.append(name)
             continue
-        ended = report.clock_stopped_at
-        if ended is None:  # pragma: no cover - refused above
-            raise AssertionError(name)
-        due = ErasureDue(report.id, report.number, desk.office, ended, now, "personal_data")
+        due = ErasureDue(report.id, report.number, desk.office, ended_at, now, "personal_data")
         try:
             eraser(desk, due, actor, basis, text)
         except LayananAduanError as e:
