@@ -158,7 +158,8 @@ def test_the_five_steps_in_the_browser(desk: tuple[Services, str, str], tmp_path
         officer.locator(f'a[href="/konsol/laporan/{report_id}"]').click()
         officer.get_by_role("button", name="Terima laporan").click()
         expect(officer.locator("main")).to_contain_text("menunggu diteruskan")
-        officer.get_by_label("Ringkasan untuk Kasi Intel (opsional)").fill("Dugaan pungli.")
+        summary = officer.get_by_label("Ringkasan untuk Kepala Seksi Intelijen (opsional)")
+        summary.fill("Dugaan pungli.")
         officer.get_by_role("button", name="Teruskan ke Kepala Seksi").click()
         expect(officer.locator("main")).to_contain_text("menunggu arahan Kepala Seksi")
         assert str(services.desk.report(report_id).state) == "forwarded"

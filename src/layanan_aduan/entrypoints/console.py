@@ -385,6 +385,7 @@ class _Console:
             label = f"{member.staff_id} ({roles})"
         html = self.templates.get_template(name).render(
             office=self.desk.office,
+            section_head_title=self.desk.standard.section_head_title,
             staff_id=None if member is None else member.staff_id,
             staff_label=label,
             csrf=session.get("csrf", ""),

@@ -296,7 +296,7 @@ def seal_step(
         rest = {k: v for k, v in event.items() if k != "personal_data"}
         texts[offset - 1] = canonical_json(rest, "events")
         sealed = cipher.seal(canonical_json(vault, "events"), vault_context(report_id, seq))
-        personal.append((seq, sealed, cipher.sealed_key_id(sealed)))
+        personal.append((seq, sealed, cipher.key_id))  # sealed under the current key
         evidence.update(_evidence_digests(vault))
     phone, user = projection.reporter_phone, projection.reporter_user_id
     return SealedStep(
